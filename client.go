@@ -1,0 +1,157 @@
+// Package azsessions is a client for the data plane of Azure Container Apps
+// dynamic sessions: it runs code in disposable, isolated sessions of a
+// session pool and manages the files in each session's /mnt/data.
+package azsessions
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/cloud"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
+)
+
+const (
+	moduleName    = "github.com/seed-f3fa2c9d/azsessions"
+	moduleVersion = "v0.1.0"
+)
+
+// ServiceName identifies dynamic sessions in cloud.Configuration.Services.
+// Set ClientOptions.Cloud.Services[ServiceName].Audience to use a token
+// audience other than the public cloud's DefaultAudience.
+const ServiceName cloud.ServiceName = "azsessions"
+
+// DefaultAudience is the Entra ID audience of the dynamic sessions data plane
+// in the public cloud. Tokens are requested for DefaultAudience + "/.default".
+const DefaultAudience = "https://dynamicsessions.io"
+
+// ClientOptions configures a Client. The zero value is valid.
+//
+// The embedded azcore.ClientOptions sets the transport, retries, logging,
+// telemetry and the api-version: APIVersion chooses one of the APIVersion
+// constants (default APIVersion20251002Preview).
+type ClientOptions struct {
+	azcore.ClientOptions
+}
+
+// Client talks to one session pool's management endpoint. It is safe for
+// concurrent use; its sub-clients share its pipeline.
+type Client struct {
+	internal   *azcore.Client
+	endpoint   string
+	host       string
+	apiVersion string
+	retry      policy.RetryOptions
+}
+
+// NewClient returns a client for the session pool whose management endpoint
+// is endpoint, for example
+// https://<region>.dynamicsessions.io/subscriptions/<sub>/resourceGroups/<rg>/sessionPools/<pool>.
+//
+//   - endpoint must be an absolute http(s) URL without query or fragment; a
+//     trailing "/" is ignored.
+//   - credential authenticates every request with an Entra ID bearer token
+//     (for example azidentity.NewDefaultAzureCredential). The caller needs the
+//     "Azure ContainerApps Session Executor" role on the pool.
+//   - options may be nil for defaults.
+func NewClient(endpoint string, credential azcore.TokenCredential, options *ClientOptions) (*Client, error) {
+	u, err := parseEndpoint(endpoint)
+	if err != nil {
+		return nil, err
+	}
+	if options == nil {
+		options = &ClientOptions{}
+	}
+	audience := DefaultAudience
+	if svc, ok := options.Cloud.Services[ServiceName]; ok && svc.Audience != "" {
+		audience = svc.Audience
+	}
+	scope := strings.TrimRight(audience, "/") + "/.default"
+	perRetry := []policy.Policy{}
+	if credential != nil {
+		perRetry = append(perRetry, runtime.NewBearerTokenPolicy(credential, []string{scope}, &policy.BearerTokenOptions{
+			InsecureAllowCredentialWithHTTP: options.InsecureAllowCredentialWithHTTP,
+		}))
+	}
+	internal, err := azcore.NewClient(moduleName, moduleVersion, runtime.PipelineOptions{
+		AllowedHeaders:         loggedHeaders(),
+		AllowedQueryParameters: []string{queryIdentifier, queryPath, queryRecursive, querySkip},
+		APIVersion:             runtime.APIVersionOptions{Location: runtime.APIVersionLocationQueryParam, Name: queryAPIVersion},
+		PerCall:                []policy.Policy{runtime.NewRequestIDPolicy()},
+		PerRetry:               perRetry,
+		Tracing:                runtime.TracingOptions{Namespace: "Microsoft.App"},
+	}, &options.ClientOptions)
+	if err != nil {
+		return nil, err
+	}
+	apiVersion := options.APIVersion
+	if apiVersion == "" {
+		apiVersion = string(APIVersion20251002Preview)
+	}
+	return &Client{
+		internal:   internal,
+		endpoint:   strings.TrimRight(u.String(), "/"),
+		host:       u.Host,
+		apiVersion: apiVersion,
+		retry:      options.Retry,
+	}, nil
+}
+
+// Endpoint returns the pool management endpoint the client sends requests to,
+// without a trailing "/".
+func (c *Client) Endpoint() string { return c.endpoint }
+
+// NewExecutionClient returns a client that runs code in sessions. It shares
+// this client's pipeline and does no I/O.
+func (c *Client) NewExecutionClient() *ExecutionClient {
+	return &ExecutionClient{c: c.withName("ExecutionClient")}
+}
+
+// NewFilesClient returns a client for the files in sessions' /mnt/data. It
+// shares this client's pipeline and does no I/O.
+func (c *Client) NewFilesClient() *FilesClient {
+	return &FilesClient{c: c.withName("FilesClient")}
+}
+
+// NewSessionsClient returns a client that inspects and ends sessions and
+// reads the pool's metadata. It shares this client's pipeline and does no I/O.
+func (c *Client) NewSessionsClient() *SessionsClient {
+	return &SessionsClient{c: c.withName("SessionsClient")}
+}
+
+// NewContainerClient returns a client that sends arbitrary HTTP requests to
+// sessions of a custom-container pool. It shares this client's pipeline and
+// does no I/O.
+func (c *Client) NewContainerClient() *ContainerClient {
+	return &ContainerClient{c: c.withName("ContainerClient")}
+}
+
+// withName returns a shallow copy whose spans carry the sub-client's name.
+func (c *Client) withName(name string) *Client {
+	cp := *c
+	cp.internal = c.internal.WithClientName(name)
+	return &cp
+}
+
+func parseEndpoint(endpoint string) (*url.URL, error) {
+	u, err := url.Parse(endpoint)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrInvalidEndpoint, err)
+	}
+	switch {
+	case !u.IsAbs() || u.Host == "":
+		return nil, fmt.Errorf("%w: %q is not an absolute URL", ErrInvalidEndpoint, endpoint)
+	case u.Scheme != "https" && u.Scheme != "http":
+		return nil, fmt.Errorf("%w: scheme %q is not http or https", ErrInvalidEndpoint, u.Scheme)
+	case u.RawQuery != "" || u.ForceQuery:
+		return nil, fmt.Errorf("%w: %q has a query; give the pool management endpoint only", ErrInvalidEndpoint, endpoint)
+	case u.Fragment != "" || strings.Contains(endpoint, "#"):
+		return nil, fmt.Errorf("%w: %q has a fragment", ErrInvalidEndpoint, endpoint)
+	case u.User != nil:
+		return nil, fmt.Errorf("%w: credentials in the URL are not allowed", ErrInvalidEndpoint)
+	}
+	return u, nil
+}

@@ -1,0 +1,115 @@
+package azsessions
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/streaming"
+)
+
+// ContainerClient sends any HTTP request to a session of a custom-container
+// pool, whose sessions run your own container image: the pool forwards the
+// request to the container of the session named by identifier, allocating
+// it first when the identifier is new. Get one from
+// Client.NewContainerClient. It is safe for concurrent use.
+type ContainerClient struct {
+	c *Client
+}
+
+// Send sends a request with the given method to path (for example
+// "/api/run"; each segment is escaped by the SDK) in the session named
+// identifier, through the client's pipeline: authentication, the
+// identifier and api-version query parameters, logging and retries are the
+// same as for every other call. body may be nil; it is streamed from its start and
+// rewound to its start for retries. GET, HEAD, PUT, DELETE and OPTIONS are retried as usual;
+// other methods only on 429 and 503, so the container never sees a request
+// twice because of the SDK.
+//
+// The response is returned whatever its status code, as the container
+// defines what its codes mean; build an *azcore.ResponseError with
+// runtime.NewResponseError if you want one. The caller must close
+// resp.Body, which is streamed.
+func (client *ContainerClient) Send(ctx context.Context, identifier string, method string, path string, body io.ReadSeeker, options *SendOptions) (resp SendResponse, err error) {
+	const operationName = "ContainerClient.Send"
+	ctx = withAPIName(ctx, operationName)
+	ctx, endSpan := runtime.StartSpan(ctx, operationName, client.c.internal.Tracer(), nil)
+	defer func() { endSpan(err) }()
+	if options == nil {
+		options = &SendOptions{}
+	}
+	if err := checkIdentifier(identifier); err != nil {
+		return SendResponse{}, err
+	}
+	escaped, err := escapeContainerPath(path)
+	if err != nil {
+		return SendResponse{}, err
+	}
+	if method == "" {
+		method = http.MethodGet
+	}
+	if !idempotent(method) {
+		ctx = policy.WithRetryOptions(ctx, client.c.noDoubleRunRetry())
+	}
+	req, err := client.c.newRequest(ctx, method, escaped, identifier, options.Query)
+	if err != nil {
+		return SendResponse{}, err
+	}
+	if options.OmitAPIVersion {
+		q := req.Raw().URL.Query()
+		q.Del(queryAPIVersion)
+		req.Raw().URL.RawQuery = q.Encode()
+	}
+	req.Raw().Header.Del("Accept")
+	for k, vs := range options.Header {
+		if strings.EqualFold(k, "Authorization") {
+			continue
+		}
+		for _, v := range vs {
+			req.Raw().Header.Add(k, v)
+		}
+	}
+	if body != nil {
+		if err := req.SetBody(streaming.NopCloser(body), req.Raw().Header.Get("Content-Type")); err != nil {
+			return SendResponse{}, err
+		}
+	}
+	runtime.SkipBodyDownload(req)
+	httpResp, err := client.c.internal.Pipeline().Do(req)
+	if err != nil {
+		return SendResponse{}, err
+	}
+	return SendResponse{Response: httpResp}, nil
+}
+
+// escapeContainerPath escapes each segment of path and refuses what would
+// leave the pool's URL space.
+func escapeContainerPath(path string) (string, error) {
+	if strings.ContainsAny(path, "?#") {
+		return "", fmt.Errorf("%w: path %q holds a query or fragment; use SendOptions.Query", ErrInvalidArgument, path)
+	}
+	if strings.Contains(path, "://") {
+		return "", fmt.Errorf("%w: path %q must be relative to the pool endpoint", ErrInvalidArgument, path)
+	}
+	segs := strings.Split(strings.TrimPrefix(path, "/"), "/")
+	for i, s := range segs {
+		if s == ".." || s == "." {
+			return "", fmt.Errorf("%w: path %q has a %q segment", ErrInvalidPath, path, s)
+		}
+		segs[i] = url.PathEscape(s)
+	}
+	return "/" + strings.Join(segs, "/"), nil
+}
+
+func idempotent(method string) bool {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodPut, http.MethodDelete, http.MethodOptions:
+		return true
+	}
+	return false
+}

@@ -1,0 +1,83 @@
+package azsessions
+
+import (
+	"errors"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+)
+
+// Client-side validation errors. Methods wrap them with detail; test with
+// errors.Is. A request that fails validation is never sent.
+var (
+	// ErrInvalidEndpoint: NewClient was given an endpoint that is not an
+	// absolute http(s) URL, or that has a query or fragment.
+	ErrInvalidEndpoint = errors.New("azsessions: invalid endpoint")
+	// ErrInvalidIdentifier: a session identifier is empty or holds control
+	// characters.
+	ErrInvalidIdentifier = errors.New("azsessions: invalid session identifier")
+	// ErrInvalidFileName: a file name is empty, ".", "..", holds a "/" or "\"
+	// (use the Path option for directories) or control characters.
+	ErrInvalidFileName = errors.New("azsessions: invalid file name")
+	// ErrInvalidPath: a directory path has a ".." segment or control
+	// characters.
+	ErrInvalidPath = errors.New("azsessions: invalid path")
+	// ErrInvalidArgument: another argument cannot be used (a nil body, an
+	// empty execution ID, a relative container path...).
+	ErrInvalidArgument = errors.New("azsessions: invalid argument")
+	// ErrUntrustedURL: the service sent a nextLink or Operation-Location on
+	// another host than the endpoint. Following it would send the bearer
+	// token elsewhere, so the SDK refuses.
+	ErrUntrustedURL = errors.New("azsessions: service returned a URL outside the pool endpoint")
+)
+
+// ErrorCode is an error code the service returns in the x-ms-error-code
+// header and the error body. *azcore.ResponseError.ErrorCode holds it.
+type ErrorCode string
+
+// Error codes the service is known to return. The service may return others;
+// for 401, 403, 404, 413 and 429 check ResponseError.StatusCode instead, as
+// the service's codes for them are not documented.
+const (
+	// ErrorCodeSessionPropertiesMissing: the request body lacks what the pool
+	// needs (code for code pools, a command for shell pools), or was wrapped
+	// in the legacy "properties" envelope.
+	ErrorCodeSessionPropertiesMissing ErrorCode = "SessionPropertiesMissing"
+	// ErrorCodeSessionRequestValidationFailed: a bad identifier, api-version
+	// or parameter.
+	ErrorCodeSessionRequestValidationFailed ErrorCode = "SessionRequestValidationFailed"
+	// ErrorCodeSessionRequestNotSupported: the operation is not supported by
+	// this api-version or pool type.
+	ErrorCodeSessionRequestNotSupported ErrorCode = "SessionRequestNotSupported"
+	// ErrorCodeSessionWithIdentifierNotFound: no session has this identifier
+	// (stop and get on custom-container pools).
+	ErrorCodeSessionWithIdentifierNotFound ErrorCode = "SessionWithIdentifierNotFound"
+	// ErrorCodeDynamicApisNotAllowed: the pool does not allow this API, for
+	// example a custom-container pool called through a code-interpreter URL.
+	ErrorCodeDynamicApisNotAllowed ErrorCode = "DynamicApisNotAllowed"
+)
+
+// PossibleErrorCodeValues returns the error codes the SDK knows of.
+func PossibleErrorCodeValues() []ErrorCode {
+	return []ErrorCode{
+		ErrorCodeSessionPropertiesMissing,
+		ErrorCodeSessionRequestValidationFailed,
+		ErrorCodeSessionRequestNotSupported,
+		ErrorCodeSessionWithIdentifierNotFound,
+		ErrorCodeDynamicApisNotAllowed,
+	}
+}
+
+// HasCode reports whether err is an *azcore.ResponseError whose ErrorCode is
+// one of codes.
+func HasCode(err error, codes ...ErrorCode) bool {
+	var re *azcore.ResponseError
+	if !errors.As(err, &re) {
+		return false
+	}
+	for _, c := range codes {
+		if re.ErrorCode == string(c) {
+			return true
+		}
+	}
+	return false
+}

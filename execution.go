@@ -1,0 +1,140 @@
+package azsessions
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"unicode/utf8"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
+)
+
+// defaultOutputCap is the service's default cap on stdout and stderr.
+const defaultOutputCap = 4096
+
+// ExecutionClient runs code in sessions. Get one from
+// Client.NewExecutionClient. It is safe for concurrent use.
+//
+// Code is never run twice because the SDK retried on its own: every try of a
+// call carries the same operation-id, and an execution is retried only when
+// the service answered 429 or 503, which mean it did not run the code.
+type ExecutionClient struct {
+	c *Client
+}
+
+// Execute runs request in the session named identifier and waits for the
+// result. A new identifier allocates a session on the fly.
+//
+// Code that raises, times out or runs out of memory is not a Go error: the
+// call succeeded and the returned Execution says what happened (see
+// Execution.Succeeded and Execution.Failure). An error is returned for
+// invalid arguments (test with errors.Is), for HTTP failures
+// (*azcore.ResponseError) and for transport failures.
+func (client *ExecutionClient) Execute(ctx context.Context, identifier string, request ExecutionRequest, options *ExecuteOptions) (resp ExecuteResponse, err error) {
+	const operationName = "ExecutionClient.Execute"
+	ctx = withAPIName(ctx, operationName)
+	ctx, endSpan := runtime.StartSpan(ctx, operationName, client.c.internal.Tracer(), nil)
+	defer func() { endSpan(err) }()
+	if options == nil {
+		options = &ExecuteOptions{}
+	}
+	req, err := client.executeRequest(ctx, identifier, request, ExecutionTypeSynchronous, options.OperationID)
+	if err != nil {
+		return ExecuteResponse{}, err
+	}
+	httpResp, err := client.c.internal.Pipeline().Do(req)
+	if err != nil {
+		return ExecuteResponse{}, err
+	}
+	if !runtime.HasStatusCode(httpResp, http.StatusOK, http.StatusAccepted) {
+		return ExecuteResponse{}, runtime.NewResponseError(httpResp)
+	}
+	return executeResponse(httpResp, outputCap(request))
+}
+
+// executeRequest validates the arguments and builds POST /executions.
+func (client *ExecutionClient) executeRequest(ctx context.Context, identifier string, request ExecutionRequest, t ExecutionType, opID *string) (*policy.Request, error) {
+	if err := checkIdentifier(identifier); err != nil {
+		return nil, err
+	}
+	id, err := operationID(opID)
+	if err != nil {
+		return nil, err
+	}
+	ctx = policy.WithRetryOptions(ctx, client.c.noDoubleRunRetry())
+	req, err := client.c.newRequest(ctx, http.MethodPost, "/executions", identifier, nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Raw().Header.Set(headerOperationID, id)
+	if err := runtime.MarshalAsJSON(req, request.body(t)); err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// executeResponse reads an execution body and its headers.
+func executeResponse(httpResp *http.Response, cap int) (ExecuteResponse, error) {
+	resp := ExecuteResponse{Metrics: parseMetrics(httpResp.Header), OperationID: parseStringHeader(httpResp.Header.Get(headerOperationID))}
+	if err := runtime.UnmarshalAsJSON(httpResp, &resp.Execution); err != nil {
+		return ExecuteResponse{}, err
+	}
+	markTruncation(resp.Result, cap)
+	if resp.ID == nil {
+		resp.ID = resp.OperationID
+	}
+	return resp, nil
+}
+
+// GetExecution returns the state of the execution executionID in the session
+// named identifier, with its result once it has finished.
+func (client *ExecutionClient) GetExecution(ctx context.Context, identifier string, executionID string, options *GetExecutionOptions) (resp GetExecutionResponse, err error) {
+	const operationName = "ExecutionClient.GetExecution"
+	ctx = withAPIName(ctx, operationName)
+	ctx, endSpan := runtime.StartSpan(ctx, operationName, client.c.internal.Tracer(), nil)
+	defer func() { endSpan(err) }()
+	if err := checkIdentifier(identifier); err != nil {
+		return GetExecutionResponse{}, err
+	}
+	if executionID == "" {
+		return GetExecutionResponse{}, fmt.Errorf("%w: executionID is empty", ErrInvalidArgument)
+	}
+	req, err := client.c.newRequest(ctx, http.MethodGet, "/executions/"+url.PathEscape(executionID), identifier, nil)
+	if err != nil {
+		return GetExecutionResponse{}, err
+	}
+	httpResp, err := client.c.internal.Pipeline().Do(req)
+	if err != nil {
+		return GetExecutionResponse{}, err
+	}
+	if !runtime.HasStatusCode(httpResp, http.StatusOK) {
+		return GetExecutionResponse{}, runtime.NewResponseError(httpResp)
+	}
+	r, err := executeResponse(httpResp, defaultOutputCap)
+	return GetExecutionResponse(r), err
+}
+
+// outputCap is the stream cap the service applied to request.
+func outputCap(request ExecutionRequest) int {
+	if request.OutputStreamsMaxLength != nil && *request.OutputStreamsMaxLength > 0 {
+		return int(*request.OutputStreamsMaxLength)
+	}
+	return defaultOutputCap
+}
+
+// markTruncation flags streams that reached the cap: the service drops what
+// follows without a marker, so reaching it exactly means output was probably
+// lost. Both characters and bytes are compared, as pools differ in which
+// they count.
+func markTruncation(r *ExecutionResult, cap int) {
+	if r == nil || cap <= 0 {
+		return
+	}
+	reached := func(s *string) bool {
+		return s != nil && (len(*s) >= cap || utf8.RuneCountInString(*s) >= cap)
+	}
+	r.StdoutTruncated = reached(r.Stdout)
+	r.StderrTruncated = reached(r.Stderr)
+}

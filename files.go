@@ -1,0 +1,216 @@
+package azsessions
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
+	"github.com/seed-f3fa2c9d/azsessions/internal/multipart"
+)
+
+// FilesClient manages the files in sessions' /mnt/data. Get one from
+// Client.NewFilesClient. It is safe for concurrent use.
+//
+// File names are single path elements; put directories in the Path options.
+// Names and paths are escaped, so any character the service allows
+// round-trips; names and paths that would climb out of /mnt/data are refused
+// before any request.
+type FilesClient struct {
+	c *Client
+}
+
+// Upload stores body as the file name in the session named identifier. body
+// is read from its current position to its end and streamed: it is never held
+// in memory, and a retry rewinds it to send the same bytes. The service
+// refuses files over its limit (128 MB on Azure) with HTTP 413.
+func (client *FilesClient) Upload(ctx context.Context, identifier string, name string, body io.ReadSeeker, options *UploadFileOptions) (resp UploadFileResponse, err error) {
+	const operationName = "FilesClient.Upload"
+	ctx = withAPIName(ctx, operationName)
+	ctx, endSpan := runtime.StartSpan(ctx, operationName, client.c.internal.Tracer(), nil)
+	defer func() { endSpan(err) }()
+	if options == nil {
+		options = &UploadFileOptions{}
+	}
+	if err := checkArgs(identifier, name, options.Path); err != nil {
+		return UploadFileResponse{}, err
+	}
+	if body == nil {
+		return UploadFileResponse{}, fmt.Errorf("%w: body is nil", ErrInvalidArgument)
+	}
+	contentType := "application/octet-stream"
+	if options.ContentType != nil {
+		contentType = *options.ContentType
+	}
+	mp, mpType, err := multipart.NewBody(nil, "file", name, contentType, body)
+	if err != nil {
+		return UploadFileResponse{}, fmt.Errorf("%w: %v", ErrInvalidArgument, err)
+	}
+	req, err := client.c.newRequest(ctx, http.MethodPost, "/files", identifier, pathQuery(options.Path))
+	if err != nil {
+		return UploadFileResponse{}, err
+	}
+	if err := req.SetBody(mp, mpType); err != nil {
+		return UploadFileResponse{}, err
+	}
+	httpResp, err := client.c.internal.Pipeline().Do(req)
+	if err != nil {
+		return UploadFileResponse{}, err
+	}
+	if !runtime.HasStatusCode(httpResp, http.StatusOK, http.StatusCreated) {
+		return UploadFileResponse{}, runtime.NewResponseError(httpResp)
+	}
+	if err := runtime.UnmarshalAsJSON(httpResp, &resp.File); err != nil {
+		return UploadFileResponse{}, err
+	}
+	return resp, nil
+}
+
+// NewListPager lists the files and directories in the session named
+// identifier, following nextLink from page to page.
+func (client *FilesClient) NewListPager(identifier string, options *ListFilesOptions) *runtime.Pager[ListFilesResponse] {
+	if options == nil {
+		options = &ListFilesOptions{}
+	}
+	return runtime.NewPager(runtime.PagingHandler[ListFilesResponse]{
+		More: func(page ListFilesResponse) bool {
+			return page.NextLink != nil && *page.NextLink != ""
+		},
+		Fetcher: func(ctx context.Context, page *ListFilesResponse) (ListFilesResponse, error) {
+			ctx = withAPIName(ctx, "FilesClient.NewListPager")
+			if err := checkIdentifier(identifier); err != nil {
+				return ListFilesResponse{}, err
+			}
+			if err := checkPath(options.Path); err != nil {
+				return ListFilesResponse{}, err
+			}
+			next := ""
+			if page != nil {
+				next = *page.NextLink
+			}
+			httpResp, err := client.c.fetchPage(ctx, next, func(ctx context.Context) (*http.Request, error) {
+				q := pathQuery(options.Path)
+				if options.Recursive != nil {
+					if q == nil {
+						q = url.Values{}
+					}
+					q.Set(queryRecursive, strconv.FormatBool(*options.Recursive))
+				}
+				req, err := client.c.newRequest(ctx, http.MethodGet, "/files", identifier, q)
+				if err != nil {
+					return nil, err
+				}
+				return req.Raw(), nil
+			})
+			if err != nil {
+				return ListFilesResponse{}, err
+			}
+			var resp ListFilesResponse
+			if err := runtime.UnmarshalAsJSON(httpResp, &resp.FileList); err != nil {
+				return ListFilesResponse{}, err
+			}
+			return resp, nil
+		},
+		Tracer: client.c.internal.Tracer(),
+	})
+}
+
+// Get returns the metadata of the file name in the session named identifier.
+func (client *FilesClient) Get(ctx context.Context, identifier string, name string, options *GetFileOptions) (resp GetFileResponse, err error) {
+	const operationName = "FilesClient.Get"
+	ctx = withAPIName(ctx, operationName)
+	ctx, endSpan := runtime.StartSpan(ctx, operationName, client.c.internal.Tracer(), nil)
+	defer func() { endSpan(err) }()
+	if options == nil {
+		options = &GetFileOptions{}
+	}
+	httpResp, err := client.do(ctx, http.MethodGet, identifier, name, "", options.Path, http.StatusOK)
+	if err != nil {
+		return GetFileResponse{}, err
+	}
+	if err := runtime.UnmarshalAsJSON(httpResp, &resp.File); err != nil {
+		return GetFileResponse{}, err
+	}
+	return resp, nil
+}
+
+// Download streams the content of the file name in the session named
+// identifier, byte for byte. The caller must close resp.Body; a connection
+// lost mid-file surfaces as an error from Body.Read.
+func (client *FilesClient) Download(ctx context.Context, identifier string, name string, options *DownloadFileOptions) (resp DownloadFileResponse, err error) {
+	const operationName = "FilesClient.Download"
+	ctx = withAPIName(ctx, operationName)
+	ctx, endSpan := runtime.StartSpan(ctx, operationName, client.c.internal.Tracer(), nil)
+	defer func() { endSpan(err) }()
+	if options == nil {
+		options = &DownloadFileOptions{}
+	}
+	httpResp, err := client.do(ctx, http.MethodGet, identifier, name, "/content", options.Path, http.StatusOK)
+	if err != nil {
+		return DownloadFileResponse{}, err
+	}
+	resp.Body = httpResp.Body
+	if httpResp.ContentLength >= 0 {
+		n := httpResp.ContentLength
+		resp.ContentLength = &n
+	}
+	resp.ContentType = parseStringHeader(httpResp.Header.Get("Content-Type"))
+	if t, err := http.ParseTime(httpResp.Header.Get("Last-Modified")); err == nil {
+		resp.LastModified = &t
+	} else if t, err := time.Parse(time.RFC3339Nano, httpResp.Header.Get("Last-Modified")); err == nil {
+		resp.LastModified = &t
+	}
+	return resp, nil
+}
+
+// Delete removes the file name from the session named identifier. The
+// service answers 404 (*azcore.ResponseError) when there is no such file.
+func (client *FilesClient) Delete(ctx context.Context, identifier string, name string, options *DeleteFileOptions) (resp DeleteFileResponse, err error) {
+	const operationName = "FilesClient.Delete"
+	ctx = withAPIName(ctx, operationName)
+	ctx, endSpan := runtime.StartSpan(ctx, operationName, client.c.internal.Tracer(), nil)
+	defer func() { endSpan(err) }()
+	if options == nil {
+		options = &DeleteFileOptions{}
+	}
+	_, err = client.do(ctx, http.MethodDelete, identifier, name, "", options.Path, http.StatusOK, http.StatusNoContent)
+	return DeleteFileResponse{}, err
+}
+
+// do validates the arguments and sends a request on one file. A successful
+// content request keeps its body unread for streaming.
+func (client *FilesClient) do(ctx context.Context, method, identifier, name, suffix string, path *string, okStatus ...int) (*http.Response, error) {
+	if err := checkArgs(identifier, name, path); err != nil {
+		return nil, err
+	}
+	req, err := client.c.newRequest(ctx, method, filePath(name, suffix), identifier, pathQuery(path))
+	if err != nil {
+		return nil, err
+	}
+	if suffix == "/content" {
+		req.Raw().Header.Set("Accept", "*/*")
+		runtime.SkipBodyDownload(req)
+	}
+	httpResp, err := client.c.internal.Pipeline().Do(req)
+	if err != nil {
+		return nil, err
+	}
+	if !runtime.HasStatusCode(httpResp, okStatus...) {
+		return nil, runtime.NewResponseError(httpResp)
+	}
+	return httpResp, nil
+}
+
+func checkArgs(identifier, name string, path *string) error {
+	if err := checkIdentifier(identifier); err != nil {
+		return err
+	}
+	if err := checkFileName(name); err != nil {
+		return err
+	}
+	return checkPath(path)
+}

@@ -1,0 +1,163 @@
+package azsessions
+
+import (
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Response headers the service sends. HTTP header names are case-insensitive;
+// these are the canonical spellings.
+const (
+	headerOperationID                = "Operation-Id"
+	headerOperationLocation          = "Operation-Location"
+	headerErrorCode                  = "X-Ms-Error-Code"
+	headerExecutionRequestTime       = "X-Ms-Execution-Request-Time"
+	headerExecutionReadResponseTime  = "X-Ms-Execution-Read-Response-Time"
+	headerTotalExecutionServiceTime  = "X-Ms-Total-Execution-Service-Time"
+	headerContainerExecutionDuration = "X-Ms-Container-Execution-Duration"
+	headerPreparationTime            = "X-Ms-Preparation-Time"
+	headerAllocationTime             = "X-Ms-Allocation-Time"
+	headerOverallExecutionTime       = "X-Ms-Overall-Execution-Time"
+	headerAllocationRetries          = "X-Ms-Allocation-Retries"
+	headerNewAllocation              = "X-Ms-New-Allocation"
+	headerSessionGUID                = "X-Ms-Session-Guid"
+)
+
+// loggedHeaders are the headers azcore's logger may print in clear: they
+// carry timings and ids, never code, file contents or tokens.
+func loggedHeaders() []string {
+	return []string{
+		headerOperationID, headerOperationLocation, headerErrorCode,
+		headerExecutionRequestTime, headerExecutionReadResponseTime, headerTotalExecutionServiceTime,
+		headerContainerExecutionDuration, headerPreparationTime, headerAllocationTime,
+		headerOverallExecutionTime, headerAllocationRetries, headerNewAllocation, headerSessionGUID,
+	}
+}
+
+// Metrics holds the timing and allocation headers the service returns on
+// code executions. A field is nil when its header was absent or could not be
+// parsed: a diagnostic header never fails a call.
+type Metrics struct {
+	// ExecutionRequestTime is the time from the start of the request to the
+	// start of response processing (X-Ms-Execution-Request-Time).
+	ExecutionRequestTime *time.Duration
+	// ExecutionReadResponseTime is the time spent reading the execution's
+	// response (X-Ms-Execution-Read-Response-Time).
+	ExecutionReadResponseTime *time.Duration
+	// TotalExecutionServiceTime is the service's total time across all phases
+	// (X-Ms-Total-Execution-Service-Time).
+	TotalExecutionServiceTime *time.Duration
+	// ContainerExecutionDuration is how long the code ran in the session
+	// (X-Ms-Container-Execution-Duration).
+	ContainerExecutionDuration *time.Duration
+	// PreparationTime is the environment preparation time before allocation
+	// (X-Ms-Preparation-Time).
+	PreparationTime *time.Duration
+	// AllocationTime is the time taken to allocate the session
+	// (X-Ms-Allocation-Time).
+	AllocationTime *time.Duration
+	// OverallExecutionTime is the time from the beginning to the end of the
+	// execution (X-Ms-Overall-Execution-Time).
+	OverallExecutionTime *time.Duration
+	// AllocationRetries is how many times allocation was retried
+	// (X-Ms-Allocation-Retries).
+	AllocationRetries *int
+	// NewAllocation reports whether this request allocated a new session
+	// rather than reusing one (X-Ms-New-Allocation).
+	NewAllocation *bool
+	// SessionGUID identifies the interpreter instance serving the session
+	// (X-Ms-Session-Guid).
+	SessionGUID *string
+}
+
+// parseMetrics reads the timing headers of h. It never fails.
+func parseMetrics(h http.Header) Metrics {
+	return Metrics{
+		ExecutionRequestTime:       parseDurationHeader(h.Get(headerExecutionRequestTime)),
+		ExecutionReadResponseTime:  parseDurationHeader(h.Get(headerExecutionReadResponseTime)),
+		TotalExecutionServiceTime:  parseDurationHeader(h.Get(headerTotalExecutionServiceTime)),
+		ContainerExecutionDuration: parseDurationHeader(h.Get(headerContainerExecutionDuration)),
+		PreparationTime:            parseDurationHeader(h.Get(headerPreparationTime)),
+		AllocationTime:             parseDurationHeader(h.Get(headerAllocationTime)),
+		OverallExecutionTime:       parseDurationHeader(h.Get(headerOverallExecutionTime)),
+		AllocationRetries:          parseCountHeader(h.Get(headerAllocationRetries)),
+		NewAllocation:              parseBoolHeader(h.Get(headerNewAllocation)),
+		SessionGUID:                parseStringHeader(h.Get(headerSessionGUID)),
+	}
+}
+
+// parseDurationHeader accepts the three formats seen on the wire: integer
+// milliseconds ("5011"), fractional milliseconds ("5010.000000") and Go
+// duration strings ("42m56.970311818s"). Anything else, negative values and
+// values that overflow time.Duration give nil.
+func parseDurationHeader(v string) *time.Duration {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return nil
+	}
+	if ms, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if ms < 0 || ms > math.MaxInt64/int64(time.Millisecond) {
+			return nil
+		}
+		d := time.Duration(ms) * time.Millisecond
+		return &d
+	}
+	if isDecimal(v) {
+		ms, err := strconv.ParseFloat(v, 64)
+		if err != nil || ms < 0 || ms*float64(time.Millisecond) >= math.MaxInt64 {
+			return nil
+		}
+		d := time.Duration(math.Round(ms * float64(time.Millisecond)))
+		return &d
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d < 0 {
+		return nil
+	}
+	return &d
+}
+
+// isDecimal reports whether v is digits with at most one ".", so that
+// ParseFloat never sees "NaN", "Inf", hex floats or exponents.
+func isDecimal(v string) bool {
+	dot := false
+	digits := 0
+	for _, r := range v {
+		switch {
+		case r >= '0' && r <= '9':
+			digits++
+		case r == '.' && !dot:
+			dot = true
+		default:
+			return false
+		}
+	}
+	return digits > 0
+}
+
+func parseCountHeader(v string) *int {
+	n, err := strconv.Atoi(strings.TrimSpace(v))
+	if err != nil || n < 0 {
+		return nil
+	}
+	return &n
+}
+
+func parseBoolHeader(v string) *bool {
+	b, err := strconv.ParseBool(strings.TrimSpace(v))
+	if err != nil {
+		return nil
+	}
+	return &b
+}
+
+func parseStringHeader(v string) *string {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return nil
+	}
+	return &v
+}

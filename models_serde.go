@@ -1,0 +1,381 @@
+package azsessions
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+)
+
+// executionRequestBody is the flat JSON body of POST /executions.
+type executionRequestBody struct {
+	CodeInputType                      *CodeInputType `json:"codeInputType,omitempty"`
+	ExecutionType                      *ExecutionType `json:"executionType,omitempty"`
+	Code                               *string        `json:"code,omitempty"`
+	TimeoutInSeconds                   *int32         `json:"timeoutInSeconds,omitempty"`
+	OutputStreamsMaxLength             *int32         `json:"outputStreamsMaxLength,omitempty"`
+	UseEmptyKernel                     *bool          `json:"useEmptyKernel,omitempty"`
+	ReturnJupyterFormatExecutionResult *bool          `json:"returnJupyterFormatExecutionResult,omitempty"`
+	ShellCommand                       *string        `json:"shellCommand,omitempty"`
+	ExecCommandAndArgs                 []string       `json:"execCommandAndArgs,omitempty"`
+	Stdin                              *string        `json:"stdin,omitempty"`
+}
+
+func (r ExecutionRequest) isShell() bool {
+	return r.ShellCommand != nil || len(r.ExecCommandAndArgs) > 0
+}
+
+// body builds the wire body. Shell pools reject codeInputType and, for
+// synchronous runs, executionType, so they are only sent for code.
+func (r ExecutionRequest) body(t ExecutionType) executionRequestBody {
+	b := executionRequestBody{
+		Code:                               r.Code,
+		CodeInputType:                      r.CodeInputType,
+		TimeoutInSeconds:                   r.TimeoutInSeconds,
+		OutputStreamsMaxLength:             r.OutputStreamsMaxLength,
+		UseEmptyKernel:                     r.UseEmptyKernel,
+		ReturnJupyterFormatExecutionResult: r.ReturnJupyterFormatExecutionResult,
+		ShellCommand:                       r.ShellCommand,
+		ExecCommandAndArgs:                 r.ExecCommandAndArgs,
+		Stdin:                              r.Stdin,
+	}
+	if r.Code != nil && b.CodeInputType == nil {
+		inline := CodeInputTypeInline
+		b.CodeInputType = &inline
+	}
+	if !r.isShell() || t == ExecutionTypeAsynchronous {
+		b.ExecutionType = &t
+	}
+	return b
+}
+
+// executionWire accepts the shapes of every api-version: the flat current
+// one, and the legacy {"properties": {...}} with status/stdout/result inline.
+type executionWire struct {
+	ID            *string          `json:"id,omitempty"`
+	Identifier    *string          `json:"identifier,omitempty"`
+	ExecutionType *string          `json:"executionType,omitempty"`
+	Status        *json.RawMessage `json:"status,omitempty"`
+	Result        *ExecutionResult `json:"result,omitempty"`
+	Error         json.RawMessage  `json:"error,omitempty"`
+	Properties    *legacyExecution `json:"properties,omitempty"`
+}
+
+type legacyExecution struct {
+	Status *json.RawMessage `json:"status,omitempty"`
+	ExecutionResult
+}
+
+// UnmarshalJSON implements json.Unmarshaler for Execution.
+func (e *Execution) UnmarshalJSON(data []byte) error {
+	var w executionWire
+	if err := json.Unmarshal(data, &w); err != nil {
+		return err
+	}
+	*e = Execution{ID: w.ID, Identifier: w.Identifier, Result: w.Result}
+	if w.ExecutionType != nil {
+		t := normalize(*w.ExecutionType, PossibleExecutionTypeValues())
+		e.ExecutionType = &t
+	}
+	status := w.Status
+	if w.Properties != nil {
+		status = w.Properties.Status
+		r := w.Properties.ExecutionResult
+		e.Result = &r
+	}
+	if status != nil {
+		e.Status, e.ExitCode = parseStatus(*status)
+	}
+	e.Error = parseExecutionError(w.Error)
+	return nil
+}
+
+// MarshalJSON implements json.Marshaler for Execution, writing the current
+// wire shape (a shell exit code goes back into status).
+func (e Execution) MarshalJSON() ([]byte, error) {
+	var status *json.RawMessage
+	switch {
+	case e.ExitCode != nil:
+		raw := json.RawMessage(strconv.Quote(strconv.Itoa(*e.ExitCode)))
+		status = &raw
+	case e.Status != nil:
+		raw, _ := json.Marshal(string(*e.Status))
+		status = (*json.RawMessage)(&raw)
+	}
+	w := executionWire{ID: e.ID, Identifier: e.Identifier, Status: status, Result: e.Result}
+	if e.ExecutionType != nil {
+		t := string(*e.ExecutionType)
+		w.ExecutionType = &t
+	}
+	if e.Error != nil {
+		w.Error, _ = json.Marshal(map[string]*ExecutionError{"error": e.Error})
+	}
+	return json.Marshal(w)
+}
+
+// parseStatus reads a status that may be a state name in any casing, a
+// legacy spelling, or a shell exit code (as a string or a number).
+func parseStatus(raw json.RawMessage) (*ExecutionStatus, *int) {
+	var s string
+	if err := json.Unmarshal(raw, &s); err != nil {
+		var n json.Number
+		if json.Unmarshal(raw, &n) != nil {
+			return nil, nil
+		}
+		s = n.String()
+	}
+	s = strings.TrimSpace(s)
+	if code, err := strconv.Atoi(s); err == nil {
+		st := ExecutionStatusFailed
+		if code == 0 {
+			st = ExecutionStatusSucceeded
+		}
+		return &st, &code
+	}
+	var st ExecutionStatus
+	switch strings.ToLower(s) {
+	case "success", "succeeded", "completed":
+		st = ExecutionStatusSucceeded
+	case "failure", "failed":
+		st = ExecutionStatusFailed
+	case "canceled", "cancelled":
+		st = ExecutionStatusCanceled
+	default:
+		st = normalize(s, PossibleExecutionStatusValues())
+	}
+	return &st, nil
+}
+
+// parseExecutionError accepts {"error":{"code",...}} and a bare
+// {"code",...}; anything else is ignored.
+func parseExecutionError(raw json.RawMessage) *ExecutionError {
+	if len(raw) == 0 || bytes.Equal(bytes.TrimSpace(raw), []byte("null")) {
+		return nil
+	}
+	var wrapped struct {
+		Error *ExecutionError `json:"error"`
+	}
+	if json.Unmarshal(raw, &wrapped) == nil && wrapped.Error != nil {
+		return wrapped.Error
+	}
+	var bare ExecutionError
+	if json.Unmarshal(raw, &bare) == nil && (bare.Code != nil || bare.Message != nil) {
+		return &bare
+	}
+	return nil
+}
+
+type executionErrorWire struct {
+	Code    *string `json:"code,omitempty"`
+	Message *string `json:"message,omitempty"`
+	Target  *string `json:"target,omitempty"`
+}
+
+// UnmarshalJSON implements json.Unmarshaler for ExecutionError.
+func (e *ExecutionError) UnmarshalJSON(data []byte) error {
+	var w executionErrorWire
+	if err := json.Unmarshal(data, &w); err != nil {
+		return err
+	}
+	*e = ExecutionError(w)
+	return nil
+}
+
+// MarshalJSON implements json.Marshaler for ExecutionError.
+func (e ExecutionError) MarshalJSON() ([]byte, error) {
+	return json.Marshal(executionErrorWire(e))
+}
+
+type executionResultWire struct {
+	Stdout                      *string         `json:"stdout,omitempty"`
+	Stderr                      *string         `json:"stderr,omitempty"`
+	ExecutionResult             json.RawMessage `json:"executionResult,omitempty"`
+	Result                      json.RawMessage `json:"result,omitempty"`
+	ExecutionTimeInMilliseconds *float64        `json:"executionTimeInMilliseconds,omitempty"`
+}
+
+// UnmarshalJSON implements json.Unmarshaler for ExecutionResult. It takes the
+// value from executionResult, or from result as older api-versions send it.
+func (r *ExecutionResult) UnmarshalJSON(data []byte) error {
+	var w executionResultWire
+	if err := json.Unmarshal(data, &w); err != nil {
+		return err
+	}
+	*r = ExecutionResult{Stdout: w.Stdout, Stderr: w.Stderr, Value: w.ExecutionResult}
+	if len(r.Value) == 0 {
+		r.Value = w.Result
+	}
+	if w.ExecutionTimeInMilliseconds != nil {
+		ms := int64(*w.ExecutionTimeInMilliseconds)
+		r.ExecutionTimeInMilliseconds = &ms
+	}
+	r.Image = parseImage(r.Value)
+	return nil
+}
+
+// MarshalJSON implements json.Marshaler for ExecutionResult.
+func (r ExecutionResult) MarshalJSON() ([]byte, error) {
+	w := executionResultWire{Stdout: r.Stdout, Stderr: r.Stderr, ExecutionResult: r.Value}
+	if len(w.ExecutionResult) == 0 && r.Image != nil {
+		w.ExecutionResult, _ = json.Marshal(imageWire{Type: "image", Format: r.Image.Format, Base64Data: base64.StdEncoding.EncodeToString(r.Image.Data)})
+	}
+	if r.ExecutionTimeInMilliseconds != nil {
+		ms := float64(*r.ExecutionTimeInMilliseconds)
+		w.ExecutionTimeInMilliseconds = &ms
+	}
+	return json.Marshal(w)
+}
+
+type imageWire struct {
+	Type       string `json:"type"`
+	Format     string `json:"format"`
+	Base64Data string `json:"base64_data"`
+}
+
+// parseImage decodes {"type":"image","format":"png","base64_data":"..."};
+// anything else, or undecodable data, gives nil and leaves Value as sent.
+func parseImage(raw json.RawMessage) *Image {
+	if len(raw) == 0 || raw[0] != '{' {
+		return nil
+	}
+	var w imageWire
+	if json.Unmarshal(raw, &w) != nil || !strings.EqualFold(w.Type, "image") {
+		return nil
+	}
+	data, err := base64.StdEncoding.DecodeString(w.Base64Data)
+	if err != nil {
+		return nil
+	}
+	return &Image{Format: w.Format, Data: data}
+}
+
+// UnmarshalJSON implements json.Unmarshaler for File. It accepts any casing of
+// the file type and leaves a timestamp it cannot read nil.
+func (f *File) UnmarshalJSON(data []byte) error {
+	var w struct {
+		Name           *string          `json:"name"`
+		Type           *string          `json:"type"`
+		ContentType    *string          `json:"contentType"`
+		SizeInBytes    *json.Number     `json:"sizeInBytes"`
+		LastModifiedAt *json.RawMessage `json:"lastModifiedAt"`
+		Directory      *string          `json:"directory"`
+	}
+	if err := json.Unmarshal(data, &w); err != nil {
+		return err
+	}
+	*f = File{Name: w.Name, ContentType: w.ContentType, Directory: w.Directory, LastModifiedAt: parseTime(w.LastModifiedAt)}
+	if w.Type != nil {
+		t := normalize(*w.Type, PossibleFileTypeValues())
+		f.Type = &t
+	}
+	if w.SizeInBytes != nil {
+		if n, err := w.SizeInBytes.Int64(); err == nil {
+			f.SizeInBytes = &n
+		}
+	}
+	return nil
+}
+
+type sessionWire struct {
+	Identifier     *string          `json:"identifier,omitempty"`
+	ExpireAt       *json.RawMessage `json:"expireAt,omitempty"`
+	ExpiresAt      *json.RawMessage `json:"expiresAt,omitempty"`
+	CreatedAt      *json.RawMessage `json:"createdAt,omitempty"`
+	LastAccessedAt *json.RawMessage `json:"lastAccessedAt,omitempty"`
+	ETag           *string          `json:"etag,omitempty"`
+	Properties     *sessionWire     `json:"properties,omitempty"`
+}
+
+// UnmarshalJSON implements json.Unmarshaler for Session. It accepts expireAt
+// (/session, /listSessions) and expiresAt (.management endpoints), and
+// fields nested in "properties".
+func (s *Session) UnmarshalJSON(data []byte) error {
+	var w sessionWire
+	if err := json.Unmarshal(data, &w); err != nil {
+		return err
+	}
+	if p := w.Properties; p != nil && w.Identifier == nil {
+		w = *p
+	}
+	*s = Session{Identifier: w.Identifier, CreatedAt: parseTime(w.CreatedAt), LastAccessedAt: parseTime(w.LastAccessedAt)}
+	s.ExpiresAt = parseTime(w.ExpireAt)
+	if s.ExpiresAt == nil {
+		s.ExpiresAt = parseTime(w.ExpiresAt)
+	}
+	if w.ETag != nil {
+		e := azcore.ETag(*w.ETag)
+		s.ETag = &e
+	}
+	return nil
+}
+
+// MarshalJSON implements json.Marshaler for Session, as /session sends it.
+func (s Session) MarshalJSON() ([]byte, error) {
+	w := sessionWire{Identifier: s.Identifier, ExpireAt: timeJSON(s.ExpiresAt), CreatedAt: timeJSON(s.CreatedAt), LastAccessedAt: timeJSON(s.LastAccessedAt)}
+	if s.ETag != nil {
+		e := string(*s.ETag)
+		w.ETag = &e
+	}
+	return json.Marshal(w)
+}
+
+// UnmarshalJSON implements json.Unmarshaler for SessionList, accepting the
+// {"sessions": [...]} and {"value": [...], "count": N} envelopes.
+func (l *SessionList) UnmarshalJSON(data []byte) error {
+	var w struct {
+		Sessions []*Session `json:"sessions"`
+		Value    []*Session `json:"value"`
+		Count    *int64     `json:"count"`
+		NextLink *string    `json:"nextLink"`
+	}
+	if err := json.Unmarshal(data, &w); err != nil {
+		return err
+	}
+	*l = SessionList{Value: w.Sessions, Count: w.Count, NextLink: w.NextLink}
+	if l.Value == nil {
+		l.Value = w.Value
+	}
+	return nil
+}
+
+// MarshalJSON implements json.Marshaler for SessionList, as /listSessions
+// sends it.
+func (l SessionList) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Sessions []*Session `json:"sessions"`
+		Count    *int64     `json:"count,omitempty"`
+		NextLink *string    `json:"nextLink,omitempty"`
+	}{l.Value, l.Count, l.NextLink})
+}
+
+var timeLayouts = []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999", time.RFC1123}
+
+// parseTime reads an RFC 3339 timestamp (up to nine fractional digits, with
+// or without zone); anything else gives nil, never an error.
+func parseTime(raw *json.RawMessage) *time.Time {
+	if raw == nil {
+		return nil
+	}
+	var s string
+	if json.Unmarshal(*raw, &s) != nil || s == "" {
+		return nil
+	}
+	for _, layout := range timeLayouts {
+		if t, err := time.Parse(layout, s); err == nil {
+			return &t
+		}
+	}
+	return nil
+}
+
+func timeJSON(t *time.Time) *json.RawMessage {
+	if t == nil {
+		return nil
+	}
+	raw := json.RawMessage(strconv.Quote(t.UTC().Format(time.RFC3339Nano)))
+	return &raw
+}

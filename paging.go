@@ -1,0 +1,55 @@
+package azsessions
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
+)
+
+// fetchPage GETs the first page with first, or the page at nextLink. The
+// nextLink must stay on the endpoint's host (it receives the bearer token);
+// api-version is added when the service left it out.
+func (c *Client) fetchPage(ctx context.Context, nextLink string, first func(context.Context) (*http.Request, error)) (*http.Response, error) {
+	var raw *http.Request
+	if nextLink == "" {
+		r, err := first(ctx)
+		if err != nil {
+			return nil, err
+		}
+		raw = r
+	} else {
+		link, err := c.trustedURL(nextLink)
+		if err != nil {
+			return nil, err
+		}
+		u, err := url.Parse(link)
+		if err != nil {
+			return nil, err
+		}
+		q := u.Query()
+		if q.Get(queryAPIVersion) == "" {
+			q.Set(queryAPIVersion, c.apiVersion)
+			u.RawQuery = q.Encode()
+		}
+		req, err := runtime.NewRequest(ctx, http.MethodGet, u.String())
+		if err != nil {
+			return nil, err
+		}
+		req.Raw().Header.Set("Accept", "application/json")
+		raw = req.Raw()
+	}
+	req, err := runtime.NewRequestFromRequest(raw)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := c.internal.Pipeline().Do(req)
+	if err != nil {
+		return nil, err
+	}
+	if !runtime.HasStatusCode(resp, http.StatusOK) {
+		return nil, runtime.NewResponseError(resp)
+	}
+	return resp, nil
+}

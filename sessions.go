@@ -1,0 +1,148 @@
+package azsessions
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
+)
+
+// SessionsClient inspects and ends sessions and reads the pool's metadata.
+// Get one from Client.NewSessionsClient. It is safe for concurrent use.
+// Get, Delete, NewListPager and GetPoolMetadata need api-version
+// 2025-02-02-preview or later; Stop is documented for 2025-02-02-preview and
+// later and targets custom-container pools.
+type SessionsClient struct {
+	c *Client
+}
+
+// Get returns the session named identifier: when it was created and last
+// used, and when it expires.
+func (client *SessionsClient) Get(ctx context.Context, identifier string, options *GetSessionOptions) (resp GetSessionResponse, err error) {
+	const operationName = "SessionsClient.Get"
+	ctx = withAPIName(ctx, operationName)
+	ctx, endSpan := runtime.StartSpan(ctx, operationName, client.c.internal.Tracer(), nil)
+	defer func() { endSpan(err) }()
+	httpResp, err := client.c.sessionCall(ctx, http.MethodGet, "/session", identifier, http.StatusOK)
+	if err != nil {
+		return GetSessionResponse{}, err
+	}
+	if err := runtime.UnmarshalAsJSON(httpResp, &resp.Session); err != nil {
+		return GetSessionResponse{}, err
+	}
+	return resp, nil
+}
+
+// Delete ends the session named identifier now, with its processes and
+// files. The next request with the same identifier gets a fresh session.
+func (client *SessionsClient) Delete(ctx context.Context, identifier string, options *DeleteSessionOptions) (resp DeleteSessionResponse, err error) {
+	const operationName = "SessionsClient.Delete"
+	ctx = withAPIName(ctx, operationName)
+	ctx, endSpan := runtime.StartSpan(ctx, operationName, client.c.internal.Tracer(), nil)
+	defer func() { endSpan(err) }()
+	_, err = client.c.sessionCall(ctx, http.MethodDelete, "/session", identifier, http.StatusOK, http.StatusNoContent)
+	return DeleteSessionResponse{}, err
+}
+
+// Stop stops the session named identifier through the pool's management
+// API (POST /.management/stopSession), the way custom-container pools end
+// sessions. Message holds the service's confirmation text.
+func (client *SessionsClient) Stop(ctx context.Context, identifier string, options *StopSessionOptions) (resp StopSessionResponse, err error) {
+	const operationName = "SessionsClient.Stop"
+	ctx = withAPIName(ctx, operationName)
+	ctx, endSpan := runtime.StartSpan(ctx, operationName, client.c.internal.Tracer(), nil)
+	defer func() { endSpan(err) }()
+	httpResp, err := client.c.sessionCall(ctx, http.MethodPost, "/.management/stopSession", identifier, http.StatusOK, http.StatusNoContent)
+	if err != nil {
+		return StopSessionResponse{}, err
+	}
+	body, err := runtime.Payload(httpResp)
+	if err != nil {
+		return StopSessionResponse{}, err
+	}
+	return StopSessionResponse{Message: string(body)}, nil
+}
+
+// NewListPager lists the pool's live sessions page by page.
+func (client *SessionsClient) NewListPager(options *ListSessionsOptions) *runtime.Pager[ListSessionsResponse] {
+	if options == nil {
+		options = &ListSessionsOptions{}
+	}
+	return runtime.NewPager(runtime.PagingHandler[ListSessionsResponse]{
+		More: func(page ListSessionsResponse) bool {
+			return page.NextLink != nil && *page.NextLink != ""
+		},
+		Fetcher: func(ctx context.Context, page *ListSessionsResponse) (ListSessionsResponse, error) {
+			ctx = withAPIName(ctx, "SessionsClient.NewListPager")
+			next := ""
+			if page != nil {
+				next = *page.NextLink
+			}
+			httpResp, err := client.c.fetchPage(ctx, next, func(ctx context.Context) (*http.Request, error) {
+				var q url.Values
+				if options.Skip != nil {
+					q = url.Values{querySkip: {strconv.Itoa(int(*options.Skip))}}
+				}
+				req, err := client.c.newRequest(ctx, http.MethodGet, "/listSessions", "", q)
+				if err != nil {
+					return nil, err
+				}
+				return req.Raw(), nil
+			})
+			if err != nil {
+				return ListSessionsResponse{}, err
+			}
+			var resp ListSessionsResponse
+			if err := runtime.UnmarshalAsJSON(httpResp, &resp.SessionList); err != nil {
+				return ListSessionsResponse{}, err
+			}
+			return resp, nil
+		},
+		Tracer: client.c.internal.Tracer(),
+	})
+}
+
+// GetPoolMetadata describes the pool: its runtimes, pre-installed packages
+// and Jupyter kernel.
+func (client *SessionsClient) GetPoolMetadata(ctx context.Context, options *GetPoolMetadataOptions) (resp GetPoolMetadataResponse, err error) {
+	const operationName = "SessionsClient.GetPoolMetadata"
+	ctx = withAPIName(ctx, operationName)
+	ctx, endSpan := runtime.StartSpan(ctx, operationName, client.c.internal.Tracer(), nil)
+	defer func() { endSpan(err) }()
+	req, err := client.c.newRequest(ctx, http.MethodGet, "/metadata", "", nil)
+	if err != nil {
+		return GetPoolMetadataResponse{}, err
+	}
+	httpResp, err := client.c.internal.Pipeline().Do(req)
+	if err != nil {
+		return GetPoolMetadataResponse{}, err
+	}
+	if !runtime.HasStatusCode(httpResp, http.StatusOK) {
+		return GetPoolMetadataResponse{}, runtime.NewResponseError(httpResp)
+	}
+	if err := runtime.UnmarshalAsJSON(httpResp, &resp.PoolMetadata); err != nil {
+		return GetPoolMetadataResponse{}, err
+	}
+	return resp, nil
+}
+
+// sessionCall sends a request about one session and checks its status.
+func (c *Client) sessionCall(ctx context.Context, method, path, identifier string, okStatus ...int) (*http.Response, error) {
+	if err := checkIdentifier(identifier); err != nil {
+		return nil, err
+	}
+	req, err := c.newRequest(ctx, method, path, identifier, nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := c.internal.Pipeline().Do(req)
+	if err != nil {
+		return nil, err
+	}
+	if !runtime.HasStatusCode(resp, okStatus...) {
+		return nil, runtime.NewResponseError(resp)
+	}
+	return resp, nil
+}
