@@ -1,0 +1,188 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/seed-f3fa2c9d/azsessions/internal/emulator/runtime"
+)
+
+// Execution types and statuses as the spec spells them.
+const (
+	execSynchronous  = "Synchronous"
+	execAsynchronous = "Asynchronous"
+	statusRunning    = "Running"
+	statusSucceeded  = "Succeeded"
+	statusFailed     = "Failed"
+)
+
+// execution is one submitted execution. Executions of a session run one at
+// a time in submission order (a worker goroutine drains the session's
+// queue), so that an asynchronous submission followed by another sees the
+// first one's state, as in one Jupyter kernel.
+type execution struct {
+	id         string
+	identifier string
+	execType   string
+	req        runtime.Request
+	shell      bool // a shell pool's execution: status is the exit code
+	jupyter    bool // returnJupyterFormatExecutionResult
+
+	// done is closed when the fields below are final.
+	done       chan struct{}
+	res        runtime.Result
+	status     string
+	startedAt  time.Time
+	finishedAt time.Time
+}
+
+// finished reports whether the execution has ended.
+func (e *execution) finished() bool {
+	select {
+	case <-e.done:
+		return true
+	default:
+		return false
+	}
+}
+
+var errSessionGone = errors.New("the session was deleted")
+
+// submit queues e, unless an execution with e's id already exists in the
+// session, in which case that one is returned and nothing runs: a client
+// retrying a request with the same operation-id must not run its code twice.
+func (sess *session) submit(e *execution) (*execution, bool, error) {
+	sess.mu.Lock()
+	defer sess.mu.Unlock()
+	if old := sess.execs[e.id]; old != nil {
+		return old, true, nil
+	}
+	if sess.ctx.Err() != nil {
+		return nil, false, errSessionGone
+	}
+	if !sess.working {
+		sess.srv.store.retain(sess)
+		if !sess.srv.goBackground(sess.work) {
+			sess.srv.store.release(sess)
+			return nil, false, errSessionGone
+		}
+		sess.working = true
+	}
+	sess.execs[e.id] = e
+	sess.history = append(sess.history, e)
+	sess.queue = append(sess.queue, e)
+	sess.trimLocked()
+	return e, false, nil
+}
+
+// trimLocked forgets the oldest finished executions past ExecutionHistory.
+// Unfinished ones are kept whatever the count: someone may be waiting.
+func (sess *session) trimLocked() {
+	excess := len(sess.history) - sess.srv.cfg.ExecutionHistory
+	if excess <= 0 {
+		return
+	}
+	kept := sess.history[:0]
+	for _, e := range sess.history {
+		if excess > 0 && e.finished() {
+			delete(sess.execs, e.id)
+			excess--
+			continue
+		}
+		kept = append(kept, e)
+	}
+	clear(sess.history[len(kept):])
+	sess.history = kept
+}
+
+// lookup returns the execution with id, if the session still remembers it.
+func (sess *session) lookup(id string) *execution {
+	sess.mu.Lock()
+	defer sess.mu.Unlock()
+	return sess.execs[id]
+}
+
+// work drains the queue, one execution at a time.
+func (sess *session) work() {
+	defer sess.srv.store.release(sess)
+	for {
+		sess.mu.Lock()
+		if len(sess.queue) == 0 {
+			sess.working = false
+			sess.mu.Unlock()
+			return
+		}
+		e := sess.queue[0]
+		sess.queue[0] = nil
+		sess.queue = sess.queue[1:]
+		sess.mu.Unlock()
+		sess.run(e)
+	}
+}
+
+func (sess *session) run(e *execution) {
+	e.startedAt = time.Now()
+	res, err := sess.rt.Execute(sess.ctx, e.req)
+	e.finishedAt = time.Now()
+	if err != nil {
+		// The emulator's own fault, or the session was deleted under the
+		// execution: report it as a failed execution, as the service does
+		// for everything that happens inside the session.
+		msg := "emulator: " + err.Error()
+		if errors.Is(err, context.Canceled) || sess.ctx.Err() != nil {
+			msg = runtime.MessageKernelRestarted + ": the session was deleted"
+		}
+		res = runtime.Result{Outcome: runtime.OutcomeKernelRestarted, Stderr: msg, ExitCode: -1, Duration: e.finishedAt.Sub(e.startedAt)}
+		e.res, e.status = res, statusFailed
+		close(e.done)
+		return
+	}
+	e.res = withServiceMessage(res)
+	e.status = statusOf(e.res, e.shell)
+	close(e.done)
+}
+
+// withServiceMessage makes sure the service's stderr text for a timeout,
+// memory abort or kernel restart is there, as clients classify failures by
+// it (api-contract.md section 8).
+func withServiceMessage(res runtime.Result) runtime.Result {
+	var msg string
+	switch res.Outcome {
+	case runtime.OutcomeTimedOut:
+		msg = runtime.MessageTimedOut
+	case runtime.OutcomeMemoryAborted:
+		msg = runtime.MessageMemoryAborted
+	case runtime.OutcomeKernelRestarted:
+		msg = runtime.MessageKernelRestarted
+	default:
+		return res
+	}
+	if !strings.Contains(res.Stderr, msg) {
+		if res.Stderr != "" && !strings.HasSuffix(res.Stderr, "\n") {
+			res.Stderr += "\n"
+		}
+		res.Stderr += msg
+	}
+	return res
+}
+
+// statusOf maps a runtime outcome to the wire status: Succeeded/Failed for
+// Python pools; the exit code for shell pools, "-1" when the command did
+// not exit by itself (timeout, memory abort, crash).
+func statusOf(res runtime.Result, shell bool) string {
+	if shell {
+		switch res.Outcome {
+		case runtime.OutcomeSucceeded, runtime.OutcomeFailed:
+			return strconv.Itoa(res.ExitCode)
+		default:
+			return "-1"
+		}
+	}
+	if res.Outcome == runtime.OutcomeSucceeded {
+		return statusSucceeded
+	}
+	return statusFailed
+}

@@ -1,0 +1,281 @@
+package server
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/seed-f3fa2c9d/azsessions/internal/emulator/runtime"
+)
+
+// maxJSONBody bounds an execution request body; code is text, and the
+// service's own limits on it are unknown, so the bound is generous.
+const maxJSONBody = 64 << 20
+
+// execRequestJSON is the flat SessionCodeExecutionRequest. Pointers tell a
+// field that was sent from one that was not.
+type execRequestJSON struct {
+	CodeInputType                      string          `json:"codeInputType"`
+	ExecutionType                      string          `json:"executionType"`
+	Code                               *string         `json:"code"`
+	TimeoutInSeconds                   *int64          `json:"timeoutInSeconds"`
+	OutputStreamsMaxLength             *int64          `json:"outputStreamsMaxLength"`
+	UseEmptyKernel                     bool            `json:"useEmptyKernel"`
+	ReturnJupyterFormatExecutionResult bool            `json:"returnJupyterFormatExecutionResult"`
+	ShellCommand                       *string         `json:"shellCommand"`
+	ExecCommandAndArgs                 *[]string       `json:"execCommandAndArgs"`
+	Stdin                              *string         `json:"stdin"`
+	Properties                         json.RawMessage `json:"properties"`
+}
+
+// execResourceJSON is the SessionCodeExecutionResource.
+type execResourceJSON struct {
+	ID            string          `json:"id"`
+	Identifier    string          `json:"identifier"`
+	ExecutionType string          `json:"executionType"`
+	Status        string          `json:"status"`
+	Result        *execResultJSON `json:"result,omitempty"`
+}
+
+type execResultJSON struct {
+	Stdout string `json:"stdout"`
+	Stderr string `json:"stderr"`
+	// ExecutionResult is absent for shell pools, which have no value.
+	ExecutionResult             json.RawMessage `json:"executionResult,omitempty"`
+	ExecutionTimeInMilliseconds int64           `json:"executionTimeInMilliseconds"`
+}
+
+// readJSON decodes the body into v after checking the content type. An
+// empty body decodes as {} so that what is missing is reported as missing.
+func readJSON(c *call, v any) error {
+	if ct := c.r.Header.Get("Content-Type"); ct != "" {
+		mt, _, err := mime.ParseMediaType(ct)
+		if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
+			return badRequest("the Content-Type must be application/json, got %q", ct)
+		}
+	}
+	body := http.MaxBytesReader(c.w, c.r.Body, maxJSONBody)
+	err := json.NewDecoder(body).Decode(v)
+	var tooLarge *http.MaxBytesError
+	switch {
+	case err == nil, errors.Is(err, io.EOF):
+		return nil
+	case errors.As(err, &tooLarge):
+		return newError(http.StatusRequestEntityTooLarge, CodePayloadTooLarge, "the request body is larger than %d bytes", maxJSONBody)
+	default:
+		return badRequest("the request body is not valid JSON for this operation: %v", err)
+	}
+}
+
+// parseExecution validates a v2 request against the pool type and turns it
+// into a runtime request. It runs before the session is looked up, so a bad
+// request leaves no trace.
+func (c *call) parseExecution(in *execRequestJSON) (runtime.Request, string, error) {
+	var req runtime.Request
+	if in.Properties != nil {
+		return req, "", newError(http.StatusBadRequest, CodePropertiesMissing,
+			"the body of /executions is flat: send codeInputType, executionType and code at the top level, not inside \"properties\"")
+	}
+	execType, err := executionType(in.ExecutionType)
+	if err != nil {
+		return req, "", err
+	}
+	if req.Timeout, err = c.s.timeout(in.TimeoutInSeconds); err != nil {
+		return req, "", err
+	}
+	if in.OutputStreamsMaxLength != nil {
+		n := *in.OutputStreamsMaxLength
+		if n <= 0 || n > 1<<30 {
+			return req, "", badRequest("outputStreamsMaxLength must be a positive number of characters, got %d", n)
+		}
+		req.MaxOutput = int(n)
+	} else {
+		req.MaxOutput = DefaultOutputStreamsMaxLength
+	}
+	shellFields := in.ShellCommand != nil || in.ExecCommandAndArgs != nil || in.Stdin != nil
+	if c.s.cfg.PoolType == PoolTypeShell {
+		switch {
+		case in.Code != nil:
+			return req, "", newError(http.StatusBadRequest, CodePropertiesMissing,
+				"a shell session pool runs shellCommand or execCommandAndArgs, not code")
+		case in.ShellCommand != nil && in.ExecCommandAndArgs != nil:
+			return req, "", badRequest("send either shellCommand or execCommandAndArgs, not both")
+		case in.ShellCommand != nil && strings.TrimSpace(*in.ShellCommand) != "":
+			req.ShellCommand = *in.ShellCommand
+		case in.ExecCommandAndArgs != nil && len(*in.ExecCommandAndArgs) > 0 && (*in.ExecCommandAndArgs)[0] != "":
+			req.ExecCommandAndArgs = *in.ExecCommandAndArgs
+		default:
+			return req, "", newError(http.StatusBadRequest, CodePropertiesMissing,
+				"shellCommand or execCommandAndArgs is required by a shell session pool")
+		}
+		if in.Stdin != nil {
+			req.Stdin = *in.Stdin
+		}
+		return req, execType, nil
+	}
+	if shellFields {
+		return req, "", newError(http.StatusBadRequest, CodeRequestNotSupported,
+			"shellCommand, execCommandAndArgs and stdin are only supported by shell session pools")
+	}
+	if in.Code == nil || strings.TrimSpace(*in.Code) == "" {
+		return req, "", newError(http.StatusBadRequest, CodePropertiesMissing, "code is required but not provided")
+	}
+	if req.Code, err = decodeCode(in.CodeInputType, *in.Code); err != nil {
+		return req, "", err
+	}
+	req.UseEmptyKernel = in.UseEmptyKernel
+	return req, execType, nil
+}
+
+// executionType accepts the enum in any casing (clients send
+// "synchronous"; the service accepts it) and returns the spec's spelling.
+func executionType(v string) (string, error) {
+	switch {
+	case v == "", strings.EqualFold(v, execSynchronous):
+		return execSynchronous, nil
+	case strings.EqualFold(v, execAsynchronous):
+		return execAsynchronous, nil
+	}
+	return "", badRequest("executionType must be Synchronous or Asynchronous, got %q", v)
+}
+
+// decodeCode applies codeInputType: Inline and InlineText carry the code as
+// is, InlineBase64 carries it base64-encoded.
+func decodeCode(inputType, code string) (string, error) {
+	switch {
+	case inputType == "", strings.EqualFold(inputType, "Inline"), strings.EqualFold(inputType, "InlineText"):
+		return code, nil
+	case strings.EqualFold(inputType, "InlineBase64"):
+		for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
+			if b, err := enc.DecodeString(strings.TrimSpace(code)); err == nil {
+				return string(b), nil
+			}
+		}
+		return "", badRequest("code is not valid base64 although codeInputType is InlineBase64")
+	}
+	return "", badRequest("codeInputType must be Inline, InlineBase64 or InlineText, got %q", inputType)
+}
+
+// timeout applies the default and the cap to timeoutInSeconds. Values past
+// the cap are cut to it rather than refused, as the platform does.
+func (s *Server) timeout(secs *int64) (time.Duration, error) {
+	if secs == nil || *secs == 0 {
+		return s.cfg.DefaultExecutionTimeout, nil
+	}
+	if *secs < 0 {
+		return 0, badRequest("timeoutInSeconds must be positive, got %d", *secs)
+	}
+	if *secs > int64(s.cfg.MaxExecutionTimeout/time.Second) { // also avoids overflow
+		return s.cfg.MaxExecutionTimeout, nil
+	}
+	return time.Duration(*secs) * time.Second, nil
+}
+
+// operationID reads the caller-chosen execution id, or makes one.
+func (c *call) operationID() (string, error) {
+	id := c.r.Header.Get("operation-id")
+	if id == "" {
+		return newGUID(), nil
+	}
+	if len(id) > 256 || strings.ContainsFunc(id, unicode.IsControl) {
+		return "", badRequest("the operation-id header must be 1 to 256 characters without control characters")
+	}
+	return id, nil
+}
+
+// execute serves POST /executions.
+func (c *call) execute() error {
+	var in execRequestJSON
+	if err := readJSON(c, &in); err != nil {
+		return err
+	}
+	req, execType, err := c.parseExecution(&in)
+	if err != nil {
+		return err
+	}
+	id, err := c.operationID()
+	if err != nil {
+		return err
+	}
+	prepared := time.Now()
+	sess, acq, err := c.s.store.acquire(c.r.Context(), c.identifier, true)
+	if err != nil {
+		return err
+	}
+	defer c.s.store.release(sess)
+	e, _, err := sess.submit(&execution{
+		id: id, identifier: c.identifier, execType: execType, req: req,
+		shell: c.s.cfg.PoolType == PoolTypeShell, jupyter: in.ReturnJupyterFormatExecutionResult,
+		done: make(chan struct{}),
+	})
+	if err != nil {
+		return newError(http.StatusNotFound, CodeSessionNotFound, "%v", err)
+	}
+	c.w.Header().Set("operation-id", e.id)
+	if execType == execAsynchronous {
+		c.w.Header().Set("Operation-Location", c.operationLocation(e.id))
+		writeJSON(c.w, http.StatusAccepted, c.resource(e))
+		return nil
+	}
+	select {
+	case <-e.done:
+	case <-c.r.Context().Done():
+		// The client hung up; the execution goes on and stays readable.
+		return nil
+	}
+	if !e.shell {
+		c.setTimingHeaders(sess, acq, e, prepared)
+	}
+	writeJSON(c.w, http.StatusOK, c.resource(e))
+	return nil
+}
+
+// operationLocation is the absolute URL of GET /executions/{id}.
+func (c *call) operationLocation(id string) string {
+	q := url.Values{}
+	q.Set("api-version", c.version)
+	q.Set("identifier", c.identifier)
+	return c.absoluteURL("/executions/"+url.PathEscape(id), q)
+}
+
+// resource renders an execution in its current state.
+func (c *call) resource(e *execution) execResourceJSON {
+	out := execResourceJSON{ID: e.id, Identifier: e.identifier, ExecutionType: e.execType, Status: statusRunning}
+	if !e.finished() {
+		return out
+	}
+	out.Status = e.status
+	out.Result = &execResultJSON{
+		Stdout:                      e.res.Stdout,
+		Stderr:                      e.res.Stderr,
+		ExecutionTimeInMilliseconds: e.res.Duration.Milliseconds(),
+	}
+	if !e.shell {
+		out.Result.ExecutionResult = v2Result(e.res.Value, e.jupyter)
+	}
+	return out
+}
+
+// getExecution serves GET /executions/{id}.
+func (c *call) getExecution() error {
+	sess, _, err := c.s.store.acquire(c.r.Context(), c.identifier, true)
+	if err != nil {
+		return err
+	}
+	defer c.s.store.release(sess)
+	id := c.params["id"]
+	e := sess.lookup(id)
+	if e == nil {
+		return newError(http.StatusNotFound, CodeExecutionNotFound, "no execution %q in session %q", id, c.identifier)
+	}
+	c.w.Header().Set("operation-id", e.id)
+	writeJSON(c.w, http.StatusOK, c.resource(e))
+	return nil
+}

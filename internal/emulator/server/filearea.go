@@ -1,0 +1,107 @@
+package server
+
+import (
+	"errors"
+	"io/fs"
+	"net/http"
+	"path"
+	"strings"
+	"unicode"
+)
+
+// The session's file area stands for /mnt/data. Every access goes through
+// the session's os.Root, which refuses "..", absolute names and symbolic
+// links that lead outside the area, even ones planted by the session's own
+// code; the checks below only give hostile input a clear 400 before that.
+
+const mntData = "/mnt/data"
+
+// uploadTempPrefix marks files being uploaded; they are renamed into place
+// when complete, and hidden from listings until then.
+const uploadTempPrefix = ".azsessions-upload-"
+
+// cleanDir turns the path query parameter into a slash-separated path
+// relative to the area ("" for its top). It accepts "sub/dir", "/sub/dir"
+// and "/mnt/data/sub/dir", as clients send all three.
+func cleanDir(p string) (string, error) {
+	if strings.ContainsFunc(p, unicode.IsControl) || strings.Contains(p, `\`) {
+		return "", badRequest("the path %q holds control characters or backslashes", p)
+	}
+	if p == mntData || strings.HasPrefix(p, mntData+"/") {
+		p = p[len(mntData):]
+	}
+	for seg := range strings.SplitSeq(p, "/") {
+		if seg == ".." {
+			return "", badRequest("the path %q must not contain '..'", p)
+		}
+	}
+	p = path.Clean("/" + p)
+	return strings.TrimPrefix(p, "/"), nil
+}
+
+// validName checks a file name: one path element, not "." or "..", no
+// separators or control characters. Everything else, spaces and Unicode
+// included, is allowed.
+func validName(name string) error {
+	switch {
+	case name == "":
+		return badRequest("the file name is empty")
+	case name == "." || name == "..":
+		return badRequest("%q is not a file name", name)
+	case strings.ContainsAny(name, `/\`):
+		return badRequest("the file name %q must not contain '/' or '\\'; use the path parameter for directories", name)
+	case strings.ContainsFunc(name, unicode.IsControl):
+		return badRequest("the file name must not contain control characters")
+	case len(name) > 255:
+		return badRequest("the file name is longer than 255 bytes")
+	}
+	return nil
+}
+
+// stripMntData removes a "/mnt/data/" prefix some clients put in the
+// multipart filename.
+func stripMntData(name string) string {
+	if rest, ok := strings.CutPrefix(name, mntData+"/"); ok {
+		return rest
+	}
+	return name
+}
+
+// joinRel joins a cleaned directory and a validated name.
+func joinRel(dir, name string) string {
+	if dir == "" {
+		return name
+	}
+	return dir + "/" + name
+}
+
+// fsPath is rel as an io/fs path ("." for the top).
+func fsPath(rel string) string {
+	if rel == "" {
+		return "."
+	}
+	return rel
+}
+
+// fileError maps a file-system error to the service's answer: a missing
+// file is 404 FileNotFound; a name that would leave the area (through a
+// symbolic link, say) is 400, as the request is refused rather than
+// answered.
+func fileError(err error, what string) error {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return newError(http.StatusNotFound, CodeFileNotFound, "%s does not exist", what)
+	case escapes(err):
+		return badRequest("%s leads outside the session's file area", what)
+	case errors.Is(err, fs.ErrInvalid):
+		return badRequest("%s is not a valid name", what)
+	}
+	return err
+}
+
+// escapes reports an os.Root refusal. os does not export that error, so
+// its text is matched; a change of text turns the 400 into a 500, still a
+// refusal.
+func escapes(err error) bool {
+	return err != nil && strings.Contains(err.Error(), "path escapes from parent")
+}

@@ -1,0 +1,279 @@
+package server
+
+import (
+	"io/fs"
+	"mime"
+	"net/http"
+	"path"
+	"strings"
+	"time"
+)
+
+// fileJSON is the spec's SessionResourceFile.
+type fileJSON struct {
+	Name           string `json:"name"`
+	Type           string `json:"type"`
+	ContentType    string `json:"contentType"`
+	SizeInBytes    int64  `json:"sizeInBytes"`
+	LastModifiedAt string `json:"lastModifiedAt"`
+	// Directory is relative to /mnt/data ("" at the top); only
+	// 2025-10-02-preview has it.
+	Directory *string `json:"directory,omitempty"`
+}
+
+type fileListJSON struct {
+	Value    []fileJSON `json:"value"`
+	NextLink string     `json:"nextLink,omitempty"`
+}
+
+// skipTokenParam carries the offset of the next page of a file list.
+const skipTokenParam = "skipToken"
+
+// contentTypeOf guesses a file's media type from its extension, as the
+// service reports it; application/octet-stream when unknown. (Contents are
+// never sniffed: that would mean reading every listed file.)
+func contentTypeOf(name string) string {
+	if t := mime.TypeByExtension(path.Ext(name)); t != "" {
+		return t
+	}
+	return "application/octet-stream"
+}
+
+// fileEntry is one file or directory, located relative to the area.
+type fileEntry struct {
+	dir  string
+	info fs.FileInfo
+}
+
+func (c *call) fileJSON(e fileEntry) fileJSON {
+	out := fileJSON{
+		Name:           e.info.Name(),
+		Type:           "file",
+		ContentType:    contentTypeOf(e.info.Name()),
+		SizeInBytes:    e.info.Size(),
+		LastModifiedAt: e.info.ModTime().UTC().Format(time.RFC3339Nano),
+	}
+	if e.info.IsDir() {
+		// Directories: type "directory", no media type of their own and no
+		// size (the spec example's 4096 is a file-system block, not data).
+		out.Type, out.ContentType, out.SizeInBytes = "directory", "application/octet-stream", 0
+	}
+	if emitsDirectory(c.version) {
+		d := e.dir
+		out.Directory = &d
+	}
+	return out
+}
+
+// fileTarget reads and checks the path query parameter and the {name}
+// route parameter.
+func (c *call) fileTarget() (dir, name string, err error) {
+	if dir, err = cleanDir(c.query.Get("path")); err != nil {
+		return "", "", err
+	}
+	name = stripMntData(c.params["name"])
+	if err = validName(name); err != nil {
+		return "", "", err
+	}
+	return dir, name, nil
+}
+
+// dataSession acquires (creating if needed) the call's session for a file
+// operation.
+func (c *call) dataSession() (*session, error) {
+	sess, _, err := c.s.store.acquire(c.r.Context(), c.identifier, true)
+	return sess, err
+}
+
+// listFiles serves GET /files (v2).
+func (c *call) listFiles() error {
+	dir, err := cleanDir(c.query.Get("path"))
+	if err != nil {
+		return err
+	}
+	recursive, err := c.boolParam("recursive")
+	if err != nil {
+		return err
+	}
+	skip, err := c.intParam(skipTokenParam, 0)
+	if err != nil {
+		return err
+	}
+	sess, err := c.dataSession()
+	if err != nil {
+		return err
+	}
+	defer c.s.store.release(sess)
+	entries, err := sess.listEntries(dir, recursive, true)
+	if err != nil {
+		return err
+	}
+	lo, hi, next := page(len(entries), skip, c.s.cfg.FilesPageSize)
+	out := fileListJSON{Value: make([]fileJSON, 0, hi-lo)}
+	for _, e := range entries[lo:hi] {
+		out.Value = append(out.Value, c.fileJSON(e))
+	}
+	if next >= 0 {
+		out.NextLink = c.nextLink(skipTokenParam, next)
+	}
+	writeJSON(c.w, http.StatusOK, out)
+	return nil
+}
+
+// listEntries lists dir, or its whole subtree when recursive, in lexical
+// order. Symbolic links are described by what they point at when that is
+// inside the area, and left out otherwise.
+func (sess *session) listEntries(dir string, recursive, dirs bool) ([]fileEntry, error) {
+	fsys := sess.root.FS()
+	top := fsPath(dir)
+	info, err := sess.root.Stat(top)
+	if err != nil {
+		return nil, fileError(err, "the directory "+quote(dir))
+	}
+	if !info.IsDir() {
+		return nil, badRequest("the path %q is a file, not a directory", dir)
+	}
+	var out []fileEntry
+	add := func(p string, d fs.DirEntry) {
+		if strings.HasPrefix(d.Name(), uploadTempPrefix) {
+			return
+		}
+		info, err := d.Info()
+		if d.Type()&fs.ModeSymlink != 0 {
+			info, err = sess.root.Stat(p)
+		}
+		if err != nil || (!dirs && info.IsDir()) || !(info.IsDir() || info.Mode().IsRegular()) {
+			return
+		}
+		parent := path.Dir(p)
+		if parent == "." {
+			parent = ""
+		}
+		out = append(out, fileEntry{dir: parent, info: namedInfo{info, d.Name()}})
+	}
+	if !recursive {
+		des, err := fs.ReadDir(fsys, top)
+		if err != nil {
+			return nil, fileError(err, "the directory "+quote(dir))
+		}
+		for _, d := range des {
+			add(path.Join(top, d.Name()), d)
+		}
+		return out, nil
+	}
+	err = fs.WalkDir(fsys, top, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if p == top {
+				return err
+			}
+			return nil // an unreadable subdirectory: list what can be read
+		}
+		if p != top {
+			add(p, d)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fileError(err, "the directory "+quote(dir))
+	}
+	return out, nil
+}
+
+// namedInfo keeps the directory entry's name when a symbolic link was
+// followed (Stat reports the link's name anyway, but this makes it certain).
+type namedInfo struct {
+	fs.FileInfo
+	name string
+}
+
+func (n namedInfo) Name() string { return n.name }
+
+func quote(dir string) string {
+	if dir == "" {
+		return "/mnt/data"
+	}
+	return "/mnt/data/" + dir
+}
+
+// getFile serves GET /files/{name}.
+func (c *call) getFile() error {
+	dir, name, err := c.fileTarget()
+	if err != nil {
+		return err
+	}
+	sess, err := c.dataSession()
+	if err != nil {
+		return err
+	}
+	defer c.s.store.release(sess)
+	info, err := sess.root.Stat(joinRel(dir, name))
+	if err != nil {
+		return fileError(err, "the file "+quote(joinRel(dir, name)))
+	}
+	writeJSON(c.w, http.StatusOK, c.fileJSON(fileEntry{dir: dir, info: namedInfo{info, name}}))
+	return nil
+}
+
+// fileContent serves GET /files/{name}/content, streamed from disk.
+func (c *call) fileContent() error {
+	dir, name, err := c.fileTarget()
+	if err != nil {
+		return err
+	}
+	return c.serveFile(dir, name)
+}
+
+func (c *call) serveFile(dir, name string) error {
+	sess, err := c.dataSession()
+	if err != nil {
+		return err
+	}
+	defer c.s.store.release(sess)
+	rel := joinRel(dir, name)
+	f, err := sess.root.Open(rel)
+	if err != nil {
+		return fileError(err, "the file "+quote(rel))
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	if !info.Mode().IsRegular() {
+		return newError(http.StatusNotFound, CodeFileNotFound, "%s is not a file", quote(rel))
+	}
+	// Set the type ourselves: ServeContent would sniff the first bytes,
+	// and the service answers by extension.
+	c.w.Header().Set("Content-Type", contentTypeOf(name))
+	http.ServeContent(c.w, c.r, name, info.ModTime(), f)
+	return nil
+}
+
+// deleteFile serves DELETE /files/{name}. A directory goes with its
+// contents; a symbolic link goes itself, never what it points at.
+func (c *call) deleteFile() error {
+	dir, name, err := c.fileTarget()
+	if err != nil {
+		return err
+	}
+	sess, err := c.dataSession()
+	if err != nil {
+		return err
+	}
+	defer c.s.store.release(sess)
+	rel := joinRel(dir, name)
+	info, err := sess.root.Lstat(rel)
+	if err != nil {
+		return fileError(err, "the file "+quote(rel))
+	}
+	if info.IsDir() {
+		err = sess.root.RemoveAll(rel)
+	} else {
+		err = sess.root.Remove(rel)
+	}
+	if err != nil {
+		return fileError(err, "the file "+quote(rel))
+	}
+	c.w.WriteHeader(http.StatusNoContent)
+	return nil
+}

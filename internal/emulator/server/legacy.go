@@ -1,0 +1,188 @@
+package server
+
+import (
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/seed-f3fa2c9d/azsessions/internal/emulator/runtime"
+)
+
+// The legacy contract (2024-02-02-preview, 2024-08-02-preview) that the
+// Python and JavaScript tools of other frameworks still speak: properties
+// envelopes and JSON.NET "$id" reference numbers (api-contract.md 4).
+
+type legacyExecRequest struct {
+	Properties *struct {
+		CodeInputType    string  `json:"codeInputType"`
+		ExecutionType    string  `json:"executionType"`
+		Code             *string `json:"code"`
+		TimeoutInSeconds *int64  `json:"timeoutInSeconds"`
+	} `json:"properties"`
+}
+
+type legacyExecResponse struct {
+	ID         string               `json:"$id"`
+	Properties legacyExecProperties `json:"properties"`
+}
+
+type legacyExecProperties struct {
+	ID     string `json:"$id"`
+	Status string `json:"status"`
+	Stdout string `json:"stdout"`
+	Stderr string `json:"stderr"`
+	// Result and ExecutionResult carry the same value: hosted Python runs
+	// were seen with "result", other samples with "executionResult".
+	Result                      json.RawMessage `json:"result"`
+	ExecutionResult             json.RawMessage `json:"executionResult"`
+	ExecutionTimeInMilliseconds int64           `json:"executionTimeInMilliseconds"`
+}
+
+// legacyExecute serves POST /code/execute. It always runs synchronously:
+// the legacy contract has no way to poll.
+func (c *call) legacyExecute() error {
+	if c.s.cfg.PoolType == PoolTypeShell {
+		// The service's own words for this case (api-contract.md 1).
+		return newError(http.StatusBadRequest, CodeRequestNotSupported, "Shell execution is not supported in API version %s", c.version)
+	}
+	var in legacyExecRequest
+	if err := readJSON(c, &in); err != nil {
+		return err
+	}
+	p := in.Properties
+	if p == nil || p.Code == nil || *p.Code == "" {
+		return newError(http.StatusBadRequest, CodePropertiesMissing, "properties.code is required but not provided")
+	}
+	if _, err := executionType(p.ExecutionType); err != nil {
+		return err
+	}
+	code, err := decodeCode(p.CodeInputType, *p.Code)
+	if err != nil {
+		return err
+	}
+	timeout, err := c.s.timeout(p.TimeoutInSeconds)
+	if err != nil {
+		return err
+	}
+	id, err := c.operationID()
+	if err != nil {
+		return err
+	}
+	prepared := time.Now()
+	sess, acq, err := c.s.store.acquire(c.r.Context(), c.identifier, true)
+	if err != nil {
+		return err
+	}
+	defer c.s.store.release(sess)
+	e, _, err := sess.submit(&execution{
+		id: id, identifier: c.identifier, execType: execSynchronous,
+		req:  runtime.Request{Code: code, Timeout: timeout, MaxOutput: DefaultOutputStreamsMaxLength},
+		done: make(chan struct{}),
+	})
+	if err != nil {
+		return newError(http.StatusNotFound, CodeSessionNotFound, "%v", err)
+	}
+	select {
+	case <-e.done:
+	case <-c.r.Context().Done():
+		return nil
+	}
+	c.w.Header().Set(HeaderOperationID, e.id)
+	c.setTimingHeaders(sess, acq, e, prepared)
+	out := legacyExecResponse{ID: "1", Properties: legacyExecProperties{
+		ID: "2", Status: "Success", Stdout: e.res.Stdout, Stderr: e.res.Stderr,
+		ExecutionTimeInMilliseconds: e.res.Duration.Milliseconds(),
+	}}
+	if e.status == statusSucceeded {
+		out.Properties.Result = legacyResult(e.res.Value)
+	} else {
+		out.Properties.Status = "Failure"
+		out.Properties.Result = json.RawMessage("null")
+	}
+	out.Properties.ExecutionResult = out.Properties.Result
+	writeJSON(c.w, http.StatusOK, out)
+	return nil
+}
+
+type legacyFileList struct {
+	ID    string            `json:"$id"`
+	Value []legacyFileEntry `json:"value"`
+}
+
+type legacyFileEntry struct {
+	ID         string          `json:"$id"`
+	Properties legacyFileProps `json:"properties"`
+}
+
+type legacyFileProps struct {
+	ID               string `json:"$id"`
+	Filename         string `json:"filename"`
+	Size             int64  `json:"size"`
+	LastModifiedTime string `json:"lastModifiedTime"`
+}
+
+// legacyFiles renders files with "$id" numbers counting up through the
+// document, as JSON.NET numbers its references.
+func legacyFiles(files []fileEntry) legacyFileList {
+	out := legacyFileList{ID: "1", Value: make([]legacyFileEntry, 0, len(files))}
+	n := 1
+	next := func() string { n++; return strconv.Itoa(n) }
+	for _, f := range files {
+		e := legacyFileEntry{ID: next()}
+		e.Properties = legacyFileProps{
+			ID: next(), Filename: f.info.Name(), Size: f.info.Size(),
+			LastModifiedTime: f.info.ModTime().UTC().Format(time.RFC3339Nano),
+		}
+		out.Value = append(out.Value, e)
+	}
+	return out
+}
+
+// legacyUpload serves POST /files/upload; every "file" part is stored.
+func (c *call) legacyUpload() error {
+	dir, err := cleanDir(c.query.Get("path"))
+	if err != nil {
+		return err
+	}
+	sess, err := c.dataSession()
+	if err != nil {
+		return err
+	}
+	defer c.s.store.release(sess)
+	files, err := c.receiveFiles(sess, dir, true)
+	if err != nil {
+		return err
+	}
+	writeJSON(c.w, http.StatusOK, legacyFiles(files))
+	return nil
+}
+
+// legacyListFiles serves GET /files (legacy): the files, not directories,
+// directly in /mnt/data (or path).
+func (c *call) legacyListFiles() error {
+	dir, err := cleanDir(c.query.Get("path"))
+	if err != nil {
+		return err
+	}
+	sess, err := c.dataSession()
+	if err != nil {
+		return err
+	}
+	defer c.s.store.release(sess)
+	entries, err := sess.listEntries(dir, false, false)
+	if err != nil {
+		return err
+	}
+	writeJSON(c.w, http.StatusOK, legacyFiles(entries))
+	return nil
+}
+
+// legacyFileContent serves GET /files/content/{name}.
+func (c *call) legacyFileContent() error {
+	dir, name, err := c.fileTarget()
+	if err != nil {
+		return err
+	}
+	return c.serveFile(dir, name)
+}

@@ -1,0 +1,216 @@
+package server
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// route is one operation of the contract. The emulator routes by hand
+// rather than with http.ServeMux because the same path means different
+// operations in the two api-version families (GET /files), because
+// /files/content/{name} (legacy) and /files/{name}/content (v2) overlap,
+// and because every miss must answer in the service's JSON error shape.
+type route struct {
+	method   string
+	segs     []string // literal segments, or "{param}"
+	versions versionSet
+	// identifier: the operation acts on one session and requires the
+	// identifier query parameter.
+	identifier bool
+	handle     func(*call) error
+}
+
+// call is one request being served, after routing and validation.
+type call struct {
+	s          *Server
+	w          http.ResponseWriter
+	r          *http.Request
+	query      url.Values
+	version    string
+	identifier string
+	params     map[string]string
+	start      time.Time
+}
+
+func (s *Server) routes() []route {
+	return []route{
+		{http.MethodPost, segs("executions"), v2Versions, true, (*call).execute},
+		{http.MethodGet, segs("executions", "{id}"), v2Versions, true, (*call).getExecution},
+		{http.MethodPost, segs("files"), v2Versions, true, (*call).uploadFile},
+		{http.MethodGet, segs("files"), v2Versions, true, (*call).listFiles},
+		{http.MethodGet, segs("files", "{name}"), v2Versions, true, (*call).getFile},
+		{http.MethodDelete, segs("files", "{name}"), v2Versions, true, (*call).deleteFile},
+		{http.MethodGet, segs("files", "{name}", "content"), v2Versions, true, (*call).fileContent},
+		{http.MethodGet, segs("session"), sessionVersions, true, (*call).getSession},
+		{http.MethodDelete, segs("session"), sessionVersions, true, (*call).deleteSession},
+		{http.MethodGet, segs("listSessions"), sessionVersions, false, (*call).listSessions},
+		{http.MethodGet, segs("metadata"), sessionVersions, false, (*call).metadata},
+		{http.MethodPost, segs(".management", "stopSession"), managementVersions, true, (*call).stopSession},
+		{http.MethodPost, segs(".management", "getSession"), managementVersions, true, (*call).managementGetSession},
+		{http.MethodPost, segs(".management", "listSessions"), managementVersions, false, (*call).managementListSessions},
+		// Legacy family (2024-02-02-preview, 2024-08-02-preview).
+		{http.MethodPost, segs("code", "execute"), legacyVersions, true, (*call).legacyExecute},
+		{http.MethodPost, segs("files", "upload"), legacyVersions, true, (*call).legacyUpload},
+		{http.MethodGet, segs("files"), legacyVersions, true, (*call).legacyListFiles},
+		{http.MethodGet, segs("files", "content", "{name}"), legacyVersions, true, (*call).legacyFileContent},
+	}
+}
+
+func segs(s ...string) []string { return s }
+
+// match reports whether path segments p fit the route's pattern, and the
+// values of its parameters.
+func (rt *route) match(p []string) (map[string]string, bool) {
+	if len(p) != len(rt.segs) {
+		return nil, false
+	}
+	var params map[string]string
+	for i, seg := range rt.segs {
+		if strings.HasPrefix(seg, "{") {
+			if params == nil {
+				params = map[string]string{}
+			}
+			params[strings.Trim(seg, "{}")] = p[i]
+			continue
+		}
+		if seg != p[i] {
+			return nil, false
+		}
+	}
+	return params, true
+}
+
+// splitPath splits the escaped request path into unescaped segments, so that
+// a file name holding "%2F" arrives as one segment containing "/" (and is
+// then refused by name validation) instead of being taken as two segments.
+func splitPath(r *http.Request) ([]string, error) {
+	p := strings.Trim(r.URL.EscapedPath(), "/")
+	if p == "" {
+		return nil, nil
+	}
+	raw := strings.Split(p, "/")
+	out := make([]string, len(raw))
+	for i, s := range raw {
+		u, err := url.PathUnescape(s)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = u
+	}
+	return out, nil
+}
+
+// dispatch authenticates, routes and validates the common query parameters,
+// in the order a front door would: who you are, what you asked for, which
+// version, which session.
+func (s *Server) dispatch(w http.ResponseWriter, r *http.Request) {
+	if err := s.serve(w, r); err != nil {
+		writeError(w, err)
+	}
+}
+
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) *apiError {
+	start := time.Now()
+	if err := s.authorize(r); err != nil {
+		return err
+	}
+	p, err := splitPath(r)
+	if err != nil {
+		return badRequest("the request path is not validly escaped")
+	}
+	method := r.Method
+	if method == http.MethodHead {
+		method = http.MethodGet
+	}
+	var pathMatches, candidates []int
+	routes := s.routeTable
+	for i := range routes {
+		if _, ok := routes[i].match(p); !ok {
+			continue
+		}
+		pathMatches = append(pathMatches, i)
+		if routes[i].method == method {
+			candidates = append(candidates, i)
+		}
+	}
+	if len(pathMatches) == 0 {
+		return newError(http.StatusNotFound, CodeNotFound, "no operation is served at %s", r.URL.Path)
+	}
+	if len(candidates) == 0 {
+		var allow []string
+		for _, i := range pathMatches {
+			if !slices.Contains(allow, routes[i].method) {
+				allow = append(allow, routes[i].method)
+			}
+		}
+		return newError(http.StatusMethodNotAllowed, CodeMethodNotAllowed, "%s is not allowed on %s", r.Method, r.URL.Path).
+			with("Allow", strings.Join(allow, ", "))
+	}
+	query, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return badRequest("the query string is not validly escaped")
+	}
+	version := query.Get("api-version")
+	if version == "" {
+		return badRequest("the api-version query parameter is required")
+	}
+	if !knownVersion(version) {
+		return badRequest("api-version %q is not supported; use one of %s, %s, %s (or legacy %s, %s)",
+			version, V20251002Preview, V20250202Preview, V20241002Preview, V20240802Preview, V20240202Preview)
+	}
+	var rt *route
+	for _, i := range candidates {
+		if routes[i].versions[version] {
+			rt = &routes[i]
+			break
+		}
+	}
+	if rt == nil {
+		return newError(http.StatusBadRequest, CodeRequestNotSupported, "%s %s is not supported in api-version %s", r.Method, r.URL.Path, version)
+	}
+	params, _ := rt.match(p)
+	c := &call{s: s, w: w, r: r, query: query, version: version, params: params, start: start}
+	if rt.identifier {
+		id, ok := query["identifier"]
+		if !ok || len(id) == 0 || id[0] == "" {
+			return badRequest("the identifier query parameter is required")
+		}
+		if err := validIdentifier(id[0]); err != nil {
+			return err
+		}
+		c.identifier = id[0]
+	}
+	if err := rt.handle(c); err != nil {
+		if ae, ok := err.(*apiError); ok {
+			return ae
+		}
+		return newError(http.StatusInternalServerError, CodeInternal, "%v", err)
+	}
+	return nil
+}
+
+// maxIdentifierLength is the spec's maxLength. The spec's patterns disagree
+// with each other and with Learn (api-contract.md 2.3), so the emulator only
+// enforces what every source agrees on: 1 to 256 characters of UTF-8
+// without control characters.
+const maxIdentifierLength = 256
+
+func validIdentifier(id string) *apiError {
+	if !utf8.ValidString(id) {
+		return badRequest("the identifier must be valid UTF-8")
+	}
+	if n := utf8.RuneCountInString(id); n > maxIdentifierLength {
+		return badRequest("the identifier must be 1 to %d characters long, got %d", maxIdentifierLength, n)
+	}
+	for _, r := range id {
+		if unicode.IsControl(r) {
+			return badRequest("the identifier must not contain control characters")
+		}
+	}
+	return nil
+}

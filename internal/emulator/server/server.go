@@ -1,0 +1,269 @@
+// Package server is the emulator's HTTP engine: it serves the dynamic
+// sessions data-plane contract (api-contract.md) on top of a runtime.Factory
+// that runs the code. It owns routing, authentication, the session store,
+// files, executions, errors and headers; the public emulator package and the
+// azsessions-emulator command wrap it.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/seed-f3fa2c9d/azsessions/internal/emulator/runtime"
+)
+
+// Pool types a Server can emulate.
+const (
+	PoolTypePython = "python"
+	PoolTypeShell  = "shell"
+)
+
+// Defaults applied by New to zero Config fields.
+const (
+	DefaultCooldown                = 300 * time.Second
+	DefaultMaxSessions             = 100
+	DefaultMaxUploadBytes          = 128 * 1024 * 1024
+	DefaultExecutionTimeout        = 120 * time.Second
+	DefaultMaxExecutionTimeout     = 220 * time.Second
+	DefaultOutputStreamsMaxLength  = 4096
+	DefaultPoolName                = "emulator"
+	DefaultListPageSize            = 300
+	DefaultFilesPageSize           = 1000
+	DefaultExecutionHistory        = 100
+	defaultJanitorInterval         = time.Second
+	defaultRetryAfterTooManyInSecs = "5"
+)
+
+// Config configures a Server. The zero value is a Python pool with the
+// service's limits, accepting any non-empty bearer token.
+type Config struct {
+	// PoolType is PoolTypePython (default) or PoolTypeShell.
+	PoolType string
+	// Token, when set, is the only bearer token accepted; otherwise any
+	// non-empty bearer token is.
+	Token string
+	// Cooldown is how long a session may stay idle before it is deleted with
+	// its process and files (default 300 s).
+	Cooldown time.Duration
+	// JanitorInterval is how often idle sessions are looked for (default 1 s,
+	// or Cooldown/2 when that is shorter). Tests set it to milliseconds.
+	JanitorInterval time.Duration
+	// MaxSessions caps live sessions; allocating one more answers 429
+	// (default 100).
+	MaxSessions int
+	// ReadySessions is how many interpreters the built-in runtime keeps
+	// started ahead of demand. Ignored when Factory is set.
+	ReadySessions int
+	// MaxUploadBytes is the largest file an upload may carry; larger ones
+	// answer 413 (default 128 MiB, the service's limit).
+	MaxUploadBytes int64
+	// DefaultExecutionTimeout applies when a request has no timeoutInSeconds
+	// (default 120 s).
+	DefaultExecutionTimeout time.Duration
+	// MaxExecutionTimeout caps timeoutInSeconds (default 220 s, the
+	// platform's cap).
+	MaxExecutionTimeout time.Duration
+	// MemoryLimitBytes caps an interpreter's memory in the built-in runtime;
+	// zero means the runtime's default. Ignored when Factory is set.
+	MemoryLimitBytes int64
+	// PoolName names the pool in stopSession's answer (default "emulator").
+	PoolName string
+	// ListPageSize is the page size of the session lists (default 300).
+	ListPageSize int
+	// FilesPageSize is the page size of file lists (default 1000).
+	FilesPageSize int
+	// ExecutionHistory is how many finished executions per session stay
+	// readable with GET /executions/{id} (default 100).
+	ExecutionHistory int
+	// Root is the directory that holds the sessions' file areas. Default: a
+	// fresh temporary directory, removed by Close. When set, Close removes
+	// only what the server created in it.
+	Root string
+	// Log receives one line per request (method, path, status, duration);
+	// nil disables logging. Code, file contents, tokens and query strings
+	// are never logged.
+	Log io.Writer
+	// Factory runs the code. Nil builds the built-in runtime for PoolType.
+	// The Server closes the Factory in Close either way.
+	Factory runtime.Factory
+}
+
+// Server serves the data-plane contract. Create it with New; it is an
+// http.Handler safe for concurrent use. Close releases everything.
+type Server struct {
+	cfg       Config
+	factory   runtime.Factory
+	rootDir   string // holds one directory per session
+	ownedRoot string // removed by Close ("" when Config.Root was given)
+	started   time.Time
+	logger    *requestLogger
+
+	store      *store
+	routeTable []route
+
+	// bgMu orders starting background goroutines against Close, so that no
+	// bg.Add happens once Close has begun to wait.
+	bgMu sync.Mutex
+
+	// ctx is cancelled by Close; executions and allocations derive from it.
+	ctx    context.Context
+	cancel context.CancelFunc
+	// bg counts background goroutines (executions, janitor) Close waits for.
+	bg sync.WaitGroup
+
+	closed    atomic.Bool
+	closeOnce sync.Once
+	closeErr  error
+
+	info infoCache
+}
+
+// New returns a Server for cfg. It creates the file-area root and, when
+// cfg.Factory is nil, starts the built-in runtime.
+func New(cfg Config) (*Server, error) {
+	if err := cfg.setDefaults(); err != nil {
+		return nil, err
+	}
+	s := &Server{cfg: cfg, started: time.Now().UTC()}
+	if cfg.Root == "" {
+		dir, err := os.MkdirTemp("", "azsessions-emulator-")
+		if err != nil {
+			return nil, fmt.Errorf("server: %w", err)
+		}
+		s.ownedRoot = dir
+		s.rootDir = filepath.Join(dir, "sessions")
+	} else {
+		dir, err := os.MkdirTemp(cfg.Root, "azsessions-emulator-")
+		if err != nil {
+			return nil, fmt.Errorf("server: %w", err)
+		}
+		s.ownedRoot = dir
+		s.rootDir = dir
+	}
+	if err := os.MkdirAll(s.rootDir, 0o700); err != nil {
+		_ = os.RemoveAll(s.ownedRoot)
+		return nil, fmt.Errorf("server: %w", err)
+	}
+	s.factory = cfg.Factory
+	if s.factory == nil {
+		f, err := newBuiltinFactory(cfg)
+		if err != nil {
+			_ = os.RemoveAll(s.ownedRoot)
+			return nil, err
+		}
+		s.factory = f
+	}
+	s.ctx, s.cancel = context.WithCancel(context.Background())
+	s.logger = newRequestLogger(cfg.Log)
+	s.store = newStore(s)
+	s.routeTable = s.routes()
+	s.startJanitor()
+	return s, nil
+}
+
+func (c *Config) setDefaults() error {
+	switch c.PoolType {
+	case "":
+		c.PoolType = PoolTypePython
+	case PoolTypePython, PoolTypeShell:
+	default:
+		return fmt.Errorf("server: unknown pool type %q (want %q or %q)", c.PoolType, PoolTypePython, PoolTypeShell)
+	}
+	if c.Cooldown <= 0 {
+		c.Cooldown = DefaultCooldown
+	}
+	if c.JanitorInterval <= 0 {
+		c.JanitorInterval = min(defaultJanitorInterval, c.Cooldown/2)
+		if c.JanitorInterval <= 0 {
+			c.JanitorInterval = time.Millisecond
+		}
+	}
+	if c.MaxSessions <= 0 {
+		c.MaxSessions = DefaultMaxSessions
+	}
+	if c.ReadySessions < 0 {
+		return errors.New("server: ReadySessions must not be negative")
+	}
+	if c.MaxUploadBytes <= 0 {
+		c.MaxUploadBytes = DefaultMaxUploadBytes
+	}
+	if c.MaxExecutionTimeout <= 0 {
+		c.MaxExecutionTimeout = DefaultMaxExecutionTimeout
+	}
+	if c.DefaultExecutionTimeout <= 0 {
+		c.DefaultExecutionTimeout = DefaultExecutionTimeout
+	}
+	c.DefaultExecutionTimeout = min(c.DefaultExecutionTimeout, c.MaxExecutionTimeout)
+	if c.PoolName == "" {
+		c.PoolName = DefaultPoolName
+	}
+	if c.ListPageSize <= 0 {
+		c.ListPageSize = DefaultListPageSize
+	}
+	if c.FilesPageSize <= 0 {
+		c.FilesPageSize = DefaultFilesPageSize
+	}
+	if c.ExecutionHistory <= 0 {
+		c.ExecutionHistory = DefaultExecutionHistory
+	}
+	return nil
+}
+
+// ServeHTTP serves one request of the data-plane contract.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	lw := s.logger.wrap(w)
+	defer s.logger.done(lw, r)
+	if s.closed.Load() {
+		writeError(lw, newError(http.StatusServiceUnavailable, CodeUnavailable, "the emulator is shutting down"))
+		return
+	}
+	s.dispatch(lw, r)
+}
+
+// Close deletes every session (killing its processes and removing its
+// files), stops the janitor, waits for background executions, closes the
+// Factory and removes the file-area root. It is idempotent; requests after
+// Close answer 503.
+func (s *Server) Close() error {
+	s.closeOnce.Do(func() {
+		s.bgMu.Lock()
+		s.closed.Store(true)
+		s.bgMu.Unlock()
+		s.cancel()
+		errs := []error{s.store.closeAll()}
+		s.bg.Wait()
+		errs = append(errs, s.factory.Close())
+		if s.ownedRoot != "" {
+			errs = append(errs, os.RemoveAll(s.ownedRoot))
+		}
+		s.closeErr = errors.Join(errs...)
+	})
+	return s.closeErr
+}
+
+// goBackground runs f in a goroutine Close waits for. It reports false,
+// without running f, once Close has begun.
+func (s *Server) goBackground(f func()) bool {
+	s.bgMu.Lock()
+	defer s.bgMu.Unlock()
+	if s.closed.Load() {
+		return false
+	}
+	s.bg.Add(1)
+	go func() {
+		defer s.bg.Done()
+		f()
+	}()
+	return true
+}
+
+// Config returns the configuration in effect, defaults applied.
+func (s *Server) Config() Config { return s.cfg }

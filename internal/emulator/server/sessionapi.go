@@ -1,0 +1,234 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/seed-f3fa2c9d/azsessions/internal/emulator/runtime"
+)
+
+// timeLayoutMillis is how the service writes session times
+// ("2025-01-21T03:38:05.232Z").
+const timeLayoutMillis = "2006-01-02T15:04:05.000Z07:00"
+
+func formatMillis(t time.Time) string { return t.UTC().Format(timeLayoutMillis) }
+
+// sessionJSON is the spec's Session (GET /session, GET /listSessions).
+type sessionJSON struct {
+	Identifier     string `json:"identifier"`
+	ExpireAt       string `json:"expireAt"`
+	CreatedAt      string `json:"createdAt"`
+	LastAccessedAt string `json:"lastAccessedAt"`
+	Etag           string `json:"etag"`
+}
+
+// sessionViewJSON is the docs' SessionView (.management/getSession and
+// listSessions), which spells the expiry "expiresAt".
+type sessionViewJSON struct {
+	Identifier     string `json:"identifier"`
+	Etag           string `json:"etag"`
+	ExpiresAt      string `json:"expiresAt"`
+	CreatedAt      string `json:"createdAt"`
+	LastAccessedAt string `json:"lastAccessedAt"`
+}
+
+func (i sessionInfo) json() sessionJSON {
+	return sessionJSON{Identifier: i.identifier, ExpireAt: formatMillis(i.expiresAt), CreatedAt: formatMillis(i.createdAt), LastAccessedAt: formatMillis(i.lastAccess), Etag: i.guid}
+}
+
+func (i sessionInfo) view() sessionViewJSON {
+	return sessionViewJSON{Identifier: i.identifier, Etag: i.guid, ExpiresAt: formatMillis(i.expiresAt), CreatedAt: formatMillis(i.createdAt), LastAccessedAt: formatMillis(i.lastAccess)}
+}
+
+// getSession serves GET /session.
+func (c *call) getSession() error {
+	info, ok := c.s.store.peek(c.identifier)
+	if !ok {
+		return newError(http.StatusNotFound, CodeSessionNotFound, "no session has identifier %q", c.identifier)
+	}
+	writeJSON(c.w, http.StatusOK, info.json())
+	return nil
+}
+
+// deleteSession serves DELETE /session: 204 whether or not it existed, as a
+// delete of something already gone has reached its goal.
+func (c *call) deleteSession() error {
+	c.s.store.remove(c.identifier)
+	c.w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// pageParams reads skip (or its alias offset, seen in the spec examples)
+// and limit (at most the configured page size).
+func (c *call) pageParams() (skip, size int, err error) {
+	skipName := "skip"
+	if c.query.Get("skip") == "" && c.query.Get("offset") != "" {
+		skipName = "offset"
+	}
+	if skip, err = c.intParam(skipName, 0); err != nil {
+		return 0, 0, err
+	}
+	size = c.s.cfg.ListPageSize
+	limit, err := c.intParam("limit", size)
+	if err != nil {
+		return 0, 0, err
+	}
+	if limit > 0 {
+		size = min(limit, size)
+	}
+	return skip, size, nil
+}
+
+type listSessionsJSON struct {
+	Sessions []sessionJSON `json:"sessions"`
+	NextLink string        `json:"nextLink,omitempty"`
+}
+
+// listSessions serves GET /listSessions.
+func (c *call) listSessions() error {
+	skip, size, err := c.pageParams()
+	if err != nil {
+		return err
+	}
+	all := c.s.store.list()
+	lo, hi, next := page(len(all), skip, size)
+	out := listSessionsJSON{Sessions: make([]sessionJSON, 0, hi-lo)}
+	for _, i := range all[lo:hi] {
+		out.Sessions = append(out.Sessions, i.json())
+	}
+	if next >= 0 {
+		out.NextLink = c.nextLink("skip", next)
+	}
+	writeJSON(c.w, http.StatusOK, out)
+	return nil
+}
+
+// stopSession serves POST /.management/stopSession.
+func (c *call) stopSession() error {
+	if !c.s.store.remove(c.identifier) {
+		return newError(http.StatusBadRequest, CodeSessionWithIDNotFound, "no session has identifier %q", c.identifier)
+	}
+	c.w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	c.w.WriteHeader(http.StatusOK)
+	_, _ = fmt.Fprintf(c.w, "Session %s in session pool %s stopped.", c.identifier, c.s.cfg.PoolName)
+	return nil
+}
+
+// managementGetSession serves POST /.management/getSession.
+func (c *call) managementGetSession() error {
+	info, ok := c.s.store.peek(c.identifier)
+	if !ok {
+		return newError(http.StatusBadRequest, CodeSessionWithIDNotFound, "no session has identifier %q", c.identifier)
+	}
+	writeJSON(c.w, http.StatusOK, info.view())
+	return nil
+}
+
+type managementListJSON struct {
+	Value    []sessionViewJSON `json:"value"`
+	Count    int               `json:"count"`
+	NextLink string            `json:"nextLink,omitempty"`
+}
+
+// managementListSessions serves POST /.management/listSessions.
+func (c *call) managementListSessions() error {
+	skip, size, err := c.pageParams()
+	if err != nil {
+		return err
+	}
+	all := c.s.store.list()
+	lo, hi, next := page(len(all), skip, size)
+	out := managementListJSON{Value: make([]sessionViewJSON, 0, hi-lo), Count: len(all)}
+	for _, i := range all[lo:hi] {
+		out.Value = append(out.Value, i.view())
+	}
+	if next >= 0 {
+		out.NextLink = c.nextLink("skip", next)
+	}
+	writeJSON(c.w, http.StatusOK, out)
+	return nil
+}
+
+type nameVersionJSON struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+}
+
+type kernelJSON struct {
+	Name        string `json:"name"`
+	Version     string `json:"version"`
+	ProjectURL  string `json:"projectUrl"`
+	Description string `json:"description"`
+}
+
+type metadataJSON struct {
+	Runtimes             []nameVersionJSON `json:"runtimes"`
+	PreInstalledPackages []nameVersionJSON `json:"preInstalledPackages"`
+	CreatedAt            string            `json:"createdAt"`
+	LastUpdatedAt        string            `json:"lastUpdatedAt"`
+	JupyterKernel        kernelJSON        `json:"jupyterKernel"`
+}
+
+// infoCache remembers the runtime description: asking the runtime may mean
+// starting an interpreter to list its packages.
+type infoCache struct {
+	mu   sync.Mutex
+	ok   bool
+	info runtime.Info
+}
+
+func (s *Server) runtimeInfo(ctx context.Context) (runtime.Info, error) {
+	s.info.mu.Lock()
+	defer s.info.mu.Unlock()
+	if s.info.ok {
+		return s.info.info, nil
+	}
+	info, err := s.factory.Info(ctx)
+	if err != nil {
+		return runtime.Info{}, err
+	}
+	s.info.info, s.info.ok = info, true
+	return info, nil
+}
+
+// metadata serves GET /metadata from the runtime's own description.
+func (c *call) metadata() error {
+	info, err := c.s.runtimeInfo(c.r.Context())
+	if err != nil {
+		return fmt.Errorf("describing the runtime: %w", err)
+	}
+	out := metadataJSON{
+		Runtimes:             []nameVersionJSON{{Name: info.RuntimeName, Version: info.RuntimeVersion}},
+		PreInstalledPackages: make([]nameVersionJSON, 0, len(info.Packages)),
+		CreatedAt:            formatMillis(c.s.started),
+		LastUpdatedAt:        formatMillis(c.s.started),
+		JupyterKernel:        kernelFor(info),
+	}
+	for _, p := range info.Packages {
+		out.PreInstalledPackages = append(out.PreInstalledPackages, nameVersionJSON{Name: p.Name, Version: p.Version})
+	}
+	writeJSON(c.w, http.StatusOK, out)
+	return nil
+}
+
+// kernelFor describes the emulator's kernel. It is not Jupyter, but the
+// field is required, so it names what actually runs the code.
+func kernelFor(info runtime.Info) kernelJSON {
+	k := kernelJSON{Name: info.KernelName, Version: info.KernelVersion, ProjectURL: "https://github.com/seed-f3fa2c9d/azsessions"}
+	if k.Name == "" {
+		k.Name = info.RuntimeName
+	}
+	if k.Version == "" {
+		k.Version = info.RuntimeVersion
+	}
+	switch info.RuntimeName {
+	case "bash":
+		k.Description = "azsessions emulator shell runner: one bash process per execution in the session's file area"
+	default:
+		k.Description = "azsessions emulator Python kernel: one long-lived interpreter per session with Jupyter-like last-expression results"
+	}
+	return k
+}

@@ -1,0 +1,179 @@
+package server
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"mime"
+	"mime/multipart"
+	"net/http"
+	"os"
+	"strings"
+	"syscall"
+)
+
+// multipartOverhead is what a request may carry beyond its files (headers
+// of parts, boundaries, small form fields) before it is cut off.
+const multipartOverhead = 1 << 20
+
+// receiveFiles streams the multipart body's "file" parts into the
+// session's area under dir: straight from the connection to disk, never
+// whole in memory. Each file is written under a temporary name and renamed
+// when complete, so a failed upload leaves neither a partial file nor a
+// damaged older one. A "path" form field sent before the file part
+// overrides dir. With many false, only the first file part is stored.
+func (c *call) receiveFiles(sess *session, dir string, many bool) ([]fileEntry, error) {
+	ct := c.r.Header.Get("Content-Type")
+	mt, params, err := mime.ParseMediaType(ct)
+	if err != nil || mt != "multipart/form-data" || params["boundary"] == "" {
+		return nil, badRequest("the Content-Type must be multipart/form-data with a boundary, got %q", ct)
+	}
+	limit := c.s.cfg.MaxUploadBytes
+	body := http.MaxBytesReader(c.w, c.r.Body, limit+multipartOverhead)
+	mr := multipart.NewReader(body, params["boundary"])
+	var out []fileEntry
+	for {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, bodyError(err, limit)
+		}
+		switch part.FormName() {
+		case "path":
+			if len(out) == 0 {
+				v, err := io.ReadAll(io.LimitReader(part, 4096))
+				if err != nil {
+					return nil, bodyError(err, limit)
+				}
+				if dir, err = cleanDir(string(v)); err != nil {
+					return nil, err
+				}
+			}
+		case "file":
+			f, err := sess.storePart(part, dir, limit)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, f)
+		}
+		_ = part.Close()
+		if len(out) > 0 && !many {
+			break
+		}
+	}
+	if len(out) == 0 {
+		return nil, badRequest("the multipart body has no part named \"file\"")
+	}
+	return out, nil
+}
+
+// bodyError maps a failure reading the request body.
+func bodyError(err error, limit int64) error {
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		return tooLargeError(limit)
+	}
+	return badRequest("the multipart body could not be read: %v", err)
+}
+
+func tooLargeError(limit int64) error {
+	return newError(http.StatusRequestEntityTooLarge, CodePayloadTooLarge, "the file is larger than the upload limit of %d bytes", limit)
+}
+
+// partFileName reads the part's filename from its Content-Disposition
+// without multipart.Part.FileName, which silently reduces "../x" to "x":
+// a hostile name must be refused, not rewritten.
+func partFileName(part *multipart.Part) (string, error) {
+	_, params, err := mime.ParseMediaType(part.Header.Get("Content-Disposition"))
+	if err != nil {
+		return "", badRequest("the file part's Content-Disposition cannot be parsed")
+	}
+	name := stripMntData(params["filename"])
+	if err := validName(name); err != nil {
+		return "", err
+	}
+	return name, nil
+}
+
+func (sess *session) storePart(part *multipart.Part, dir string, limit int64) (fileEntry, error) {
+	name, err := partFileName(part)
+	if err != nil {
+		return fileEntry{}, err
+	}
+	if strings.HasPrefix(name, uploadTempPrefix) {
+		return fileEntry{}, badRequest("file names starting with %q are reserved by the emulator", uploadTempPrefix)
+	}
+	if dir != "" {
+		if err := sess.root.MkdirAll(dir, 0o755); err != nil {
+			return fileEntry{}, pathError(err, dir)
+		}
+	}
+	tmp := joinRel(dir, uploadTempPrefix+newGUID())
+	f, err := sess.root.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return fileEntry{}, pathError(err, dir)
+	}
+	n, err := io.Copy(f, io.LimitReader(part, limit+1))
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	switch {
+	case err != nil:
+		_ = sess.root.Remove(tmp)
+		var fsErr *fs.PathError
+		if errors.As(err, &fsErr) {
+			return fileEntry{}, fmt.Errorf("storing the upload: %w", err)
+		}
+		return fileEntry{}, bodyError(err, limit)
+	case n > limit:
+		_ = sess.root.Remove(tmp)
+		return fileEntry{}, tooLargeError(limit)
+	}
+	final := joinRel(dir, name)
+	if err := sess.root.Rename(tmp, final); err != nil {
+		_ = sess.root.Remove(tmp)
+		if info, serr := sess.root.Lstat(final); serr == nil && info.IsDir() {
+			return fileEntry{}, badRequest("%s is a directory", quote(final))
+		}
+		return fileEntry{}, pathError(err, final)
+	}
+	info, err := sess.root.Stat(final)
+	if err != nil {
+		return fileEntry{}, pathError(err, final)
+	}
+	return fileEntry{dir: dir, info: namedInfo{info, name}}, nil
+}
+
+// pathError explains why a directory could not be used for an upload.
+func pathError(err error, rel string) error {
+	if e := fileError(err, quote(rel)); e != err {
+		return e
+	}
+	if errors.Is(err, fs.ErrExist) || errors.Is(err, os.ErrInvalid) || errors.Is(err, syscall.ENOTDIR) {
+		return badRequest("%s cannot be used: %v", quote(rel), err)
+	}
+	return err
+}
+
+// uploadFile serves POST /files (v2): one file, answered with its
+// SessionResourceFile.
+func (c *call) uploadFile() error {
+	dir, err := cleanDir(c.query.Get("path"))
+	if err != nil {
+		return err
+	}
+	sess, err := c.dataSession()
+	if err != nil {
+		return err
+	}
+	defer c.s.store.release(sess)
+	files, err := c.receiveFiles(sess, dir, false)
+	if err != nil {
+		return err
+	}
+	writeJSON(c.w, http.StatusOK, c.fileJSON(files[0]))
+	return nil
+}
