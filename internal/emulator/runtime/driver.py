@@ -1,0 +1,380 @@
+"""Driver of one emulated session's Python interpreter.
+
+The Go side (interp.go) starts `python3 -u -X utf8 -c <this file>`. Requests
+arrive on fd 3 and replies leave on fd 4, each a 4-byte big-endian length and
+a JSON body; fd 1 and fd 2 are left to the user's code. After each execution
+the driver writes a marker to fd 1 and fd 2 so Go knows all output, including
+what subprocesses wrote to those descriptors, has arrived.
+
+Everything the driver defines lives in this module's globals, which are not
+the user's namespace (that is a fresh __main__ module), so user variables
+cannot clash with it, and traceback frames of the driver are recognised by
+their globals and hidden.
+"""
+
+import ast
+import base64
+import builtins
+import io
+import json
+import linecache
+import math
+import os
+import re
+import struct
+import sys
+import time
+import tokenize
+import traceback
+import types
+import warnings
+
+_IN, _OUT = 3, 4
+# Subprocesses of the user must not inherit the protocol descriptors.
+os.set_inheritable(_IN, False)
+os.set_inheritable(_OUT, False)
+_DRIVER_GLOBALS = globals()
+sys.argv = [""]
+# Importing modules from the session dir must not litter it with __pycache__.
+sys.dont_write_bytecode = True
+
+
+def _read_exact(n):
+    chunks = []
+    while n:
+        chunk = os.read(_IN, n)
+        if not chunk:
+            raise EOFError
+        chunks.append(chunk)
+        n -= len(chunk)
+    return b"".join(chunks)
+
+
+def _recv():
+    (n,) = struct.unpack(">I", _read_exact(4))
+    return json.loads(_read_exact(n))
+
+
+def _write_all(fd, data):
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def _send(msg):
+    body = json.dumps(msg).encode()
+    _write_all(_OUT, struct.pack(">I", len(body)) + body)
+
+
+# --- /mnt/data mapping -----------------------------------------------------
+#
+# Code written for the service opens '/mnt/data/...'. The emulator keeps each
+# session's files in its own directory, so path-taking functions are wrapped
+# to rewrite '/mnt/data' and '/mnt/data/...' to that directory. This is a
+# convenience for running unmodified code, NOT a security boundary: any
+# other path, C extensions (sqlite3, pyarrow) and subprocesses see the real
+# file system.
+#
+# Only the exact spelling is rewritten ('/mnt//data' or 'mnt/data' are not).
+# Functions built on the wrapped ones follow: os.path.exists/isfile/isdir and
+# pathlib call os.stat, os.walk and glob call os.scandir, pathlib's open and
+# pandas call io.open or open, shutil calls all of these.
+
+_MNT = "/mnt/data"
+_MNT_B = b"/mnt/data"
+_target = None  # the session dir, once bound
+
+
+def _map_path(p):
+    if _target is None:
+        return p
+    if isinstance(p, str):
+        # A path already inside the session dir is left alone, so mapping
+        # twice (os.path.exists calls os.stat) is harmless even when the
+        # session dir itself lies under /mnt/data.
+        if p == _target or p.startswith(_target + "/"):
+            return p
+        if p == _MNT or p.startswith(_MNT + "/"):
+            return _target + p[len(_MNT):]
+        return p
+    if isinstance(p, bytes):
+        target = os.fsencode(_target)
+        if p == target or p.startswith(target + b"/"):
+            return p
+        if p == _MNT_B or p.startswith(_MNT_B + b"/"):
+            return target + p[len(_MNT_B):]
+        return p
+    if isinstance(p, os.PathLike):
+        raw = os.fspath(p)
+        mapped = _map_path(raw)
+        return p if mapped is raw else mapped
+    return p
+
+
+# Keyword names under which the wrapped functions take paths.
+_PATH_KEYWORDS = ("file", "path", "src", "dst", "name", "top")
+
+
+def _wrap(module, name, npaths=1):
+    orig = getattr(module, name, None)
+    if orig is None:
+        return
+
+    def wrapper(*args, **kwargs):
+        if args:
+            args = tuple(
+                _map_path(a) if i < npaths else a for i, a in enumerate(args)
+            )
+        for key in _PATH_KEYWORDS:
+            if key in kwargs:
+                kwargs[key] = _map_path(kwargs[key])
+        return orig(*args, **kwargs)
+
+    wrapper.__name__ = getattr(orig, "__name__", name)
+    wrapper.__qualname__ = getattr(orig, "__qualname__", name)
+    wrapper.__doc__ = getattr(orig, "__doc__", None)
+    wrapper.__wrapped__ = orig
+    setattr(module, name, wrapper)
+    return wrapper
+
+
+def _install_mapping():
+    # builtins.open and io.open are the same function; wrap it once.
+    builtins.open = io.open = _wrap(io, "open")
+    for name in (
+        "open", "stat", "lstat", "listdir", "scandir", "remove", "unlink",
+        "mkdir", "makedirs", "rmdir", "removedirs", "chdir", "access",
+        "chmod", "utime", "truncate", "readlink", "statvfs",
+    ):
+        _wrap(os, name)
+    for name in ("rename", "replace", "renames", "link", "symlink"):
+        _wrap(os, name, npaths=2)
+    for name in ("exists", "lexists", "isfile", "isdir", "islink",
+                 "getsize", "getmtime"):
+        _wrap(os.path, name)
+
+
+# --- output streams --------------------------------------------------------
+
+_marker = b""
+
+
+def _flush():
+    for s in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__):
+        try:
+            s.flush()
+        except Exception:
+            pass
+
+
+def _end_streams():
+    """Flush the user's streams and mark the end of this execution's output.
+
+    Returns whether the marker reached fd 1 and fd 2."""
+    _flush()
+    marked = []
+    for fd in (1, 2):
+        try:
+            _write_all(fd, _marker)
+            marked.append(True)
+        except OSError:
+            marked.append(False)
+    return marked
+
+
+# --- execution -------------------------------------------------------------
+
+# The user's namespace is a real __main__ module, as in Jupyter, so pickling
+# and multiprocessing find classes the user defined.
+_user = types.ModuleType("__main__")
+_user.__dict__["__builtins__"] = builtins
+sys.modules["__main__"] = _user
+_count = 0
+
+# matplotlib (if the user imports it) draws with Agg (MPLBACKEND is set by Go);
+# plt.show() then warns that it cannot show, which Jupyter users never see.
+warnings.filterwarnings(
+    "ignore", message=".*non-interactive, and thus cannot be shown")
+
+
+def _ends_with_semicolon(code):
+    # IPython hides the value of a cell whose last statement ends in ';'.
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(code).readline))
+    except (tokenize.TokenError, SyntaxError):
+        return False
+    skip = (tokenize.ENDMARKER, tokenize.NEWLINE, tokenize.NL,
+            tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT)
+    for tok in reversed(tokens):
+        if tok.type not in skip:
+            return tok.type == tokenize.OP and tok.string == ";"
+    return False
+
+
+def _describe(value, node):
+    """The reply's value for the cell's trailing expression.
+
+    A trailing call that returns None (print(...), plt.show(), list.sort())
+    is a statement in disguise and gives no value, as Jupyter shows nothing
+    for it; any other expression that is None (the literal, a variable)
+    reports is_none, as the service's example for `None` does."""
+    if value is None:
+        if isinstance(node, ast.Call):
+            return None
+        return {"is_none": True, "repr": "None"}
+    out = {"repr": repr(value)}
+    kind = type(value)
+    if kind in (bool, int, str) or (kind is float and math.isfinite(value)):
+        try:
+            out["native"] = json.dumps(value, ensure_ascii=False)
+        except ValueError:  # an int past the str conversion digit limit
+            pass
+    return out
+
+
+def _run_cell(code, filename, ns):
+    try:
+        tree = ast.parse(code, filename=filename)
+    except SyntaxError as exc:
+        # Drop the frames inside the ast module: the error is the cell's.
+        raise exc.with_traceback(None)
+    last = None
+    if (tree.body and isinstance(tree.body[-1], ast.Expr)
+            and not _ends_with_semicolon(code)):
+        last = tree.body.pop().value
+    if tree.body:
+        exec(compile(tree, filename, "exec"), ns)
+    if last is None:
+        return None
+    value = eval(compile(ast.Expression(last), filename, "eval"), ns)
+    return _describe(value, last)
+
+
+_CELL_FRAME = re.compile(
+    r'^  File "(Cell In\[\d+\])", line (\d+)(?:, in (.*))?$', re.M)
+
+
+def _cell_frame(m):
+    line = "  %s, line %s" % (m.group(1), m.group(2))
+    if m.group(3) and m.group(3) != "<module>":
+        line += ", in " + m.group(3)
+    return line
+
+
+def _format_exception(exc):
+    """The standard traceback text, without the driver's frames, with cell
+    frames shown as IPython shows them ("Cell In[3], line 1"); the
+    exception line comes last."""
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_frame.f_globals is _DRIVER_GLOBALS:
+        tb = tb.tb_next
+    text = "".join(traceback.format_exception(type(exc), exc, tb))
+    return _CELL_FRAME.sub(_cell_frame, text).rstrip("\n")
+
+
+def _take_figure(keep):
+    """Return the current matplotlib figure as a PNG image (when keep) and
+    close all figures, so each execution reports only its own plot."""
+    plt = sys.modules.get("matplotlib.pyplot")
+    if plt is None:
+        return None
+    try:
+        if not plt.get_fignums() or not keep:
+            return None
+        buf = io.BytesIO()
+        plt.gcf().savefig(buf, format="png", bbox_inches="tight")
+        return {"format": "png",
+                "data": base64.b64encode(buf.getvalue()).decode("ascii")}
+    except Exception:
+        return None
+    finally:
+        try:
+            plt.close("all")
+        except Exception:
+            pass
+
+
+def _execute(req):
+    global _count
+    _count += 1
+    filename = "Cell In[%d]" % _count
+    code = req["code"]
+    # Lets tracebacks quote the cell's lines, as IPython does.
+    linecache.cache[filename] = (len(code), None, code.splitlines(True),
+                                 filename)
+    if req.get("empty"):
+        # useEmptyKernel: a fresh namespace for this execution only.
+        ns = {"__name__": "__main__", "__builtins__": builtins}
+    else:
+        ns = _user.__dict__
+    status, value = "ok", None
+    start = time.perf_counter_ns()
+    try:
+        value = _run_cell(code, filename, ns)
+    except MemoryError:
+        status = "memory"
+    except BaseException as exc:  # SystemExit too: the kernel lives on
+        status = "error"
+        try:
+            text = _format_exception(exc)
+        except MemoryError:
+            status, text = "memory", ""
+        if text:
+            try:
+                _flush()
+                _write_all(2, text.encode("utf-8", "backslashreplace"))
+            except OSError:
+                pass
+    duration = time.perf_counter_ns() - start
+    image = _take_figure(status == "ok")
+    if image is not None:
+        value = dict(value or {}, image=image)
+    out_marked, err_marked = _end_streams()
+    _send({
+        "status": status,
+        "duration_ns": duration,
+        "value": value,
+        "stdout_marked": out_marked,
+        "stderr_marked": err_marked,
+    })
+
+
+def _bind(req):
+    global _target
+    directory = req["dir"]
+    try:
+        os.chdir(directory)
+    except OSError as exc:
+        return {"ok": False, "error": str(exc)}
+    _target = directory
+    return {"ok": True}
+
+
+def _main():
+    global _marker
+    init = _recv()
+    limit = init.get("mem_limit") or 0
+    if limit > 0:
+        import resource
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    _marker = init["marker"].encode()
+    _install_mapping()
+    _send({"ok": True})
+    while True:
+        try:
+            req = _recv()
+        except EOFError:
+            return
+        op = req.get("op")
+        if op == "exec":
+            _execute(req)
+        elif op == "bind":
+            _send(_bind(req))
+        else:
+            _send({"ok": False, "error": "unknown op %r" % (op,)})
+
+
+_main()

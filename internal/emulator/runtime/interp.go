@@ -1,0 +1,319 @@
+package runtime
+
+import (
+	"context"
+	"crypto/rand"
+	_ "embed"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+	"unicode/utf8"
+)
+
+//go:embed driver.py
+var driverSource string
+
+// startTimeout guards the interpreter's start-up and bind handshakes, which
+// take milliseconds; it only exists so a wedged interpreter cannot hang the
+// emulator.
+const startTimeout = time.Minute
+
+// interpConfig is what every interpreter of a factory is started with.
+type interpConfig struct {
+	python   string
+	memLimit int64
+}
+
+// interp is one running driver.py process: the Go end of its pipes and the
+// goroutines that read them.
+type interp struct {
+	g        *group
+	memLimit bool
+
+	ctrl    *os.File    // requests, the driver's fd 3
+	replies *os.File    // replies, the driver's fd 4
+	frames  chan []byte // replies as read; closed when the reply pipe ends
+	quit    chan struct{}
+	readerD chan struct{} // closed when the reply reader returns
+
+	stdout, stderr *stream
+	outR, errR     *os.File
+
+	shutdownOnce sync.Once
+}
+
+// startInterp starts an interpreter and waits until the driver is ready for
+// requests (not yet bound to a session dir).
+func startInterp(ctx context.Context, cfg interpConfig) (_ *interp, err error) {
+	var pipes [4][2]*os.File // ctrl, replies, stdout, stderr: {read, write}
+	for i := range pipes {
+		r, w, err := os.Pipe()
+		if err != nil {
+			for _, p := range pipes[:i] {
+				p[0].Close()
+				p[1].Close()
+			}
+			return nil, err
+		}
+		pipes[i] = [2]*os.File{r, w}
+	}
+	// -u: user output reaches the pipes as it is written, in order with what
+	// subprocesses write. -X utf8: streams are UTF-8 whatever the locale.
+	cmd := exec.Command(cfg.python, "-u", "-X", "utf8", "-c", driverSource)
+	cmd.Dir = "/"
+	cmd.Env = append(os.Environ(), "MPLBACKEND=Agg", "PYTHONDONTWRITEBYTECODE=1")
+	cmd.ExtraFiles = []*os.File{pipes[0][0], pipes[1][1]} // fd 3, fd 4
+	cmd.Stdout, cmd.Stderr = pipes[2][1], pipes[3][1]
+	g, startErr := startGroup(cmd)
+	// The child has its own copies of its ends now.
+	for _, f := range []*os.File{pipes[0][0], pipes[1][1], pipes[2][1], pipes[3][1]} {
+		f.Close()
+	}
+	if startErr != nil {
+		for _, f := range []*os.File{pipes[0][1], pipes[1][0], pipes[2][0], pipes[3][0]} {
+			f.Close()
+		}
+		return nil, fmt.Errorf("runtime: start %s: %w", cfg.python, startErr)
+	}
+	var token [16]byte
+	_, _ = rand.Read(token[:]) // never fails (crypto/rand panics instead)
+	marker := "\x00azsessions-end-" + hex.EncodeToString(token[:]) + "\x00"
+	ip := &interp{
+		g:        g,
+		memLimit: cfg.memLimit > 0,
+		ctrl:     pipes[0][1],
+		replies:  pipes[1][0],
+		frames:   make(chan []byte, 1),
+		quit:     make(chan struct{}),
+		readerD:  make(chan struct{}),
+		outR:     pipes[2][0],
+		errR:     pipes[3][0],
+	}
+	var startupErr *capBuffer
+	ip.stdout, _ = newStream(ip.outR, []byte(marker))
+	ip.stderr, startupErr = newStream(ip.errR, []byte(marker))
+	go ip.readReplies()
+	go ip.watchExit()
+
+	if err := ip.handshake(ctx, initRequest{Op: "init", Marker: marker, MemLimit: cfg.memLimit}); err != nil {
+		ip.shutdown()
+		// Whatever Python printed (a missing module, a bad flag) is the
+		// useful part of the error.
+		if msg := strings.TrimSpace(startupErr.String()); msg != "" {
+			err = fmt.Errorf("%w: %s", err, msg)
+		}
+		return nil, fmt.Errorf("runtime: start %s: %w", cfg.python, err)
+	}
+	return ip, nil
+}
+
+// readReplies turns the reply pipe into frames.
+func (ip *interp) readReplies() {
+	defer close(ip.readerD)
+	defer close(ip.frames)
+	for {
+		b, err := readFrame(ip.replies)
+		if err != nil {
+			return
+		}
+		select {
+		case ip.frames <- b:
+		case <-ip.quit:
+			return
+		}
+	}
+}
+
+// watchExit bounds the reading of the pipes once the interpreter is gone
+// (see drainGrace).
+func (ip *interp) watchExit() {
+	<-ip.g.exited
+	deadline := time.Now().Add(drainGrace)
+	for _, f := range []*os.File{ip.replies, ip.outR, ip.errR} {
+		_ = f.SetReadDeadline(deadline)
+	}
+}
+
+// dead reports whether the interpreter process has exited.
+func (ip *interp) dead() bool {
+	select {
+	case <-ip.g.exited:
+		return true
+	default:
+		return false
+	}
+}
+
+// shutdown kills the interpreter's process group, reaps it and waits for the
+// goroutines reading its pipes. It is idempotent; a kill reason recorded
+// earlier (timeout, cancel, close) is kept.
+func (ip *interp) shutdown() {
+	ip.shutdownOnce.Do(func() {
+		ip.g.kill(notKilled)
+		<-ip.g.exited
+		close(ip.quit)
+		<-ip.readerD
+		<-ip.stdout.finished
+		<-ip.stderr.finished
+		for _, f := range []*os.File{ip.ctrl, ip.replies, ip.outR, ip.errR} {
+			f.Close()
+		}
+	})
+}
+
+// handshake sends an init or bind request and waits for its okReply.
+func (ip *interp) handshake(ctx context.Context, req any) error {
+	ctx, cancel := context.WithTimeout(ctx, startTimeout)
+	defer cancel()
+	if err := writeFrame(ip.ctrl, req); err != nil {
+		return fmt.Errorf("interpreter gone: %w", err)
+	}
+	select {
+	case b, ok := <-ip.frames:
+		if !ok {
+			return errors.New("interpreter exited")
+		}
+		var rep okReply
+		if err := json.Unmarshal(b, &rep); err != nil {
+			return fmt.Errorf("bad driver reply: %w", err)
+		}
+		if !rep.OK {
+			return errors.New(rep.Error)
+		}
+		return nil
+	case <-ip.g.exited:
+		return errors.New("interpreter exited")
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// bind makes dir the interpreter's working directory and its /mnt/data.
+func (ip *interp) bind(ctx context.Context, dir string) error {
+	if err := ip.handshake(ctx, bindRequest{Op: "bind", Dir: dir}); err != nil {
+		return fmt.Errorf("runtime: bind interpreter to %s: %w", dir, err)
+	}
+	return nil
+}
+
+// execute runs one cell. On timeout, cancellation or death the interpreter
+// is shut down before execute returns; the caller replaces it.
+func (ip *interp) execute(ctx context.Context, req Request, timeout time.Duration) (Result, error) {
+	outBuf, outDone := ip.stdout.begin(req.MaxOutput)
+	errBuf, errDone := ip.stderr.begin(req.MaxOutput)
+	start := time.Now()
+	timer := time.NewTimer(timeout)
+	defer timer.Stop()
+
+	// A large cell does not fit the pipe buffer; the deadline keeps a
+	// driver that stopped reading from blocking us past the timeout.
+	_ = ip.ctrl.SetWriteDeadline(start.Add(timeout))
+	if err := writeFrame(ip.ctrl, execRequest{Op: "exec", Code: req.Code, Empty: req.UseEmptyKernel}); err != nil {
+		if errors.Is(err, os.ErrDeadlineExceeded) {
+			ip.g.kill(killedTimeout)
+		}
+		return ip.ended(ctx, nil, outBuf, errBuf, start)
+	}
+
+	var reply *execReply
+	frames := ip.frames
+	for reply == nil || outDone != nil || errDone != nil {
+		select {
+		case b, ok := <-frames:
+			if !ok {
+				frames = nil // the process is going; exited follows
+				continue
+			}
+			reply = new(execReply)
+			if err := json.Unmarshal(b, reply); err != nil {
+				ip.shutdown()
+				return Result{}, fmt.Errorf("runtime: bad driver reply: %w", err)
+			}
+			if !reply.StdoutMarked {
+				ip.stdout.abandon(outBuf)
+			}
+			if !reply.StderrMarked {
+				ip.stderr.abandon(errBuf)
+			}
+		case <-outDone:
+			outDone = nil
+		case <-errDone:
+			errDone = nil
+		case <-ip.g.exited:
+			return ip.ended(ctx, reply, outBuf, errBuf, start)
+		case <-timer.C:
+			ip.g.kill(killedTimeout)
+			return ip.ended(ctx, reply, outBuf, errBuf, start)
+		case <-ctx.Done():
+			ip.g.kill(killedCanceled)
+			return ip.ended(ctx, reply, outBuf, errBuf, start)
+		}
+	}
+	return replyResult(reply, outBuf, errBuf), nil
+}
+
+// ended builds the result of an execution whose interpreter is gone or
+// being killed. Stdout keeps what the code printed before the end.
+func (ip *interp) ended(ctx context.Context, reply *execReply, outBuf, errBuf *capBuffer, start time.Time) (Result, error) {
+	ip.shutdown()
+	res := Result{Stdout: outBuf.String(), StdoutFull: outBuf.Full(), Duration: time.Since(start)}
+	fail := func(o Outcome, msg string) (Result, error) {
+		res.Outcome, res.Stderr, res.StderrFull = o, msg, utf8.RuneCountInString(msg)
+		return res, nil
+	}
+	switch ip.g.killedFor() {
+	case killedTimeout:
+		return fail(OutcomeTimedOut, MessageTimedOut)
+	case killedCanceled:
+		return Result{}, ctx.Err()
+	case killedClosed:
+		return Result{}, ErrClosed
+	}
+	if reply != nil && reply.Status != "" {
+		// The execution finished and the process died right after (a
+		// background thread called os._exit): report the execution.
+		return replyResult(reply, outBuf, errBuf), nil
+	}
+	if sig, ok := ip.g.signaled(); ok && sig == syscall.SIGABRT && ip.memLimit {
+		// Allocation failures the interpreter cannot turn into MemoryError
+		// end in abort().
+		return fail(OutcomeMemoryAborted, MessageMemoryAborted)
+	}
+	return fail(OutcomeKernelRestarted, MessageKernelRestarted)
+}
+
+// replyResult turns the driver's reply into a Result.
+func replyResult(reply *execReply, outBuf, errBuf *capBuffer) Result {
+	res := Result{
+		Outcome:    OutcomeSucceeded,
+		Stdout:     outBuf.String(),
+		StdoutFull: outBuf.Full(),
+		Stderr:     errBuf.String(),
+		StderrFull: errBuf.Full(),
+		Duration:   time.Duration(reply.DurationNs),
+	}
+	switch reply.Status {
+	case "error":
+		res.Outcome = OutcomeFailed
+	case "memory":
+		res.Outcome = OutcomeMemoryAborted
+		res.Stderr, res.StderrFull = MessageMemoryAborted, utf8.RuneCountInString(MessageMemoryAborted)
+	}
+	if v := reply.Value; v != nil && res.Outcome == OutcomeSucceeded {
+		res.Value = Value{Present: true, IsNone: v.IsNone, Repr: v.Repr}
+		if v.Native != nil {
+			res.Value.Native = json.RawMessage(*v.Native)
+		}
+		if v.Image != nil {
+			res.Value.Image = &Image{Format: v.Image.Format, Base64Data: v.Image.Data}
+		}
+	}
+	return res
+}

@@ -1,0 +1,115 @@
+package runtime
+
+import (
+	"os"
+	"os/exec"
+	"sync"
+	"syscall"
+)
+
+// killReason records why the emulator killed a process, so that the code
+// waiting for the process can tell a timeout from a crash.
+type killReason int
+
+const (
+	notKilled killReason = iota
+	killedTimeout
+	killedCanceled
+	killedClosed
+)
+
+// group is a started child process that leads its own process group. All of
+// the user's processes (the interpreter or shell and anything they spawn)
+// live in that group, so killing the group stops them all.
+//
+// The group is signalled only while its leader is not yet reaped: the
+// leader's pid is the group id, and once reaped the pid may be reused by an
+// unrelated process group.
+type group struct {
+	cmd *exec.Cmd
+	pid int
+
+	mu     sync.Mutex
+	reaped bool       // set (under mu) just before the leader is reaped
+	reason killReason // the first reason the emulator killed the group for
+
+	exited chan struct{} // closed once the leader is reaped
+	state  *os.ProcessState
+}
+
+// startGroup starts cmd as the leader of a new process group and reaps it in
+// the background. When the leader exits, whatever is left of its group is
+// killed too, so that no background process of the user survives it.
+func startGroup(cmd *exec.Cmd) (*group, error) {
+	cmd.SysProcAttr = groupAttr()
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	g := &group{cmd: cmd, pid: cmd.Process.Pid, exited: make(chan struct{})}
+	go g.reap()
+	return g, nil
+}
+
+func (g *group) reap() {
+	// The error from Wait is in the ProcessState; a non-zero exit is not a
+	// fault here.
+	if canWaitNoReap {
+		// Wait for the exit without reaping, so the group id stays ours
+		// while the rest of the group is killed.
+		waitExitedNoReap(g.pid)
+		g.killRest()
+		_ = g.cmd.Wait()
+	} else {
+		_ = g.cmd.Wait()
+		g.killRest()
+	}
+	g.state = g.cmd.ProcessState
+	close(g.exited)
+}
+
+// killRest kills what is left of the group once the leader has exited and
+// stops any later kill from signalling the (soon free) group id.
+func (g *group) killRest() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	killGroup(g.pid)
+	g.reaped = true
+}
+
+// kill sends SIGKILL to the whole group, remembering the first reason given.
+// It is a no-op once the leader has exited.
+func (g *group) kill(reason killReason) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.reason == notKilled {
+		g.reason = reason
+	}
+	if !g.reaped {
+		killGroup(g.pid)
+	}
+}
+
+// killedFor returns the reason given to the first kill, or notKilled.
+func (g *group) killedFor() killReason {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.reason
+}
+
+// signaled returns the signal that ended the leader, if one did. Only valid
+// after exited is closed.
+func (g *group) signaled() (syscall.Signal, bool) {
+	if g.state == nil {
+		return 0, false
+	}
+	ws, ok := g.state.Sys().(syscall.WaitStatus)
+	if !ok || !ws.Signaled() {
+		return 0, false
+	}
+	return ws.Signal(), true
+}
+
+func killGroup(pid int) {
+	// ESRCH (group already gone) is the only expected error.
+	_ = syscall.Kill(-pid, syscall.SIGKILL)
+}

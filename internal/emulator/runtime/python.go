@@ -1,0 +1,266 @@
+package runtime
+
+import (
+	"context"
+	_ "embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"time"
+)
+
+// defaultTimeout is the service container's default execution timeout.
+const defaultTimeout = 120 * time.Second
+
+// PythonOptions configures NewPython. The zero value is usable.
+type PythonOptions struct {
+	// Python is the interpreter to run, a path or a name looked up in PATH
+	// once, by NewPython. Default "python3".
+	Python string
+	// ReadySessions is how many interpreters the factory keeps started and
+	// waiting, so NewSession does not wait for Python to start. One taken
+	// is replaced in the background. Zero keeps none.
+	ReadySessions int
+	// MemoryLimitBytes caps each interpreter's address space (RLIMIT_AS,
+	// set inside the child as it starts; inherited by its subprocesses).
+	// Code that exhausts it ends with OutcomeMemoryAborted. Zero: no limit.
+	MemoryLimitBytes int64
+	// DefaultTimeout applies when Request.Timeout is zero. Default 120 s.
+	DefaultTimeout time.Duration
+}
+
+// PythonFactory hands out Python sessions: one long-lived interpreter per
+// session, in which variables and imports persist between executions as
+// in the service's Jupyter kernel.
+type PythonFactory struct {
+	cfg            interpConfig
+	defaultTimeout time.Duration
+	want           int
+
+	// ctx is cancelled by Close and stops start-ups running in the background.
+	ctx    context.Context
+	cancel context.CancelFunc
+	wg     sync.WaitGroup // background start-ups
+
+	mu       sync.Mutex
+	ready    []*interp // started, not yet bound; oldest first
+	starting int
+	closed   bool
+
+	closeOnce sync.Once
+
+	infoMu sync.Mutex
+	info   *Info // cached once computed
+}
+
+var _ Factory = (*PythonFactory)(nil)
+
+// NewPython returns a factory running opts.Python, and starts the ready
+// interpreters in the background. It fails if the interpreter cannot be
+// found; a broken interpreter shows up as an error from NewSession.
+func NewPython(opts PythonOptions) (*PythonFactory, error) {
+	if opts.Python == "" {
+		opts.Python = "python3"
+	}
+	if opts.ReadySessions < 0 || opts.MemoryLimitBytes < 0 || opts.DefaultTimeout < 0 {
+		return nil, errors.New("runtime: negative PythonOptions value")
+	}
+	python, err := exec.LookPath(opts.Python)
+	if err != nil {
+		return nil, fmt.Errorf("runtime: %w", err)
+	}
+	if python, err = filepath.Abs(python); err != nil {
+		return nil, fmt.Errorf("runtime: %w", err)
+	}
+	if opts.DefaultTimeout == 0 {
+		opts.DefaultTimeout = defaultTimeout
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	f := &PythonFactory{
+		cfg:            interpConfig{python: python, memLimit: opts.MemoryLimitBytes},
+		defaultTimeout: opts.DefaultTimeout,
+		want:           opts.ReadySessions,
+		ctx:            ctx,
+		cancel:         cancel,
+	}
+	f.refill()
+	return f, nil
+}
+
+// NewSession returns a session whose interpreter works in dir (which must
+// exist) and sees dir as /mnt/data. started is false when a ready
+// interpreter was used.
+func (f *PythonFactory) NewSession(ctx context.Context, dir string) (Session, bool, error) {
+	f.mu.Lock()
+	closed := f.closed
+	f.mu.Unlock()
+	if closed {
+		return nil, false, ErrClosed
+	}
+	dir, err := sessionDir(dir)
+	if err != nil {
+		return nil, false, err
+	}
+	ip, started, err := f.interpFor(ctx, dir)
+	if err != nil {
+		return nil, false, err
+	}
+	return &pythonSession{f: f, dir: dir, ip: ip}, started, nil
+}
+
+// sessionDir returns dir as an absolute path after checking it is a
+// directory, so a bad dir fails NewSession rather than the first Execute.
+func sessionDir(dir string) (string, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", fmt.Errorf("runtime: session dir: %w", err)
+	}
+	fi, err := os.Stat(abs)
+	if err != nil {
+		return "", fmt.Errorf("runtime: session dir: %w", err)
+	}
+	if !fi.IsDir() {
+		return "", fmt.Errorf("runtime: session dir %s is not a directory", abs)
+	}
+	return abs, nil
+}
+
+// interpFor returns an interpreter bound to dir: a ready one if there is
+// one, else a fresh one (started true). Sessions also use it to replace an
+// interpreter that died, even after Close (then always fresh).
+func (f *PythonFactory) interpFor(ctx context.Context, dir string) (*interp, bool, error) {
+	for {
+		ip := f.takeReady()
+		if ip == nil {
+			break
+		}
+		if err := ip.bind(ctx, dir); err == nil {
+			return ip, false, nil
+		} else if ctx.Err() != nil {
+			ip.shutdown()
+			return nil, false, err
+		}
+		// The ready interpreter died while waiting; try the next.
+		ip.shutdown()
+	}
+	ip, err := startInterp(ctx, f.cfg)
+	if err != nil {
+		return nil, false, err
+	}
+	if err := ip.bind(ctx, dir); err != nil {
+		ip.shutdown()
+		return nil, false, err
+	}
+	return ip, true, nil
+}
+
+// takeReady pops the oldest ready interpreter, if any, and starts its
+// replacement.
+func (f *PythonFactory) takeReady() *interp {
+	f.mu.Lock()
+	var ip *interp
+	if len(f.ready) > 0 {
+		ip = f.ready[0]
+		f.ready = f.ready[1:]
+	}
+	f.mu.Unlock()
+	f.refill()
+	return ip
+}
+
+// refill starts interpreters in the background until ready plus starting
+// reaches ReadySessions. A failed start is not retried until the next
+// NewSession, so a broken Python does not spin.
+func (f *PythonFactory) refill() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for !f.closed && len(f.ready)+f.starting < f.want {
+		f.starting++
+		f.wg.Add(1)
+		go f.startReady()
+	}
+}
+
+func (f *PythonFactory) startReady() {
+	defer f.wg.Done()
+	ip, err := startInterp(f.ctx, f.cfg)
+	f.mu.Lock()
+	f.starting--
+	if err == nil && !f.closed {
+		f.ready = append(f.ready, ip)
+		ip = nil
+	}
+	f.mu.Unlock()
+	if ip != nil {
+		ip.shutdown()
+	}
+}
+
+// readyCount reports how many interpreters are ready (for tests).
+func (f *PythonFactory) readyCount() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.ready)
+}
+
+// Close kills the ready interpreters and stops the background start-ups.
+// Sessions already handed out keep running until their own Close.
+func (f *PythonFactory) Close() error {
+	f.closeOnce.Do(func() {
+		f.mu.Lock()
+		f.closed = true
+		ready := f.ready
+		f.ready = nil
+		f.mu.Unlock()
+		f.cancel()
+		for _, ip := range ready {
+			ip.g.kill(killedClosed)
+		}
+		for _, ip := range ready {
+			ip.shutdown()
+		}
+		f.wg.Wait()
+	})
+	return nil
+}
+
+//go:embed info.py
+var infoSource string
+
+// Info reports the Python version and the installed distributions. It runs
+// Python once; the answer is cached for the factory's life.
+func (f *PythonFactory) Info(ctx context.Context) (Info, error) {
+	f.infoMu.Lock()
+	defer f.infoMu.Unlock()
+	if f.info != nil {
+		return *f.info, nil
+	}
+	cmd := exec.CommandContext(ctx, f.cfg.python, "-X", "utf8", "-c", infoSource)
+	cmd.Dir = "/"
+	out, err := cmd.Output()
+	if err != nil {
+		return Info{}, fmt.Errorf("runtime: python info: %w", err)
+	}
+	var raw struct {
+		Version  string      `json:"version"`
+		Packages [][2]string `json:"packages"`
+	}
+	if err := json.Unmarshal(out, &raw); err != nil {
+		return Info{}, fmt.Errorf("runtime: python info: %w", err)
+	}
+	info := Info{
+		RuntimeName:    "python",
+		RuntimeVersion: raw.Version,
+		KernelName:     "python3",
+		KernelVersion:  raw.Version,
+	}
+	for _, p := range raw.Packages {
+		info.Packages = append(info.Packages, Package{Name: p[0], Version: p[1]})
+	}
+	f.info = &info
+	return info, nil
+}
