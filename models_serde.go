@@ -62,12 +62,7 @@ type executionWire struct {
 	Status        *json.RawMessage `json:"status,omitempty"`
 	Result        *ExecutionResult `json:"result,omitempty"`
 	Error         json.RawMessage  `json:"error,omitempty"`
-	Properties    *legacyExecution `json:"properties,omitempty"`
-}
-
-type legacyExecution struct {
-	Status *json.RawMessage `json:"status,omitempty"`
-	ExecutionResult
+	Properties    json.RawMessage  `json:"properties,omitempty"`
 }
 
 // UnmarshalJSON implements json.Unmarshaler for Execution.
@@ -82,10 +77,19 @@ func (e *Execution) UnmarshalJSON(data []byte) error {
 		e.ExecutionType = &t
 	}
 	status := w.Status
-	if w.Properties != nil {
-		status = w.Properties.Status
-		r := w.Properties.ExecutionResult
-		e.Result = &r
+	if len(w.Properties) > 0 && string(w.Properties) != "null" {
+		// Legacy shape: status and the result fields sit side by side.
+		var legacy struct {
+			Status *json.RawMessage `json:"status"`
+		}
+		var r ExecutionResult
+		if err := json.Unmarshal(w.Properties, &legacy); err != nil {
+			return err
+		}
+		if err := json.Unmarshal(w.Properties, &r); err != nil {
+			return err
+		}
+		status, e.Result = legacy.Status, &r
 	}
 	if status != nil {
 		e.Status, e.ExitCode = parseStatus(*status)

@@ -1,0 +1,155 @@
+package azsessions_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/cloud"
+	"github.com/stretchr/testify/require"
+
+	"github.com/seed-f3fa2c9d/azsessions"
+)
+
+func TestNewClientRejectsBadEndpoints(t *testing.T) {
+	for _, endpoint := range []string{
+		"",
+		"pool.example.com",
+		"/relative/path",
+		"ftp://pool.example.com",
+		"https://pool.example.com/?api-version=2025-10-02-preview",
+		"https://pool.example.com/?",
+		"https://pool.example.com/#frag",
+		"https://user:pass@pool.example.com",
+		"https://%zz",
+	} {
+		_, err := azsessions.NewClient(endpoint, &scopeCredential{}, nil)
+		require.ErrorIs(t, err, azsessions.ErrInvalidEndpoint, "endpoint %q", endpoint)
+	}
+}
+
+func TestNewClientAcceptsTrailingSlash(t *testing.T) {
+	c, err := azsessions.NewClient("https://eastus.dynamicsessions.io/subscriptions/s/resourceGroups/r/sessionPools/p/", &scopeCredential{}, nil)
+	require.NoError(t, err)
+	require.Equal(t, "https://eastus.dynamicsessions.io/subscriptions/s/resourceGroups/r/sessionPools/p", c.Endpoint())
+}
+
+func TestPipelineSendsTokenTelemetryVersionAndRequestID(t *testing.T) {
+	srv := httptest.NewTLSServer(reply(http.StatusOK, testdata(t, "sessions/metadata.json")))
+	defer srv.Close()
+	var got *http.Request
+	wrapped := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got = r.Clone(context.Background())
+		reply(http.StatusOK, testdata(t, "sessions/metadata.json"))(w, r)
+	}))
+	defer wrapped.Close()
+
+	cred := &scopeCredential{}
+	c, err := azsessions.NewClient(wrapped.URL+poolPath, cred, &azsessions.ClientOptions{ClientOptions: azcore.ClientOptions{Transport: wrapped.Client()}})
+	require.NoError(t, err)
+	_, err = c.NewSessionsClient().GetPoolMetadata(context.Background(), nil)
+	require.NoError(t, err)
+
+	require.Equal(t, "Bearer test-token", got.Header.Get("Authorization"))
+	require.Contains(t, got.Header.Get("User-Agent"), "azsdk-go-azsessions/v0.1.0")
+	require.NotEmpty(t, got.Header.Get("X-Ms-Client-Request-Id"))
+	require.Equal(t, "2025-10-02-preview", got.URL.Query().Get("api-version"))
+	require.Equal(t, poolPath+"/metadata", got.URL.Path)
+	require.Equal(t, []string{"https://dynamicsessions.io/.default"}, cred.scopes)
+}
+
+func TestClientOptionsChooseAPIVersionAndAudience(t *testing.T) {
+	for _, v := range azsessions.PossibleAPIVersionValues() {
+		t.Run(string(v), func(t *testing.T) {
+			var got string
+			srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				got = r.URL.Query().Get("api-version")
+				reply(http.StatusNoContent, nil)(w, r)
+			}))
+			defer srv.Close()
+			cred := &scopeCredential{}
+			opts := &azsessions.ClientOptions{ClientOptions: azcore.ClientOptions{
+				APIVersion: string(v),
+				Transport:  srv.Client(),
+				Cloud: cloud.Configuration{Services: map[cloud.ServiceName]cloud.ServiceConfiguration{
+					azsessions.ServiceName: {Audience: "https://dynamicsessions.azure.us/"},
+				}},
+			}}
+			c, err := azsessions.NewClient(srv.URL, cred, opts)
+			require.NoError(t, err)
+			_, err = c.NewSessionsClient().Delete(context.Background(), "s1", nil)
+			require.NoError(t, err)
+			require.Equal(t, string(v), got)
+			require.Equal(t, []string{"https://dynamicsessions.azure.us/.default"}, cred.scopes)
+		})
+	}
+}
+
+func TestBearerTokenIsNotSentOverPlainHTTP(t *testing.T) {
+	srv := httptest.NewServer(reply(http.StatusNoContent, nil))
+	defer srv.Close()
+	c, err := azsessions.NewClient(srv.URL, &scopeCredential{}, &azsessions.ClientOptions{ClientOptions: azcore.ClientOptions{Transport: srv.Client()}})
+	require.NoError(t, err)
+	_, err = c.NewSessionsClient().Delete(context.Background(), "s1", nil)
+	require.Error(t, err)
+	require.Contains(t, err.Error(), "https")
+
+	c, err = azsessions.NewClient(srv.URL, &scopeCredential{}, &azsessions.ClientOptions{ClientOptions: azcore.ClientOptions{Transport: srv.Client(), InsecureAllowCredentialWithHTTP: true}})
+	require.NoError(t, err)
+	_, err = c.NewSessionsClient().Delete(context.Background(), "s1", nil)
+	require.NoError(t, err)
+}
+
+func TestSubClientsShareOnePipelineConcurrently(t *testing.T) {
+	c, srv := newRecordedClient(t, reply(http.StatusNoContent, nil), nil)
+	done := make(chan error)
+	for i := 0; i < 8; i++ {
+		go func() {
+			_, err := c.NewSessionsClient().Delete(context.Background(), "s1", nil)
+			done <- err
+		}()
+	}
+	for i := 0; i < 8; i++ {
+		require.NoError(t, <-done)
+	}
+	require.Len(t, srv.requests(), 8)
+}
+
+func TestValidationErrorsAreNotSent(t *testing.T) {
+	c, srv := newRecordedClient(t, reply(http.StatusOK, nil), nil)
+	ctx := context.Background()
+	files := c.NewFilesClient()
+	cases := []struct {
+		name string
+		err  error
+		want error
+	}{
+		{"empty identifier", first(c.NewExecutionClient().Execute(ctx, "", azsessions.NewCodeRequest("1"), nil)), azsessions.ErrInvalidIdentifier},
+		{"control char identifier", first(c.NewSessionsClient().Get(ctx, "a\nb", nil)), azsessions.ErrInvalidIdentifier},
+		{"empty file name", first(files.Get(ctx, "s", "", nil)), azsessions.ErrInvalidFileName},
+		{"dot dot name", first(files.Download(ctx, "s", "..", nil)), azsessions.ErrInvalidFileName},
+		{"slash name", first(files.Delete(ctx, "s", "../etc/passwd", nil)), azsessions.ErrInvalidFileName},
+		{"backslash name", first(files.Get(ctx, "s", `..\x`, nil)), azsessions.ErrInvalidFileName},
+		{"dot dot path", first(files.Get(ctx, "s", "a.txt", &azsessions.GetFileOptions{Path: ptr("a/../../b")})), azsessions.ErrInvalidPath},
+		{"nil body", first(files.Upload(ctx, "s", "a.txt", nil, nil)), azsessions.ErrInvalidArgument},
+		{"empty execution id", first(c.NewExecutionClient().GetExecution(ctx, "s", "", nil)), azsessions.ErrInvalidArgument},
+		{"empty operation id", first(c.NewExecutionClient().Execute(ctx, "s", azsessions.NewCodeRequest("1"), &azsessions.ExecuteOptions{OperationID: ptr("")})), azsessions.ErrInvalidArgument},
+		{"container traversal", first(c.NewContainerClient().Send(ctx, "s", http.MethodGet, "/a/../../b", nil, nil)), azsessions.ErrInvalidPath},
+		{"container query", first(c.NewContainerClient().Send(ctx, "s", http.MethodGet, "/a?x=1", nil, nil)), azsessions.ErrInvalidArgument},
+	}
+	for _, tc := range cases {
+		require.ErrorIs(t, tc.err, tc.want, tc.name)
+		require.True(t, errors.Is(tc.err, tc.want))
+	}
+	pager := files.NewListPager("", nil)
+	_, err := pager.NextPage(ctx)
+	require.ErrorIs(t, err, azsessions.ErrInvalidIdentifier)
+	require.Empty(t, srv.requests(), "an invalid call must not reach the service")
+}
+
+func first[T any](_ T, err error) error { return err }
+
+func ptr[T any](v T) *T { return &v }

@@ -1,0 +1,172 @@
+package azsessions_test
+
+import (
+	"context"
+	"net/http"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
+	"github.com/stretchr/testify/require"
+
+	"github.com/seed-f3fa2c9d/azsessions"
+)
+
+var fastPolling = &runtime.PollUntilDoneOptions{Frequency: 5 * time.Millisecond}
+
+// asyncService answers the submit with 202 Running and location, then
+// Running twice, then the completed execution.
+func asyncService(t *testing.T, location func(r *http.Request) string, completed []byte) (http.HandlerFunc, *atomic.Int32) {
+	var polls atomic.Int32
+	return func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost {
+			w.Header().Set("operation-id", "testExecutionId")
+			if loc := location(r); loc != "" {
+				w.Header().Set("Operation-Location", loc)
+			}
+			reply(http.StatusAccepted, testdata(t, "executions/async_not_started.json"))(w, r)
+			return
+		}
+		if polls.Add(1) < 3 {
+			reply(http.StatusOK, testdata(t, "executions/async_running.json"))(w, r)
+			return
+		}
+		reply(http.StatusOK, completed)(w, r)
+	}, &polls
+}
+
+func TestBeginExecuteFollowsOperationLocation(t *testing.T) {
+	for name, location := range map[string]func(r *http.Request) string{
+		"relative to pool": func(r *http.Request) string {
+			return "executions/testExecutionId?api-version=2025-10-02-preview&identifier=s1"
+		},
+		"root relative": func(r *http.Request) string {
+			return "/executions/testExecutionId?api-version=2025-10-02-preview&identifier=s1"
+		},
+		"absolute": func(r *http.Request) string {
+			return "https://" + r.Host + poolPath + "/executions/testExecutionId?api-version=2025-10-02-preview&identifier=s1"
+		},
+		"absent: built from the id": func(r *http.Request) string { return "" },
+	} {
+		t.Run(name, func(t *testing.T) {
+			h, polls := asyncService(t, location, testdata(t, "executions/async_completed.json"))
+			c, srv := newRecordedClient(t, h, nil)
+			poller, err := c.NewExecutionClient().BeginExecute(context.Background(), "s1", azsessions.NewCodeRequest("slow()"), nil)
+			require.NoError(t, err)
+			require.False(t, poller.Done())
+			resp, err := poller.PollUntilDone(context.Background(), fastPolling)
+			require.NoError(t, err)
+			require.Equal(t, int32(3), polls.Load())
+			require.True(t, resp.Succeeded())
+			require.Equal(t, "done\n", *resp.Result.Stdout)
+
+			reqs := srv.requests()
+			require.JSONEq(t, `{"codeInputType":"Inline","executionType":"Asynchronous","code":"slow()"}`, string(reqs[0].Body))
+			for _, r := range reqs[1:] {
+				require.Equal(t, http.MethodGet, r.Method)
+				require.Equal(t, "/executions/testExecutionId", r.Path)
+				require.Equal(t, "s1", r.Query["identifier"][0])
+				require.NotEmpty(t, r.Query["api-version"])
+				require.Equal(t, "Bearer test-token", r.Header.Get("Authorization"))
+			}
+		})
+	}
+}
+
+func TestBeginExecuteThatFinishedAtOnce(t *testing.T) {
+	c, srv := newRecordedClient(t, reply(http.StatusOK, testdata(t, "executions/sync_succeeded.json")), nil)
+	poller, err := c.NewExecutionClient().BeginExecute(context.Background(), "s1", azsessions.NewCodeRequest("x"), nil)
+	require.NoError(t, err)
+	require.True(t, poller.Done())
+	resp, err := poller.PollUntilDone(context.Background(), fastPolling)
+	require.NoError(t, err)
+	require.Equal(t, "63\n", *resp.Result.Stdout)
+	require.Len(t, srv.requests(), 1)
+}
+
+func TestBeginExecuteShellExitCodeEndsPolling(t *testing.T) {
+	h, _ := asyncService(t, func(*http.Request) string { return "executions/testExecutionId" }, testdata(t, "executions/shell_exit2_no_type.json"))
+	c, _ := newRecordedClient(t, h, nil)
+	poller, err := c.NewExecutionClient().BeginExecute(context.Background(), "s1", azsessions.NewShellRequest("ls nope"), nil)
+	require.NoError(t, err)
+	resp, err := poller.PollUntilDone(context.Background(), fastPolling)
+	require.NoError(t, err, "a failed command is a result, not an error")
+	require.Equal(t, 2, *resp.ExitCode)
+	require.Equal(t, azsessions.ExecutionFailureExitCode, resp.Failure())
+}
+
+func TestBeginExecuteRefusesForeignOperationLocation(t *testing.T) {
+	h, _ := asyncService(t, func(*http.Request) string { return "https://attacker.example.com/steal" }, nil)
+	c, srv := newRecordedClient(t, h, nil)
+	_, err := c.NewExecutionClient().BeginExecute(context.Background(), "s1", azsessions.NewCodeRequest("x"), nil)
+	require.ErrorIs(t, err, azsessions.ErrUntrustedURL)
+	require.Len(t, srv.requests(), 1)
+}
+
+func TestBeginExecuteResumeToken(t *testing.T) {
+	h, polls := asyncService(t, func(*http.Request) string { return "executions/testExecutionId" }, testdata(t, "executions/async_completed.json"))
+	c, srv := newRecordedClient(t, h, nil)
+	exec := c.NewExecutionClient()
+	poller, err := exec.BeginExecute(context.Background(), "s1", azsessions.NewCodeRequest("x"), nil)
+	require.NoError(t, err)
+	token, err := poller.ResumeToken()
+	require.NoError(t, err)
+
+	resumed, err := exec.BeginExecute(context.Background(), "ignored", azsessions.ExecutionRequest{}, &azsessions.BeginExecuteOptions{ResumeToken: token})
+	require.NoError(t, err)
+	resp, err := resumed.PollUntilDone(context.Background(), fastPolling)
+	require.NoError(t, err)
+	require.Equal(t, "42", resp.Result.Text())
+	require.Equal(t, int32(3), polls.Load())
+	posts := 0
+	for _, r := range srv.requests() {
+		if r.Method == http.MethodPost {
+			posts++
+		}
+	}
+	require.Equal(t, 1, posts, "resuming never runs the code again")
+}
+
+func TestBeginExecuteCancelStopsPollingOnly(t *testing.T) {
+	var polls atomic.Int32
+	c, _ := newRecordedClient(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost {
+			w.Header().Set("Operation-Location", "executions/e1")
+			reply(http.StatusAccepted, testdata(t, "executions/async_running.json"))(w, r)
+			return
+		}
+		polls.Add(1)
+		reply(http.StatusOK, testdata(t, "executions/async_running.json"))(w, r)
+	}, nil)
+	poller, err := c.NewExecutionClient().BeginExecute(context.Background(), "s1", azsessions.NewCodeRequest("x"), nil)
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		for polls.Load() < 2 {
+			time.Sleep(time.Millisecond)
+		}
+		cancel()
+	}()
+	_, err = poller.PollUntilDone(ctx, fastPolling)
+	require.ErrorIs(t, err, context.Canceled)
+	require.False(t, poller.Done())
+	token, err := poller.ResumeToken()
+	require.NoError(t, err, "a canceled poll can be resumed later")
+	require.NotEmpty(t, token)
+}
+
+func TestBeginExecutePollErrorIsAResponseError(t *testing.T) {
+	c, _ := newRecordedClient(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost {
+			w.Header().Set("Operation-Location", "executions/e1")
+			reply(http.StatusAccepted, testdata(t, "executions/async_running.json"))(w, r)
+			return
+		}
+		reply(http.StatusNotFound, []byte(`{"error":{"code":"ExecutionNotFound","message":"gone"}}`))(w, r)
+	}, nil)
+	poller, err := c.NewExecutionClient().BeginExecute(context.Background(), "s1", azsessions.NewCodeRequest("x"), nil)
+	require.NoError(t, err)
+	_, err = poller.PollUntilDone(context.Background(), fastPolling)
+	require.True(t, azsessions.HasCode(err, "ExecutionNotFound"))
+}
