@@ -11,7 +11,7 @@ import (
 func (e *env) legacyExec(id, code string) map[string]any {
 	e.t.Helper()
 	resp := e.do(req{method: http.MethodPost, path: "/code/execute", query: ident(id), version: V20240202Preview,
-		body: jsonBody(map[string]any{"properties": map[string]any{"codeInputType": "inline", "executionType": "synchronous", "code": code}}),
+		body:  jsonBody(map[string]any{"properties": map[string]any{"codeInputType": "inline", "executionType": "synchronous", "code": code}}),
 		ctype: "application/json"})
 	require.Equal(e.t, http.StatusOK, resp.status, "%s", resp.body)
 	return resp.json(e.t)

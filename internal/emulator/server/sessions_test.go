@@ -216,7 +216,9 @@ func TestDeleteDuringExecution(t *testing.T) {
 	e := newEnv(t, nil)
 	done := make(chan response)
 	go func() { done <- e.exec("del", map[string]any{"code": "gate forever"}) }()
-	eventually(t, func() bool { return e.factory.live() == 1 && e.do(req{path: "/session", query: ident("del")}).status == 200 }, "session")
+	eventually(t, func() bool {
+		return e.factory.live() == 1 && e.do(req{path: "/session", query: ident("del")}).status == 200
+	}, "session")
 	eventually(t, func() bool {
 		e.factory.mu.Lock()
 		defer e.factory.mu.Unlock()
