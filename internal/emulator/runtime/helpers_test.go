@@ -1,0 +1,126 @@
+package runtime
+
+import (
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// hangGuard bounds every wait in the tests. It is not an assertion about
+// speed: a correct run is far below it.
+const hangGuard = 60 * time.Second
+
+func guardCtx(t *testing.T) context.Context {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), hangGuard)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+func newPython(t *testing.T, opts PythonOptions) *PythonFactory {
+	t.Helper()
+	f, err := NewPython(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	return f
+}
+
+// newPySession returns a session on a fresh temp dir (resolved, so it can be
+// compared with what Python reports).
+func newPySession(t *testing.T, f *PythonFactory) (*pythonSession, string) {
+	t.Helper()
+	dir := realDir(t)
+	s, _, err := f.NewSession(guardCtx(t), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s.(*pythonSession), dir
+}
+
+func realDir(t *testing.T) string {
+	t.Helper()
+	dir, err := filepath.EvalSymlinks(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func run(t *testing.T, s Session, req Request) Result {
+	t.Helper()
+	res, err := s.Execute(guardCtx(t), req)
+	if err != nil {
+		t.Fatalf("Execute: %v", err)
+	}
+	return res
+}
+
+// py runs code and requires it to succeed.
+func py(t *testing.T, s Session, code string) Result {
+	t.Helper()
+	res := run(t, s, Request{Code: code})
+	if res.Outcome != OutcomeSucceeded {
+		t.Fatalf("outcome %s, stderr:\n%s", res.Outcome, res.Stderr)
+	}
+	return res
+}
+
+// waitFor polls cond until it holds or the hang guard expires.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(hangGuard)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+func processGone(pid int) bool {
+	return errors.Is(syscall.Kill(pid, 0), syscall.ESRCH)
+}
+
+// assertReaped checks that a child we started and reaped no longer exists.
+func assertReaped(t *testing.T, pid int) {
+	t.Helper()
+	if pid <= 0 {
+		t.Fatalf("bad pid %d", pid)
+	}
+	if !processGone(pid) {
+		t.Errorf("process %d still exists", pid)
+	}
+}
+
+// waitGone waits for a grandchild to disappear: once killed it is reaped by
+// init (or a subreaper) on its own schedule.
+func waitGone(t *testing.T, pid int) {
+	t.Helper()
+	waitFor(t, "process to disappear", func() bool {
+		if processGone(pid) {
+			return true
+		}
+		// A zombie awaiting its reaper is dead too.
+		stat, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+		return err == nil && zombie(string(stat))
+	})
+}
+
+func zombie(stat string) bool {
+	i := strings.LastIndexByte(stat, ')')
+	return i >= 0 && strings.HasPrefix(stat[i+1:], " Z")
+}
+
+func hasMatplotlib() bool {
+	return exec.Command("python3", "-c", "import matplotlib").Run() == nil
+}
