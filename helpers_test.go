@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -121,4 +122,11 @@ func reply(status int, body []byte, header ...string) http.HandlerFunc {
 		w.WriteHeader(status)
 		_, _ = w.Write(body)
 	}
+}
+
+func unescapePath(t *testing.T, s string) string {
+	t.Helper()
+	u, err := url.PathUnescape(s)
+	require.NoError(t, err)
+	return u
 }

@@ -1,0 +1,60 @@
+package azsessions_test
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/seed-f3fa2c9d/azsessions"
+)
+
+func TestContainerSendForwardsThroughThePipeline(t *testing.T) {
+	c, srv := newRecordedClient(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain")
+		w.WriteHeader(http.StatusTeapot)
+		_, _ = io.WriteString(w, "streamed answer")
+	}, nil)
+	resp, err := c.NewContainerClient().Send(context.Background(), "s1", http.MethodPut, "/api/files/a b+é%", strings.NewReader("payload"), &azsessions.SendOptions{
+		Header: map[string][]string{"Content-Type": {"text/plain"}, "Authorization": {"Bearer stolen"}, "X-Custom": {"1"}},
+		Query:  map[string][]string{"mode": {"fast"}},
+	})
+	require.NoError(t, err, "the container's status codes are its own")
+	defer resp.Body.Close()
+	require.Equal(t, http.StatusTeapot, resp.StatusCode)
+	body, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	require.Equal(t, "streamed answer", string(body))
+
+	got := srv.last(t)
+	require.Equal(t, http.MethodPut, got.Method)
+	require.Equal(t, "/api/files/a%20b+%C3%A9%25", got.Path)
+	require.Equal(t, "s1", got.Query["identifier"][0])
+	require.Equal(t, "fast", got.Query["mode"][0])
+	require.NotEmpty(t, got.Query["api-version"])
+	require.Equal(t, "Bearer test-token", got.Header.Get("Authorization"), "the caller cannot override auth")
+	require.Equal(t, "1", got.Header.Get("X-Custom"))
+	require.Equal(t, "payload", string(got.Body))
+}
+
+func TestContainerSendPostIsNotRetriedOn500(t *testing.T) {
+	var tries atomic.Int32
+	c, _ := newRecordedClient(t, func(w http.ResponseWriter, r *http.Request) {
+		tries.Add(1)
+		w.WriteHeader(http.StatusInternalServerError)
+	}, nil)
+	resp, err := c.NewContainerClient().Send(context.Background(), "s1", http.MethodPost, "run", strings.NewReader("x"), &azsessions.SendOptions{OmitAPIVersion: true})
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, int32(1), tries.Load())
+
+	tries.Store(0)
+	resp, err = c.NewContainerClient().Send(context.Background(), "s1", http.MethodGet, "health", nil, nil)
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, int32(4), tries.Load(), "GET keeps azcore's retries")
+}
