@@ -1,12 +1,24 @@
 package server
 
 import (
-	"errors"
+	"fmt"
 
 	"github.com/seed-f3fa2c9d/azsessions/internal/emulator/runtime"
 )
 
 // newBuiltinFactory starts the runtime for cfg.PoolType.
 func newBuiltinFactory(cfg Config) (runtime.Factory, error) {
-	return nil, errors.New("server: the built-in runtime is not available yet; set Config.Factory")
+	switch cfg.PoolType {
+	case PoolTypePython:
+		f, err := runtime.NewPython(runtime.PythonOptions{
+			ReadySessions:    cfg.ReadySessions,
+			MemoryLimitBytes: cfg.MemoryLimitBytes,
+			DefaultTimeout:   cfg.DefaultExecutionTimeout,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("server: starting the Python runtime: %w", err)
+		}
+		return f, nil
+	}
+	return nil, fmt.Errorf("server: no built-in runtime for pool type %q yet; set Config.Factory", cfg.PoolType)
 }
