@@ -19,7 +19,8 @@ const drainGrace = time.Second
 // Go side can tell all of an execution's output has arrived, including what
 // subprocesses wrote straight to the file descriptor, without a pipe per
 // execution. Output that arrives while no execution is running (from
-// background threads) is dropped.
+// background threads) is dropped, or lands in the next execution if it
+// races with its start.
 type stream struct {
 	f      *os.File
 	marker []byte
@@ -88,8 +89,8 @@ func (s *stream) write(p []byte) {
 func (s *stream) run() {
 	defer close(s.finished)
 	buf := make([]byte, 32<<10)
-	// pending holds bytes not yet handed on: they may be the start of a
-	// marker split across reads.
+	// pending holds bytes not yet handed on: the start of a marker split
+	// across reads.
 	var pending []byte
 	for {
 		n, err := s.f.Read(buf)
@@ -113,11 +114,21 @@ func (s *stream) run() {
 			s.mu.Unlock()
 			return
 		}
-		if keep := len(s.marker) - 1; len(pending) > keep {
-			s.write(pending[:len(pending)-keep])
-			pending = append(pending[:0], pending[len(pending)-keep:]...)
+		keep := partialMarker(pending, s.marker)
+		s.write(pending[:len(pending)-keep])
+		pending = append(pending[:0], pending[len(pending)-keep:]...)
+	}
+}
+
+// partialMarker returns the length of the longest end of p that is a
+// proper start of marker, i.e. what must wait for the next read.
+func partialMarker(p, marker []byte) int {
+	for n := min(len(p), len(marker)-1); n > 0; n-- {
+		if bytes.HasSuffix(p, marker[:n]) {
+			return n
 		}
 	}
+	return 0
 }
 
 // drainPipe copies f into b until the pipe ends; shell commands use it. The
