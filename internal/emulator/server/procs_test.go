@@ -65,3 +65,22 @@ func requireNoDescendants(t testing.TB) {
 		t.Fatalf("processes left behind:\n%s", strings.Join(cmds, "\n"))
 	}
 }
+
+// cpuTicks sums the CPU time (user+system, in clock ticks) of pids.
+func cpuTicks(pids []int) int64 {
+	var sum int64
+	for _, pid := range pids {
+		b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+		if err != nil {
+			continue
+		}
+		s := string(b)
+		f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+		if len(f) > 12 {
+			u, _ := strconv.ParseInt(f[11], 10, 64)
+			k, _ := strconv.ParseInt(f[12], 10, 64)
+			sum += u + k
+		}
+	}
+	return sum
+}
