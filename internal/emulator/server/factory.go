@@ -19,6 +19,12 @@ func newBuiltinFactory(cfg Config) (runtime.Factory, error) {
 			return nil, fmt.Errorf("server: starting the Python runtime: %w", err)
 		}
 		return f, nil
+	case PoolTypeShell:
+		f, err := runtime.NewShell(runtime.ShellOptions{DefaultTimeout: cfg.DefaultExecutionTimeout})
+		if err != nil {
+			return nil, fmt.Errorf("server: starting the shell runtime: %w", err)
+		}
+		return f, nil
 	}
-	return nil, fmt.Errorf("server: no built-in runtime for pool type %q yet; set Config.Factory", cfg.PoolType)
+	return nil, fmt.Errorf("server: no built-in runtime for pool type %q", cfg.PoolType)
 }
