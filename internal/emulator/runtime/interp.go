@@ -223,6 +223,7 @@ func (ip *interp) execute(ctx context.Context, req Request, timeout time.Duratio
 	}
 
 	var reply *execReply
+	var grace <-chan time.Time
 	frames := ip.frames
 	for reply == nil || outDone != nil || errDone != nil {
 		select {
@@ -236,6 +237,13 @@ func (ip *interp) execute(ctx context.Context, req Request, timeout time.Duratio
 				ip.shutdown()
 				return Result{}, fmt.Errorf("runtime: bad driver reply: %w", err)
 			}
+			if !reply.StdoutMarked || !reply.StderrMarked {
+				// The code closed fd 1 or 2, so no marker will come. What
+				// it wrote before is still in the pipe: wait for the end
+				// of the pipe, or a grace period if a subprocess holds it.
+				grace = time.After(drainGrace)
+			}
+		case <-grace:
 			if !reply.StdoutMarked {
 				ip.stdout.abandon(outBuf)
 			}

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 )
@@ -18,8 +19,10 @@ const defaultTimeout = 120 * time.Second
 
 // PythonOptions configures NewPython. The zero value is usable.
 type PythonOptions struct {
-	// Python is the interpreter to run, a path or a name looked up in PATH
-	// once, by NewPython. Default "python3".
+	// Python is the interpreter to run, a path or a name looked up in PATH.
+	// NewPython runs it once to learn the real executable (sys.executable),
+	// so a launcher shim such as pyenv's is not paid for on every start.
+	// Default "python3".
 	Python string
 	// ReadySessions is how many interpreters the factory keeps started and
 	// waiting, so NewSession does not wait for Python to start. One taken
@@ -61,7 +64,7 @@ var _ Factory = (*PythonFactory)(nil)
 
 // NewPython returns a factory running opts.Python, and starts the ready
 // interpreters in the background. It fails if the interpreter cannot be
-// found; a broken interpreter shows up as an error from NewSession.
+// found or run.
 func NewPython(opts PythonOptions) (*PythonFactory, error) {
 	if opts.Python == "" {
 		opts.Python = "python3"
@@ -69,12 +72,9 @@ func NewPython(opts PythonOptions) (*PythonFactory, error) {
 	if opts.ReadySessions < 0 || opts.MemoryLimitBytes < 0 || opts.DefaultTimeout < 0 {
 		return nil, errors.New("runtime: negative PythonOptions value")
 	}
-	python, err := exec.LookPath(opts.Python)
+	python, err := resolvePython(opts.Python)
 	if err != nil {
-		return nil, fmt.Errorf("runtime: %w", err)
-	}
-	if python, err = filepath.Abs(python); err != nil {
-		return nil, fmt.Errorf("runtime: %w", err)
+		return nil, err
 	}
 	if opts.DefaultTimeout == 0 {
 		opts.DefaultTimeout = defaultTimeout
@@ -89,6 +89,27 @@ func NewPython(opts PythonOptions) (*PythonFactory, error) {
 	}
 	f.refill()
 	return f, nil
+}
+
+// resolvePython returns the absolute path of the executable that name runs.
+func resolvePython(name string) (string, error) {
+	path, err := exec.LookPath(name)
+	if err != nil {
+		return "", fmt.Errorf("runtime: %w", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), startTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, path, "-c", "import sys; print(sys.executable)")
+	cmd.Dir = "/"
+	out, err := cmd.Output()
+	if err != nil {
+		return "", fmt.Errorf("runtime: run %s: %w", path, err)
+	}
+	if exe := strings.TrimSpace(string(out)); filepath.IsAbs(exe) {
+		return exe, nil
+	}
+	// sys.executable can be empty in embedded setups; use what PATH gave.
+	return filepath.Abs(path)
 }
 
 // NewSession returns a session whose interpreter works in dir (which must

@@ -203,25 +203,25 @@ func TestPythonMntData(t *testing.T) {
 	if b, err := os.ReadFile(filepath.Join(dir, "b")); err != nil || string(b) != "bee" {
 		t.Fatalf("b: %q %v", b, err)
 	}
-	for code, want := range map[string]string{
-		"os.path.exists('/mnt/data/a.txt')":                           "True",
-		"os.path.isfile('/mnt/data/a.txt')":                           "True",
-		"os.path.isdir('/mnt/data')":                                  "True",
-		"os.path.getsize('/mnt/data/a.txt')":                          "5",
-		"open(b'/mnt/data/a.txt').read()":                             "'hello'",
-		"pathlib.Path('/mnt/data/a.txt').read_text()":                 "'hello'",
-		"pathlib.Path('/mnt/data/a.txt').exists()":                    "True",
-		"sorted(p.name for p in pathlib.Path('/mnt/data').iterdir())": "['a.txt', 'b']",
-		"import glob\nsorted(glob.glob('/mnt/data/*'))":               "['/mnt/data/a.txt', '/mnt/data/b']",
-		"os.makedirs('/mnt/data/sub/deep', exist_ok=True)\nos.rename('/mnt/data/b', '/mnt/data/sub/deep/c')\n" +
-			"[(d, sorted(f)) for d, _, f in os.walk('/mnt/data')]": "[('/mnt/data', ['a.txt']), ('/mnt/data/sub', []), ('/mnt/data/sub/deep', ['c'])]",
-		"import shutil\nshutil.copy('/mnt/data/a.txt', '/mnt/data/copy.txt')\nos.remove('/mnt/data/copy.txt')\n" +
-			"os.path.exists('/mnt/data/copy.txt')": "False",
-		"os.path.exists('/mnt/database')":                    "False",
-		"os.stat('/mnt/data').st_ino == os.stat('.').st_ino": "True",
+	for _, tc := range []struct{ code, want string }{
+		{"os.path.exists('/mnt/data/a.txt')", "True"},
+		{"os.path.isfile('/mnt/data/a.txt')", "True"},
+		{"os.path.isdir('/mnt/data')", "True"},
+		{"os.path.getsize('/mnt/data/a.txt')", "5"},
+		{"open(b'/mnt/data/a.txt').read()", "'hello'"},
+		{"pathlib.Path('/mnt/data/a.txt').read_text()", "'hello'"},
+		{"pathlib.Path('/mnt/data/a.txt').exists()", "True"},
+		{"sorted(p.name for p in pathlib.Path('/mnt/data').iterdir())", "['a.txt', 'b']"},
+		{"import glob\nsorted(glob.glob('/mnt/data/*'))", "['/mnt/data/a.txt', '/mnt/data/b']"},
+		{"os.makedirs('/mnt/data/sub/deep', exist_ok=True)\nos.rename('/mnt/data/b', '/mnt/data/sub/deep/c')\n" +
+			"[(d, sorted(f)) for d, _, f in os.walk('/mnt/data')]", "[('/mnt/data', ['a.txt']), ('/mnt/data/sub', []), ('/mnt/data/sub/deep', ['c'])]"},
+		{"import shutil\nshutil.copy('/mnt/data/a.txt', '/mnt/data/copy.txt')\nos.remove('/mnt/data/copy.txt')\n" +
+			"os.path.exists('/mnt/data/copy.txt')", "False"},
+		{"os.path.exists('/mnt/database')", "False"},
+		{"os.stat('/mnt/data').st_ino == os.stat('.').st_ino", "True"},
 	} {
-		if res := run(t, s, Request{Code: code}); res.Outcome != OutcomeSucceeded || res.Value.Repr != want {
-			t.Errorf("%q: %s %q, want %s; stderr:\n%s", code, res.Outcome, res.Value.Repr, want, res.Stderr)
+		if res := run(t, s, Request{Code: tc.code}); res.Outcome != OutcomeSucceeded || res.Value.Repr != tc.want {
+			t.Errorf("%q: %s %q, want %s; stderr:\n%s", tc.code, res.Outcome, res.Value.Repr, tc.want, res.Stderr)
 		}
 	}
 	if _, err := os.Stat(filepath.Join(dir, "sub", "deep", "c")); err != nil {
