@@ -1,0 +1,266 @@
+// Package emulator starts a local, in-process emulator of an Azure Container
+// Apps dynamic sessions pool, and gives what a client needs to use it: an
+// endpoint, a credential the emulator accepts and client options that trust
+// its certificate. Like Azurite for Azure Storage, it lets code that uses
+// the azsessions SDK run and be tested without an Azure account:
+//
+//	emu, err := emulator.Start(nil)
+//	if err != nil { ... }
+//	defer emu.Close()
+//	client, err := emu.NewClient()
+//
+// In tests, NewForTest does all of that and cleans up with the test:
+//
+//	client := emulator.NewForTest(t, nil)
+//
+// The emulator really runs code: a long-lived python3 interpreter per
+// session (or bash, for shell pools), in a temporary directory that stands
+// for the session's /mnt/data. It runs that code as the current user: it is
+// a development tool, not a security boundary. It listens on the loopback
+// interface unless Options.Addr says otherwise. docs/emulator.md describes
+// its behaviour, and where it had to guess the service's.
+package emulator
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+
+	"github.com/seed-f3fa2c9d/azsessions"
+	"github.com/seed-f3fa2c9d/azsessions/internal/emulator/server"
+)
+
+// Pool types.
+const (
+	// PoolTypePython emulates a Python code-interpreter pool (the default).
+	PoolTypePython = server.PoolTypePython
+	// PoolTypeShell emulates a shell pool: shellCommand and
+	// execCommandAndArgs run with bash.
+	PoolTypeShell = server.PoolTypeShell
+)
+
+// DefaultReadySessions is how many interpreters are kept started ahead of
+// demand when Options.ReadySessions is zero.
+const DefaultReadySessions = 2
+
+// DefaultToken is the bearer token Credential hands out when Options.Token
+// is empty. The emulator then accepts any non-empty bearer token.
+const DefaultToken = "azsessions-emulator-token"
+
+// Options configures an emulator. A nil *Options, and every zero field,
+// means the default, which mirrors the service's limits.
+type Options struct {
+	// PoolType is PoolTypePython (default) or PoolTypeShell.
+	PoolType string
+	// Addr is the address to listen on (default "127.0.0.1:0": loopback,
+	// a free port).
+	Addr string
+	// InsecureHTTP serves plain HTTP instead of HTTPS with a self-signed
+	// certificate. ClientOptions then allows sending the token over HTTP.
+	InsecureHTTP bool
+	// Token, when set, is the only bearer token the emulator accepts, and
+	// the one Credential returns. Otherwise any non-empty token is accepted.
+	Token string
+	// Cooldown is how long an idle session lives (default 300 s).
+	Cooldown time.Duration
+	// MaxSessions caps concurrent sessions; more answer 429 (default 100).
+	MaxSessions int
+	// ReadySessions is how many Python interpreters are kept started ahead
+	// of demand, so a new session does not wait for Python to start.
+	// Zero means DefaultReadySessions; negative means none.
+	ReadySessions int
+	// MaxUploadBytes caps one uploaded file; larger ones answer 413
+	// (default 128 MiB, the service's limit).
+	MaxUploadBytes int64
+	// MaxExecutionTimeout caps timeoutInSeconds (default 220 s).
+	MaxExecutionTimeout time.Duration
+	// MemoryLimitBytes caps each Python interpreter's address space; code
+	// that exhausts it fails with "Execution aborted". Zero: no limit.
+	MemoryLimitBytes int64
+	// PoolName names the pool in stopSession's answer (default "emulator").
+	PoolName string
+	// Log receives one line per request (method, path, status, duration;
+	// never code, contents, tokens or query strings). Nil: no log.
+	Log io.Writer
+}
+
+// Emulator is a running emulator. Its methods are safe for concurrent use.
+type Emulator struct {
+	srv      *server.Server
+	httpSrv  *http.Server
+	served   chan error
+	endpoint string
+	token    string
+	insecure bool
+	cert     *x509.Certificate
+	certPEM  []byte
+	client   *http.Client
+
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// Start starts an emulator and returns once it accepts requests. Close it
+// to stop every interpreter and remove every session's files.
+func Start(opts *Options) (*Emulator, error) {
+	if opts == nil {
+		opts = &Options{}
+	}
+	ready := opts.ReadySessions
+	switch {
+	case ready == 0:
+		ready = DefaultReadySessions
+	case ready < 0:
+		ready = 0
+	}
+	if opts.PoolType == PoolTypeShell {
+		ready = 0 // nothing to keep started: each command is its own process
+	}
+	srv, err := server.New(server.Config{
+		PoolType:            opts.PoolType,
+		Token:               opts.Token,
+		Cooldown:            opts.Cooldown,
+		MaxSessions:         opts.MaxSessions,
+		ReadySessions:       ready,
+		MaxUploadBytes:      opts.MaxUploadBytes,
+		MaxExecutionTimeout: opts.MaxExecutionTimeout,
+		MemoryLimitBytes:    opts.MemoryLimitBytes,
+		PoolName:            opts.PoolName,
+		Log:                 opts.Log,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("emulator: %w", err)
+	}
+	addr := opts.Addr
+	if addr == "" {
+		addr = "127.0.0.1:0"
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		_ = srv.Close()
+		return nil, fmt.Errorf("emulator: %w", err)
+	}
+	e := &Emulator{
+		srv:      srv,
+		httpSrv:  &http.Server{Handler: srv, ReadHeaderTimeout: 30 * time.Second, ErrorLog: errorLog(opts.Log)},
+		served:   make(chan error, 1),
+		token:    opts.Token,
+		insecure: opts.InsecureHTTP,
+	}
+	if e.token == "" {
+		e.token = DefaultToken
+	}
+	host := endpointHost(ln.Addr().(*net.TCPAddr))
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	if opts.InsecureHTTP {
+		e.endpoint = "http://" + host
+	} else {
+		cert, err := selfSignedCert(ln.Addr().(*net.TCPAddr).IP)
+		if err != nil {
+			_ = ln.Close()
+			_ = srv.Close()
+			return nil, fmt.Errorf("emulator: %w", err)
+		}
+		e.cert, e.certPEM = cert.Leaf, pemEncode(cert.Leaf)
+		e.httpSrv.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+		ln = tls.NewListener(ln, e.httpSrv.TLSConfig)
+		pool := x509.NewCertPool()
+		pool.AddCert(cert.Leaf)
+		transport.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+		e.endpoint = "https://" + host
+	}
+	e.client = &http.Client{Transport: transport}
+	go func() { e.served <- e.httpSrv.Serve(ln) }()
+	return e, nil
+}
+
+// errorLog sends net/http's own messages (TLS handshake failures, say) to
+// the request log, or nowhere: never to the process's standard logger,
+// which belongs to the program embedding the emulator.
+func errorLog(w io.Writer) *log.Logger {
+	if w == nil {
+		w = io.Discard
+	}
+	return log.New(w, "", log.LstdFlags)
+}
+
+// endpointHost names the listening address as a client should dial it:
+// an unspecified address (listening everywhere) is reached on loopback.
+func endpointHost(a *net.TCPAddr) string {
+	ip := a.IP
+	if ip.IsUnspecified() {
+		ip = net.IPv4(127, 0, 0, 1)
+	}
+	return net.JoinHostPort(ip.String(), fmt.Sprint(a.Port))
+}
+
+// Endpoint is the pool management endpoint to give a client, such as
+// "https://127.0.0.1:41234".
+func (e *Emulator) Endpoint() string { return e.endpoint }
+
+// Credential returns a credential whose static token the emulator accepts.
+func (e *Emulator) Credential() azcore.TokenCredential { return staticToken(e.token) }
+
+// HTTPClient returns an HTTP client that trusts the emulator's certificate,
+// for callers that speak the wire protocol without the SDK.
+func (e *Emulator) HTTPClient() *http.Client { return e.client }
+
+// Certificate returns the emulator's self-signed certificate (nil with
+// InsecureHTTP).
+func (e *Emulator) Certificate() *x509.Certificate { return e.cert }
+
+// CertificatePEM returns Certificate PEM-encoded, for tools outside Go
+// (nil with InsecureHTTP).
+func (e *Emulator) CertificatePEM() []byte { return e.certPEM }
+
+// ClientOptions returns options for azsessions.NewClient whose transport
+// trusts the emulator's certificate. Change them freely: each call returns
+// a new value.
+func (e *Emulator) ClientOptions() *azsessions.ClientOptions {
+	o := &azsessions.ClientOptions{}
+	o.Transport = e.client
+	o.InsecureAllowCredentialWithHTTP = e.insecure
+	return o
+}
+
+// NewClient returns a client of the emulator.
+func (e *Emulator) NewClient() (*azsessions.Client, error) {
+	return azsessions.NewClient(e.Endpoint(), e.Credential(), e.ClientOptions())
+}
+
+// shutdownGrace is how long Close lets requests in progress finish before
+// it ends them by stopping the sessions under them.
+const shutdownGrace = 5 * time.Second
+
+// Close stops accepting requests, lets requests in progress finish (for a
+// few seconds: a running execution is then ended), kills every interpreter
+// and removes every session's files. It is idempotent.
+func (e *Emulator) Close() error {
+	e.closeOnce.Do(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+		defer cancel()
+		errs := []error{}
+		if err := e.httpSrv.Shutdown(ctx); err != nil {
+			// Requests still running (long executions): stop the sessions,
+			// which ends them, then drop the connections.
+			errs = append(errs, e.srv.Close(), e.httpSrv.Close())
+		}
+		errs = append(errs, e.srv.Close())
+		if err := <-e.served; err != nil && !errors.Is(err, http.ErrServerClosed) {
+			errs = append(errs, err)
+		}
+		e.client.CloseIdleConnections()
+		e.closeErr = errors.Join(errs...)
+	})
+	return e.closeErr
+}
