@@ -134,6 +134,13 @@ def _wrap(module, name, npaths=1):
     wrapper.__qualname__ = getattr(orig, "__qualname__", name)
     wrapper.__doc__ = getattr(orig, "__doc__", None)
     wrapper.__wrapped__ = orig
+    # shutil, os.fwalk and others test capabilities by identity
+    # (os.stat in os.supports_dir_fd); the wrapper has the original's.
+    for caps in ("supports_dir_fd", "supports_fd", "supports_follow_symlinks",
+                 "supports_effective_ids"):
+        caps = getattr(os, caps, None)
+        if caps is not None and orig in caps:
+            caps.add(wrapper)
     setattr(module, name, wrapper)
     return wrapper
 
@@ -377,4 +384,10 @@ def _main():
             _send({"ok": False, "error": "unknown op %r" % (op,)})
 
 
-_main()
+try:
+    _main()
+finally:
+    # Go closed the request pipe (the session ended, or the emulator died):
+    # leave at once, without waiting for threads the user left running.
+    _flush()
+    os._exit(0)

@@ -121,6 +121,9 @@ func (ip *interp) readReplies() {
 	for {
 		b, err := readFrame(ip.replies)
 		if err != nil {
+			// End of pipe, or a frame the protocol cannot take: either way
+			// the interpreter is of no further use.
+			ip.g.kill(notKilled)
 			return
 		}
 		select {

@@ -10,8 +10,11 @@ import (
 const canWaitNoReap = true
 
 // groupAttr puts the child in its own process group and asks the kernel to
-// kill it if the emulator dies, so a crashed emulator leaves no interpreter
-// behind.
+// kill it if the emulator dies, so a crashed emulator leaves no busy
+// interpreter behind (an idle one exits when its request pipe closes).
+// The kernel ties Pdeathsig to the forking thread; Go only ends threads of
+// goroutines that exit while locked with runtime.LockOSThread, so callers
+// must not create sessions from such goroutines.
 func groupAttr() *syscall.SysProcAttr {
 	return &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 }

@@ -38,7 +38,34 @@ type PythonOptions struct {
 
 // PythonFactory hands out Python sessions: one long-lived interpreter per
 // session, in which variables and imports persist between executions as
-// in the service's Jupyter kernel.
+// in the service's Jupyter kernel. What a session's Execute does:
+//
+//   - Value: when the cell ends in an expression, Present with its repr();
+//     Native holds JSON for an exact bool, int, finite float or str. A value
+//     of None reports IsNone, except from a trailing call (print(...),
+//     plt.show()), which, like a statement, reports nothing. A trailing ';'
+//     hides the value, as in IPython. If matplotlib was imported and a figure
+//     is open after a successful cell, the current figure is the Image and
+//     all figures are closed.
+//   - Streams: everything written to fd 1 and 2, by Python or by
+//     subprocesses, in order; capped at Request.MaxOutput characters each.
+//   - Failures: an exception (SystemExit too) gives OutcomeFailed with its
+//     traceback appended to stderr; the interpreter and its state live on.
+//     MemoryError gives OutcomeMemoryAborted, state kept; so does abort()
+//     when a memory limit is set, with a fresh interpreter next time. A
+//     timeout kills the interpreter (OutcomeTimedOut); any other death
+//     gives OutcomeKernelRestarted. After a kill or death the next Execute
+//     runs in a fresh interpreter on the same dir, like a restarted kernel.
+//   - UseEmptyKernel: the cell runs in a new, empty namespace that is
+//     dropped afterwards; the session's variables are neither visible nor
+//     changed. Imported modules, the working directory and files are
+//     process state and are shared.
+//   - /mnt/data: the session dir is the working directory, and paths equal
+//     to /mnt/data or under /mnt/data/ given to open, io.open and the os and
+//     os.path file functions are rewritten to it, which pathlib, glob,
+//     shutil and pandas pick up. It is a convenience for unmodified code,
+//     not a security boundary: C extensions and subprocesses see the real
+//     file system.
 type PythonFactory struct {
 	cfg            interpConfig
 	defaultTimeout time.Duration

@@ -217,6 +217,9 @@ func TestPythonMntData(t *testing.T) {
 			"[(d, sorted(f)) for d, _, f in os.walk('/mnt/data')]", "[('/mnt/data', ['a.txt']), ('/mnt/data/sub', []), ('/mnt/data/sub/deep', ['c'])]"},
 		{"import shutil\nshutil.copy('/mnt/data/a.txt', '/mnt/data/copy.txt')\nos.remove('/mnt/data/copy.txt')\n" +
 			"os.path.exists('/mnt/data/copy.txt')", "False"},
+		{"os.makedirs('/mnt/data/tree/x')\nopen('/mnt/data/tree/x/f', 'w').close()\nshutil.rmtree('/mnt/data/tree')\n" +
+			"os.path.exists('/mnt/data/tree')", "False"},
+		{"shutil._use_fd_functions", "True"},
 		{"os.path.exists('/mnt/database')", "False"},
 		{"os.stat('/mnt/data').st_ino == os.stat('.').st_ino", "True"},
 	} {
