@@ -265,7 +265,7 @@ func TestPythonTimeout(t *testing.T) {
 	s, dir := newPySession(t, newPython(t, PythonOptions{}))
 	py(t, s, "x = 1")
 	pid := s.pid()
-	res := run(t, s, Request{Code: "import time\nprint('started')\ntime.sleep(30)", Timeout: time.Second})
+	res := run(t, s, Request{Code: "import time\nprint('started')\ntime.sleep(30)", Timeout: 2 * time.Second})
 	if res.Outcome != OutcomeTimedOut || res.Stderr != MessageTimedOut || res.StderrFull != len(MessageTimedOut) {
 		t.Fatalf("outcome %s stderr %q", res.Outcome, res.Stderr)
 	}

@@ -118,7 +118,7 @@ func TestShellOutputCap(t *testing.T) {
 func TestShellTimeout(t *testing.T) {
 	t.Parallel()
 	s, dir := newShellSession(t)
-	res := run(t, s, Request{ShellCommand: "echo started; sleep 30 & echo $! > bg.pid; sleep 30", Timeout: time.Second})
+	res := run(t, s, Request{ShellCommand: "echo started; sleep 30 & echo $! > bg.pid; sleep 30", Timeout: 2 * time.Second})
 	if res.Outcome != OutcomeTimedOut || res.Stderr != MessageTimedOut || res.Stdout != "started\n" {
 		t.Fatalf("%+v", res)
 	}
