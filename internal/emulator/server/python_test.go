@@ -153,3 +153,19 @@ func TestPythonMetadata(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, strings.TrimSpace(string(out)), rt["version"])
 }
+
+func TestPythonMemoryAbortAndCrash(t *testing.T) {
+	e := newPythonEnv(t, func(c *Config) { c.MemoryLimitBytes = 1 << 30 })
+	e.run("mem", "x = 1")
+	m := e.run("mem", "hog = bytearray(4 << 30)")
+	require.Equal(t, "Failed", m["status"])
+	require.Contains(t, result(m)["stderr"], runtime.MessageMemoryAborted)
+	require.Equal(t, "Succeeded", e.run("mem", "print('still here')")["status"])
+
+	m = e.run("mem", "import os\nos._exit(3)")
+	require.Equal(t, "Failed", m["status"])
+	require.Contains(t, result(m)["stderr"], runtime.MessageKernelRestarted)
+	m = e.run("mem", "print('fresh')")
+	require.Equal(t, "Succeeded", m["status"])
+	require.Equal(t, "fresh\n", result(m)["stdout"])
+}
