@@ -8,6 +8,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -221,6 +222,7 @@ func (c *call) execute() error {
 	c.w.Header().Set("operation-id", e.id)
 	if execType == execAsynchronous {
 		c.w.Header().Set("Operation-Location", c.operationLocation(e.id))
+		c.setPollHint(e)
 		writeJSON(c.w, http.StatusAccepted, c.resource(e))
 		return nil
 	}
@@ -276,6 +278,23 @@ func (c *call) getExecution() error {
 		return newError(http.StatusNotFound, CodeExecutionNotFound, "no execution %q in session %q", id, c.identifier)
 	}
 	c.w.Header().Set("operation-id", e.id)
+	c.setPollHint(e)
 	writeJSON(c.w, http.StatusOK, c.resource(e))
 	return nil
 }
+
+// setPollHint tells pollers of an unfinished execution when to ask again.
+// Azure's LRO guidelines use Retry-After; azcore pollers also read
+// retry-after-ms, which lets them poll the emulator at a local pace
+// instead of their 30 s default.
+func (c *call) setPollHint(e *execution) {
+	if e.finished() {
+		return
+	}
+	c.w.Header().Set("Retry-After", "1")
+	c.w.Header().Set("retry-after-ms", strconv.Itoa(pollIntervalMillis))
+}
+
+// pollIntervalMillis is the polling interval suggested for running
+// executions.
+const pollIntervalMillis = 200

@@ -197,6 +197,8 @@ func TestAsyncExecutionAndPolling(t *testing.T) {
 	require.NotContains(t, m, "result")
 	id := m["id"].(string)
 	require.Equal(t, id, resp.header.Get("operation-id"))
+	require.Equal(t, "1", resp.header.Get("Retry-After"))
+	require.Equal(t, "200", resp.header.Get("retry-after-ms"))
 
 	loc, err := url.Parse(resp.header.Get("Operation-Location"))
 	require.NoError(t, err)
