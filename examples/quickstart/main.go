@@ -1,0 +1,147 @@
+// Command quickstart runs code in a session, uploads a file, lists,
+// downloads and deletes it, and prints the timing metrics of the execution.
+//
+// Set AZURE_CONTAINER_APP_SESSION_POOL_MANAGEMENT_ENDPOINT to use a real
+// session pool (authenticating with azidentity.DefaultAzureCredential);
+// without it the program starts a local emulator.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
+
+	"github.com/seed-f3fa2c9d/azsessions"
+	"github.com/seed-f3fa2c9d/azsessions/examples/internal/pool"
+)
+
+func main() {
+	if err := run(context.Background(), os.Stdout); err != nil {
+		log.Fatal(err)
+	}
+}
+
+func run(ctx context.Context, out io.Writer) error {
+	client, release, err := pool.Connect(out)
+	if err != nil {
+		return err
+	}
+	defer release()
+
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
+	defer cancel()
+	session, err := runtime.NewUUID()
+	if err != nil {
+		return err
+	}
+	session = "quickstart-" + session
+	fmt.Fprintf(out, "Session: %s\n", session)
+	sessions := client.NewSessionsClient()
+	defer func() {
+		// Sessions end by themselves after their cooldown; ending this one now
+		// frees the pool at once.
+		if _, err := sessions.Delete(context.WithoutCancel(ctx), session, nil); err != nil {
+			fmt.Fprintf(out, "Deleting the session: %v\n", err)
+		}
+	}()
+
+	exec := client.NewExecutionClient()
+	result, err := exec.Execute(ctx, session, azsessions.NewCodeRequest(
+		"import platform\nprint('Hello from Python', platform.python_version())\n6 * 7"), nil)
+	if err != nil {
+		return fmt.Errorf("executing code: %w", err)
+	}
+	if !result.Succeeded() {
+		return fmt.Errorf("the code failed (%s): %s", result.Failure(), deref(result.Result.Stderr))
+	}
+	fmt.Fprintf(out, "Execution %s: %s\n  stdout: %s  value:  %s\n", deref(result.ID), *result.Status, deref(result.Result.Stdout), result.Result.Text())
+	printMetrics(out, result.Metrics)
+
+	files := client.NewFilesClient()
+	const name = "quickstart data.csv"
+	uploaded, err := files.Upload(ctx, session, name, strings.NewReader("city,temp\nOslo,3\nLima,19\n"), &azsessions.UploadFileOptions{ContentType: to("text/csv")})
+	if err != nil {
+		return fmt.Errorf("uploading: %w", err)
+	}
+	fmt.Fprintf(out, "Uploaded %q (%d bytes)\n", deref(uploaded.Name), deref(uploaded.SizeInBytes))
+
+	// The code sees the uploaded file in /mnt/data and can write new ones there.
+	result, err = exec.Execute(ctx, session, azsessions.NewCodeRequest(
+		"rows = open('/mnt/data/quickstart data.csv').read().splitlines()[1:]\n"+
+			"open('/mnt/data/hottest.txt', 'w').write(max(rows, key=lambda r: int(r.split(',')[1])))\n"+
+			"len(rows)"), nil)
+	if err != nil {
+		return fmt.Errorf("executing code: %w", err)
+	}
+	if !result.Succeeded() {
+		return fmt.Errorf("the code failed (%s): %s", result.Failure(), deref(result.Result.Stderr))
+	}
+	fmt.Fprintf(out, "The code read %s rows\n", result.Result.Text())
+
+	fmt.Fprintln(out, "Files in /mnt/data:")
+	pager := files.NewListPager(session, nil)
+	for pager.More() {
+		page, err := pager.NextPage(ctx)
+		if err != nil {
+			return fmt.Errorf("listing: %w", err)
+		}
+		for _, f := range page.Value {
+			fmt.Fprintf(out, "  %-22s %-9s %d bytes\n", deref(f.Name), deref(f.Type), deref(f.SizeInBytes))
+		}
+	}
+
+	download, err := files.Download(ctx, session, "hottest.txt", nil)
+	if err != nil {
+		return fmt.Errorf("downloading: %w", err)
+	}
+	content, err := io.ReadAll(download.Body)
+	download.Body.Close()
+	if err != nil {
+		return fmt.Errorf("downloading: %w", err)
+	}
+	fmt.Fprintf(out, "Downloaded hottest.txt: %s\n", content)
+
+	for _, n := range []string{name, "hottest.txt"} {
+		if _, err := files.Delete(ctx, session, n, nil); err != nil {
+			return fmt.Errorf("deleting %q: %w", n, err)
+		}
+	}
+	fmt.Fprintln(out, "Deleted both files. Done.")
+	return nil
+}
+
+func printMetrics(out io.Writer, m azsessions.Metrics) {
+	fmt.Fprintln(out, "  metrics:")
+	show := func(label string, d *time.Duration) {
+		if d != nil {
+			fmt.Fprintf(out, "    %-28s %v\n", label, *d)
+		}
+	}
+	show("allocation time", m.AllocationTime)
+	show("container execution", m.ContainerExecutionDuration)
+	show("execution request time", m.ExecutionRequestTime)
+	show("overall execution time", m.OverallExecutionTime)
+	show("total service time", m.TotalExecutionServiceTime)
+	if m.NewAllocation != nil {
+		fmt.Fprintf(out, "    %-28s %v\n", "new allocation", *m.NewAllocation)
+	}
+	if m.SessionGUID != nil {
+		fmt.Fprintf(out, "    %-28s %s\n", "session guid", *m.SessionGUID)
+	}
+}
+
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}
+
+func to[T any](v T) *T { return &v }
