@@ -44,7 +44,9 @@ type Client struct {
 	endpoint   string
 	host       string
 	apiVersion string
-	retry      policy.RetryOptions
+	// singleRun is the caller's retry options narrowed for requests that
+	// must not run twice (see noDoubleRunRetry).
+	singleRun policy.RetryOptions
 }
 
 // NewClient returns a client for the session pool whose management endpoint
@@ -76,6 +78,7 @@ func NewClient(endpoint string, credential azcore.TokenCredential, options *Clie
 			InsecureAllowCredentialWithHTTP: options.InsecureAllowCredentialWithHTTP,
 		}))
 	}
+	perRetry = append(perRetry, oneWriteBodyPolicy{})
 	internal, err := azcore.NewClient(moduleName, moduleVersion, runtime.PipelineOptions{
 		AllowedHeaders:         loggedHeaders(),
 		AllowedQueryParameters: []string{queryIdentifier, queryPath, queryRecursive, querySkip},
@@ -96,7 +99,7 @@ func NewClient(endpoint string, credential azcore.TokenCredential, options *Clie
 		endpoint:   strings.TrimRight(u.String(), "/"),
 		host:       u.Host,
 		apiVersion: apiVersion,
-		retry:      options.Retry,
+		singleRun:  noDoubleRunRetry(options.Retry),
 	}, nil
 }
 

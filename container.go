@@ -54,7 +54,7 @@ func (client *ContainerClient) Send(ctx context.Context, identifier string, meth
 		method = http.MethodGet
 	}
 	if !idempotent(method) {
-		ctx = policy.WithRetryOptions(ctx, client.c.noDoubleRunRetry())
+		ctx = policy.WithRetryOptions(ctx, client.c.singleRun)
 	}
 	req, err := client.c.newRequest(ctx, method, escaped, identifier, options.Query)
 	if err != nil {

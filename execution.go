@@ -63,7 +63,7 @@ func (client *ExecutionClient) executeRequest(ctx context.Context, identifier st
 	if err != nil {
 		return nil, err
 	}
-	ctx = policy.WithRetryOptions(ctx, client.c.noDoubleRunRetry())
+	ctx = policy.WithRetryOptions(ctx, client.c.singleRun)
 	req, err := client.c.newRequest(ctx, http.MethodPost, "/executions", identifier, nil)
 	if err != nil {
 		return nil, err
@@ -78,8 +78,12 @@ func (client *ExecutionClient) executeRequest(ctx context.Context, identifier st
 // executeResponse reads an execution body and its headers.
 func executeResponse(httpResp *http.Response, cap int) (ExecuteResponse, error) {
 	resp := ExecuteResponse{Metrics: parseMetrics(httpResp.Header), OperationID: parseStringHeader(httpResp.Header.Get(headerOperationID))}
-	if err := runtime.UnmarshalAsJSON(httpResp, &resp.Execution); err != nil {
+	payload, err := runtime.Payload(httpResp)
+	if err != nil {
 		return ExecuteResponse{}, err
+	}
+	if err := decodeExecution(payload, &resp.Execution); err != nil {
+		return ExecuteResponse{}, fmt.Errorf("reading the execution: %w", err)
 	}
 	markTruncation(resp.Result, cap)
 	if resp.ID == nil {

@@ -279,4 +279,3 @@ func deref[T any](p *T) T {
 	}
 	return *p
 }
-

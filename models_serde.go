@@ -55,44 +55,49 @@ func (r ExecutionRequest) body(t ExecutionType) executionRequestBody {
 
 // executionWire accepts the shapes of every api-version: the flat current
 // one, and the legacy {"properties": {...}} with status/stdout/result inline.
+// It holds only plain types so that one json.Unmarshal decodes it all.
 type executionWire struct {
-	ID            *string          `json:"id,omitempty"`
-	Identifier    *string          `json:"identifier,omitempty"`
-	ExecutionType *string          `json:"executionType,omitempty"`
-	Status        *json.RawMessage `json:"status,omitempty"`
-	Result        *ExecutionResult `json:"result,omitempty"`
-	Error         json.RawMessage  `json:"error,omitempty"`
-	Properties    json.RawMessage  `json:"properties,omitempty"`
+	ID            *string              `json:"id,omitempty"`
+	Identifier    *string              `json:"identifier,omitempty"`
+	ExecutionType *string              `json:"executionType,omitempty"`
+	Status        json.RawMessage      `json:"status,omitempty"`
+	Result        *executionResultWire `json:"result,omitempty"`
+	Error         json.RawMessage      `json:"error,omitempty"`
+	Properties    *legacyExecutionWire `json:"properties,omitempty"`
+}
+
+// legacyExecutionWire is the "properties" object of 2024 api-versions.
+type legacyExecutionWire struct {
+	Status json.RawMessage `json:"status,omitempty"`
+	executionResultWire
 }
 
 // UnmarshalJSON implements json.Unmarshaler for Execution.
 func (e *Execution) UnmarshalJSON(data []byte) error {
+	return decodeExecution(data, e)
+}
+
+// decodeExecution decodes an execution in a single pass over data.
+func decodeExecution(data []byte, e *Execution) error {
 	var w executionWire
 	if err := json.Unmarshal(data, &w); err != nil {
 		return err
 	}
-	*e = Execution{ID: w.ID, Identifier: w.Identifier, Result: w.Result}
+	*e = Execution{ID: w.ID, Identifier: w.Identifier}
 	if w.ExecutionType != nil {
 		t := normalize(*w.ExecutionType, PossibleExecutionTypeValues())
 		e.ExecutionType = &t
 	}
-	status := w.Status
-	if len(w.Properties) > 0 && string(w.Properties) != "null" {
-		// Legacy shape: status and the result fields sit side by side.
-		var legacy struct {
-			Status *json.RawMessage `json:"status"`
-		}
-		var r ExecutionResult
-		if err := json.Unmarshal(w.Properties, &legacy); err != nil {
-			return err
-		}
-		if err := json.Unmarshal(w.Properties, &r); err != nil {
-			return err
-		}
-		status, e.Result = legacy.Status, &r
+	status, result := w.Status, w.Result
+	if p := w.Properties; p != nil {
+		status, result = p.Status, &p.executionResultWire
 	}
-	if status != nil {
-		e.Status, e.ExitCode = parseStatus(*status)
+	if result != nil {
+		r := result.model()
+		e.Result = &r
+	}
+	if len(status) > 0 {
+		e.Status, e.ExitCode = parseStatus(status)
 	}
 	e.Error = parseExecutionError(w.Error)
 	return nil
@@ -110,7 +115,14 @@ func (e Execution) MarshalJSON() ([]byte, error) {
 		raw, _ := json.Marshal(string(*e.Status))
 		status = (*json.RawMessage)(&raw)
 	}
-	w := executionWire{ID: e.ID, Identifier: e.Identifier, Status: status, Result: e.Result}
+	w := executionWire{ID: e.ID, Identifier: e.Identifier}
+	if status != nil {
+		w.Status = *status
+	}
+	if e.Result != nil {
+		rw := e.Result.wire()
+		w.Result = &rw
+	}
 	if e.ExecutionType != nil {
 		t := string(*e.ExecutionType)
 		w.ExecutionType = &t
@@ -125,7 +137,9 @@ func (e Execution) MarshalJSON() ([]byte, error) {
 // legacy spelling, or a shell exit code (as a string or a number).
 func parseStatus(raw json.RawMessage) (*ExecutionStatus, *int) {
 	var s string
-	if err := json.Unmarshal(raw, &s); err != nil {
+	if n := len(raw); n >= 2 && raw[0] == '"' && raw[n-1] == '"' && bytes.IndexByte(raw[1:n-1], '\\') < 0 {
+		s = string(raw[1 : n-1]) // the common case, without a second decode
+	} else if err := json.Unmarshal(raw, &s); err != nil {
 		var n json.Number
 		if json.Unmarshal(raw, &n) != nil {
 			return nil, nil
@@ -209,7 +223,13 @@ func (r *ExecutionResult) UnmarshalJSON(data []byte) error {
 	if err := json.Unmarshal(data, &w); err != nil {
 		return err
 	}
-	*r = ExecutionResult{Stdout: w.Stdout, Stderr: w.Stderr, Value: w.ExecutionResult}
+	*r = w.model()
+	return nil
+}
+
+// model converts the wire result to the model.
+func (w *executionResultWire) model() ExecutionResult {
+	r := ExecutionResult{Stdout: w.Stdout, Stderr: w.Stderr, Value: w.ExecutionResult}
 	if len(r.Value) == 0 {
 		r.Value = w.Result
 	}
@@ -218,11 +238,16 @@ func (r *ExecutionResult) UnmarshalJSON(data []byte) error {
 		r.ExecutionTimeInMilliseconds = &ms
 	}
 	r.Image = parseImage(r.Value)
-	return nil
+	return r
 }
 
 // MarshalJSON implements json.Marshaler for ExecutionResult.
 func (r ExecutionResult) MarshalJSON() ([]byte, error) {
+	return json.Marshal(r.wire())
+}
+
+// wire converts the result to its wire shape.
+func (r ExecutionResult) wire() executionResultWire {
 	w := executionResultWire{Stdout: r.Stdout, Stderr: r.Stderr, ExecutionResult: r.Value}
 	if len(w.ExecutionResult) == 0 && r.Image != nil {
 		w.ExecutionResult, _ = json.Marshal(imageWire{Type: "image", Format: r.Image.Format, Base64Data: base64.StdEncoding.EncodeToString(r.Image.Data)})
@@ -231,7 +256,7 @@ func (r ExecutionResult) MarshalJSON() ([]byte, error) {
 		ms := float64(*r.ExecutionTimeInMilliseconds)
 		w.ExecutionTimeInMilliseconds = &ms
 	}
-	return json.Marshal(w)
+	return w
 }
 
 type imageWire struct {

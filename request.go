@@ -28,15 +28,19 @@ func (c *Client) newRequest(ctx context.Context, method, path, identifier string
 	if err != nil {
 		return nil, err
 	}
-	q := req.Raw().URL.Query()
-	for k, vs := range query {
-		q[k] = vs
-	}
-	q.Set(queryAPIVersion, c.apiVersion)
+	// Built by hand: this runs on every call, and url.Values.Encode sorts.
+	var q strings.Builder
+	q.WriteString(queryAPIVersion + "=")
+	q.WriteString(url.QueryEscape(c.apiVersion))
 	if identifier != "" {
-		q.Set(queryIdentifier, identifier)
+		q.WriteString("&" + queryIdentifier + "=")
+		q.WriteString(url.QueryEscape(identifier))
 	}
-	req.Raw().URL.RawQuery = q.Encode()
+	if len(query) > 0 {
+		q.WriteByte('&')
+		q.WriteString(query.Encode())
+	}
+	req.Raw().URL.RawQuery = q.String()
 	req.Raw().Header.Set("Accept", "application/json")
 	return req, nil
 }
@@ -138,16 +142,17 @@ func pathQuery(path *string) url.Values {
 // request whose code may have run is never sent again: only 429 and 503,
 // which say the request was not processed, are retried (after Retry-After).
 // A transport error is not retried, as the code may already be running.
-func (c *Client) noDoubleRunRetry() policy.RetryOptions {
-	opts := c.retry
+func noDoubleRunRetry(opts policy.RetryOptions) policy.RetryOptions {
 	opts.StatusCodes = nil
-	opts.ShouldRetry = func(resp *http.Response, err error) bool {
-		if err != nil || resp == nil {
-			return false
-		}
-		return resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable
-	}
+	opts.ShouldRetry = retryOnlyUnprocessed
 	return opts
+}
+
+func retryOnlyUnprocessed(resp *http.Response, err error) bool {
+	if err != nil || resp == nil {
+		return false
+	}
+	return resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable
 }
 
 // operationID returns the caller's ID or a new one.
