@@ -40,8 +40,12 @@ type group struct {
 // startGroup starts cmd as the leader of a new process group and reaps it in
 // the background. When the leader exits, whatever is left of its group is
 // killed too, so that no background process of the user survives it.
+// cmd.SysProcAttr, when set, must build on groupAttr (as nsAttr does);
+// when nil, groupAttr is used.
 func startGroup(cmd *exec.Cmd) (*group, error) {
-	cmd.SysProcAttr = groupAttr()
+	if cmd.SysProcAttr == nil {
+		cmd.SysProcAttr = groupAttr()
+	}
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"os"
 	"syscall"
 	"unsafe"
 )
@@ -17,6 +18,26 @@ const canWaitNoReap = true
 // must not create sessions from such goroutines.
 func groupAttr() *syscall.SysProcAttr {
 	return &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+}
+
+// canMountNS: Linux can give a command its own user and mount namespaces
+// (nsAttr), if the host allows unprivileged user namespaces.
+const canMountNS = true
+
+// nsAttr is groupAttr plus a new user namespace, where the emulator's uid
+// and gid are mapped to 0, and a new mount namespace owned by it. The child
+// is root there, with CAP_SYS_ADMIN over its own mount table kept across
+// exec, and nobody on the host: files it creates belong to the emulator's
+// user. Its pid is in the emulator's pid namespace, so the group can be
+// signalled as usual (the emulator's user owns the child namespace).
+// setgroups is denied, as the kernel requires for an unprivileged gid map.
+func nsAttr() *syscall.SysProcAttr {
+	a := groupAttr()
+	a.Cloneflags = syscall.CLONE_NEWUSER | syscall.CLONE_NEWNS
+	a.UidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: os.Getuid(), Size: 1}}
+	a.GidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: os.Getgid(), Size: 1}}
+	a.GidMappingsEnableSetgroups = false
+	return a
 }
 
 // waitExitedNoReap blocks until the process pid has exited, leaving it a

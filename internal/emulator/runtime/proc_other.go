@@ -12,4 +12,11 @@ const canWaitNoReap = false
 // groupAttr puts the child in its own process group.
 func groupAttr() *syscall.SysProcAttr { return &syscall.SysProcAttr{Setpgid: true} }
 
+// canMountNS: only Linux has the namespaces behind /mnt/data for shell
+// commands; elsewhere they run in the session dir (cwd-only mode).
+const canMountNS = false
+
+// nsAttr is never used where canMountNS is false.
+func nsAttr() *syscall.SysProcAttr { return groupAttr() }
+
 func waitExitedNoReap(int) {}

@@ -30,9 +30,29 @@ type ShellOptions struct {
 // ShellFactory hands out shell sessions. Nothing runs between executions:
 // each Execute starts its command in the session dir, so there is nothing
 // to keep ready and NewSession always reports started false.
+//
+// NewShell picks one of two modes, once, by probing the host:
+//
+//   - Namespace mode (Linux with user namespaces and mount(8)): every
+//     execution gets its own user and mount namespace in which the session
+//     dir is mounted at /mnt/data, the working directory and HOME are
+//     /mnt/data, and the command runs as uid 0 of that namespace (id -u
+//     prints 0, as in the service's sandbox; on the host its files belong
+//     to the emulator's user). Paths like /mnt/data/in.txt work as on the
+//     service, and no session sees another's files there. Nothing changes
+//     on the host: the mounts live and die with the execution.
+//   - Cwd-only mode (the fallback: not Linux, user namespaces disabled by
+//     sysctl, seccomp or AppArmor, no mount(8), no /mnt): the command runs
+//     with the session dir as working directory and HOME, so relative
+//     paths work but absolute /mnt/data paths do not.
 type ShellFactory struct {
 	bash           string
 	defaultTimeout time.Duration
+
+	// ns is the namespace mode's tools; nil in cwd-only mode, and then
+	// nsErr says why the probe failed.
+	ns    *nsTools
+	nsErr error
 
 	mu     sync.Mutex
 	closed bool
@@ -59,7 +79,9 @@ func NewShell(opts ShellOptions) (*ShellFactory, error) {
 	if bash, err = filepath.Abs(bash); err != nil {
 		return nil, fmt.Errorf("runtime: %w", err)
 	}
-	return &ShellFactory{bash: bash, defaultTimeout: opts.DefaultTimeout}, nil
+	f := &ShellFactory{bash: bash, defaultTimeout: opts.DefaultTimeout}
+	f.ns, f.nsErr = probeNamespaces(bash)
+	return f, nil
 }
 
 // NewSession returns a session running commands in dir, which must exist.
@@ -126,21 +148,26 @@ type shellSession struct {
 
 // Execute runs req.ShellCommand with bash -c, or else req.ExecCommandAndArgs
 // without a shell, in the session dir with req.Stdin as standard input and
-// HOME set to the dir. The outcome is OutcomeSucceeded whatever the exit
-// status (Result.ExitCode; 128+n for a command killed by signal n), and
-// OutcomeFailed with exit code 127 (not found) or 126 (not runnable) when the
-// command could not be started. On timeout the command's whole process
-// group is killed. Background processes the command leaves behind are
-// killed when it exits: nothing outlives an execution.
+// HOME set to the dir; in namespace mode (see ShellFactory) the dir is
+// /mnt/data and that is the working directory and HOME. The outcome is
+// OutcomeSucceeded whatever the exit status (Result.ExitCode; 128+n for a
+// command killed by signal n), and OutcomeFailed with exit code 127 (not
+// found) or 126 (not runnable) when the command could not be started, in
+// both modes; Stderr then holds Go's error (cwd-only mode) or bash's
+// message (namespace mode, where bash execs the program). On timeout the
+// command's whole process group is killed. Background processes the command
+// leaves behind are killed when it exits: nothing outlives an execution.
+// In namespace mode, a failure to set up /mnt/data is an error (the
+// command does not run), never a silent run somewhere else.
 func (s *shellSession) Execute(ctx context.Context, req Request) (Result, error) {
 	s.run.Lock()
 	defer s.run.Unlock()
-	var cmd *exec.Cmd
+	var argv []string
 	switch {
 	case req.ShellCommand != "":
-		cmd = exec.Command(s.f.bash, "-c", req.ShellCommand)
+		argv = []string{s.f.bash, "-c", req.ShellCommand}
 	case len(req.ExecCommandAndArgs) > 0:
-		cmd = exec.Command(req.ExecCommandAndArgs[0], req.ExecCommandAndArgs[1:]...)
+		argv = req.ExecCommandAndArgs
 	default:
 		return Result{}, errors.New("runtime: shell request has neither ShellCommand nor ExecCommandAndArgs")
 	}
@@ -148,10 +175,22 @@ func (s *shellSession) Execute(ctx context.Context, req Request) (Result, error)
 	if timeout <= 0 {
 		timeout = s.f.defaultTimeout
 	}
-	cmd.Dir = s.dir
-	cmd.Env = append(os.Environ(), "HOME="+s.dir, "PWD="+s.dir)
+	ns := s.f.ns
+	var cmd *exec.Cmd
+	if ns != nil {
+		cmd = ns.command(s.f.bash, s.dir, argv)
+	} else {
+		cmd = exec.Command(argv[0], argv[1:]...)
+		cmd.Dir = s.dir
+		cmd.Env = append(os.Environ(), "HOME="+s.dir, "PWD="+s.dir)
+	}
 
-	var pipes [3][2]*os.File // stdin, stdout, stderr: {read, write}
+	// stdin, stdout, stderr and, in namespace mode, the prelude's status
+	// channel: {read, write}.
+	pipes := make([][2]*os.File, 3, 4)
+	if ns != nil {
+		pipes = pipes[:4]
+	}
 	for i := range pipes {
 		r, w, err := os.Pipe()
 		if err != nil {
@@ -165,6 +204,11 @@ func (s *shellSession) Execute(ctx context.Context, req Request) (Result, error)
 	}
 	stdinW, outR, errR := pipes[0][1], pipes[1][0], pipes[2][0]
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = pipes[0][0], pipes[1][1], pipes[2][1]
+	var statusR *os.File
+	if ns != nil {
+		statusR = pipes[3][0]
+		cmd.ExtraFiles = []*os.File{pipes[3][1]} // fd 3
+	}
 
 	s.mu.Lock()
 	if s.closed {
@@ -187,10 +231,19 @@ func (s *shellSession) Execute(ctx context.Context, req Request) (Result, error)
 	pipes[0][0].Close()
 	pipes[1][1].Close()
 	pipes[2][1].Close()
+	if ns != nil {
+		pipes[3][1].Close()
+	}
 	if startErr != nil {
 		stdinW.Close()
 		outR.Close()
 		errR.Close()
+		if ns != nil {
+			// bash itself, in new namespaces, did not start: the
+			// emulator's fault, not the user's program's.
+			statusR.Close()
+			return Result{}, fmt.Errorf("runtime: start %s in a mount namespace: %w", s.f.bash, startErr)
+		}
 		return startFailure(startErr), nil
 	}
 
@@ -227,6 +280,10 @@ func (s *shellSession) Execute(ctx context.Context, req Request) (Result, error)
 	<-inDone
 	outR.Close()
 	errR.Close()
+	var st nsStatus
+	if ns != nil {
+		st = readNSStatus(statusR)
+	}
 
 	res := Result{
 		Outcome:    OutcomeSucceeded,
@@ -248,6 +305,13 @@ func (s *shellSession) Execute(ctx context.Context, req Request) (Result, error)
 		return Result{}, ctx.Err()
 	case killedClosed:
 		return Result{}, ErrClosed
+	default:
+		if st.setupErr != nil {
+			return Result{}, st.setupErr
+		}
+		if st.execFail {
+			res.Outcome, res.ExitCode = OutcomeFailed, st.code
+		}
 	}
 	return res, nil
 }
