@@ -128,17 +128,18 @@ func outputCap(request ExecutionRequest) int {
 	return defaultOutputCap
 }
 
-// markTruncation flags streams that reached the cap: the service drops what
-// follows without a marker, so reaching it exactly means output was probably
-// lost. Both characters and bytes are compared, as pools differ in which
-// they count.
+// markTruncation flags streams exactly as long as the cap: the service drops
+// what follows without a marker, so output that fills the cap was probably
+// cut. Both characters and bytes are compared, as pools differ in which they
+// count. GetExecution does not know the cap the execution ran with and
+// assumes the default; a stream longer than that cannot have been cut at it.
 func markTruncation(r *ExecutionResult, cap int) {
 	if r == nil || cap <= 0 {
 		return
 	}
-	reached := func(s *string) bool {
-		return s != nil && (len(*s) >= cap || utf8.RuneCountInString(*s) >= cap)
+	atCap := func(s *string) bool {
+		return s != nil && (len(*s) == cap || utf8.RuneCountInString(*s) == cap)
 	}
-	r.StdoutTruncated = reached(r.Stdout)
-	r.StderrTruncated = reached(r.Stderr)
+	r.StdoutTruncated = atCap(r.Stdout)
+	r.StderrTruncated = atCap(r.Stderr)
 }

@@ -288,3 +288,16 @@ func TestExecuteContextCancel(t *testing.T) {
 	_, err := c.NewExecutionClient().Execute(ctx, "s1", azsessions.NewCodeRequest("x"), nil)
 	require.ErrorIs(t, err, context.Canceled)
 }
+
+func TestGetExecutionJudgesTruncationAgainstTheDefaultCap(t *testing.T) {
+	body := func(n int) []byte {
+		b, _ := json.Marshal(map[string]any{"status": "Succeeded", "result": map[string]any{"stdout": strings.Repeat("x", n), "stderr": ""}})
+		return b
+	}
+	for n, want := range map[int]bool{4096: true, 5000: false, 100: false} {
+		c, _ := newRecordedClient(t, reply(http.StatusOK, body(n)), nil)
+		resp, err := c.NewExecutionClient().GetExecution(context.Background(), "s1", "e1", nil)
+		require.NoError(t, err)
+		require.Equal(t, want, resp.Result.StdoutTruncated, "stdout of %d characters", n)
+	}
+}

@@ -141,8 +141,10 @@ type ExecutionResult struct {
 	Image *Image
 	// ExecutionTimeInMilliseconds is how long the code ran.
 	ExecutionTimeInMilliseconds *int64
-	// StdoutTruncated is true when Stdout is as long as the output cap, so
-	// the service probably dropped the rest (it adds no marker).
+	// StdoutTruncated is true when Stdout is exactly as long as the output
+	// cap, so the service probably dropped the rest (it adds no marker). For
+	// GetExecution and pollers resumed elsewhere the cap is taken to be the
+	// default, 4096.
 	StdoutTruncated bool
 	// StderrTruncated is the same for Stderr.
 	StderrTruncated bool
