@@ -1,6 +1,3 @@
-// Package azsessions is a client for the data plane of Azure Container Apps
-// dynamic sessions: it runs code in disposable, isolated sessions of a
-// session pool and manages the files in each session's /mnt/data.
 package azsessions
 
 import (

@@ -174,9 +174,12 @@ type Image struct {
 
 // ExecutionError is an error the service attached to an execution.
 type ExecutionError struct {
-	Code    *string
+	// Code is the service's error code.
+	Code *string
+	// Message describes the error for a person.
 	Message *string
-	Target  *string
+	// Target names what the error is about, when the service says.
+	Target *string
 }
 
 // File describes a file or directory in a session's /mnt/data.
@@ -245,14 +248,20 @@ type PoolMetadata struct {
 
 // NameVersion is a runtime or package with its version.
 type NameVersion struct {
-	Name    *string `json:"name,omitempty"`
+	// Name is the runtime's or package's name.
+	Name *string `json:"name,omitempty"`
+	// Version is its version.
 	Version *string `json:"version,omitempty"`
 }
 
 // JupyterKernel describes the Jupyter kernel of a code-interpreter pool.
 type JupyterKernel struct {
-	Name        *string `json:"name,omitempty"`
-	Version     *string `json:"version,omitempty"`
-	ProjectURL  *string `json:"projectUrl,omitempty"`
+	// Name is the kernel's name, for example "python3" or "IJavascript".
+	Name *string `json:"name,omitempty"`
+	// Version is the kernel's version.
+	Version *string `json:"version,omitempty"`
+	// ProjectURL is the kernel project's home page.
+	ProjectURL *string `json:"projectUrl,omitempty"`
+	// Description says what the kernel is.
 	Description *string `json:"description,omitempty"`
 }

@@ -19,6 +19,7 @@ const maxOneWriteBody = 64 << 10
 // bodies (uploads) keep streaming untouched.
 type oneWriteBodyPolicy struct{}
 
+// Do implements policy.Policy.
 func (oneWriteBodyPolicy) Do(req *policy.Request) (*http.Response, error) {
 	raw := req.Raw()
 	if raw.Body != nil && raw.Body != http.NoBody && raw.ContentLength > 0 && raw.ContentLength <= maxOneWriteBody {
