@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"time"
 	"unicode/utf8"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
@@ -51,7 +52,41 @@ func (client *ExecutionClient) Execute(ctx context.Context, identifier string, r
 	if !runtime.HasStatusCode(httpResp, http.StatusOK, http.StatusAccepted) {
 		return ExecuteResponse{}, runtime.NewResponseError(httpResp)
 	}
-	return executeResponse(httpResp, outputCap(request))
+	resp, err = executeResponse(httpResp, outputCap(request))
+	if err != nil || resp.Status == nil || resp.Status.terminal() {
+		return resp, err
+	}
+	// Some service revisions answer a synchronous request with 202 and a
+	// running execution: wait for it here, as the caller asked.
+	return client.waitFor(ctx, identifier, httpResp, resp, outputCap(request))
+}
+
+// syncPollFrequency is how often Execute polls an execution the service
+// chose to run asynchronously, unless the service sends Retry-After.
+const syncPollFrequency = time.Second
+
+// waitFor polls the execution started by first until it ends. The timing
+// headers of the first response are kept when the last one has none.
+func (client *ExecutionClient) waitFor(ctx context.Context, identifier string, first *http.Response, started ExecuteResponse, cap int) (ExecuteResponse, error) {
+	handler, err := newExecutionPoller(client, identifier, first, cap)
+	if err != nil {
+		return ExecuteResponse{}, err
+	}
+	poller, err := runtime.NewPoller(first, client.c.internal.Pipeline(), &runtime.NewPollerOptions[ExecuteResponse]{Handler: handler})
+	if err != nil {
+		return ExecuteResponse{}, err
+	}
+	resp, err := poller.PollUntilDone(ctx, &runtime.PollUntilDoneOptions{Frequency: syncPollFrequency})
+	if err != nil {
+		return ExecuteResponse{}, err
+	}
+	if resp.Metrics == (Metrics{}) {
+		resp.Metrics = started.Metrics
+	}
+	if resp.OperationID == nil {
+		resp.OperationID = started.OperationID
+	}
+	return resp, nil
 }
 
 // executeRequest validates the arguments and builds POST /executions.

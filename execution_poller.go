@@ -111,14 +111,7 @@ func newExecutionPoller(client *ExecutionClient, identifier string, resp *http.R
 	if err != nil {
 		return nil, err
 	}
-	q := u.Query()
-	if q.Get(queryIdentifier) == "" {
-		q.Set(queryIdentifier, identifier)
-	}
-	if q.Get(queryAPIVersion) == "" {
-		q.Set(queryAPIVersion, client.c.apiVersion)
-	}
-	u.RawQuery = q.Encode()
+	u.RawQuery = withDefaults(u.Query(), client.c.apiVersion, identifier).Encode()
 	p.PollURL = u.String()
 	return p, nil
 }

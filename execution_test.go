@@ -301,3 +301,29 @@ func TestGetExecutionJudgesTruncationAgainstTheDefaultCap(t *testing.T) {
 		require.Equal(t, want, resp.Result.StdoutTruncated, "stdout of %d characters", n)
 	}
 }
+
+func TestExecuteWaitsWhenTheServiceAnswersRunning(t *testing.T) {
+	var polls atomic.Int32
+	c, srv := newRecordedClient(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost {
+			w.Header().Set("Operation-Location", "executions/testExecutionId")
+			w.Header().Set("operation-id", "testExecutionId")
+			w.Header().Set("X-Ms-Allocation-Time", "12")
+			reply(http.StatusAccepted, testdata(t, "executions/async_running.json"))(w, r)
+			return
+		}
+		w.Header().Set("Retry-After", "0")
+		if polls.Add(1) < 2 {
+			reply(http.StatusOK, testdata(t, "executions/async_running.json"))(w, r)
+			return
+		}
+		reply(http.StatusOK, testdata(t, "executions/async_completed.json"))(w, r)
+	}, nil)
+	resp, err := c.NewExecutionClient().Execute(context.Background(), "s1", azsessions.NewCodeRequest("slow()"), nil)
+	require.NoError(t, err)
+	require.True(t, resp.Succeeded())
+	require.Equal(t, "done\n", *resp.Result.Stdout)
+	require.Equal(t, 12*time.Millisecond, *resp.Metrics.AllocationTime, "the POST's timing headers are kept")
+	require.Equal(t, int32(2), polls.Load())
+	require.Len(t, srv.requests(), 3, "one POST, then GETs: the code ran once")
+}

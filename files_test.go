@@ -141,7 +141,7 @@ func TestListFilesFollowsNextLink(t *testing.T) {
 			reply(http.StatusOK, testdata(t, "files/list_page2.json"))(w, r)
 			return
 		}
-		next := srvURL + poolPath + "/files?identifier=s1&path=sub&page=2"
+		next := srvURL + poolPath + "/files?path=sub&page=2"
 		reply(http.StatusOK, bytes.Replace(testdata(t, "files/list_page1.json"), []byte("NEXTLINK"), []byte(next), 1))(w, r)
 	}, nil)
 	srvURL = srv.URL
@@ -163,6 +163,7 @@ func TestListFilesFollowsNextLink(t *testing.T) {
 	require.Equal(t, "true", reqs[0].Query["recursive"][0])
 	require.Equal(t, "sub", reqs[0].Query["path"][0])
 	require.Equal(t, "2025-10-02-preview", reqs[1].Query["api-version"][0], "api-version is added to a nextLink without one")
+	require.Equal(t, "s1", reqs[1].Query["identifier"][0], "so is the identifier")
 	require.Equal(t, "Bearer test-token", reqs[1].Header.Get("Authorization"))
 }
 

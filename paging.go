@@ -10,8 +10,9 @@ import (
 
 // fetchPage GETs the first page with first, or the page at nextLink. The
 // nextLink must stay on the endpoint's host (it receives the bearer token);
-// api-version is added when the service left it out.
-func (c *Client) fetchPage(ctx context.Context, nextLink string, first func(context.Context) (*http.Request, error)) (*http.Response, error) {
+// api-version, and identifier when not empty, are added when the service
+// left them out.
+func (c *Client) fetchPage(ctx context.Context, nextLink, identifier string, first func(context.Context) (*http.Request, error)) (*http.Response, error) {
 	var raw *http.Request
 	if nextLink == "" {
 		r, err := first(ctx)
@@ -28,11 +29,7 @@ func (c *Client) fetchPage(ctx context.Context, nextLink string, first func(cont
 		if err != nil {
 			return nil, err
 		}
-		q := u.Query()
-		if q.Get(queryAPIVersion) == "" {
-			q.Set(queryAPIVersion, c.apiVersion)
-			u.RawQuery = q.Encode()
-		}
+		u.RawQuery = withDefaults(u.Query(), c.apiVersion, identifier).Encode()
 		req, err := runtime.NewRequest(ctx, http.MethodGet, u.String())
 		if err != nil {
 			return nil, err
@@ -52,4 +49,16 @@ func (c *Client) fetchPage(ctx context.Context, nextLink string, first func(cont
 		return nil, runtime.NewResponseError(resp)
 	}
 	return resp, nil
+}
+
+// withDefaults adds api-version and, when not empty, identifier to q where
+// the service left them out of a URL it sent.
+func withDefaults(q url.Values, apiVersion, identifier string) url.Values {
+	if q.Get(queryAPIVersion) == "" {
+		q.Set(queryAPIVersion, apiVersion)
+	}
+	if identifier != "" && q.Get(queryIdentifier) == "" {
+		q.Set(queryIdentifier, identifier)
+	}
+	return q
 }
