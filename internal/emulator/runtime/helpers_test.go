@@ -124,3 +124,15 @@ func zombie(stat string) bool {
 func hasMatplotlib() bool {
 	return exec.Command("python3", "-c", "import matplotlib").Run() == nil
 }
+
+// pythonWithMatplotlib returns an interpreter that can import matplotlib:
+// python3 on PATH, or the system's (Debian's python3-matplotlib installs
+// there), or "" when there is none.
+func pythonWithMatplotlib() string {
+	for _, python := range []string{"python3", "/usr/bin/python3"} {
+		if exec.Command(python, "-c", "import matplotlib").Run() == nil {
+			return python
+		}
+	}
+	return ""
+}

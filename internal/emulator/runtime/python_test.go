@@ -607,21 +607,30 @@ func TestPythonInfo(t *testing.T) {
 	}
 }
 
+func TestPythonWithoutMatplotlib(t *testing.T) {
+	t.Parallel()
+	if hasMatplotlib() {
+		t.Skip("python3 has matplotlib")
+	}
+	// Without matplotlib the import fails like any import, and the
+	// session carries on without images.
+	s, _ := newPySession(t, newPython(t, PythonOptions{}))
+	res := run(t, s, Request{Code: "import matplotlib.pyplot as plt"})
+	if res.Outcome != OutcomeFailed || !strings.Contains(res.Stderr, "ModuleNotFoundError") {
+		t.Errorf("outcome %s stderr %q", res.Outcome, res.Stderr)
+	}
+	if res := py(t, s, "1"); res.Value.Image != nil || res.Value.Repr != "1" {
+		t.Errorf("value %+v", res.Value)
+	}
+}
+
 func TestPythonMatplotlib(t *testing.T) {
 	t.Parallel()
-	s, _ := newPySession(t, newPython(t, PythonOptions{}))
-	if !hasMatplotlib() {
-		// Without matplotlib the import fails like any import, and the
-		// session carries on without images.
-		res := run(t, s, Request{Code: "import matplotlib.pyplot as plt"})
-		if res.Outcome != OutcomeFailed || !strings.Contains(res.Stderr, "ModuleNotFoundError") {
-			t.Errorf("outcome %s stderr %q", res.Outcome, res.Stderr)
-		}
-		if res := py(t, s, "1"); res.Value.Image != nil || res.Value.Repr != "1" {
-			t.Errorf("value %+v", res.Value)
-		}
-		t.Skip("matplotlib not installed; image path not tested")
+	python := pythonWithMatplotlib()
+	if python == "" {
+		t.Skip("no python3 with matplotlib (apt-get install python3-matplotlib); image path not tested")
 	}
+	s, _ := newPySession(t, newPython(t, PythonOptions{Python: python}))
 	res := py(t, s, "import matplotlib.pyplot as plt\nplt.plot([1, 2, 3])\nplt.show()")
 	img := res.Value.Image
 	if img == nil || img.Format != "png" || !strings.HasPrefix(img.Base64Data, "iVBORw0KGgo") {
