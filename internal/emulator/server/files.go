@@ -78,11 +78,16 @@ func (c *call) fileTarget() (dir, name string, err error) {
 	return dir, name, nil
 }
 
-// dataSession acquires (creating if needed) the call's session for a file
-// operation.
-func (c *call) dataSession() (*session, error) {
+// withDataSession runs f, a file operation, with the call's session
+// acquired (created if needed). The session is released only after f has
+// written the response, so that its cooldown counts from there.
+func (c *call) withDataSession(f func(sess *session) error) error {
 	sess, _, err := c.s.store.acquire(c.r.Context(), c.identifier, true)
-	return sess, err
+	if err != nil {
+		return err
+	}
+	defer c.s.store.release(sess)
+	return f(sess)
 }
 
 // listFiles serves GET /files (v2).
@@ -99,25 +104,22 @@ func (c *call) listFiles() error {
 	if err != nil {
 		return err
 	}
-	sess, err := c.dataSession()
-	if err != nil {
-		return err
-	}
-	defer c.s.store.release(sess)
-	entries, err := sess.listEntries(dir, recursive, true)
-	if err != nil {
-		return err
-	}
-	lo, hi, next := page(len(entries), skip, c.s.cfg.FilesPageSize)
-	out := fileListJSON{Value: make([]fileJSON, 0, hi-lo)}
-	for _, e := range entries[lo:hi] {
-		out.Value = append(out.Value, c.fileJSON(e))
-	}
-	if next >= 0 {
-		out.NextLink = c.nextLink(skipTokenParam, next)
-	}
-	writeJSON(c.w, http.StatusOK, out)
-	return nil
+	return c.withDataSession(func(sess *session) error {
+		entries, err := sess.listEntries(dir, recursive, true)
+		if err != nil {
+			return err
+		}
+		lo, hi, next := page(len(entries), skip, c.s.cfg.FilesPageSize)
+		out := fileListJSON{Value: make([]fileJSON, 0, hi-lo)}
+		for _, e := range entries[lo:hi] {
+			out.Value = append(out.Value, c.fileJSON(e))
+		}
+		if next >= 0 {
+			out.NextLink = c.nextLink(skipTokenParam, next)
+		}
+		writeJSON(c.w, http.StatusOK, out)
+		return nil
+	})
 }
 
 // listEntries lists dir, or its whole subtree when recursive, in lexical
@@ -201,52 +203,43 @@ func (c *call) getFile() error {
 	if err != nil {
 		return err
 	}
-	sess, err := c.dataSession()
-	if err != nil {
-		return err
-	}
-	defer c.s.store.release(sess)
-	info, err := sess.root.Stat(joinRel(dir, name))
-	if err != nil {
-		return fileError(err, "the file "+quote(joinRel(dir, name)))
-	}
-	writeJSON(c.w, http.StatusOK, c.fileJSON(fileEntry{dir: dir, info: namedInfo{info, name}}))
-	return nil
+	return c.withDataSession(func(sess *session) error {
+		info, err := sess.root.Stat(joinRel(dir, name))
+		if err != nil {
+			return fileError(err, "the file "+quote(joinRel(dir, name)))
+		}
+		writeJSON(c.w, http.StatusOK, c.fileJSON(fileEntry{dir: dir, info: namedInfo{info, name}}))
+		return nil
+	})
 }
 
-// fileContent serves GET /files/{name}/content, streamed from disk.
+// fileContent serves GET /files/{name}/content (v2) and its legacy
+// spelling GET /files/content/{name}, streamed from disk.
 func (c *call) fileContent() error {
 	dir, name, err := c.fileTarget()
 	if err != nil {
 		return err
 	}
-	return c.serveFile(dir, name)
-}
-
-func (c *call) serveFile(dir, name string) error {
-	sess, err := c.dataSession()
-	if err != nil {
-		return err
-	}
-	defer c.s.store.release(sess)
-	rel := joinRel(dir, name)
-	f, err := sess.root.Open(rel)
-	if err != nil {
-		return fileError(err, "the file "+quote(rel))
-	}
-	defer f.Close()
-	info, err := f.Stat()
-	if err != nil {
-		return err
-	}
-	if !info.Mode().IsRegular() {
-		return newError(http.StatusNotFound, CodeFileNotFound, "%s is not a file", quote(rel))
-	}
-	// Set the type ourselves: ServeContent would sniff the first bytes,
-	// and the service answers by extension.
-	c.w.Header().Set("Content-Type", contentTypeOf(name))
-	http.ServeContent(c.w, c.r, name, info.ModTime(), f)
-	return nil
+	return c.withDataSession(func(sess *session) error {
+		rel := joinRel(dir, name)
+		f, err := sess.root.Open(rel)
+		if err != nil {
+			return fileError(err, "the file "+quote(rel))
+		}
+		defer f.Close()
+		info, err := f.Stat()
+		if err != nil {
+			return err
+		}
+		if !info.Mode().IsRegular() {
+			return newError(http.StatusNotFound, CodeFileNotFound, "%s is not a file", quote(rel))
+		}
+		// Set the type ourselves: ServeContent would sniff the first bytes,
+		// and the service answers by extension.
+		c.w.Header().Set("Content-Type", contentTypeOf(name))
+		http.ServeContent(c.w, c.r, name, info.ModTime(), f)
+		return nil
+	})
 }
 
 // deleteFile serves DELETE /files/{name}. A directory goes with its
@@ -256,24 +249,21 @@ func (c *call) deleteFile() error {
 	if err != nil {
 		return err
 	}
-	sess, err := c.dataSession()
-	if err != nil {
-		return err
-	}
-	defer c.s.store.release(sess)
-	rel := joinRel(dir, name)
-	info, err := sess.root.Lstat(rel)
-	if err != nil {
-		return fileError(err, "the file "+quote(rel))
-	}
-	if info.IsDir() {
-		err = sess.root.RemoveAll(rel)
-	} else {
-		err = sess.root.Remove(rel)
-	}
-	if err != nil {
-		return fileError(err, "the file "+quote(rel))
-	}
-	c.w.WriteHeader(http.StatusNoContent)
-	return nil
+	return c.withDataSession(func(sess *session) error {
+		rel := joinRel(dir, name)
+		info, err := sess.root.Lstat(rel)
+		if err != nil {
+			return fileError(err, "the file "+quote(rel))
+		}
+		if info.IsDir() {
+			err = sess.root.RemoveAll(rel)
+		} else {
+			err = sess.root.Remove(rel)
+		}
+		if err != nil {
+			return fileError(err, "the file "+quote(rel))
+		}
+		c.w.WriteHeader(http.StatusNoContent)
+		return nil
+	})
 }

@@ -145,17 +145,14 @@ func (c *call) legacyUpload() error {
 	if err != nil {
 		return err
 	}
-	sess, err := c.dataSession()
-	if err != nil {
-		return err
-	}
-	defer c.s.store.release(sess)
-	files, err := c.receiveFiles(sess, dir, true)
-	if err != nil {
-		return err
-	}
-	writeJSON(c.w, http.StatusOK, legacyFiles(files))
-	return nil
+	return c.withDataSession(func(sess *session) error {
+		files, err := c.receiveFiles(sess, dir, true)
+		if err != nil {
+			return err
+		}
+		writeJSON(c.w, http.StatusOK, legacyFiles(files))
+		return nil
+	})
 }
 
 // legacyListFiles serves GET /files (legacy): the files, not directories,
@@ -165,24 +162,12 @@ func (c *call) legacyListFiles() error {
 	if err != nil {
 		return err
 	}
-	sess, err := c.dataSession()
-	if err != nil {
-		return err
-	}
-	defer c.s.store.release(sess)
-	entries, err := sess.listEntries(dir, false, false)
-	if err != nil {
-		return err
-	}
-	writeJSON(c.w, http.StatusOK, legacyFiles(entries))
-	return nil
-}
-
-// legacyFileContent serves GET /files/content/{name}.
-func (c *call) legacyFileContent() error {
-	dir, name, err := c.fileTarget()
-	if err != nil {
-		return err
-	}
-	return c.serveFile(dir, name)
+	return c.withDataSession(func(sess *session) error {
+		entries, err := sess.listEntries(dir, false, false)
+		if err != nil {
+			return err
+		}
+		writeJSON(c.w, http.StatusOK, legacyFiles(entries))
+		return nil
+	})
 }

@@ -57,7 +57,7 @@ func (s *Server) routes() []route {
 		{http.MethodPost, segs("code", "execute"), legacyVersions, true, (*call).legacyExecute},
 		{http.MethodPost, segs("files", "upload"), legacyVersions, true, (*call).legacyUpload},
 		{http.MethodGet, segs("files"), legacyVersions, true, (*call).legacyListFiles},
-		{http.MethodGet, segs("files", "content", "{name}"), legacyVersions, true, (*call).legacyFileContent},
+		{http.MethodGet, segs("files", "content", "{name}"), legacyVersions, true, (*call).fileContent},
 	}
 }
 

@@ -165,15 +165,12 @@ func (c *call) uploadFile() error {
 	if err != nil {
 		return err
 	}
-	sess, err := c.dataSession()
-	if err != nil {
-		return err
-	}
-	defer c.s.store.release(sess)
-	files, err := c.receiveFiles(sess, dir, false)
-	if err != nil {
-		return err
-	}
-	writeJSON(c.w, http.StatusOK, c.fileJSON(files[0]))
-	return nil
+	return c.withDataSession(func(sess *session) error {
+		files, err := c.receiveFiles(sess, dir, false)
+		if err != nil {
+			return err
+		}
+		writeJSON(c.w, http.StatusOK, c.fileJSON(files[0]))
+		return nil
+	})
 }
