@@ -201,6 +201,35 @@ func (c *call) execute() error {
 	if err != nil {
 		return err
 	}
+	x := &execution{
+		execType: execType, req: req,
+		shell: c.s.cfg.PoolType == PoolTypeShell, jupyter: in.ReturnJupyterFormatExecutionResult,
+	}
+	return c.submitExecution(x, func(e *execution, setTiming func()) error {
+		c.w.Header().Set("operation-id", e.id)
+		if execType == execAsynchronous {
+			c.w.Header().Set("Operation-Location", c.operationLocation(e.id))
+			c.setPollHint(e)
+			writeJSON(c.w, http.StatusAccepted, c.resource(e))
+			return nil
+		}
+		if !c.await(e) {
+			return nil
+		}
+		if !e.shell {
+			setTiming()
+		}
+		writeJSON(c.w, http.StatusOK, c.resource(e))
+		return nil
+	})
+}
+
+// submitExecution gives x the request's operation-id and submits it to the
+// call's session (created if needed), then calls answer with the execution
+// that holds that id: x, or an earlier one sent with the same id. The
+// session stays acquired until answer returns. setTiming sets the
+// diagnostic headers, measured up to the moment it is called.
+func (c *call) submitExecution(x *execution, answer func(e *execution, setTiming func()) error) error {
 	id, err := c.operationID()
 	if err != nil {
 		return err
@@ -211,32 +240,23 @@ func (c *call) execute() error {
 		return err
 	}
 	defer c.s.store.release(sess)
-	e, _, err := sess.submit(&execution{
-		id: id, identifier: c.identifier, execType: execType, req: req,
-		shell: c.s.cfg.PoolType == PoolTypeShell, jupyter: in.ReturnJupyterFormatExecutionResult,
-		done: make(chan struct{}),
-	})
+	x.id, x.identifier, x.done = id, c.identifier, make(chan struct{})
+	e, _, err := sess.submit(x)
 	if err != nil {
 		return newError(http.StatusNotFound, CodeSessionNotFound, "%v", err)
 	}
-	c.w.Header().Set("operation-id", e.id)
-	if execType == execAsynchronous {
-		c.w.Header().Set("Operation-Location", c.operationLocation(e.id))
-		c.setPollHint(e)
-		writeJSON(c.w, http.StatusAccepted, c.resource(e))
-		return nil
-	}
+	return answer(e, func() { c.setTimingHeaders(sess, acq, e, prepared) })
+}
+
+// await waits for e to finish. It reports false when the client hung up
+// first; the execution goes on and stays readable.
+func (c *call) await(e *execution) bool {
 	select {
 	case <-e.done:
+		return true
 	case <-c.r.Context().Done():
-		// The client hung up; the execution goes on and stays readable.
-		return nil
+		return false
 	}
-	if !e.shell {
-		c.setTimingHeaders(sess, acq, e, prepared)
-	}
-	writeJSON(c.w, http.StatusOK, c.resource(e))
-	return nil
 }
 
 // operationLocation is the absolute URL of GET /executions/{id}.

@@ -65,31 +65,23 @@ func (c *call) legacyExecute() error {
 	if err != nil {
 		return err
 	}
-	id, err := c.operationID()
-	if err != nil {
-		return err
+	x := &execution{
+		execType: execSynchronous,
+		req:      runtime.Request{Code: code, Timeout: timeout, MaxOutput: DefaultOutputStreamsMaxLength},
 	}
-	prepared := time.Now()
-	sess, acq, err := c.s.store.acquire(c.r.Context(), c.identifier, true)
-	if err != nil {
-		return err
-	}
-	defer c.s.store.release(sess)
-	e, _, err := sess.submit(&execution{
-		id: id, identifier: c.identifier, execType: execSynchronous,
-		req:  runtime.Request{Code: code, Timeout: timeout, MaxOutput: DefaultOutputStreamsMaxLength},
-		done: make(chan struct{}),
-	})
-	if err != nil {
-		return newError(http.StatusNotFound, CodeSessionNotFound, "%v", err)
-	}
-	select {
-	case <-e.done:
-	case <-c.r.Context().Done():
+	return c.submitExecution(x, func(e *execution, setTiming func()) error {
+		if !c.await(e) {
+			return nil
+		}
+		c.w.Header().Set(HeaderOperationID, e.id)
+		setTiming()
+		writeJSON(c.w, http.StatusOK, legacyExecResult(e))
 		return nil
-	}
-	c.w.Header().Set(HeaderOperationID, e.id)
-	c.setTimingHeaders(sess, acq, e, prepared)
+	})
+}
+
+// legacyExecResult renders a finished execution in the legacy envelope.
+func legacyExecResult(e *execution) legacyExecResponse {
 	out := legacyExecResponse{ID: "1", Properties: legacyExecProperties{
 		ID: "2", Status: "Success", Stdout: e.res.Stdout, Stderr: e.res.Stderr,
 		ExecutionTimeInMilliseconds: e.res.Duration.Milliseconds(),
@@ -101,8 +93,7 @@ func (c *call) legacyExecute() error {
 		out.Properties.Result = json.RawMessage("null")
 	}
 	out.Properties.ExecutionResult = out.Properties.Result
-	writeJSON(c.w, http.StatusOK, out)
-	return nil
+	return out
 }
 
 type legacyFileList struct {
