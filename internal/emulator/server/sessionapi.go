@@ -87,22 +87,33 @@ type listSessionsJSON struct {
 	NextLink string        `json:"nextLink,omitempty"`
 }
 
-// listSessions serves GET /listSessions.
-func (c *call) listSessions() error {
+// sessionPage reads the paging parameters and renders that page of the
+// pool's sessions with render. total counts every session; nextLink is ""
+// on the last page.
+func sessionPage[T any](c *call, render func(sessionInfo) T) (items []T, total int, nextLink string, err error) {
 	skip, size, err := c.pageParams()
 	if err != nil {
-		return err
+		return nil, 0, "", err
 	}
 	all := c.s.store.list()
 	lo, hi, next := page(len(all), skip, size)
-	out := listSessionsJSON{Sessions: make([]sessionJSON, 0, hi-lo)}
+	items = make([]T, 0, hi-lo)
 	for _, i := range all[lo:hi] {
-		out.Sessions = append(out.Sessions, i.json())
+		items = append(items, render(i))
 	}
 	if next >= 0 {
-		out.NextLink = c.nextLink("skip", next)
+		nextLink = c.nextLink("skip", next)
 	}
-	writeJSON(c.w, http.StatusOK, out)
+	return items, len(all), nextLink, nil
+}
+
+// listSessions serves GET /listSessions.
+func (c *call) listSessions() error {
+	sessions, _, next, err := sessionPage(c, sessionInfo.json)
+	if err != nil {
+		return err
+	}
+	writeJSON(c.w, http.StatusOK, listSessionsJSON{Sessions: sessions, NextLink: next})
 	return nil
 }
 
@@ -135,20 +146,11 @@ type managementListJSON struct {
 
 // managementListSessions serves POST /.management/listSessions.
 func (c *call) managementListSessions() error {
-	skip, size, err := c.pageParams()
+	sessions, total, next, err := sessionPage(c, sessionInfo.view)
 	if err != nil {
 		return err
 	}
-	all := c.s.store.list()
-	lo, hi, next := page(len(all), skip, size)
-	out := managementListJSON{Value: make([]sessionViewJSON, 0, hi-lo), Count: len(all)}
-	for _, i := range all[lo:hi] {
-		out.Value = append(out.Value, i.view())
-	}
-	if next >= 0 {
-		out.NextLink = c.nextLink("skip", next)
-	}
-	writeJSON(c.w, http.StatusOK, out)
+	writeJSON(c.w, http.StatusOK, managementListJSON{Value: sessions, Count: total, NextLink: next})
 	return nil
 }
 
