@@ -66,14 +66,10 @@ func (s *ServerTransport) dispatchExecute(req *http.Request) (*http.Response, er
 		options = &azsessions.ExecuteOptions{OperationID: opID}
 	}
 	respr, errRespr := s.srv.Execute(req.Context(), identifier, request, options)
-	if err := server.GetError(errRespr, req); err != nil {
+	r, c, err := responderResult(req, respr, errRespr, http.StatusOK, http.StatusAccepted)
+	if err != nil {
 		return nil, err
 	}
-	c := content(respr)
-	if err := checkStatus(c.HTTPStatus, http.StatusOK, http.StatusAccepted); err != nil {
-		return nil, err
-	}
-	r := server.GetResponse(respr)
 	return executionResponse(c, r.Execution, r.Metrics, r.OperationID, req)
 }
 
@@ -86,14 +82,10 @@ func (s *ServerTransport) dispatchGetExecution(req *http.Request) (*http.Respons
 		return nil, err
 	}
 	respr, errRespr := s.srv.GetExecution(req.Context(), req.URL.Query().Get(queryIdentifier), executionID, nil)
-	if err := server.GetError(errRespr, req); err != nil {
+	r, c, err := responderResult(req, respr, errRespr, http.StatusOK)
+	if err != nil {
 		return nil, err
 	}
-	c := content(respr)
-	if err := checkStatus(c.HTTPStatus, http.StatusOK); err != nil {
-		return nil, err
-	}
-	r := server.GetResponse(respr)
 	return executionResponse(c, r.Execution, r.Metrics, r.OperationID, req)
 }
 

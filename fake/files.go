@@ -84,14 +84,11 @@ func (s *ServerTransport) dispatchUpload(req *http.Request) (*http.Response, err
 		options = &azsessions.UploadFileOptions{Path: path, ContentType: contentType}
 	}
 	respr, errRespr := s.srv.Upload(req.Context(), q.Get(queryIdentifier), f.name, bytes.NewReader(f.content), options)
-	if err := server.GetError(errRespr, req); err != nil {
+	r, c, err := responderResult(req, respr, errRespr, http.StatusOK, http.StatusCreated)
+	if err != nil {
 		return nil, err
 	}
-	c := content(respr)
-	if err := checkStatus(c.HTTPStatus, http.StatusOK, http.StatusCreated); err != nil {
-		return nil, err
-	}
-	return server.MarshalResponseAsJSON(c, server.GetResponse(respr).File, req)
+	return server.MarshalResponseAsJSON(c, r.File, req)
 }
 
 func (s *ServerTransport) dispatchNewListFilesPager(req *http.Request) (*http.Response, error) {
@@ -136,14 +133,11 @@ func (s *ServerTransport) dispatchGetFile(req *http.Request) (*http.Response, er
 		options = &azsessions.GetFileOptions{Path: path}
 	}
 	respr, errRespr := s.srv.GetFile(req.Context(), identifier, name, options)
-	if err := server.GetError(errRespr, req); err != nil {
+	r, c, err := responderResult(req, respr, errRespr, http.StatusOK)
+	if err != nil {
 		return nil, err
 	}
-	c := content(respr)
-	if err := checkStatus(c.HTTPStatus, http.StatusOK); err != nil {
-		return nil, err
-	}
-	return server.MarshalResponseAsJSON(c, server.GetResponse(respr).File, req)
+	return server.MarshalResponseAsJSON(c, r.File, req)
 }
 
 func (s *ServerTransport) dispatchDownload(req *http.Request) (*http.Response, error) {
@@ -162,14 +156,10 @@ func (s *ServerTransport) dispatchDownload(req *http.Request) (*http.Response, e
 		options = &azsessions.DownloadFileOptions{Path: path}
 	}
 	respr, errRespr := s.srv.Download(req.Context(), identifier, name, options)
-	if err := server.GetError(errRespr, req); err != nil {
+	r, c, err := responderResult(req, respr, errRespr, http.StatusOK)
+	if err != nil {
 		return nil, err
 	}
-	c := content(respr)
-	if err := checkStatus(c.HTTPStatus, http.StatusOK); err != nil {
-		return nil, err
-	}
-	r := server.GetResponse(respr)
 	opts := &server.ResponseOptions{Body: r.Body}
 	length := int64(-1)
 	if r.Body == nil {
@@ -207,11 +197,8 @@ func (s *ServerTransport) dispatchDeleteFile(req *http.Request) (*http.Response,
 		options = &azsessions.DeleteFileOptions{Path: path}
 	}
 	respr, errRespr := s.srv.DeleteFile(req.Context(), identifier, name, options)
-	if err := server.GetError(errRespr, req); err != nil {
-		return nil, err
-	}
-	c := content(respr)
-	if err := checkStatus(c.HTTPStatus, http.StatusOK, http.StatusNoContent); err != nil {
+	_, c, err := responderResult(req, respr, errRespr, http.StatusOK, http.StatusNoContent)
+	if err != nil {
 		return nil, err
 	}
 	return server.NewResponse(c, req, nil)

@@ -198,6 +198,21 @@ func checkStatus(status int, ok ...int) error {
 	return fmt.Errorf("unexpected status code %d. acceptable values are %s", status, strings.Join(names, ", "))
 }
 
+// responderResult reads what a fake returned: the error its ErrorResponder
+// was given, an error for a status the SDK method does not treat as
+// success (one of ok), or else the response with its content.
+func responderResult[T any](req *http.Request, resp azfake.Responder[T], errResp azfake.ErrorResponder, ok ...int) (T, server.ResponseContent, error) {
+	var zero T
+	if err := server.GetError(errResp, req); err != nil {
+		return zero, server.ResponseContent{}, err
+	}
+	c := content(resp)
+	if err := checkStatus(c.HTTPStatus, ok...); err != nil {
+		return zero, server.ResponseContent{}, err
+	}
+	return server.GetResponse(resp), c, nil
+}
+
 // content returns the responder's status and a copy of its headers, which
 // the transport may then change without touching the responder.
 func content[T any](r azfake.Responder[T]) server.ResponseContent {

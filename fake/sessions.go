@@ -15,14 +15,11 @@ func (s *ServerTransport) dispatchGetSession(req *http.Request) (*http.Response,
 		return nil, notImplemented("GetSession")
 	}
 	respr, errRespr := s.srv.GetSession(req.Context(), req.URL.Query().Get(queryIdentifier), nil)
-	if err := server.GetError(errRespr, req); err != nil {
+	r, c, err := responderResult(req, respr, errRespr, http.StatusOK)
+	if err != nil {
 		return nil, err
 	}
-	c := content(respr)
-	if err := checkStatus(c.HTTPStatus, http.StatusOK); err != nil {
-		return nil, err
-	}
-	return server.MarshalResponseAsJSON(c, server.GetResponse(respr).Session, req)
+	return server.MarshalResponseAsJSON(c, r.Session, req)
 }
 
 func (s *ServerTransport) dispatchDeleteSession(req *http.Request) (*http.Response, error) {
@@ -30,11 +27,8 @@ func (s *ServerTransport) dispatchDeleteSession(req *http.Request) (*http.Respon
 		return nil, notImplemented("DeleteSession")
 	}
 	respr, errRespr := s.srv.DeleteSession(req.Context(), req.URL.Query().Get(queryIdentifier), nil)
-	if err := server.GetError(errRespr, req); err != nil {
-		return nil, err
-	}
-	c := content(respr)
-	if err := checkStatus(c.HTTPStatus, http.StatusOK, http.StatusNoContent); err != nil {
+	_, c, err := responderResult(req, respr, errRespr, http.StatusOK, http.StatusNoContent)
+	if err != nil {
 		return nil, err
 	}
 	return server.NewResponse(c, req, nil)
@@ -45,15 +39,11 @@ func (s *ServerTransport) dispatchStopSession(req *http.Request) (*http.Response
 		return nil, notImplemented("StopSession")
 	}
 	respr, errRespr := s.srv.StopSession(req.Context(), req.URL.Query().Get(queryIdentifier), nil)
-	if err := server.GetError(errRespr, req); err != nil {
+	r, c, err := responderResult(req, respr, errRespr, http.StatusOK, http.StatusNoContent)
+	if err != nil {
 		return nil, err
 	}
-	c := content(respr)
-	if err := checkStatus(c.HTTPStatus, http.StatusOK, http.StatusNoContent); err != nil {
-		return nil, err
-	}
-	message := server.GetResponse(respr).Message
-	return server.MarshalResponseAsText(c, &message, req)
+	return server.MarshalResponseAsText(c, &r.Message, req)
 }
 
 func (s *ServerTransport) dispatchNewListSessionsPager(req *http.Request) (*http.Response, error) {
@@ -75,12 +65,9 @@ func (s *ServerTransport) dispatchGetPoolMetadata(req *http.Request) (*http.Resp
 		return nil, notImplemented("GetPoolMetadata")
 	}
 	respr, errRespr := s.srv.GetPoolMetadata(req.Context(), nil)
-	if err := server.GetError(errRespr, req); err != nil {
+	r, c, err := responderResult(req, respr, errRespr, http.StatusOK)
+	if err != nil {
 		return nil, err
 	}
-	c := content(respr)
-	if err := checkStatus(c.HTTPStatus, http.StatusOK); err != nil {
-		return nil, err
-	}
-	return server.MarshalResponseAsJSON(c, server.GetResponse(respr).PoolMetadata, req)
+	return server.MarshalResponseAsJSON(c, r.PoolMetadata, req)
 }
