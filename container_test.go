@@ -58,3 +58,49 @@ func TestContainerSendPostIsNotRetriedOn500(t *testing.T) {
 	resp.Body.Close()
 	require.Equal(t, int32(4), tries.Load(), "GET keeps azcore's retries")
 }
+
+func TestContainerGetSessionUsesTheManagementAPI(t *testing.T) {
+	c, srv := newRecordedClient(t, reply(http.StatusOK, testdata(t, "sessions/management_get.json")), nil)
+	resp, err := c.NewContainerClient().GetSession(context.Background(), "testid1", nil)
+	require.NoError(t, err)
+	require.Equal(t, "testid1", *resp.Identifier)
+	require.NotNil(t, resp.ExpiresAt, "expiresAt is read")
+	got := srv.last(t)
+	require.Equal(t, http.MethodPost, got.Method)
+	require.Equal(t, "/.management/getSession", got.Path)
+	require.Equal(t, "testid1", got.Query["identifier"][0])
+
+	c, _ = newRecordedClient(t, reply(http.StatusBadRequest, []byte(`{"error":{"code":"SessionWithIdentifierNotFound","message":"no such session"}}`)), nil)
+	_, err = c.NewContainerClient().GetSession(context.Background(), "missing", nil)
+	require.True(t, azsessions.HasCode(err, azsessions.ErrorCodeSessionWithIdentifierNotFound))
+}
+
+func TestContainerListSessionsPostsEveryPage(t *testing.T) {
+	var srvURL string
+	c, srv := newRecordedClient(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Get("skip") == "1" {
+			reply(http.StatusOK, testdata(t, "sessions/list_value_page2.json"))(w, r)
+			return
+		}
+		body := strings.Replace(string(testdata(t, "sessions/list_value_page2.json")), `"count":2`,
+			`"count":2,"nextLink":"`+srvURL+poolPath+`/.management/listSessions?skip=1"`, 1)
+		body = strings.Replace(body, `"s2"`, `"s1"`, 1)
+		reply(http.StatusOK, []byte(body))(w, r)
+	}, nil)
+	srvURL = srv.URL
+	pager := c.NewContainerClient().NewListSessionsPager(nil)
+	var ids []string
+	for pager.More() {
+		page, err := pager.NextPage(context.Background())
+		require.NoError(t, err)
+		require.Equal(t, int64(2), *page.Count)
+		for _, s := range page.Value {
+			ids = append(ids, *s.Identifier)
+		}
+	}
+	require.Equal(t, []string{"s1", "s2"}, ids)
+	for _, r := range srv.requests() {
+		require.Equal(t, http.MethodPost, r.Method)
+		require.Equal(t, "/.management/listSessions", r.Path)
+	}
+}

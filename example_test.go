@@ -210,6 +210,31 @@ func ExampleContainerClient_Send() {
 	fmt.Println(string(body))
 }
 
+func ExampleContainerClient_GetSession() {
+	resp, err := client.NewContainerClient().GetSession(context.TODO(), "user-1234", nil)
+	if azsessions.HasCode(err, azsessions.ErrorCodeSessionWithIdentifierNotFound) {
+		fmt.Println("no such session")
+		return
+	}
+	if err != nil {
+		// TODO: handle error
+	}
+	fmt.Println(*resp.Identifier, "expires at", *resp.ExpiresAt)
+}
+
+func ExampleContainerClient_NewListSessionsPager() {
+	pager := client.NewContainerClient().NewListSessionsPager(nil)
+	for pager.More() {
+		page, err := pager.NextPage(context.TODO())
+		if err != nil {
+			// TODO: handle error
+		}
+		for _, s := range page.Value {
+			fmt.Println(*s.Identifier)
+		}
+	}
+}
+
 func ExampleHasCode() {
 	_, err := client.NewSessionsClient().Stop(context.TODO(), "user-1234", nil)
 	if azsessions.HasCode(err, azsessions.ErrorCodeSessionWithIdentifierNotFound) {

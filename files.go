@@ -92,7 +92,7 @@ func (client *FilesClient) NewListPager(identifier string, options *ListFilesOpt
 			if page != nil {
 				next = *page.NextLink
 			}
-			httpResp, err := client.c.fetchPage(ctx, next, identifier, func(ctx context.Context) (*http.Request, error) {
+			httpResp, err := client.c.fetchPage(ctx, http.MethodGet, next, identifier, func(ctx context.Context) (*http.Request, error) {
 				q := pathQuery(options.Path)
 				if options.Recursive != nil {
 					if q == nil {

@@ -262,6 +262,25 @@ func TestIntegrationSessions(t *testing.T) {
 	var re *azcore.ResponseError
 	require.ErrorAs(t, err, &re)
 
+	// The management API that custom-container pools use answers too.
+	managed := newSession(t, client)
+	_, err = client.NewExecutionClient().Execute(ctx, managed, azsessions.NewCodeRequest("1"), nil)
+	require.NoError(t, err)
+	view, err := client.NewContainerClient().GetSession(ctx, managed, nil)
+	require.NoError(t, err)
+	require.Equal(t, managed, *view.Identifier)
+	require.NotNil(t, view.ExpiresAt)
+	found = false
+	mpager := client.NewContainerClient().NewListSessionsPager(nil)
+	for mpager.More() {
+		page, err := mpager.NextPage(ctx)
+		require.NoError(t, err)
+		for _, s := range page.Value {
+			found = found || *s.Identifier == managed
+		}
+	}
+	require.True(t, found, "the session is listed by the management API")
+
 	stopped := newSession(t, client)
 	_, err = client.NewFilesClient().Upload(ctx, stopped, "a.txt", strings.NewReader("a"), nil)
 	require.NoError(t, err)

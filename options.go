@@ -104,3 +104,16 @@ type SendOptions struct {
 	// containers that reject unknown parameters.
 	OmitAPIVersion bool
 }
+
+// ContainerClientGetSessionOptions contains the optional parameters of
+// ContainerClient.GetSession.
+type ContainerClientGetSessionOptions struct {
+	// placeholder for future optional parameters
+}
+
+// ContainerClientListSessionsOptions contains the optional parameters of
+// ContainerClient.NewListSessionsPager.
+type ContainerClientListSessionsOptions struct {
+	// Skip starts the listing after this many sessions.
+	Skip *int32
+}

@@ -8,11 +8,11 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
 )
 
-// fetchPage GETs the first page with first, or the page at nextLink. The
+// fetchPage gets the first page with first, or sends method to nextLink. The
 // nextLink must stay on the endpoint's host (it receives the bearer token);
 // api-version, and identifier when not empty, are added when the service
 // left them out.
-func (c *Client) fetchPage(ctx context.Context, nextLink, identifier string, first func(context.Context) (*http.Request, error)) (*http.Response, error) {
+func (c *Client) fetchPage(ctx context.Context, method, nextLink, identifier string, first func(context.Context) (*http.Request, error)) (*http.Response, error) {
 	var raw *http.Request
 	if nextLink == "" {
 		r, err := first(ctx)
@@ -30,7 +30,7 @@ func (c *Client) fetchPage(ctx context.Context, nextLink, identifier string, fir
 			return nil, err
 		}
 		u.RawQuery = withDefaults(u.Query(), c.apiVersion, identifier).Encode()
-		req, err := runtime.NewRequest(ctx, http.MethodGet, u.String())
+		req, err := runtime.NewRequest(ctx, method, u.String())
 		if err != nil {
 			return nil, err
 		}

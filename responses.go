@@ -98,3 +98,17 @@ type SendResponse struct {
 	// Response is the container's answer, with its body unread.
 	*http.Response
 }
+
+// ContainerClientGetSessionResponse is the result of
+// ContainerClient.GetSession.
+type ContainerClientGetSessionResponse struct {
+	// Session describes the session.
+	Session
+}
+
+// ContainerClientListSessionsResponse is one page from
+// ContainerClient.NewListSessionsPager.
+type ContainerClientListSessionsResponse struct {
+	// SessionList holds the page; Count is the pool's total.
+	SessionList
+}

@@ -80,7 +80,7 @@ func (client *SessionsClient) NewListPager(options *ListSessionsOptions) *runtim
 			if page != nil {
 				next = *page.NextLink
 			}
-			httpResp, err := client.c.fetchPage(ctx, next, "", func(ctx context.Context) (*http.Request, error) {
+			httpResp, err := client.c.fetchPage(ctx, http.MethodGet, next, "", func(ctx context.Context) (*http.Request, error) {
 				var q url.Values
 				if options.Skip != nil {
 					q = url.Values{querySkip: {strconv.Itoa(int(*options.Skip))}}

@@ -125,6 +125,17 @@ type Server struct {
 	// Content-Length), with canonical names; options.Query the query
 	// parameters except identifier and api-version.
 	Send func(ctx context.Context, identifier string, method string, path string, body io.ReadSeeker, options *azsessions.SendOptions) (resp azfake.Responder[azsessions.SendResponse], errResp azfake.ErrorResponder)
+
+	// GetContainerSession is the fake for method ContainerClient.GetSession.
+	// HTTP status codes to indicate success: http.StatusOK.
+	GetContainerSession func(ctx context.Context, identifier string, options *azsessions.ContainerClientGetSessionOptions) (resp azfake.Responder[azsessions.ContainerClientGetSessionResponse], errResp azfake.ErrorResponder)
+
+	// NewListContainerSessionsPager is the fake for method
+	// ContainerClient.NewListSessionsPager.
+	// HTTP status codes to indicate success: http.StatusOK.
+	// It is called once per pager; the transport sets the NextLink of every
+	// page but the last.
+	NewListContainerSessionsPager func(options *azsessions.ContainerClientListSessionsOptions) (resp azfake.PagerResponder[azsessions.ContainerClientListSessionsResponse])
 }
 
 // NewServerTransport returns a ServerTransport that answers requests with
@@ -136,6 +147,7 @@ func NewServerTransport(srv *Server) *ServerTransport {
 		srv:               srv,
 		listFilesPagers:   newTracker[pagerState[azsessions.ListFilesResponse]](),
 		listSessionPagers: newTracker[pagerState[azsessions.ListSessionsResponse]](),
+		containerPagers:   newTracker[pagerState[azsessions.ContainerClientListSessionsResponse]](),
 		executePollers:    newTracker[azfake.PollerResponder[azsessions.ExecuteResponse]](),
 	}
 }
@@ -147,6 +159,7 @@ type ServerTransport struct {
 	srv               *Server
 	listFilesPagers   *tracker[pagerState[azsessions.ListFilesResponse]]
 	listSessionPagers *tracker[pagerState[azsessions.ListSessionsResponse]]
+	containerPagers   *tracker[pagerState[azsessions.ContainerClientListSessionsResponse]]
 	executePollers    *tracker[azfake.PollerResponder[azsessions.ExecuteResponse]]
 }
 
@@ -206,6 +219,10 @@ func (s *ServerTransport) dispatch(req *http.Request, api string) (*http.Respons
 		return s.dispatchGetPoolMetadata(req)
 	case "ContainerClient.Send":
 		return s.dispatchSend(req)
+	case "ContainerClient.GetSession":
+		return s.dispatchGetContainerSession(req)
+	case "ContainerClient.NewListSessionsPager":
+		return s.dispatchNewListContainerSessionsPager(req)
 	}
 	return nil, nonRetriableError{fmt.Errorf("unhandled API %s", api)}
 }

@@ -866,6 +866,14 @@ func TestNotImplemented(t *testing.T) {
 			_, err := client.NewContainerClient().Send(ctx, "s", http.MethodGet, "/", nil, nil)
 			return err
 		},
+		"GetContainerSession": func() error {
+			_, err := client.NewContainerClient().GetSession(ctx, "s", nil)
+			return err
+		},
+		"NewListContainerSessionsPager": func() error {
+			_, err := client.NewContainerClient().NewListSessionsPager(nil).NextPage(ctx)
+			return err
+		},
 	}
 	start := time.Now()
 	for name, call := range calls {
@@ -948,4 +956,46 @@ func TestPipelineRuns(t *testing.T) {
 	defer got.Body.Close()
 	auth = captured.Request.Header.Get("Authorization")
 	require.True(t, strings.HasPrefix(auth, "Bearer "), auth)
+}
+
+func TestContainerSessions(t *testing.T) {
+	want := azsessions.Session{Identifier: to.Ptr(oddIdentifier), CreatedAt: &sessTime, ExpiresAt: &fileTime}
+	srv := fake.Server{
+		GetContainerSession: func(ctx context.Context, identifier string, options *azsessions.ContainerClientGetSessionOptions) (resp azfake.Responder[azsessions.ContainerClientGetSessionResponse], errResp azfake.ErrorResponder) {
+			if identifier != oddIdentifier {
+				errResp.SetResponseError(http.StatusBadRequest, string(azsessions.ErrorCodeSessionWithIdentifierNotFound))
+				return
+			}
+			resp.SetResponse(http.StatusOK, azsessions.ContainerClientGetSessionResponse{Session: want}, nil)
+			return
+		},
+		NewListContainerSessionsPager: func(options *azsessions.ContainerClientListSessionsOptions) (resp azfake.PagerResponder[azsessions.ContainerClientListSessionsResponse]) {
+			require.Equal(t, &azsessions.ContainerClientListSessionsOptions{Skip: to.Ptr[int32](1)}, options)
+			for _, id := range []string{"s1", "s2"} {
+				var page azsessions.ContainerClientListSessionsResponse
+				page.Value = []*azsessions.Session{{Identifier: to.Ptr(id)}}
+				page.Count = to.Ptr[int64](2)
+				resp.AddPage(http.StatusOK, page, nil)
+			}
+			return
+		},
+	}
+	containers := newClient(t, &srv).NewContainerClient()
+	got, err := containers.GetSession(context.Background(), oddIdentifier, nil)
+	require.NoError(t, err)
+	require.Equal(t, want, got.Session)
+	_, err = containers.GetSession(context.Background(), "missing", nil)
+	require.True(t, azsessions.HasCode(err, azsessions.ErrorCodeSessionWithIdentifierNotFound))
+
+	pager := containers.NewListSessionsPager(&azsessions.ContainerClientListSessionsOptions{Skip: to.Ptr[int32](1)})
+	var ids []string
+	for pager.More() {
+		page, err := pager.NextPage(context.Background())
+		require.NoError(t, err)
+		require.Equal(t, int64(2), *page.Count)
+		for _, s := range page.Value {
+			ids = append(ids, *s.Identifier)
+		}
+	}
+	require.Equal(t, []string{"s1", "s2"}, ids)
 }

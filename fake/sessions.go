@@ -71,3 +71,29 @@ func (s *ServerTransport) dispatchGetPoolMetadata(req *http.Request) (*http.Resp
 	}
 	return server.MarshalResponseAsJSON(c, r.PoolMetadata, req)
 }
+
+func (s *ServerTransport) dispatchGetContainerSession(req *http.Request) (*http.Response, error) {
+	if s.srv.GetContainerSession == nil {
+		return nil, notImplemented("GetContainerSession")
+	}
+	respr, errRespr := s.srv.GetContainerSession(req.Context(), req.URL.Query().Get(queryIdentifier), nil)
+	r, c, err := responderResult(req, respr, errRespr, http.StatusOK)
+	if err != nil {
+		return nil, err
+	}
+	return server.MarshalResponseAsJSON(c, r.Session, req)
+}
+
+func (s *ServerTransport) dispatchNewListContainerSessionsPager(req *http.Request) (*http.Response, error) {
+	if s.srv.NewListContainerSessionsPager == nil {
+		return nil, notImplemented("NewListContainerSessionsPager")
+	}
+	return nextPage(s.containerPagers, req, func(q url.Values) azfake.PagerResponder[azsessions.ContainerClientListSessionsResponse] {
+		var options *azsessions.ContainerClientListSessionsOptions
+		if n, err := strconv.ParseInt(q.Get(querySkip), 10, 32); err == nil {
+			skip := int32(n)
+			options = &azsessions.ContainerClientListSessionsOptions{Skip: &skip}
+		}
+		return s.srv.NewListContainerSessionsPager(options)
+	})
+}
