@@ -52,9 +52,8 @@ func (s *ServerTransport) dispatchNewListSessionsPager(req *http.Request) (*http
 	}
 	return nextPage(s.listSessionPagers, req, func(q url.Values) azfake.PagerResponder[azsessions.ListSessionsResponse] {
 		var options *azsessions.ListSessionsOptions
-		if n, err := strconv.ParseInt(q.Get(querySkip), 10, 32); err == nil {
-			skip := int32(n)
-			options = &azsessions.ListSessionsOptions{Skip: &skip}
+		if skip := skipOption(q); skip != nil {
+			options = &azsessions.ListSessionsOptions{Skip: skip}
 		}
 		return s.srv.NewListSessionsPager(options)
 	})
@@ -90,10 +89,20 @@ func (s *ServerTransport) dispatchNewListContainerSessionsPager(req *http.Reques
 	}
 	return nextPage(s.containerPagers, req, func(q url.Values) azfake.PagerResponder[azsessions.ContainerClientListSessionsResponse] {
 		var options *azsessions.ContainerClientListSessionsOptions
-		if n, err := strconv.ParseInt(q.Get(querySkip), 10, 32); err == nil {
-			skip := int32(n)
-			options = &azsessions.ContainerClientListSessionsOptions{Skip: &skip}
+		if skip := skipOption(q); skip != nil {
+			options = &azsessions.ContainerClientListSessionsOptions{Skip: skip}
 		}
 		return s.srv.NewListContainerSessionsPager(options)
 	})
+}
+
+// skipOption reads the skip query parameter of a session listing; nil when
+// the request had none.
+func skipOption(q url.Values) *int32 {
+	n, err := strconv.ParseInt(q.Get(querySkip), 10, 32)
+	if err != nil {
+		return nil
+	}
+	skip := int32(n)
+	return &skip
 }

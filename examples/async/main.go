@@ -43,12 +43,11 @@ func run(ctx context.Context, out io.Writer) error {
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
 	defer cancel()
 
-	session, err := runtime.NewUUID()
+	session, endSession, err := pool.NewSession(client, "async", out)
 	if err != nil {
 		return err
 	}
-	session = "async-" + session
-	defer func() { _, _ = client.NewSessionsClient().Delete(context.WithoutCancel(ctx), session, nil) }()
+	defer endSession(ctx)
 
 	exec := client.NewExecutionClient()
 	poller, err := exec.BeginExecute(ctx, session, azsessions.NewCodeRequest(code), nil)

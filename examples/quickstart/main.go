@@ -15,8 +15,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
-
 	"github.com/seed-f3fa2c9d/azsessions"
 	"github.com/seed-f3fa2c9d/azsessions/examples/internal/pool"
 )
@@ -36,20 +34,12 @@ func run(ctx context.Context, out io.Writer) error {
 
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
 	defer cancel()
-	session, err := runtime.NewUUID()
+	session, endSession, err := pool.NewSession(client, "quickstart", out)
 	if err != nil {
 		return err
 	}
-	session = "quickstart-" + session
+	defer endSession(ctx)
 	fmt.Fprintf(out, "Session: %s\n", session)
-	sessions := client.NewSessionsClient()
-	defer func() {
-		// Sessions end by themselves after their cooldown; ending this one now
-		// frees the pool at once.
-		if _, err := sessions.Delete(context.WithoutCancel(ctx), session, nil); err != nil {
-			fmt.Fprintf(out, "Deleting the session: %v\n", err)
-		}
-	}()
 
 	exec := client.NewExecutionClient()
 	result, err := exec.Execute(ctx, session, azsessions.NewCodeRequest(

@@ -4,10 +4,12 @@
 package pool
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
 
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 
 	"github.com/seed-f3fa2c9d/azsessions"
@@ -44,4 +46,21 @@ func Connect(w io.Writer) (*azsessions.Client, func(), error) {
 	}
 	fmt.Fprintf(w, "%s is not set: using a local emulator at %s.\n", EndpointVariable, emu.Endpoint())
 	return client, func() { _ = emu.Close() }, nil
+}
+
+// NewSession returns a fresh session identifier starting with prefix, and a
+// function that deletes the session. Sessions end by themselves after the
+// pool's cooldown; ending them when done frees the pool at once.
+func NewSession(client *azsessions.Client, prefix string, w io.Writer) (string, func(context.Context), error) {
+	id, err := runtime.NewUUID()
+	if err != nil {
+		return "", nil, err
+	}
+	id = prefix + "-" + id
+	end := func(ctx context.Context) {
+		if _, err := client.NewSessionsClient().Delete(context.WithoutCancel(ctx), id, nil); err != nil {
+			fmt.Fprintf(w, "Deleting the session: %v\n", err)
+		}
+	}
+	return id, end, nil
 }
