@@ -1,6 +1,7 @@
 package azsessions
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"net/http"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/streaming"
 )
 
 // defaultOutputCap is the service's default cap on stdout and stderr.
@@ -118,7 +120,8 @@ func (client *ExecutionClient) executeRequest(ctx context.Context, identifier st
 		return nil, err
 	}
 	req.Raw().Header.Set(headerOperationID, id)
-	if err := runtime.MarshalAsJSON(req, request.body(t)); err != nil {
+	body := request.body(t)
+	if err := req.SetBody(streaming.NopCloser(bytes.NewReader(body.appendJSON(make([]byte, 0, 256)))), "application/json"); err != nil {
 		return nil, err
 	}
 	return req, nil

@@ -73,51 +73,75 @@ type Metrics struct {
 	SessionGUID *string
 }
 
+// metricsBlock holds the values a Metrics points to, so that parsing a
+// response costs one allocation rather than one per header.
+type metricsBlock struct {
+	durations [7]time.Duration
+	retries   int
+	isNew     bool
+	guid      string
+}
+
 // parseMetrics reads the timing headers of h. It never fails.
 func parseMetrics(h http.Header) Metrics {
-	return Metrics{
-		ExecutionRequestTime:       parseDurationHeader(h.Get(headerExecutionRequestTime)),
-		ExecutionReadResponseTime:  parseDurationHeader(h.Get(headerExecutionReadResponseTime)),
-		TotalExecutionServiceTime:  parseDurationHeader(h.Get(headerTotalExecutionServiceTime)),
-		ContainerExecutionDuration: parseDurationHeader(h.Get(headerContainerExecutionDuration)),
-		PreparationTime:            parseDurationHeader(h.Get(headerPreparationTime)),
-		AllocationTime:             parseDurationHeader(h.Get(headerAllocationTime)),
-		OverallExecutionTime:       parseDurationHeader(h.Get(headerOverallExecutionTime)),
-		AllocationRetries:          parseCountHeader(h.Get(headerAllocationRetries)),
-		NewAllocation:              parseBoolHeader(h.Get(headerNewAllocation)),
-		SessionGUID:                parseStringHeader(h.Get(headerSessionGUID)),
+	var m Metrics
+	block := new(metricsBlock)
+	for i, d := range [...]struct {
+		name string
+		dst  **time.Duration
+	}{
+		{headerExecutionRequestTime, &m.ExecutionRequestTime},
+		{headerExecutionReadResponseTime, &m.ExecutionReadResponseTime},
+		{headerTotalExecutionServiceTime, &m.TotalExecutionServiceTime},
+		{headerContainerExecutionDuration, &m.ContainerExecutionDuration},
+		{headerPreparationTime, &m.PreparationTime},
+		{headerAllocationTime, &m.AllocationTime},
+		{headerOverallExecutionTime, &m.OverallExecutionTime},
+	} {
+		if v, ok := parseDurationHeader(h.Get(d.name)); ok {
+			block.durations[i] = v
+			*d.dst = &block.durations[i]
+		}
 	}
+	if n, err := strconv.Atoi(strings.TrimSpace(h.Get(headerAllocationRetries))); err == nil && n >= 0 {
+		block.retries, m.AllocationRetries = n, &block.retries
+	}
+	if b, err := strconv.ParseBool(strings.TrimSpace(h.Get(headerNewAllocation))); err == nil {
+		block.isNew, m.NewAllocation = b, &block.isNew
+	}
+	if g := parseStringHeader(h.Get(headerSessionGUID)); g != nil {
+		block.guid, m.SessionGUID = *g, &block.guid
+	}
+	return m
 }
 
 // parseDurationHeader accepts the three formats seen on the wire: integer
 // milliseconds ("5011"), fractional milliseconds ("5010.000000") and Go
 // duration strings ("42m56.970311818s"). Anything else, negative values and
-// values that overflow time.Duration give nil.
-func parseDurationHeader(v string) *time.Duration {
+// values that overflow time.Duration give false.
+func parseDurationHeader(v string) (time.Duration, bool) {
 	v = strings.TrimSpace(v)
 	if v == "" {
-		return nil
+		return 0, false
 	}
 	if ms, err := strconv.ParseInt(v, 10, 64); err == nil {
 		if ms < 0 || ms > math.MaxInt64/int64(time.Millisecond) {
-			return nil
+			return 0, false
 		}
-		d := time.Duration(ms) * time.Millisecond
-		return &d
+		return time.Duration(ms) * time.Millisecond, true
 	}
 	if isDecimal(v) {
 		ms, err := strconv.ParseFloat(v, 64)
 		if err != nil || ms < 0 || ms*float64(time.Millisecond) >= math.MaxInt64 {
-			return nil
+			return 0, false
 		}
-		d := time.Duration(math.Round(ms * float64(time.Millisecond)))
-		return &d
+		return time.Duration(math.Round(ms * float64(time.Millisecond))), true
 	}
 	d, err := time.ParseDuration(v)
 	if err != nil || d < 0 {
-		return nil
+		return 0, false
 	}
-	return &d
+	return d, true
 }
 
 // isDecimal reports whether v is digits with at most one ".", so that
@@ -136,22 +160,6 @@ func isDecimal(v string) bool {
 		}
 	}
 	return digits > 0
-}
-
-func parseCountHeader(v string) *int {
-	n, err := strconv.Atoi(strings.TrimSpace(v))
-	if err != nil || n < 0 {
-		return nil
-	}
-	return &n
-}
-
-func parseBoolHeader(v string) *bool {
-	b, err := strconv.ParseBool(strings.TrimSpace(v))
-	if err != nil {
-		return nil
-	}
-	return &b
 }
 
 func parseStringHeader(v string) *string {
