@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -368,6 +369,49 @@ func BenchmarkExecute(b *testing.B) {
 	s := newBenchServer(b, 0)
 	b.Run("sdk", func(b *testing.B) { benchExecuteSDK(b, s) })
 	b.Run("raw", func(b *testing.B) { benchExecuteRaw(b, s) })
+	b.Run("paired", func(b *testing.B) { benchExecutePaired(b, s) })
+}
+
+// benchExecutePaired alternates one SDK call and one raw call per op and
+// reports the ratio of their summed times as "sdk/raw". Both sides see the
+// same moments of the machine, so a noisy neighbour slows both alike: the
+// ratio is steadier than one taken from two separate benchmarks.
+func benchExecutePaired(b *testing.B, s *benchServer) {
+	exec := s.sdkClient(b).NewExecutionClient()
+	client := s.srv.Client()
+	ctx := context.Background()
+	req := azsessions.NewCodeRequest(benchCode)
+	var sdk, raw time.Duration
+	timeSDK := func() {
+		start := time.Now()
+		if _, err := exec.Execute(ctx, benchIdentifier, req, nil); err != nil {
+			b.Fatal(err)
+		}
+		sdk += time.Since(start)
+	}
+	timeRaw := func() {
+		start := time.Now()
+		if _, err := rawExecute(client, s); err != nil {
+			b.Fatal(err)
+		}
+		raw += time.Since(start)
+	}
+	b.ResetTimer()
+	sdkFirst := true
+	for b.Loop() {
+		// Alternate the order so that neither side always follows the other.
+		if sdkFirst {
+			timeSDK()
+			timeRaw()
+		} else {
+			timeRaw()
+			timeSDK()
+		}
+		sdkFirst = !sdkFirst
+	}
+	b.ReportMetric(float64(sdk)/float64(raw), "sdk/raw")
+	b.ReportMetric(float64(sdk.Nanoseconds())/float64(b.N), "sdk-ns/op")
+	b.ReportMetric(float64(raw.Nanoseconds())/float64(b.N), "raw-ns/op")
 }
 
 // ---- Upload ----
@@ -544,11 +588,21 @@ func TestBenchmarkRatios(t *testing.T) {
 	mbps := func(ns float64, size int64) float64 { return float64(size) / ns * 1e3 }
 
 	t.Run("Execute", func(t *testing.T) {
+		// Paired: each op times one SDK call and one raw call, so machine
+		// noise hits both sides alike. The median of three runs counts.
 		s := newBenchServer(t, 0)
-		sdk, raw := compare(t, s, benchExecuteSDK, benchExecuteRaw)
-		ratio := sdk.ns / raw.ns
-		t.Logf("sdk %.0f ns/op %d B/op %d allocs/op; raw %.0f ns/op %d B/op %d allocs/op; sdk/raw = %.2f (target <= 1.30)",
-			sdk.ns, sdk.res.AllocedBytesPerOp(), sdk.res.AllocsPerOp(), raw.ns, raw.res.AllocedBytesPerOp(), raw.res.AllocsPerOp(), ratio)
+		var ratios []float64
+		for range rounds {
+			res := testing.Benchmark(func(b *testing.B) { benchExecutePaired(b, s) })
+			if res.N == 0 {
+				t.Fatal("the benchmark failed")
+			}
+			ratios = append(ratios, res.Extra["sdk/raw"])
+			t.Logf("sdk %.0f ns/op, raw %.0f ns/op, sdk/raw = %.3f", res.Extra["sdk-ns/op"], res.Extra["raw-ns/op"], res.Extra["sdk/raw"])
+		}
+		slices.Sort(ratios)
+		ratio := ratios[len(ratios)/2]
+		t.Logf("median sdk/raw = %.2f (target <= 1.30)", ratio)
 		if ratio > 1.3 {
 			t.Errorf("Execute: sdk takes %.2f × raw, want at most 1.30", ratio)
 		}
