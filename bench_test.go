@@ -590,21 +590,29 @@ func TestBenchmarkRatios(t *testing.T) {
 	t.Run("Execute", func(t *testing.T) {
 		s := newBenchServer(t, 0)
 		// The target is stated on the sdk and raw sub-benchmarks, each run on
-		// its own; that is what is checked.
-		sdk, raw := compare(t, s, benchExecuteSDK, benchExecuteRaw)
-		ratio := sdk.ns / raw.ns
-		t.Logf("sdk %.0f ns/op %d B/op %d allocs/op; raw %.0f ns/op %d B/op %d allocs/op; sdk/raw = %.2f (target <= 1.30)",
-			sdk.ns, sdk.res.AllocedBytesPerOp(), sdk.res.AllocsPerOp(), raw.ns, raw.res.AllocedBytesPerOp(), raw.res.AllocsPerOp(), ratio)
+		// its own; that is what is checked. The two alternate for five rounds
+		// and the median of the per-round ratios counts: a single lucky or
+		// unlucky round on a shared machine moves the best-of or the mean.
+		const executeRounds = 5
+		var ratios []float64
+		for range executeRounds {
+			sdk := testing.Benchmark(func(b *testing.B) { benchExecuteSDK(b, s) })
+			raw := testing.Benchmark(func(b *testing.B) { benchExecuteRaw(b, s) })
+			if sdk.N == 0 || raw.N == 0 {
+				t.Fatal("the benchmark failed")
+			}
+			ratio := float64(sdk.NsPerOp()) / float64(raw.NsPerOp())
+			ratios = append(ratios, ratio)
+			t.Logf("sdk %d ns/op %d B/op %d allocs/op; raw %d ns/op %d B/op %d allocs/op; sdk/raw = %.2f",
+				sdk.NsPerOp(), sdk.AllocedBytesPerOp(), sdk.AllocsPerOp(), raw.NsPerOp(), raw.AllocedBytesPerOp(), raw.AllocsPerOp(), ratio)
+		}
+		slices.Sort(ratios)
+		ratio := ratios[len(ratios)/2]
 		// Paired, for information: each op times one SDK call and one raw
 		// call, so machine noise hits both alike (but the raw calls then pay
 		// for part of the SDK's garbage collection).
-		var paired []float64
-		for range rounds {
-			res := testing.Benchmark(func(b *testing.B) { benchExecutePaired(b, s) })
-			paired = append(paired, res.Extra["sdk/raw"])
-		}
-		slices.Sort(paired)
-		t.Logf("paired sdk/raw, median of %d: %.2f", rounds, paired[len(paired)/2])
+		paired := testing.Benchmark(func(b *testing.B) { benchExecutePaired(b, s) })
+		t.Logf("median sdk/raw = %.2f (target <= 1.30); paired sdk/raw = %.2f", ratio, paired.Extra["sdk/raw"])
 		if ratio > 1.3 {
 			t.Errorf("Execute: sdk takes %.2f × raw, want at most 1.30", ratio)
 		}

@@ -17,11 +17,6 @@ import (
 // defaultOutputCap is the service's default cap on stdout and stderr.
 const defaultOutputCap = 4096
 
-// DefaultExecuteWait is how long Execute waits for a result when its context
-// has no deadline: the service's 220-second execution limit plus time for
-// allocation and transfer.
-const DefaultExecuteWait = 5 * time.Minute
-
 // ExecutionClient runs code in sessions. Get one from
 // Client.NewExecutionClient. It is safe for concurrent use.
 //
@@ -41,17 +36,12 @@ type ExecutionClient struct {
 // invalid arguments (test with errors.Is), for HTTP failures
 // (*azcore.ResponseError) and for transport failures.
 //
-// When ctx has no deadline, Execute gives up after DefaultExecuteWait, so
-// that a lost answer cannot hang the caller forever: the service stops any
-// execution after 220 seconds.
+// Execute waits as long as ctx allows. Give it a deadline (the service stops
+// any execution after 220 seconds, so a few minutes is plenty) so that an
+// answer lost on the network cannot hang the caller.
 func (client *ExecutionClient) Execute(ctx context.Context, identifier string, request ExecutionRequest, options *ExecuteOptions) (resp ExecuteResponse, err error) {
 	const operationName = "ExecutionClient.Execute"
 	ctx = withAPIName(ctx, operationName)
-	if _, ok := ctx.Deadline(); !ok {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, DefaultExecuteWait)
-		defer cancel()
-	}
 	ctx, endSpan := runtime.StartSpan(ctx, operationName, client.c.internal.Tracer(), nil)
 	defer func() { endSpan(err) }()
 	if options == nil {

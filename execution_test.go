@@ -1,11 +1,9 @@
 package azsessions_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
 	"strings"
 	"sync/atomic"
@@ -328,33 +326,4 @@ func TestExecuteWaitsWhenTheServiceAnswersRunning(t *testing.T) {
 	require.Equal(t, 12*time.Millisecond, *resp.Metrics.AllocationTime, "the POST's timing headers are kept")
 	require.Equal(t, int32(2), polls.Load())
 	require.Len(t, srv.requests(), 3, "one POST, then GETs: the code ran once")
-}
-
-// transportFunc serves requests without a network.
-type transportFunc func(*http.Request) (*http.Response, error)
-
-func (f transportFunc) Do(req *http.Request) (*http.Response, error) { return f(req) }
-
-func TestExecuteBoundsAWaitWithoutDeadline(t *testing.T) {
-	var deadline time.Time
-	var hasDeadline bool
-	transport := transportFunc(func(req *http.Request) (*http.Response, error) {
-		deadline, hasDeadline = req.Context().Deadline()
-		return &http.Response{StatusCode: http.StatusOK, Header: http.Header{"Content-Type": {"application/json"}},
-			Body: io.NopCloser(bytes.NewReader(testdata(t, "executions/sync_succeeded.json"))), Request: req}, nil
-	})
-	c, err := azsessions.NewClient("https://pool.example.com", &scopeCredential{}, &azsessions.ClientOptions{ClientOptions: azcore.ClientOptions{Transport: transport}})
-	require.NoError(t, err)
-	start := time.Now()
-	_, err = c.NewExecutionClient().Execute(context.Background(), "s1", azsessions.NewCodeRequest("x"), nil)
-	require.NoError(t, err)
-	require.True(t, hasDeadline)
-	require.WithinRange(t, deadline, start.Add(azsessions.DefaultExecuteWait), time.Now().Add(azsessions.DefaultExecuteWait))
-
-	mine, cancel := context.WithTimeout(context.Background(), time.Hour)
-	defer cancel()
-	want, _ := mine.Deadline()
-	_, err = c.NewExecutionClient().Execute(mine, "s1", azsessions.NewCodeRequest("x"), nil)
-	require.NoError(t, err)
-	require.Equal(t, want, deadline, "the caller's deadline is kept")
 }
