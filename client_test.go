@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"testing"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
@@ -153,3 +154,20 @@ func TestValidationErrorsAreNotSent(t *testing.T) {
 func first[T any](_ T, err error) error { return err }
 
 func ptr[T any](v T) *T { return &v }
+
+func TestExecutionRequestIDsAreFreshUUIDs(t *testing.T) {
+	c, srv := newRecordedClient(t, reply(http.StatusOK, testdata(t, "executions/sync_succeeded.json")), nil)
+	seen := map[string]bool{}
+	uuid := regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
+	for i := 0; i < 20; i++ {
+		_, err := c.NewExecutionClient().Execute(context.Background(), "s1", azsessions.NewCodeRequest("1"), nil)
+		require.NoError(t, err)
+		got := srv.last(t)
+		for _, h := range []string{"Operation-Id", "X-Ms-Client-Request-Id"} {
+			id := got.Header.Get(h)
+			require.Regexp(t, uuid, id, h)
+			require.False(t, seen[id], "%s %s repeats", h, id)
+			seen[id] = true
+		}
+	}
+}

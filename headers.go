@@ -12,6 +12,7 @@ import (
 // these are the canonical spellings.
 const (
 	headerOperationID                = "Operation-Id"
+	headerClientRequestID            = "X-Ms-Client-Request-Id"
 	headerOperationLocation          = "Operation-Location"
 	headerErrorCode                  = "X-Ms-Error-Code"
 	headerExecutionRequestTime       = "X-Ms-Execution-Request-Time"
