@@ -125,15 +125,17 @@ func parseDurationHeader(v string) (time.Duration, bool) {
 	if v == "" {
 		return 0, false
 	}
-	if ms, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if ms < 0 || ms > math.MaxInt64/int64(time.Millisecond) {
+	// Only a failed parse allocates (its error), so pick the parser first.
+	switch isDecimal(v) {
+	case decimalInteger:
+		ms, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || ms > math.MaxInt64/int64(time.Millisecond) {
 			return 0, false
 		}
 		return time.Duration(ms) * time.Millisecond, true
-	}
-	if isDecimal(v) {
+	case decimalFraction:
 		ms, err := strconv.ParseFloat(v, 64)
-		if err != nil || ms < 0 || ms*float64(time.Millisecond) >= math.MaxInt64 {
+		if err != nil || ms*float64(time.Millisecond) >= math.MaxInt64 {
 			return 0, false
 		}
 		return time.Duration(math.Round(ms * float64(time.Millisecond))), true
@@ -145,22 +147,39 @@ func parseDurationHeader(v string) (time.Duration, bool) {
 	return d, true
 }
 
-// isDecimal reports whether v is digits with at most one ".", so that
-// ParseFloat never sees "NaN", "Inf", hex floats or exponents.
-func isDecimal(v string) bool {
+// decimalKind is what isDecimal found.
+type decimalKind int
+
+const (
+	notDecimal      decimalKind = iota
+	decimalInteger              // digits only
+	decimalFraction             // digits with one "."
+)
+
+// isDecimal tells whether v is digits with at most one ".", so that
+// ParseFloat never sees "NaN", "Inf", hex floats or exponents, and a sign
+// never reaches either parser.
+func isDecimal(v string) decimalKind {
 	dot := false
 	digits := 0
-	for _, r := range v {
-		switch {
-		case r >= '0' && r <= '9':
+	for i := 0; i < len(v); i++ {
+		switch c := v[i]; {
+		case c >= '0' && c <= '9':
 			digits++
-		case r == '.' && !dot:
+		case c == '.' && !dot:
 			dot = true
 		default:
-			return false
+			return notDecimal
 		}
 	}
-	return digits > 0
+	switch {
+	case digits == 0:
+		return notDecimal
+	case dot:
+		return decimalFraction
+	default:
+		return decimalInteger
+	}
 }
 
 func parseStringHeader(v string) *string {

@@ -26,7 +26,7 @@ func TestParseDurationHeader(t *testing.T) {
 		require.True(t, parsed, in)
 		require.Equal(t, want, got, in)
 	}
-	for _, in := range []string{"", " ", "abc", "-5", "-1.5", "-3s", "NaN", "Inf", "1e3", "0x10", "1.2.3", ".", "99999999999999999999", "9223372036854.775807", "5 ms"} {
+	for _, in := range []string{"", " ", "abc", "-5", "+5", "+1.5", "-1.5", "-3s", "NaN", "Inf", "1e3", "0x10", "1.2.3", ".", "99999999999999999999", "9223372036854.775807", "5 ms"} {
 		_, parsed := parseDurationHeader(in)
 		require.False(t, parsed, "%q", in)
 	}

@@ -147,25 +147,48 @@ func parseStatus(raw json.RawMessage) (*ExecutionStatus, *int) {
 		s = n.String()
 	}
 	s = strings.TrimSpace(s)
-	if code, err := strconv.Atoi(s); err == nil {
-		st := ExecutionStatusFailed
-		if code == 0 {
-			st = ExecutionStatusSucceeded
+	if looksNumeric(s) {
+		if code, err := strconv.Atoi(s); err == nil {
+			st := ExecutionStatusFailed
+			if code == 0 {
+				st = ExecutionStatusSucceeded
+			}
+			return &st, &code
 		}
-		return &st, &code
 	}
-	var st ExecutionStatus
-	switch strings.ToLower(s) {
-	case "success", "succeeded", "completed":
-		st = ExecutionStatusSucceeded
-	case "failure", "failed":
-		st = ExecutionStatusFailed
-	case "canceled", "cancelled":
-		st = ExecutionStatusCanceled
-	default:
-		st = normalize(s, PossibleExecutionStatusValues())
-	}
+	st := statusFromName(s)
 	return &st, nil
+}
+
+// statusFromName maps a state name in any casing, and the legacy
+// spellings, to an ExecutionStatus.
+func statusFromName(s string) ExecutionStatus {
+	for _, alias := range [...]struct {
+		name string
+		st   ExecutionStatus
+	}{
+		{"Succeeded", ExecutionStatusSucceeded},
+		{"Success", ExecutionStatusSucceeded},
+		{"Completed", ExecutionStatusSucceeded},
+		{"Failed", ExecutionStatusFailed},
+		{"Failure", ExecutionStatusFailed},
+		{"Canceled", ExecutionStatusCanceled},
+		{"Cancelled", ExecutionStatusCanceled},
+	} {
+		if strings.EqualFold(s, alias.name) {
+			return alias.st
+		}
+	}
+	return normalize(s, PossibleExecutionStatusValues())
+}
+
+// looksNumeric tells whether s can be an exit code, so that a state name
+// never pays for a failed strconv.Atoi.
+func looksNumeric(s string) bool {
+	if s != "" && (s[0] == '-' || s[0] == '+') {
+		s = s[1:]
+	}
+	return s != "" && s[0] >= '0' && s[0] <= '9'
 }
 
 // parseExecutionError accepts {"error":{"code",...}} and a bare

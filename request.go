@@ -32,6 +32,7 @@ func (c *Client) newRequest(ctx context.Context, method, path, identifier string
 	}
 	// Built by hand: this runs on every call, and url.Values.Encode sorts.
 	var q strings.Builder
+	q.Grow(len(queryAPIVersion+"=&"+queryIdentifier+"=") + len(c.apiVersion) + 3*len(identifier))
 	q.WriteString(queryAPIVersion + "=")
 	q.WriteString(url.QueryEscape(c.apiVersion))
 	if identifier != "" {
