@@ -75,7 +75,7 @@ func NewClient(endpoint string, credential azcore.TokenCredential, options *Clie
 			InsecureAllowCredentialWithHTTP: options.InsecureAllowCredentialWithHTTP,
 		}))
 	}
-	perRetry = append(perRetry, oneWriteBodyPolicy{})
+	perRetry = append(perRetry, bodyPolicy{})
 	internal, err := azcore.NewClient(moduleName, moduleVersion, runtime.PipelineOptions{
 		AllowedHeaders:         loggedHeaders(),
 		AllowedQueryParameters: []string{queryIdentifier, queryPath, queryRecursive, querySkip},

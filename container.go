@@ -10,7 +10,6 @@ import (
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
-	"github.com/Azure/azure-sdk-for-go/sdk/azcore/streaming"
 )
 
 // ContainerClient sends any HTTP request to a session of a custom-container
@@ -75,7 +74,7 @@ func (client *ContainerClient) Send(ctx context.Context, identifier string, meth
 		}
 	}
 	if body != nil {
-		if err := req.SetBody(streaming.NopCloser(body), req.Raw().Header.Get("Content-Type")); err != nil {
+		if err := req.SetBody(guardBody(body), req.Raw().Header.Get("Content-Type")); err != nil {
 			return SendResponse{}, err
 		}
 	}

@@ -54,7 +54,7 @@ func (client *FilesClient) Upload(ctx context.Context, identifier string, name s
 	if err != nil {
 		return UploadFileResponse{}, err
 	}
-	if err := req.SetBody(mp, mpType); err != nil {
+	if err := req.SetBody(guardBody(mp), mpType); err != nil {
 		return UploadFileResponse{}, err
 	}
 	httpResp, err := client.c.internal.Pipeline().Do(req)

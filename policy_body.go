@@ -12,23 +12,39 @@ import (
 // headers.
 const maxOneWriteBody = 64 << 10
 
-// oneWriteBodyPolicy hands net/http small request bodies as an in-memory
-// reader. net/http sends the headers in a write of their own unless the body
-// is one of the readers it knows, and azcore's retry wrapper hides ours: over
-// TLS that second write costs a record and a syscall on every call. Large
-// bodies (uploads) keep streaming untouched.
-type oneWriteBodyPolicy struct{}
+// bodyPolicy prepares the request body of each try. It runs once per try,
+// after azcore's retry policy has rewound the body.
+//
+//   - Small bodies are handed to net/http as an in-memory reader. net/http
+//     sends the headers in a write of their own unless the body is one of the
+//     readers it knows, and azcore's retry wrapper hides ours: over TLS that
+//     second write costs a record and a syscall on every call. The body is
+//     read completely here, so no late read can outlive the try.
+//   - Larger streamed bodies (uploads, ContainerClient.Send) wrapped by
+//     guardBody are read through a view of this try that is cut off when the
+//     try ends; see guardedBody.
+type bodyPolicy struct{}
 
 // Do implements policy.Policy.
-func (oneWriteBodyPolicy) Do(req *policy.Request) (*http.Response, error) {
+func (bodyPolicy) Do(req *policy.Request) (*http.Response, error) {
 	raw := req.Raw()
-	if raw.Body != nil && raw.Body != http.NoBody && raw.ContentLength > 0 && raw.ContentLength <= maxOneWriteBody {
+	if raw.Body == nil || raw.Body == http.NoBody {
+		return req.Next()
+	}
+	if raw.ContentLength > 0 && raw.ContentLength <= maxOneWriteBody {
 		buf := make([]byte, raw.ContentLength)
 		if _, err := io.ReadFull(raw.Body, buf); err != nil {
 			return nil, err
 		}
 		// The retry policy rewinds the original body before the next try.
 		raw.Body = io.NopCloser(bytes.NewReader(buf))
+		return req.Next()
+	}
+	if g, ok := req.Body().(*guardedBody); ok {
+		try := g.beginTry()
+		defer try.end()
+		raw.Body = try.first()
+		raw.GetBody = try.getBody
 	}
 	return req.Next()
 }

@@ -1,0 +1,110 @@
+package azsessions_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/seed-f3fa2c9d/azsessions"
+)
+
+// slowPatternReader is patternReader with a pause on every read, like a disk:
+// it keeps net/http's writer busy long after the server has answered.
+type slowPatternReader struct{ *patternReader }
+
+func (s slowPatternReader) Read(p []byte) (int, error) {
+	time.Sleep(20 * time.Microsecond)
+	return s.patternReader.Read(p)
+}
+
+// earlyAnswerServer answers the first two requests at once with 503, without
+// reading their bodies, and checks the body of the third byte for byte
+// against the pattern: the retry that follows an early answer must not share
+// the body with the abandoned try that net/http is still writing.
+func earlyAnswerServer(t *testing.T, http2 bool, size int64, check func(r *http.Request) ([]byte, error)) (*httptest.Server, *atomic.Int32) {
+	t.Helper()
+	var tries atomic.Int32
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if tries.Add(1) <= 2 {
+			w.Header().Set("Retry-After", "0")
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return
+		}
+		got, err := check(r)
+		if err != nil {
+			t.Errorf("server: %v", err)
+			w.WriteHeader(http.StatusBadRequest)
+			return
+		}
+		want := make([]byte, size)
+		_, _ = io.ReadFull(newPatternReader(size), want)
+		if !bytes.Equal(got, want) {
+			t.Errorf("server: the retried body differs from what the caller sent (%d bytes, want %d)", len(got), size)
+			w.WriteHeader(http.StatusBadRequest)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"name":"big.bin","type":"file","sizeInBytes":1}`))
+	}))
+	srv.EnableHTTP2 = http2
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+	return srv, &tries
+}
+
+func earlyAnswerClient(t *testing.T, srv *httptest.Server) *azsessions.Client {
+	t.Helper()
+	opts := &azsessions.ClientOptions{}
+	opts.Transport = srv.Client()
+	opts.Retry.RetryDelay = time.Millisecond
+	opts.Retry.MaxRetryDelay = 10 * time.Millisecond
+	c, err := azsessions.NewClient(srv.URL+poolPath, &scopeCredential{}, opts)
+	require.NoError(t, err)
+	return c
+}
+
+func TestUploadRetryAfterEarlyAnswerSendsTheSameBytes(t *testing.T) {
+	const size = 4 << 20
+	for _, proto := range []struct {
+		name  string
+		http2 bool
+	}{{"HTTP/1.1", false}, {"HTTP/2", true}} {
+		t.Run(proto.name, func(t *testing.T) {
+			srv, tries := earlyAnswerServer(t, proto.http2, size, func(r *http.Request) ([]byte, error) {
+				f, _, err := r.FormFile("file")
+				if err != nil {
+					return nil, err
+				}
+				defer f.Close()
+				return io.ReadAll(f)
+			})
+			files := earlyAnswerClient(t, srv).NewFilesClient()
+			for range 3 {
+				tries.Store(0)
+				_, err := files.Upload(context.Background(), "s1", "big.bin", slowPatternReader{newPatternReader(size)}, nil)
+				require.NoError(t, err)
+				require.EqualValues(t, 3, tries.Load(), "two early answers, then the upload")
+			}
+		})
+	}
+}
+
+func TestSendRetryAfterEarlyAnswerSendsTheSameBytes(t *testing.T) {
+	const size = 1 << 20
+	srv, tries := earlyAnswerServer(t, true, size, func(r *http.Request) ([]byte, error) {
+		return io.ReadAll(r.Body)
+	})
+	containers := earlyAnswerClient(t, srv).NewContainerClient()
+	resp, err := containers.Send(context.Background(), "s1", http.MethodPut, "/blob", slowPatternReader{newPatternReader(size)}, nil)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	require.EqualValues(t, 3, tries.Load(), "two early answers, then the request")
+}
