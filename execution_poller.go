@@ -30,10 +30,22 @@ func (client *ExecutionClient) BeginExecute(ctx context.Context, identifier stri
 	pl := client.c.internal.Pipeline()
 	tracer := client.c.internal.Tracer()
 	if options.ResumeToken != "" {
-		return runtime.NewPollerFromResumeToken(options.ResumeToken, pl, &runtime.NewPollerFromResumeTokenOptions[ExecuteResponse]{
-			Handler: &executionPoller{client: client},
+		handler := &executionPoller{client: client}
+		poller, err := runtime.NewPollerFromResumeToken(options.ResumeToken, pl, &runtime.NewPollerFromResumeTokenOptions[ExecuteResponse]{
+			Handler: handler,
 			Tracer:  tracer,
 		})
+		if err != nil {
+			return nil, err
+		}
+		// A token is caller input: one edited, or made by a client of
+		// another pool, must not send this client's credential elsewhere.
+		if handler.PollURL != "" {
+			if _, err := client.c.trustedURL(handler.PollURL); err != nil {
+				return nil, fmt.Errorf("resume token: %w", err)
+			}
+		}
+		return poller, nil
 	}
 	var err error
 	ctx, endSpan := runtime.StartSpan(ctx, operationName, tracer, nil)
@@ -123,6 +135,9 @@ func (p *executionPoller) Done() bool { return p.Status.terminal() }
 func (p *executionPoller) Poll(ctx context.Context) (*http.Response, error) {
 	if p.PollURL == "" {
 		return nil, errors.New("no URL to poll")
+	}
+	if _, err := p.client.c.trustedURL(p.PollURL); err != nil {
+		return nil, err
 	}
 	ctx = withAPIName(ctx, "ExecutionClient.BeginExecute")
 	req, err := runtime.NewRequest(ctx, http.MethodGet, p.PollURL)

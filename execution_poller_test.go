@@ -128,6 +128,23 @@ func TestBeginExecuteResumeToken(t *testing.T) {
 	require.Equal(t, 1, posts, "resuming never runs the code again")
 }
 
+func TestBeginExecuteRefusesAResumeTokenOfAnotherHost(t *testing.T) {
+	// A token made by a client of one pool, given to a client of another:
+	// polling it would send the second client's token to the first host.
+	h, polls := asyncService(t, func(*http.Request) string { return "executions/testExecutionId" }, testdata(t, "executions/async_completed.json"))
+	issuer, _ := newRecordedClient(t, h, nil)
+	poller, err := issuer.NewExecutionClient().BeginExecute(context.Background(), "s1", azsessions.NewCodeRequest("x"), nil)
+	require.NoError(t, err)
+	token, err := poller.ResumeToken()
+	require.NoError(t, err)
+
+	other, otherSrv := newRecordedClient(t, reply(http.StatusOK, testdata(t, "executions/async_completed.json")), nil)
+	_, err = other.NewExecutionClient().BeginExecute(context.Background(), "s1", azsessions.ExecutionRequest{}, &azsessions.BeginExecuteOptions{ResumeToken: token})
+	require.ErrorIs(t, err, azsessions.ErrUntrustedURL)
+	require.Zero(t, polls.Load(), "the issuing host got no poll")
+	require.Empty(t, otherSrv.requests())
+}
+
 func TestBeginExecuteCancelStopsPollingOnly(t *testing.T) {
 	var polls atomic.Int32
 	c, _ := newRecordedClient(t, func(w http.ResponseWriter, r *http.Request) {
