@@ -76,14 +76,19 @@ func NewClient(endpoint string, credential azcore.TokenCredential, options *Clie
 		}))
 	}
 	perRetry = append(perRetry, bodyPolicy{})
+	// The client writes api-version into each request itself, rather than
+	// through azcore's policy, which would put it back on requests that
+	// leave it out (SendOptions.OmitAPIVersion) and overwrite the one a
+	// service link carries.
+	azOptions := options.ClientOptions
+	azOptions.APIVersion = ""
 	internal, err := azcore.NewClient(moduleName, moduleVersion, runtime.PipelineOptions{
 		AllowedHeaders:         loggedHeaders(),
 		AllowedQueryParameters: []string{queryIdentifier, queryPath, queryRecursive, querySkip},
-		APIVersion:             runtime.APIVersionOptions{Location: runtime.APIVersionLocationQueryParam, Name: queryAPIVersion},
 		PerCall:                []policy.Policy{runtime.NewRequestIDPolicy()},
 		PerRetry:               perRetry,
 		Tracing:                runtime.TracingOptions{Namespace: "Microsoft.App"},
-	}, &options.ClientOptions)
+	}, &azOptions)
 	if err != nil {
 		return nil, err
 	}

@@ -59,6 +59,32 @@ func TestContainerSendPostIsNotRetriedOn500(t *testing.T) {
 	require.Equal(t, int32(4), tries.Load(), "GET keeps azcore's retries")
 }
 
+func TestContainerSendOmitAPIVersion(t *testing.T) {
+	for _, version := range []string{"", "2025-02-02-preview"} {
+		t.Run("ClientOptions.APIVersion="+version, func(t *testing.T) {
+			opts := &azsessions.ClientOptions{}
+			opts.APIVersion = version
+			c, srv := newRecordedClient(t, reply(http.StatusOK, nil), opts)
+			want := version
+			if want == "" {
+				want = string(azsessions.APIVersion20251002Preview)
+			}
+			for _, omit := range []bool{false, true} {
+				resp, err := c.NewContainerClient().Send(context.Background(), "s1", http.MethodGet, "health", nil, &azsessions.SendOptions{OmitAPIVersion: omit})
+				require.NoError(t, err)
+				resp.Body.Close()
+				got := srv.last(t).Query
+				require.Equal(t, []string{"s1"}, got["identifier"])
+				if omit {
+					require.NotContains(t, got, "api-version")
+				} else {
+					require.Equal(t, []string{want}, got["api-version"])
+				}
+			}
+		})
+	}
+}
+
 func TestContainerGetSessionUsesTheManagementAPI(t *testing.T) {
 	c, srv := newRecordedClient(t, reply(http.StatusOK, testdata(t, "sessions/management_get.json")), nil)
 	resp, err := c.NewContainerClient().GetSession(context.Background(), "testid1", nil)
