@@ -36,6 +36,10 @@ type ExecutionClient struct {
 // invalid arguments (test with errors.Is), for HTTP failures
 // (*azcore.ResponseError) and for transport failures.
 //
+// If the service answers that the execution is still running (202, or a
+// status of NotStarted or Running), Execute polls it until it ends, without
+// running the code again.
+//
 // Execute waits as long as ctx allows. Give it a deadline (the service stops
 // any execution after 220 seconds, so a few minutes is plenty) so that an
 // answer lost on the network cannot hang the caller.
@@ -59,12 +63,23 @@ func (client *ExecutionClient) Execute(ctx context.Context, identifier string, r
 		return ExecuteResponse{}, runtime.NewResponseError(httpResp)
 	}
 	resp, err = executeResponse(httpResp, outputCap(request))
-	if err != nil || resp.Status == nil || resp.Status.terminal() {
+	if err != nil || !stillRunning(httpResp, resp) {
 		return resp, err
 	}
 	// Some service revisions answer a synchronous request with 202 and a
 	// running execution: wait for it here, as the caller asked.
 	return client.waitFor(ctx, identifier, httpResp, resp, outputCap(request))
+}
+
+// stillRunning tells whether the answer to a synchronous execution says it
+// has not finished: a status of NotStarted or Running, or a 202 with neither
+// a status nor a result. Anything else is returned as it came, even a status
+// the SDK does not know: polling for it could lose a result already in hand.
+func stillRunning(httpResp *http.Response, resp ExecuteResponse) bool {
+	if resp.Status == nil {
+		return httpResp.StatusCode == http.StatusAccepted && resp.Result == nil
+	}
+	return *resp.Status == ExecutionStatusNotStarted || *resp.Status == ExecutionStatusRunning
 }
 
 // syncPollFrequency is how often Execute polls an execution the service
@@ -78,6 +93,7 @@ func (client *ExecutionClient) waitFor(ctx context.Context, identifier string, f
 	if err != nil {
 		return ExecuteResponse{}, err
 	}
+	handler.apiName = "ExecutionClient.GetExecution"
 	poller, err := runtime.NewPoller(first, client.c.internal.Pipeline(), &runtime.NewPollerOptions[ExecuteResponse]{Handler: handler})
 	if err != nil {
 		return ExecuteResponse{}, err
@@ -131,8 +147,11 @@ func executeResponse(httpResp *http.Response, cap int) (ExecuteResponse, error) 
 	if err != nil {
 		return ExecuteResponse{}, err
 	}
-	if err := decodeExecution(payload, &resp.Execution); err != nil {
-		return ExecuteResponse{}, fmt.Errorf("reading the execution: %w", err)
+	// A 202 may carry only headers (Operation-Location, operation-id).
+	if len(payload) > 0 || httpResp.StatusCode != http.StatusAccepted {
+		if err := decodeExecution(payload, &resp.Execution); err != nil {
+			return ExecuteResponse{}, fmt.Errorf("reading the execution: %w", err)
+		}
 	}
 	markTruncation(resp.Result, cap)
 	if resp.ID == nil {

@@ -83,6 +83,10 @@ type executionPoller struct {
 
 	client *ExecutionClient
 	last   *http.Response
+	// apiName tags the polls for azcore's fake transports: polls of
+	// BeginExecute (the default, also after a resume) or, when Execute
+	// waits, GetExecution.
+	apiName string
 }
 
 func newExecutionPoller(client *ExecutionClient, identifier string, resp *http.Response, cap int) (*executionPoller, error) {
@@ -139,7 +143,11 @@ func (p *executionPoller) Poll(ctx context.Context) (*http.Response, error) {
 	if _, err := p.client.c.trustedURL(p.PollURL); err != nil {
 		return nil, err
 	}
-	ctx = withAPIName(ctx, "ExecutionClient.BeginExecute")
+	apiName := p.apiName
+	if apiName == "" {
+		apiName = "ExecutionClient.BeginExecute"
+	}
+	ctx = withAPIName(ctx, apiName)
 	req, err := runtime.NewRequest(ctx, http.MethodGet, p.PollURL)
 	if err != nil {
 		return nil, err

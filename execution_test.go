@@ -327,3 +327,62 @@ func TestExecuteWaitsWhenTheServiceAnswersRunning(t *testing.T) {
 	require.Equal(t, int32(2), polls.Load())
 	require.Len(t, srv.requests(), 3, "one POST, then GETs: the code ran once")
 }
+
+func TestExecuteWaitsAfterA202WithoutBody(t *testing.T) {
+	var polls atomic.Int32
+	c, srv := newRecordedClient(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost {
+			w.Header().Set("Operation-Location", "executions/testExecutionId")
+			w.Header().Set("operation-id", "testExecutionId")
+			w.WriteHeader(http.StatusAccepted)
+			return
+		}
+		polls.Add(1)
+		reply(http.StatusOK, testdata(t, "executions/async_completed.json"))(w, r)
+	}, nil)
+	resp, err := c.NewExecutionClient().Execute(context.Background(), "s1", azsessions.NewCodeRequest("slow()"), nil)
+	require.NoError(t, err)
+	require.True(t, resp.Succeeded())
+	require.Equal(t, "done\n", *resp.Result.Stdout)
+	require.Equal(t, "testExecutionId", *resp.OperationID)
+	require.Equal(t, int32(1), polls.Load())
+	require.Len(t, srv.requests(), 2, "one POST, then one GET: the code ran once")
+}
+
+func TestExecuteReturnsAFinishedAnswerItDoesNotKnow(t *testing.T) {
+	// A status the SDK does not know, or none, next to a result: the answer
+	// is returned as it came. Polling for it would lose the result in hand
+	// (a synchronous execution may not be kept for GET).
+	for name, body := range map[string]string{
+		"unknown status": `{"id":"e1","identifier":"s1","status":"TimedOut","result":{"stdout":"","stderr":"too slow"}}`,
+		"null status":    `{"id":"e1","identifier":"s1","status":null,"result":{"stdout":"ok","stderr":""}}`,
+		"no status":      `{"id":"e1","identifier":"s1","result":{"stdout":"ok","stderr":""}}`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			c, srv := newRecordedClient(t, func(w http.ResponseWriter, r *http.Request) {
+				if r.Method != http.MethodPost {
+					reply(http.StatusNotFound, []byte(`{"error":{"code":"NotFound","message":"no execution"}}`))(w, r)
+					return
+				}
+				reply(http.StatusOK, []byte(body))(w, r)
+			}, nil)
+			resp, err := c.NewExecutionClient().Execute(context.Background(), "s1", azsessions.NewCodeRequest("x"), nil)
+			require.NoError(t, err)
+			require.NotNil(t, resp.Result)
+			require.Len(t, srv.requests(), 1, "no poll")
+			if name == "unknown status" {
+				require.Equal(t, azsessions.ExecutionStatus("TimedOut"), *resp.Status)
+				require.Equal(t, "too slow", *resp.Result.Stderr)
+			} else {
+				require.Nil(t, resp.Status)
+				require.Equal(t, "ok", *resp.Result.Stdout)
+			}
+		})
+	}
+}
+
+func TestExecuteRefusesAnEmpty200(t *testing.T) {
+	c, _ := newRecordedClient(t, reply(http.StatusOK, nil), nil)
+	_, err := c.NewExecutionClient().Execute(context.Background(), "s1", azsessions.NewCodeRequest("x"), nil)
+	require.ErrorContains(t, err, "reading the execution")
+}

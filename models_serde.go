@@ -136,6 +136,9 @@ func (e Execution) MarshalJSON() ([]byte, error) {
 // parseStatus reads a status that may be a state name in any casing, a
 // legacy spelling, or a shell exit code (as a string or a number).
 func parseStatus(raw json.RawMessage) (*ExecutionStatus, *int) {
+	if raw = bytes.TrimSpace(raw); len(raw) == 0 || string(raw) == "null" {
+		return nil, nil
+	}
 	var s string
 	if n := len(raw); n >= 2 && raw[0] == '"' && raw[n-1] == '"' && bytes.IndexByte(raw[1:n-1], '\\') < 0 {
 		s = string(raw[1 : n-1]) // the common case, without a second decode

@@ -115,6 +115,35 @@ func TestExecute(t *testing.T) {
 	require.Equal(t, 1, calls)
 }
 
+func TestExecuteAnswered202WaitsThroughGetExecution(t *testing.T) {
+	// A pool that answers a synchronous execution with 202 and a running
+	// execution: Execute waits for it with GET /executions/{id}, which the
+	// fake serves with GetExecution.
+	running := azsessions.ExecuteResponse{Execution: azsessions.Execution{
+		ID:     to.Ptr("op-slow"),
+		Status: to.Ptr(azsessions.ExecutionStatusRunning),
+	}}
+	var gets int
+	srv := fake.Server{
+		Execute: func(ctx context.Context, identifier string, request azsessions.ExecutionRequest, options *azsessions.ExecuteOptions) (resp azfake.Responder[azsessions.ExecuteResponse], errResp azfake.ErrorResponder) {
+			resp.SetResponse(http.StatusAccepted, running, nil)
+			return
+		},
+		GetExecution: func(ctx context.Context, identifier string, id string, options *azsessions.GetExecutionOptions) (resp azfake.Responder[azsessions.GetExecutionResponse], errResp azfake.ErrorResponder) {
+			gets++
+			require.Equal(t, oddIdentifier, identifier)
+			require.Equal(t, "op-slow", id)
+			resp.SetResponse(http.StatusOK, azsessions.GetExecutionResponse(terminalExecution("done")), nil)
+			return
+		},
+	}
+	got, err := newClient(t, &srv).NewExecutionClient().Execute(context.Background(), oddIdentifier, azsessions.NewCodeRequest("slow()"), nil)
+	require.NoError(t, err)
+	require.True(t, got.Succeeded())
+	require.Equal(t, "done", *got.Result.Stdout)
+	require.Equal(t, 1, gets)
+}
+
 func TestExecuteShellAndGeneratedOperationID(t *testing.T) {
 	request := azsessions.NewExecRequest("ls", "-l", "a b")
 	request.Stdin = to.Ptr("in\n")
