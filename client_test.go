@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
@@ -137,6 +138,11 @@ func TestValidationErrorsAreNotSent(t *testing.T) {
 		{"dot dot path", first(files.Get(ctx, "s", "a.txt", &azsessions.GetFileOptions{Path: ptr("a/../../b")})), azsessions.ErrInvalidPath},
 		{"nil body", first(files.Upload(ctx, "s", "a.txt", nil, nil)), azsessions.ErrInvalidArgument},
 		{"empty execution id", first(c.NewExecutionClient().GetExecution(ctx, "s", "", nil)), azsessions.ErrInvalidArgument},
+		{"dot dot execution id", first(c.NewExecutionClient().GetExecution(ctx, "s", "..", nil)), azsessions.ErrInvalidArgument},
+		{"dot execution id", first(c.NewExecutionClient().GetExecution(ctx, "s", ".", nil)), azsessions.ErrInvalidArgument},
+		{"control char execution id", first(c.NewExecutionClient().GetExecution(ctx, "s", "e\n1", nil)), azsessions.ErrInvalidArgument},
+		{"line break in content type", first(files.Upload(ctx, "s", "a.txt", strings.NewReader("hello"), &azsessions.UploadFileOptions{ContentType: ptr("text/plain\r\n\r\nPREFIX")})), azsessions.ErrInvalidArgument},
+		{"not a content type", first(files.Upload(ctx, "s", "a.txt", strings.NewReader("hello"), &azsessions.UploadFileOptions{ContentType: ptr("text plain")})), azsessions.ErrInvalidArgument},
 		{"empty operation id", first(c.NewExecutionClient().Execute(ctx, "s", azsessions.NewCodeRequest("1"), &azsessions.ExecuteOptions{OperationID: ptr("")})), azsessions.ErrInvalidArgument},
 		{"container traversal", first(c.NewContainerClient().Send(ctx, "s", http.MethodGet, "/a/../../b", nil, nil)), azsessions.ErrInvalidPath},
 		{"container query", first(c.NewContainerClient().Send(ctx, "s", http.MethodGet, "/a?x=1", nil, nil)), azsessions.ErrInvalidArgument},

@@ -170,8 +170,8 @@ func (client *ExecutionClient) GetExecution(ctx context.Context, identifier stri
 	if err := checkIdentifier(identifier); err != nil {
 		return GetExecutionResponse{}, err
 	}
-	if executionID == "" {
-		return GetExecutionResponse{}, fmt.Errorf("%w: executionID is empty", ErrInvalidArgument)
+	if err := checkExecutionID(executionID); err != nil {
+		return GetExecutionResponse{}, err
 	}
 	req, err := client.c.newRequest(ctx, http.MethodGet, "/executions/"+url.PathEscape(executionID), identifier, nil)
 	if err != nil {

@@ -3,6 +3,7 @@ package azsessions_test
 import (
 	"context"
 	"net/http"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -102,6 +103,21 @@ func TestBeginExecuteRefusesForeignOperationLocation(t *testing.T) {
 	_, err := c.NewExecutionClient().BeginExecute(context.Background(), "s1", azsessions.NewCodeRequest("x"), nil)
 	require.ErrorIs(t, err, azsessions.ErrUntrustedURL)
 	require.Len(t, srv.requests(), 1)
+}
+
+func TestBeginExecuteRootRelativeLocationInOtherCasing(t *testing.T) {
+	// Azure paths are case-insensitive and services send them back in any
+	// casing: the pool path must not be put in front a second time.
+	lower := strings.ToLower(poolPath) + "/executions/testExecutionId"
+	h, _ := asyncService(t, func(*http.Request) string { return lower }, testdata(t, "executions/async_completed.json"))
+	c, srv := newRecordedClient(t, h, nil)
+	poller, err := c.NewExecutionClient().BeginExecute(context.Background(), "s1", azsessions.NewCodeRequest("slow()"), nil)
+	require.NoError(t, err)
+	_, err = poller.PollUntilDone(context.Background(), fastPolling)
+	require.NoError(t, err)
+	for _, r := range srv.requests()[1:] {
+		require.Equal(t, lower, r.RawPath)
+	}
 }
 
 func TestBeginExecuteResumeToken(t *testing.T) {

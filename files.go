@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
@@ -45,6 +47,11 @@ func (client *FilesClient) Upload(ctx context.Context, identifier string, name s
 	contentType := "application/octet-stream"
 	if options.ContentType != nil {
 		contentType = *options.ContentType
+		// It goes into the part's header: a line break would end the
+		// header early and put the rest into the file.
+		if _, _, err := mime.ParseMediaType(contentType); err != nil || strings.ContainsAny(contentType, "\r\n") {
+			return UploadFileResponse{}, fmt.Errorf("%w: content type %q is not a media type", ErrInvalidArgument, contentType)
+		}
 	}
 	mp, mpType, err := multipart.NewBody(nil, "file", name, contentType, body)
 	if err != nil {

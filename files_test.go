@@ -248,6 +248,28 @@ func TestUploadBodyThatFailsToSeek(t *testing.T) {
 	require.Empty(t, srv.requests())
 }
 
+func TestUploadReaderPastItsEndSendsAnEmptyFile(t *testing.T) {
+	var got []byte
+	var parts int
+	c, _ := newRecordedClient(t, func(w http.ResponseWriter, r *http.Request) {
+		f, _, err := r.FormFile("file")
+		if err != nil {
+			reply(http.StatusBadRequest, nil)(w, r)
+			return
+		}
+		parts++
+		got, _ = io.ReadAll(f)
+		reply(http.StatusOK, testdata(t, "files/upload.json"))(w, r)
+	}, nil)
+	body := strings.NewReader("0123456789")
+	_, err := body.Seek(100, io.SeekStart)
+	require.NoError(t, err)
+	_, err = c.NewFilesClient().Upload(context.Background(), "s1", "a.txt", body, nil)
+	require.NoError(t, err)
+	require.Equal(t, 1, parts, "a well-formed multipart body")
+	require.Empty(t, got)
+}
+
 type brokenSeeker struct{}
 
 func (brokenSeeker) Read([]byte) (int, error)       { return 0, io.EOF }

@@ -70,7 +70,9 @@ func (c *Client) trustedURL(raw string) (string, error) {
 	if !strings.EqualFold(u.Host, c.host) || u.Scheme != base.Scheme {
 		return "", fmt.Errorf("%w: %s://%s", ErrUntrustedURL, u.Scheme, u.Host)
 	}
-	if strings.HasPrefix(raw, "/") && !strings.HasPrefix(u.Path, base.Path) && base.Path != "/" {
+	// Azure resource paths are case-insensitive, and services send them back
+	// in any casing (resourcegroups, sessionpools).
+	if strings.HasPrefix(raw, "/") && !strings.HasPrefix(strings.ToLower(u.Path), strings.ToLower(base.Path)) && base.Path != "/" {
 		// A root-relative link from a pool under a path prefix: keep the prefix.
 		u.Path = strings.TrimSuffix(base.Path, "/") + ref.Path
 		u.RawPath = ""
@@ -107,6 +109,20 @@ func checkFileName(name string) error {
 		return fmt.Errorf("%w: file name is not valid UTF-8", ErrInvalidFileName)
 	case strings.IndexFunc(name, unicode.IsControl) >= 0:
 		return fmt.Errorf("%w: %q holds a control character", ErrInvalidFileName, name)
+	}
+	return nil
+}
+
+// checkExecutionID refuses execution ids that would name another resource
+// once a server or proxy normalises the URL path.
+func checkExecutionID(id string) error {
+	switch {
+	case id == "":
+		return fmt.Errorf("%w: executionID is empty", ErrInvalidArgument)
+	case id == "." || id == "..":
+		return fmt.Errorf("%w: %q is not an execution id", ErrInvalidArgument, id)
+	case !utf8.ValidString(id) || strings.IndexFunc(id, unicode.IsControl) >= 0:
+		return fmt.Errorf("%w: executionID %q holds a control character or invalid UTF-8", ErrInvalidArgument, id)
 	}
 	return nil
 }

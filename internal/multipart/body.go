@@ -48,6 +48,10 @@ func NewBody(fields []Part, fieldName, fileName, contentType string, file io.Rea
 	if _, err := file.Seek(start, io.SeekStart); err != nil {
 		return nil, "", err
 	}
+	if end < start {
+		// Positioned past its end: the reader has nothing left to give.
+		end = start
+	}
 	boundary, err := newBoundary()
 	if err != nil {
 		return nil, "", err
