@@ -4,8 +4,10 @@ import (
 	"io/fs"
 	"mime"
 	"net/http"
+	"os"
 	"path"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -222,7 +224,9 @@ func (c *call) fileContent() error {
 	}
 	return c.withDataSession(func(sess *session) error {
 		rel := joinRel(dir, name)
-		f, err := sess.root.Open(rel)
+		// Non-blocking, so that a named pipe the code made cannot hold the
+		// request (and the session) open forever; it is refused below.
+		f, err := sess.root.OpenFile(rel, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 		if err != nil {
 			return fileError(err, "the file "+quote(rel))
 		}
