@@ -1,6 +1,8 @@
 package runtime
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"os"
 	"os/exec"
 	"sync"
@@ -28,6 +30,10 @@ const (
 type group struct {
 	cmd *exec.Cmd
 	pid int
+	// tag marks the environment of every process started in the group, so
+	// that a process that left the group (setsid) can still be found and
+	// killed; empty where processes cannot be found that way.
+	tag string
 
 	mu     sync.Mutex
 	reaped bool       // set (under mu) just before the leader is reaped
@@ -46,10 +52,21 @@ func startGroup(cmd *exec.Cmd) (*group, error) {
 	if cmd.SysProcAttr == nil {
 		cmd.SysProcAttr = groupAttr()
 	}
+	var tag string
+	if canSweep {
+		var err error
+		if tag, err = newGroupTag(); err != nil {
+			return nil, err
+		}
+		if cmd.Env == nil {
+			cmd.Env = os.Environ()
+		}
+		cmd.Env = append(cmd.Env, groupTagEnv+"="+tag)
+	}
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
-	g := &group{cmd: cmd, pid: cmd.Process.Pid, exited: make(chan struct{})}
+	g := &group{cmd: cmd, pid: cmd.Process.Pid, tag: tag, exited: make(chan struct{})}
 	go g.reap()
 	return g, nil
 }
@@ -78,6 +95,7 @@ func (g *group) killRest() {
 	defer g.mu.Unlock()
 	killGroup(g.pid)
 	g.reaped = true
+	sweep(g.tag)
 }
 
 // kill sends SIGKILL to the whole group, remembering the first reason given.
@@ -91,6 +109,7 @@ func (g *group) kill(reason killReason) {
 	if !g.reaped {
 		killGroup(g.pid)
 	}
+	sweep(g.tag)
 }
 
 // killedFor returns the reason given to the first kill, or notKilled.
@@ -116,4 +135,15 @@ func (g *group) signaled() (syscall.Signal, bool) {
 func killGroup(pid int) {
 	// ESRCH (group already gone) is the only expected error.
 	_ = syscall.Kill(-pid, syscall.SIGKILL)
+}
+
+// groupTagEnv is the environment variable that carries a group's tag.
+const groupTagEnv = "AZSESSIONS_EMULATOR_GROUP"
+
+func newGroupTag() (string, error) {
+	var b [12]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(b[:]), nil
 }

@@ -1,7 +1,9 @@
 package runtime
 
 import (
+	"bytes"
 	"os"
+	"strconv"
 	"syscall"
 	"unsafe"
 )
@@ -56,5 +58,60 @@ func waitExitedNoReap(pid int) {
 			// Any other error (ECHILD) means there is nothing left to wait for.
 			return
 		}
+	}
+}
+
+// canSweep: /proc shows every process's initial environment.
+const canSweep = true
+
+// sweepRounds bounds the /proc scans of one sweep: a tagged process may
+// fork while a scan runs, so scan again until a scan finds nothing.
+const sweepRounds = 4
+
+// sweep kills every process whose environment holds tag: what is left of a
+// group's processes that left it with setsid. A process that replaced its
+// environment escapes; the emulator is not a security boundary.
+func sweep(tag string) {
+	if tag == "" {
+		return
+	}
+	marker := []byte(groupTagEnv + "=" + tag + "\x00")
+	self := os.Getpid()
+	for range sweepRounds {
+		entries, err := os.ReadDir("/proc")
+		if err != nil {
+			return
+		}
+		found := false
+		for _, e := range entries {
+			pid, err := strconv.Atoi(e.Name())
+			if err != nil || pid == self {
+				continue
+			}
+			env, err := os.ReadFile("/proc/" + e.Name() + "/environ")
+			if err != nil || !hasEnvEntry(env, marker) {
+				continue
+			}
+			found = true
+			_ = syscall.Kill(pid, syscall.SIGKILL)
+		}
+		if !found {
+			return
+		}
+	}
+}
+
+// hasEnvEntry tells whether the NUL-separated environment env holds entry
+// (which ends with its NUL) as a whole entry.
+func hasEnvEntry(env, entry []byte) bool {
+	for i := 0; ; {
+		j := bytes.Index(env[i:], entry)
+		if j < 0 {
+			return false
+		}
+		if at := i + j; at == 0 || env[at-1] == 0 {
+			return true
+		}
+		i += j + 1
 	}
 }

@@ -644,3 +644,22 @@ func TestPythonMatplotlib(t *testing.T) {
 		t.Errorf("value %+v", res.Value)
 	}
 }
+
+func TestPythonProcessThatLeftTheGroupIsKilledWithTheSession(t *testing.T) {
+	if !canSweep {
+		t.Skip("needs /proc")
+	}
+	s, _ := newPySession(t, newPython(t, PythonOptions{}))
+	res := py(t, s, "import subprocess\np = subprocess.Popen(['sleep', '300'], start_new_session=True)\nprint(p.pid)")
+	pid, err := strconv.Atoi(strings.TrimSpace(res.Stdout))
+	if err != nil {
+		t.Fatalf("%+v", res)
+	}
+	if processGone(pid) {
+		t.Fatal("the child is already gone: the test proves nothing")
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	waitGone(t, pid)
+}

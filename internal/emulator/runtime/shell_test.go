@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -417,4 +418,24 @@ func TestShellFallbackWhenSetupFails(t *testing.T) {
 	if res := run(t, s, Request{ShellCommand: "pwd"}); res.Stdout != dir+"\n" {
 		t.Errorf("%+v", res)
 	}
+}
+
+func TestShellProcessThatLeftTheGroupIsKilledAtExit(t *testing.T) {
+	if !canSweep {
+		t.Skip("needs /proc")
+	}
+	if _, err := exec.LookPath("setsid"); err != nil {
+		t.Skip("no setsid on this host")
+	}
+	t.Parallel()
+	shellModes(t, func(t *testing.T, ns bool) {
+		s, _, _ := newShellSession(t, ns)
+		// setsid leaves the process group, which the group kill then misses.
+		res := run(t, s, Request{ShellCommand: "setsid sleep 300 </dev/null >/dev/null 2>&1 & echo $!"})
+		pid, err := strconv.Atoi(strings.TrimSpace(res.Stdout))
+		if err != nil || res.ExitCode != 0 {
+			t.Fatalf("%+v", res)
+		}
+		waitGone(t, pid)
+	})
 }
