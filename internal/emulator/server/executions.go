@@ -210,7 +210,7 @@ func (c *call) execute() error {
 		if execType == execAsynchronous {
 			c.w.Header().Set("Operation-Location", c.operationLocation(e.id))
 			c.setPollHint(e)
-			writeJSON(c.w, http.StatusAccepted, c.resource(e))
+			writeJSON(c.w, asyncSubmitStatus(c.version), c.resource(e))
 			return nil
 		}
 		if !c.await(e) {
@@ -318,3 +318,14 @@ func (c *call) setPollHint(e *execution) {
 // pollIntervalMillis is the polling interval suggested for running
 // executions.
 const pollIntervalMillis = 200
+
+// asyncSubmitStatus is the status of an accepted asynchronous execution: 200
+// in 2025-10-02-preview, 202 in the older versions as their first revisions
+// had it (the spec files of those were later patched to 200; clients must
+// take both).
+func asyncSubmitStatus(version string) int {
+	if version == V20251002Preview {
+		return http.StatusOK
+	}
+	return http.StatusAccepted
+}

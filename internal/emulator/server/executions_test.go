@@ -190,7 +190,7 @@ func TestStateAcrossExecutions(t *testing.T) {
 func TestAsyncExecutionAndPolling(t *testing.T) {
 	e := newEnv(t, nil)
 	resp := e.exec("async", map[string]any{"executionType": "Asynchronous", "code": "gate a1\nprint done"})
-	require.Equal(t, http.StatusAccepted, resp.status, "%s", resp.body)
+	require.Equal(t, http.StatusOK, resp.status, "%s", resp.body)
 	m := resp.json(t)
 	require.Equal(t, "Running", m["status"])
 	require.Equal(t, "Asynchronous", m["executionType"])
@@ -218,7 +218,7 @@ func TestAsyncExecutionAndPolling(t *testing.T) {
 
 	// A second async execution queues behind the first and sees its state.
 	resp2 := e.exec("async", map[string]any{"executionType": "asynchronous", "code": "count"})
-	require.Equal(t, http.StatusAccepted, resp2.status)
+	require.Equal(t, http.StatusOK, resp2.status)
 	id2 := resp2.json(t)["id"].(string)
 
 	e.factory.open("a1")
@@ -248,7 +248,7 @@ func TestOperationIDDeduplication(t *testing.T) {
 	// Concurrent retries of a running execution all get the one result.
 	h = map[string]string{"operation-id": "concurrent"}
 	async := e.exec("dedup", map[string]any{"code": "gate dd\ncount", "executionType": "Asynchronous"}, h)
-	require.Equal(t, http.StatusAccepted, async.status)
+	require.Equal(t, http.StatusOK, async.status)
 	var wg sync.WaitGroup
 	outs := make([]string, 4)
 	for i := range outs {
@@ -340,4 +340,14 @@ func TestExecutionsRunOneAtATimePerSessionAndInParallelAcross(t *testing.T) {
 	e.factory.open("both")
 	wg.Wait()
 	require.False(t, e.factory.overlap.Load(), "two executions overlapped in one session")
+}
+
+func TestAsyncSubmitStatusFollowsTheVersion(t *testing.T) {
+	e := newEnv(t, nil)
+	for version, want := range map[string]int{V20251002Preview: http.StatusOK, V20250202Preview: http.StatusAccepted, V20241002Preview: http.StatusAccepted} {
+		resp := e.do(req{method: http.MethodPost, path: "/executions", query: ident("v"), version: version, ctype: "application/json",
+			body: jsonBody(map[string]any{"executionType": "Asynchronous", "codeInputType": "Inline", "code": "print(1)"})})
+		require.Equal(t, want, resp.status, "%s: %s", version, resp.body)
+		require.NotEmpty(t, resp.header.Get("Operation-Location"), version)
+	}
 }

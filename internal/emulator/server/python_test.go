@@ -114,7 +114,7 @@ func TestPythonTimeoutRestartsInterpreter(t *testing.T) {
 func TestPythonAsyncExecution(t *testing.T) {
 	e := newPythonEnv(t, nil)
 	resp := e.exec("as", map[string]any{"executionType": "Asynchronous", "code": "import time\ntime.sleep(0.2)\nv = 7\nv * 6"})
-	require.Equal(t, http.StatusAccepted, resp.status)
+	require.Equal(t, http.StatusOK, resp.status)
 	id := resp.json(t)["id"].(string)
 	var m map[string]any
 	eventually(t, func() bool {
@@ -138,7 +138,7 @@ func TestPythonCloseLeavesNoProcess(t *testing.T) {
 	e.run("p1", "print(1)")
 	e.run("p2", "import subprocess\np = subprocess.Popen(['sleep', '300'])")
 	resp := e.exec("p3", map[string]any{"code": "import time\ntime.sleep(300)", "executionType": "Asynchronous"})
-	require.Equal(t, http.StatusAccepted, resp.status)
+	require.Equal(t, http.StatusOK, resp.status)
 	require.NotEmpty(t, descendants(t))
 	require.NoError(t, s.Close())
 	requireNoDescendants(t)

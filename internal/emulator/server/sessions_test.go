@@ -147,7 +147,7 @@ func TestCooldownExpiry(t *testing.T) {
 
 	// A session busy executing is never idle, however long it runs.
 	resp := e.exec("busy", map[string]any{"code": "gate busy\nprint done", "executionType": "Asynchronous"})
-	require.Equal(t, http.StatusAccepted, resp.status)
+	require.Equal(t, http.StatusOK, resp.status)
 	id := resp.json(t)["id"].(string)
 	time.Sleep(150 * time.Millisecond) // several cooldowns pass while the code runs
 	e.factory.open("busy")
@@ -198,7 +198,7 @@ func TestCloseKillsEverything(t *testing.T) {
 	e.http = httpServer(t, s)
 	e.run("c1", "print 1")
 	resp := e.exec("c2", map[string]any{"code": "gate never", "executionType": "Asynchronous"})
-	require.Equal(t, http.StatusAccepted, resp.status)
+	require.Equal(t, http.StatusOK, resp.status)
 	require.Equal(t, 2, f.live())
 
 	require.NoError(t, s.Close())
