@@ -136,7 +136,7 @@ func (sess *session) run(e *execution) {
 			msg = runtime.MessageKernelRestarted + ": the session was deleted"
 		}
 		res = runtime.Result{Outcome: runtime.OutcomeKernelRestarted, Stderr: msg, ExitCode: -1, Duration: e.finishedAt.Sub(e.startedAt)}
-		e.res, e.status = res, statusFailed
+		e.res, e.status = res, statusOf(res, e.shell)
 		close(e.done)
 		return
 	}

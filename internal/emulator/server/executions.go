@@ -8,6 +8,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -115,6 +116,11 @@ func (c *call) parseExecution(in *execRequestJSON) (runtime.Request, string, err
 		default:
 			return req, "", newError(http.StatusBadRequest, CodePropertiesMissing,
 				"shellCommand or execCommandAndArgs is required by a shell session pool")
+		}
+		// exec(2) takes NUL-terminated strings: a NUL would cut the
+		// command short, so it is the request that is wrong.
+		if strings.ContainsRune(req.ShellCommand, 0) || slices.ContainsFunc(req.ExecCommandAndArgs, func(a string) bool { return strings.ContainsRune(a, 0) }) {
+			return req, "", badRequest("shellCommand and execCommandAndArgs cannot hold a NUL character")
 		}
 		if in.Stdin != nil {
 			req.Stdin = *in.Stdin

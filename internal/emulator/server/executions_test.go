@@ -302,6 +302,8 @@ func TestShellPool(t *testing.T) {
 		`{"execCommandAndArgs":[]}`:                                CodePropertiesMissing,
 		`{"shellCommand":"ls","execCommandAndArgs":["ls"]}`:        CodeValidationFailed,
 		`{"properties":{"shellCommand":"ls"}}`:                     CodePropertiesMissing,
+		`{"shellCommand":"echo a\u0000b"}`:                         CodeValidationFailed,
+		`{"execCommandAndArgs":["echo","a\u0000b"]}`:               CodeValidationFailed,
 	} {
 		resp := e.do(req{method: http.MethodPost, path: "/executions", query: ident("sh"), body: strings.NewReader(body), ctype: "application/json"})
 		require.Equal(t, http.StatusBadRequest, resp.status, body)
@@ -349,5 +351,30 @@ func TestAsyncSubmitStatusFollowsTheVersion(t *testing.T) {
 			body: jsonBody(map[string]any{"executionType": "Asynchronous", "codeInputType": "Inline", "code": "print(1)"})})
 		require.Equal(t, want, resp.status, "%s: %s", version, resp.body)
 		require.NotEmpty(t, resp.header.Get("Operation-Location"), version)
+	}
+}
+
+func TestExecutionCutShortByDeletingItsSession(t *testing.T) {
+	for pool, want := range map[string]string{PoolTypePython: statusFailed, PoolTypeShell: "-1"} {
+		t.Run(pool, func(t *testing.T) {
+			e := newEnv(t, func(c *Config) { c.PoolType = pool })
+			body := map[string]any{"code": "gate never"}
+			if pool == PoolTypeShell {
+				body = map[string]any{"shellCommand": "gate never"}
+			}
+			done := make(chan response, 1)
+			go func() { done <- e.exec("cut", body) }()
+			eventually(t, func() bool {
+				e.factory.mu.Lock()
+				defer e.factory.mu.Unlock()
+				return e.factory.gates["never"] != nil
+			}, "the execution to start")
+			require.Equal(t, http.StatusNoContent, e.do(req{method: http.MethodDelete, path: "/session", query: ident("cut")}).status)
+			resp := <-done
+			require.Equal(t, http.StatusOK, resp.status, "%s", resp.body)
+			m := resp.json(t)
+			require.Equal(t, want, m["status"], "a shell pool's status is always an exit code")
+			require.Contains(t, result(m)["stderr"], "the session was deleted")
+		})
 	}
 }
