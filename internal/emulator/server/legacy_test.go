@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"os"
 	"strings"
 	"testing"
 
@@ -96,4 +97,33 @@ func TestLegacyFiles(t *testing.T) {
 	e.upload("lf", "", "content", "named content")
 	resp = e.do(req{path: "/files/content/content", query: q})
 	require.Equal(t, "named content", string(resp.body))
+}
+
+func TestLegacyMultiFileUploadLimitIsPerFileAndAllOrNothing(t *testing.T) {
+	e := newEnv(t, func(c *Config) { c.MaxUploadBytes = 1000 })
+	q := ident("many")
+	list := func() []string {
+		resp := e.do(req{path: "/files", query: q, version: V20240802Preview})
+		require.Equal(t, http.StatusOK, resp.status)
+		var names []string
+		for _, f := range resp.json(t)["value"].([]any) {
+			names = append(names, f.(map[string]any)["properties"].(map[string]any)["filename"].(string))
+		}
+		return names
+	}
+	// Three files of 700 bytes: 2,100 bytes in all, each under the limit.
+	fill := strings.Repeat("x", 700)
+	body, ct := multipartBody(t, [3]string{"file", "a.bin", fill}, [3]string{"file", "b.bin", fill}, [3]string{"file", "c.bin", fill})
+	resp := e.do(req{method: http.MethodPost, path: "/files/upload", query: q, body: body, ctype: ct, version: V20240202Preview})
+	require.Equal(t, http.StatusOK, resp.status, "%s", resp.body)
+	require.Equal(t, []string{"a.bin", "b.bin", "c.bin"}, list())
+
+	// The last file is over the limit: none of the three is stored.
+	body, ct = multipartBody(t, [3]string{"file", "d.bin", "d"}, [3]string{"file", "e.bin", "e"}, [3]string{"file", "f.bin", strings.Repeat("x", 1001)})
+	resp = e.do(req{method: http.MethodPost, path: "/files/upload", query: q, body: body, ctype: ct, version: V20240202Preview})
+	require.Equal(t, http.StatusRequestEntityTooLarge, resp.status, "%s", resp.body)
+	require.Equal(t, []string{"a.bin", "b.bin", "c.bin"}, list(), "nothing of the failed upload is left")
+	entries, err := os.ReadDir(e.sessionDir("many"))
+	require.NoError(t, err)
+	require.Len(t, entries, 3, "no temporary file is left either")
 }

@@ -19,20 +19,34 @@ const multipartOverhead = 1 << 20
 
 // receiveFiles streams the multipart body's "file" parts into the
 // session's area under dir: straight from the connection to disk, never
-// whole in memory. Each file is written under a temporary name and renamed
-// when complete, so a failed upload leaves neither a partial file nor a
-// damaged older one. A "path" form field sent before the file part
-// overrides dir. With many false, only the first file part is stored.
-func (c *call) receiveFiles(sess *session, dir string, many bool) ([]fileEntry, error) {
+// whole in memory. Each file is written under a temporary name; only when
+// every part has arrived are they renamed into place, so a failed upload
+// leaves neither a partial file nor a damaged older one, and a failed
+// multi-file upload stores none of its files. The size limit applies to
+// each file. A "path" form field sent before the file part overrides dir.
+// With many false, only the first file part is stored.
+func (c *call) receiveFiles(sess *session, dir string, many bool) (_ []fileEntry, err error) {
 	ct := c.r.Header.Get("Content-Type")
 	mt, params, err := mime.ParseMediaType(ct)
 	if err != nil || mt != "multipart/form-data" || params["boundary"] == "" {
 		return nil, badRequest("the Content-Type must be multipart/form-data with a boundary, got %q", ct)
 	}
 	limit := c.s.cfg.MaxUploadBytes
-	body := http.MaxBytesReader(c.w, c.r.Body, limit+multipartOverhead)
+	var body io.Reader = c.r.Body
+	if !many {
+		// One file: the body cannot be much larger than it. Every part of a
+		// multi-file body is bounded by the per-file limit instead.
+		body = http.MaxBytesReader(c.w, c.r.Body, limit+multipartOverhead)
+	}
 	mr := multipart.NewReader(body, params["boundary"])
-	var out []fileEntry
+	var pending []pendingFile
+	defer func() {
+		if err != nil {
+			for _, p := range pending {
+				_ = sess.root.Remove(p.tmp)
+			}
+		}
+	}()
 	for {
 		part, err := mr.NextPart()
 		if errors.Is(err, io.EOF) {
@@ -43,7 +57,7 @@ func (c *call) receiveFiles(sess *session, dir string, many bool) ([]fileEntry, 
 		}
 		switch part.FormName() {
 		case "path":
-			if len(out) == 0 {
+			if len(pending) == 0 {
 				v, err := io.ReadAll(io.LimitReader(part, 4096))
 				if err != nil {
 					return nil, bodyError(err, limit)
@@ -53,19 +67,28 @@ func (c *call) receiveFiles(sess *session, dir string, many bool) ([]fileEntry, 
 				}
 			}
 		case "file":
-			f, err := sess.storePart(part, dir, limit)
+			p, err := sess.receivePart(part, dir, limit)
 			if err != nil {
 				return nil, err
 			}
-			out = append(out, f)
+			pending = append(pending, p)
 		}
 		_ = part.Close()
-		if len(out) > 0 && !many {
+		if len(pending) > 0 && !many {
 			break
 		}
 	}
-	if len(out) == 0 {
+	if len(pending) == 0 {
 		return nil, badRequest("the multipart body has no part named \"file\"")
+	}
+	out := make([]fileEntry, 0, len(pending))
+	for i, p := range pending {
+		f, err := sess.commitPart(p)
+		if err != nil {
+			pending = pending[i+1:] // the rest are removed on return
+			return nil, err
+		}
+		out = append(out, f)
 	}
 	return out, nil
 }
@@ -98,23 +121,29 @@ func partFileName(part *multipart.Part) (string, error) {
 	return name, nil
 }
 
-func (sess *session) storePart(part *multipart.Part, dir string, limit int64) (fileEntry, error) {
+// pendingFile is an uploaded file stored under a temporary name.
+type pendingFile struct {
+	dir, name, tmp string
+}
+
+// receivePart writes one file part to a temporary file in dir.
+func (sess *session) receivePart(part *multipart.Part, dir string, limit int64) (pendingFile, error) {
 	name, err := partFileName(part)
 	if err != nil {
-		return fileEntry{}, err
+		return pendingFile{}, err
 	}
 	if strings.HasPrefix(name, uploadTempPrefix) {
-		return fileEntry{}, badRequest("file names starting with %q are reserved by the emulator", uploadTempPrefix)
+		return pendingFile{}, badRequest("file names starting with %q are reserved by the emulator", uploadTempPrefix)
 	}
 	if dir != "" {
 		if err := sess.root.MkdirAll(dir, 0o755); err != nil {
-			return fileEntry{}, pathError(err, dir)
+			return pendingFile{}, pathError(err, dir)
 		}
 	}
 	tmp := joinRel(dir, uploadTempPrefix+newGUID())
 	f, err := sess.root.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
-		return fileEntry{}, pathError(err, dir)
+		return pendingFile{}, pathError(err, dir)
 	}
 	n, err := io.Copy(f, io.LimitReader(part, limit+1))
 	if cerr := f.Close(); err == nil {
@@ -125,16 +154,21 @@ func (sess *session) storePart(part *multipart.Part, dir string, limit int64) (f
 		_ = sess.root.Remove(tmp)
 		var fsErr *fs.PathError
 		if errors.As(err, &fsErr) {
-			return fileEntry{}, fmt.Errorf("storing the upload: %w", err)
+			return pendingFile{}, fmt.Errorf("storing the upload: %w", err)
 		}
-		return fileEntry{}, bodyError(err, limit)
+		return pendingFile{}, bodyError(err, limit)
 	case n > limit:
 		_ = sess.root.Remove(tmp)
-		return fileEntry{}, tooLargeError(limit)
+		return pendingFile{}, tooLargeError(limit)
 	}
-	final := joinRel(dir, name)
-	if err := sess.root.Rename(tmp, final); err != nil {
-		_ = sess.root.Remove(tmp)
+	return pendingFile{dir: dir, name: name, tmp: tmp}, nil
+}
+
+// commitPart moves a received file to its name.
+func (sess *session) commitPart(p pendingFile) (fileEntry, error) {
+	final := joinRel(p.dir, p.name)
+	if err := sess.root.Rename(p.tmp, final); err != nil {
+		_ = sess.root.Remove(p.tmp)
 		if info, serr := sess.root.Lstat(final); serr == nil && info.IsDir() {
 			return fileEntry{}, badRequest("%s is a directory", quote(final))
 		}
@@ -144,7 +178,7 @@ func (sess *session) storePart(part *multipart.Part, dir string, limit int64) (f
 	if err != nil {
 		return fileEntry{}, pathError(err, final)
 	}
-	return fileEntry{dir: dir, info: namedInfo{info, name}}, nil
+	return fileEntry{dir: p.dir, info: namedInfo{info, p.name}}, nil
 }
 
 // pathError explains why a directory could not be used for an upload.
