@@ -1,6 +1,7 @@
 package server
 
 import (
+	"errors"
 	"io/fs"
 	"mime"
 	"net/http"
@@ -89,7 +90,12 @@ func (c *call) withDataSession(f func(sess *session) error) error {
 		return err
 	}
 	defer c.s.store.release(sess)
-	return f(sess)
+	err = f(sess)
+	if errors.Is(err, os.ErrClosed) {
+		// DELETE /session closed the area under this request.
+		return newError(http.StatusNotFound, CodeSessionNotFound, "the session %s was deleted during the request", quote(c.identifier))
+	}
+	return err
 }
 
 // listFiles serves GET /files (v2).

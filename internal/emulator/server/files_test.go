@@ -301,3 +301,23 @@ func TestFileIsolationAndHostileInput(t *testing.T) {
 	e.run("attacker", "write real.txt inside\nsymlink real.txt inner-link")
 	require.Equal(t, "inside", string(e.do(req{path: "/files/inner-link/content", query: ident("attacker")}).body))
 }
+
+func TestFileRequestOnASessionDeletedUnderItIsNotFound(t *testing.T) {
+	e := newEnv(t, nil)
+	require.Equal(t, http.StatusOK, e.upload("gone", "", "a.txt", "x").status)
+	// What DELETE /session does to a request that already holds the
+	// session: its file area is closed under it.
+	e.srv.store.mu.Lock()
+	root := e.srv.store.sessions["gone"].root
+	e.srv.store.mu.Unlock()
+	require.NoError(t, root.Close())
+
+	for _, resp := range []response{
+		e.upload("gone", "", "b.txt", "y"),
+		e.do(req{path: "/files/a.txt/content", query: ident("gone")}),
+		e.do(req{path: "/files", query: ident("gone")}),
+	} {
+		require.Equal(t, http.StatusNotFound, resp.status, "%s", resp.body)
+		require.Equal(t, CodeSessionNotFound, resp.errorCode(t))
+	}
+}
