@@ -20,6 +20,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -49,7 +50,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		maxSessions  = fs.Int("max-sessions", 100, "maximum concurrent sessions; more answer 429")
 		ready        = fs.Int("ready-sessions", emulator.DefaultReadySessions, "Python interpreters kept started ahead of demand")
 		useTLS       = fs.Bool("tls", false, "serve HTTPS with a self-signed certificate (written to -cert-file)")
-		certFile     = fs.String("cert-file", filepath.Join(os.TempDir(), "azsessions-emulator-cert.pem"), "where -tls writes the certificate (PEM) for clients to trust")
+		certFile     = fs.String("cert-file", "", "where -tls writes the certificate (PEM) for clients to trust (default $TMPDIR/azsessions-emulator-<port>-cert.pem)")
 		poolName     = fs.String("pool-name", "emulator", "pool name reported by stopSession")
 		maxExecution = fs.Duration("max-execution-timeout", 220*time.Second, "cap on an execution's timeoutInSeconds")
 	)
@@ -86,6 +87,11 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if *useTLS {
+		if *certFile == "" {
+			// One file per port, so that two emulators do not overwrite
+			// each other's certificate.
+			*certFile = filepath.Join(os.TempDir(), "azsessions-emulator-"+endpointPort(emu.Endpoint())+"-cert.pem")
+		}
 		if err := os.WriteFile(*certFile, emu.CertificatePEM(), 0o644); err != nil {
 			_ = emu.Close()
 			return fmt.Errorf("writing the certificate: %w", err)
@@ -105,4 +111,13 @@ func run(args []string, stdout, stderr io.Writer) error {
 	stop() // a second signal kills the process the default way
 	fmt.Fprintln(stderr, "azsessions-emulator: shutting down")
 	return emu.Close()
+}
+
+// endpointPort is the port of an emulator endpoint (https://127.0.0.1:8443).
+func endpointPort(endpoint string) string {
+	u, err := url.Parse(endpoint)
+	if err != nil || u.Port() == "" {
+		return "0"
+	}
+	return u.Port()
 }

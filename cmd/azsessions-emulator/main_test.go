@@ -161,7 +161,8 @@ func TestCommandServesAndShutsDownCleanly(t *testing.T) {
 	t.Run("tls", func(t *testing.T) {
 		s := start(t, bin, "-tls", "-pool-type", "shell")
 		require.True(t, strings.HasPrefix(s.endpoint, "https://127.0.0.1:"), s.endpoint)
-		pem, err := os.ReadFile(filepath.Join(s.tmp, "azsessions-emulator-cert.pem"))
+		port := s.endpoint[strings.LastIndexByte(s.endpoint, ':')+1:]
+		pem, err := os.ReadFile(filepath.Join(s.tmp, "azsessions-emulator-"+port+"-cert.pem"))
 		require.NoError(t, err)
 		pool := x509.NewCertPool()
 		require.True(t, pool.AppendCertsFromPEM(pem))
