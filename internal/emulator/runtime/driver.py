@@ -145,6 +145,43 @@ def _wrap(module, name, npaths=1):
     return wrapper
 
 
+def _inside_area(p):
+    """Whether p, a mapped path, is the session dir or under it."""
+    if isinstance(p, bytes):
+        target = os.fsencode(_target)
+        return p == target or p.startswith(target + b"/")
+    return p == _target or p.startswith(_target + "/")
+
+
+def _wrap_symlink():
+    """os.symlink stores a link into the area as a relative link.
+
+    The link's target is stored as given, not opened, so rewriting it to the
+    session dir's host path would leave a link that only this interpreter
+    can follow: the Files API, like the service, sees the area at /mnt/data
+    and refuses links that lead outside it. A relative link works in both."""
+    orig = os.symlink
+
+    def symlink(src, dst, *args, **kwargs):
+        dst = _map_path(dst)
+        if _target is not None and not isinstance(src, int):
+            mapped = _map_path(os.fspath(src))
+            if (_inside_area(mapped) and not isinstance(dst, int)
+                    and kwargs.get("dir_fd") is None):
+                link_dir = os.path.dirname(os.path.abspath(os.fspath(dst)))
+                src = os.path.relpath(mapped, link_dir)
+        return orig(src, dst, *args, **kwargs)
+
+    symlink.__name__ = symlink.__qualname__ = "symlink"
+    symlink.__doc__ = orig.__doc__
+    symlink.__wrapped__ = orig
+    for caps in ("supports_dir_fd", "supports_follow_symlinks"):
+        caps = getattr(os, caps, None)
+        if caps is not None and orig in caps:
+            caps.add(symlink)
+    os.symlink = symlink
+
+
 def _install_mapping():
     # builtins.open and io.open are the same function; wrap it once.
     builtins.open = io.open = _wrap(io, "open")
@@ -154,8 +191,9 @@ def _install_mapping():
         "chmod", "utime", "truncate", "readlink", "statvfs",
     ):
         _wrap(os, name)
-    for name in ("rename", "replace", "renames", "link", "symlink"):
+    for name in ("rename", "replace", "renames", "link"):
         _wrap(os, name, npaths=2)
+    _wrap_symlink()
     for name in ("exists", "lexists", "isfile", "isdir", "islink",
                  "getsize", "getmtime"):
         _wrap(os.path, name)

@@ -663,3 +663,27 @@ func TestPythonProcessThatLeftTheGroupIsKilledWithTheSession(t *testing.T) {
 	}
 	waitGone(t, pid)
 }
+
+func TestPythonSymlinkIntoTheAreaIsRelative(t *testing.T) {
+	s, dir := newPySession(t, newPython(t, PythonOptions{}))
+	res := py(t, s, strings.Join([]string{
+		"import os",
+		"open('/mnt/data/a.txt', 'w').write('hello')",
+		"os.makedirs('/mnt/data/sub')",
+		"os.symlink('/mnt/data/a.txt', '/mnt/data/b.txt')",
+		"os.symlink('/mnt/data/a.txt', '/mnt/data/sub/c.txt')",
+		"os.symlink('/etc/hostname', '/mnt/data/outside')",
+		"print(os.readlink('/mnt/data/b.txt'), os.readlink('/mnt/data/sub/c.txt'), open('/mnt/data/sub/c.txt').read())",
+	}, "\n"))
+	if res.Stdout != "a.txt ../a.txt hello\n" {
+		t.Fatalf("%+v", res)
+	}
+	// On the host the links stay inside the session dir, where the Files
+	// API can follow them.
+	for link, want := range map[string]string{"b.txt": "a.txt", "sub/c.txt": "../a.txt", "outside": "/etc/hostname"} {
+		got, err := os.Readlink(filepath.Join(dir, link))
+		if err != nil || got != want {
+			t.Errorf("%s -> %q (%v), want %q", link, got, err, want)
+		}
+	}
+}

@@ -105,3 +105,32 @@ func fileError(err error, what string) error {
 func escapes(err error) bool {
 	return err != nil && strings.Contains(err.Error(), "path escapes from parent")
 }
+
+// maxLinkHops bounds the links followAreaLinks follows, as the kernel does.
+const maxLinkHops = 40
+
+// followAreaLinks resolves rel while it names a symbolic link to an absolute
+// /mnt/data path: what a shell command makes with ln -s /mnt/data/a b, and
+// what the service follows, as its sessions see the area at /mnt/data.
+// os.Root refuses every absolute link, so these are read here; any other
+// link is left to os.Root, which follows relative ones inside the area and
+// refuses the rest.
+func (sess *session) followAreaLinks(rel string) string {
+	for range maxLinkHops {
+		info, err := sess.root.Lstat(fsPath(rel))
+		if err != nil || info.Mode()&fs.ModeSymlink == 0 {
+			return rel
+		}
+		target, err := sess.root.Readlink(fsPath(rel))
+		if err != nil {
+			return rel
+		}
+		inArea, ok := strings.CutPrefix(target, mntData)
+		if !ok || (inArea != "" && inArea[0] != '/') {
+			return rel
+		}
+		inArea = path.Clean("/" + inArea)[1:] // cannot climb above the area
+		rel = inArea
+	}
+	return rel
+}

@@ -150,7 +150,7 @@ func (sess *session) listEntries(dir string, recursive, dirs bool) ([]fileEntry,
 		}
 		info, err := d.Info()
 		if d.Type()&fs.ModeSymlink != 0 {
-			info, err = sess.root.Stat(p)
+			info, err = sess.root.Stat(fsPath(sess.followAreaLinks(p)))
 		}
 		if err != nil || (!dirs && info.IsDir()) || !(info.IsDir() || info.Mode().IsRegular()) {
 			return
@@ -212,7 +212,7 @@ func (c *call) getFile() error {
 		return err
 	}
 	return c.withDataSession(func(sess *session) error {
-		info, err := sess.root.Stat(joinRel(dir, name))
+		info, err := sess.root.Stat(fsPath(sess.followAreaLinks(joinRel(dir, name))))
 		if err != nil {
 			return fileError(err, "the file "+quote(joinRel(dir, name)))
 		}
@@ -230,9 +230,10 @@ func (c *call) fileContent() error {
 	}
 	return c.withDataSession(func(sess *session) error {
 		rel := joinRel(dir, name)
+		target := fsPath(sess.followAreaLinks(rel))
 		// Non-blocking, so that a named pipe the code made cannot hold the
 		// request (and the session) open forever; it is refused below.
-		f, err := sess.root.OpenFile(rel, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+		f, err := sess.root.OpenFile(target, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 		if err != nil {
 			return fileError(err, "the file "+quote(rel))
 		}

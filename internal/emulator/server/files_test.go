@@ -321,3 +321,39 @@ func TestFileRequestOnASessionDeletedUnderItIsNotFound(t *testing.T) {
 		require.Equal(t, CodeSessionNotFound, resp.errorCode(t))
 	}
 }
+
+func TestFileLinksToMntDataPathsAreFollowedInsideTheArea(t *testing.T) {
+	// ln -s /mnt/data/a.txt b.txt in a shell session stores the absolute
+	// /mnt/data path, which the service follows.
+	e := newEnv(t, nil)
+	q := ident("links")
+	e.run("links", "write real.txt inside\nsymlink /mnt/data/real.txt abs-link\nsymlink /mnt/data top-link\nsymlink /mnt/data/../../etc/passwd climb-link\nsymlink /mnt/datax/real.txt lookalike")
+	require.NoError(t, os.Mkdir(filepath.Join(e.sessionDir("links"), "sub"), 0o755))
+	e.run("links", "symlink /mnt/data/abs-link sub/chained")
+
+	for _, p := range []string{"/files/abs-link/content", "/files/chained/content?path=sub"} {
+		u, query, _ := strings.Cut(p, "?")
+		qq := ident("links")
+		if query != "" {
+			qq.Set("path", strings.TrimPrefix(query, "path="))
+		}
+		resp := e.do(req{path: u, query: qq})
+		require.Equal(t, http.StatusOK, resp.status, "%s: %s", p, resp.body)
+		require.Equal(t, "inside", string(resp.body), p)
+	}
+	meta := e.do(req{path: "/files/abs-link", query: q})
+	require.Equal(t, http.StatusOK, meta.status, "%s", meta.body)
+	require.Equal(t, float64(len("inside")), meta.json(t)["sizeInBytes"])
+
+	var names []string
+	for _, f := range e.do(req{path: "/files", query: q}).json(t)["value"].([]any) {
+		names = append(names, f.(map[string]any)["name"].(string))
+	}
+	require.Contains(t, names, "abs-link")
+	require.Contains(t, names, "top-link", "a link to /mnt/data itself is a directory")
+	// ".." cannot climb above the area: /mnt/data/../../etc/passwd is
+	// /mnt/data/etc/passwd, which does not exist; nor is /mnt/datax the area.
+	require.Equal(t, http.StatusNotFound, e.do(req{path: "/files/climb-link/content", query: q}).status)
+	resp := e.do(req{path: "/files/lookalike/content", query: q})
+	require.Equal(t, http.StatusBadRequest, resp.status, "%s", resp.body)
+}
