@@ -132,11 +132,6 @@ func (g *group) signaled() (syscall.Signal, bool) {
 	return ws.Signal(), true
 }
 
-func killGroup(pid int) {
-	// ESRCH (group already gone) is the only expected error.
-	_ = syscall.Kill(-pid, syscall.SIGKILL)
-}
-
 // groupTagEnv is the environment variable that carries a group's tag.
 const groupTagEnv = "AZSESSIONS_EMULATOR_GROUP"
 

@@ -9,9 +9,6 @@ import "syscall"
 // emulator targets Linux; this file only keeps the package building.
 const canWaitNoReap = false
 
-// groupAttr puts the child in its own process group.
-func groupAttr() *syscall.SysProcAttr { return &syscall.SysProcAttr{Setpgid: true} }
-
 // canMountNS: only Linux has the namespaces behind /mnt/data for shell
 // commands; elsewhere they run in the session dir (cwd-only mode).
 const canMountNS = false

@@ -1,0 +1,11 @@
+//go:build unix
+
+package runtime
+
+import "syscall"
+
+// killGroup sends SIGKILL to the process group led by pid.
+func killGroup(pid int) {
+	// ESRCH (group already gone) is the only expected error.
+	_ = syscall.Kill(-pid, syscall.SIGKILL)
+}
