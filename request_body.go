@@ -29,8 +29,8 @@ type guardedBody struct {
 // ownership of body: Close does not close it.
 func guardBody(body io.ReadSeeker) *guardedBody { return &guardedBody{body: body} }
 
-// Read implements io.Reader, for a pipeline without bodyPolicy (azcore reads
-// nothing itself, but a caller's own policy might).
+// Read implements io.Reader, for readers outside a try's view: bodyPolicy
+// buffering a small body, or a caller's own policy.
 func (g *guardedBody) Read(p []byte) (int, error) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
