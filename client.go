@@ -78,7 +78,7 @@ func NewClient(endpoint string, credential azcore.TokenCredential, options *Clie
 	perRetry = append(perRetry, bodyPolicy{})
 	// The client writes api-version into each request itself, rather than
 	// through azcore's policy, which would put it back on requests that
-	// leave it out (SendOptions.OmitAPIVersion) and overwrite the one a
+	// leave it out (ContainerClientSendOptions.OmitAPIVersion) and overwrite the one a
 	// service link carries.
 	azOptions := options.ClientOptions
 	azOptions.APIVersion = ""

@@ -34,20 +34,20 @@ type ContainerClient struct {
 // defines what its codes mean; build an *azcore.ResponseError with
 // runtime.NewResponseError if you want one. The caller must close
 // resp.Body, which is streamed.
-func (client *ContainerClient) Send(ctx context.Context, identifier string, method string, path string, body io.ReadSeeker, options *SendOptions) (resp SendResponse, err error) {
+func (client *ContainerClient) Send(ctx context.Context, identifier string, method string, path string, body io.ReadSeeker, options *ContainerClientSendOptions) (resp ContainerClientSendResponse, err error) {
 	const operationName = "ContainerClient.Send"
 	ctx = withAPIName(ctx, operationName)
 	ctx, endSpan := runtime.StartSpan(ctx, operationName, client.c.internal.Tracer(), nil)
 	defer func() { endSpan(err) }()
 	if options == nil {
-		options = &SendOptions{}
+		options = &ContainerClientSendOptions{}
 	}
 	if err := checkIdentifier(identifier); err != nil {
-		return SendResponse{}, err
+		return ContainerClientSendResponse{}, err
 	}
 	escaped, err := escapeContainerPath(path)
 	if err != nil {
-		return SendResponse{}, err
+		return ContainerClientSendResponse{}, err
 	}
 	if method == "" {
 		method = http.MethodGet
@@ -57,7 +57,7 @@ func (client *ContainerClient) Send(ctx context.Context, identifier string, meth
 	}
 	req, err := client.c.newRequest(ctx, method, escaped, identifier, options.Query)
 	if err != nil {
-		return SendResponse{}, err
+		return ContainerClientSendResponse{}, err
 	}
 	if options.OmitAPIVersion {
 		q := req.Raw().URL.Query()
@@ -75,22 +75,22 @@ func (client *ContainerClient) Send(ctx context.Context, identifier string, meth
 	}
 	if body != nil {
 		if err := req.SetBody(guardBody(body), req.Raw().Header.Get("Content-Type")); err != nil {
-			return SendResponse{}, err
+			return ContainerClientSendResponse{}, err
 		}
 	}
 	runtime.SkipBodyDownload(req)
 	httpResp, err := client.c.internal.Pipeline().Do(req)
 	if err != nil {
-		return SendResponse{}, err
+		return ContainerClientSendResponse{}, err
 	}
-	return SendResponse{Response: httpResp}, nil
+	return ContainerClientSendResponse{Response: httpResp}, nil
 }
 
 // escapeContainerPath escapes each segment of path and refuses what would
 // leave the pool's URL space.
 func escapeContainerPath(path string) (string, error) {
 	if strings.ContainsAny(path, "?#") {
-		return "", fmt.Errorf("%w: path %q holds a query or fragment; use SendOptions.Query", ErrInvalidArgument, path)
+		return "", fmt.Errorf("%w: path %q holds a query or fragment; use ContainerClientSendOptions.Query", ErrInvalidArgument, path)
 	}
 	if strings.Contains(path, "://") {
 		return "", fmt.Errorf("%w: path %q must be relative to the pool endpoint", ErrInvalidArgument, path)

@@ -19,7 +19,7 @@ func TestContainerSendForwardsThroughThePipeline(t *testing.T) {
 		w.WriteHeader(http.StatusTeapot)
 		_, _ = io.WriteString(w, "streamed answer")
 	}, nil)
-	resp, err := c.NewContainerClient().Send(context.Background(), "s1", http.MethodPut, "/api/files/a b+é%", strings.NewReader("payload"), &azsessions.SendOptions{
+	resp, err := c.NewContainerClient().Send(context.Background(), "s1", http.MethodPut, "/api/files/a b+é%", strings.NewReader("payload"), &azsessions.ContainerClientSendOptions{
 		Header: map[string][]string{"Content-Type": {"text/plain"}, "Authorization": {"Bearer stolen"}, "X-Custom": {"1"}},
 		Query:  map[string][]string{"mode": {"fast"}},
 	})
@@ -47,7 +47,7 @@ func TestContainerSendPostIsNotRetriedOn500(t *testing.T) {
 		tries.Add(1)
 		w.WriteHeader(http.StatusInternalServerError)
 	}, nil)
-	resp, err := c.NewContainerClient().Send(context.Background(), "s1", http.MethodPost, "run", strings.NewReader("x"), &azsessions.SendOptions{OmitAPIVersion: true})
+	resp, err := c.NewContainerClient().Send(context.Background(), "s1", http.MethodPost, "run", strings.NewReader("x"), &azsessions.ContainerClientSendOptions{OmitAPIVersion: true})
 	require.NoError(t, err)
 	resp.Body.Close()
 	require.Equal(t, int32(1), tries.Load())
@@ -70,7 +70,7 @@ func TestContainerSendOmitAPIVersion(t *testing.T) {
 				want = string(azsessions.APIVersion20251002Preview)
 			}
 			for _, omit := range []bool{false, true} {
-				resp, err := c.NewContainerClient().Send(context.Background(), "s1", http.MethodGet, "health", nil, &azsessions.SendOptions{OmitAPIVersion: omit})
+				resp, err := c.NewContainerClient().Send(context.Background(), "s1", http.MethodGet, "health", nil, &azsessions.ContainerClientSendOptions{OmitAPIVersion: omit})
 				require.NoError(t, err)
 				resp.Body.Close()
 				got := srv.last(t).Query

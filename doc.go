@@ -11,7 +11,7 @@
 // return the sub-clients, which share one azcore pipeline and are safe for
 // concurrent use:
 //
-//   - ExecutionClient runs code: Execute, BeginExecute, GetExecution.
+//   - ExecutionClient runs code: Execute, BeginExecute, Get.
 //   - FilesClient manages files: Upload, NewListPager, Get, Download, Delete.
 //   - SessionsClient inspects and ends sessions: Get, Delete, Stop,
 //     NewListPager, and reads the pool's metadata: GetPoolMetadata.
@@ -38,4 +38,21 @@
 //
 // Package fake provides an azure-sdk-for-go style fake server for unit tests,
 // and package emulator runs a local pool that really executes code.
+//
+// # Contributing: names
+//
+// The package has several clients, so it follows the azure-sdk-for-go rule
+// for such packages. A method is named by its verb alone when it acts on the
+// resource its client is named after (SessionsClient.Get, FilesClient.Upload,
+// ExecutionClient.Get), and by verb and noun when it acts on another one
+// (ContainerClient.GetSession, SessionsClient.GetPoolMetadata). The optional
+// parameters of a method are <Client><Method>Options and its result is
+// <Client><Method>Response, with the client's full type name: for example
+// SessionsClientGetOptions, FilesClientUploadResponse,
+// ExecutionClientExecuteOptions. A pager NewListXxxPager takes
+// <Client>ListXxxOptions and yields <Client>ListXxxResponse pages
+// (FilesClientListOptions, ContainerClientListSessionsResponse); BeginXxx
+// takes <Client>BeginXxxOptions and its poller yields <Client>XxxResponse.
+// Every method has its Options type, even when empty, and the operation
+// name given to tracing and the fake is "<Client>.<Method>".
 package azsessions

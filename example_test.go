@@ -69,8 +69,8 @@ func ExampleExecutionClient_BeginExecute() {
 	fmt.Println(*resp.Status, *resp.Result.Stdout)
 }
 
-func ExampleExecutionClient_GetExecution() {
-	resp, err := client.NewExecutionClient().GetExecution(context.TODO(), "user-1234", "<execution id>", nil)
+func ExampleExecutionClient_Get() {
+	resp, err := client.NewExecutionClient().Get(context.TODO(), "user-1234", "<execution id>", nil)
 	if err != nil {
 		// TODO: handle error
 	}
@@ -86,7 +86,7 @@ func ExampleFilesClient_Upload() {
 		// TODO: handle error
 	}
 	defer f.Close()
-	resp, err := client.NewFilesClient().Upload(context.TODO(), "user-1234", "data.csv", f, &azsessions.UploadFileOptions{
+	resp, err := client.NewFilesClient().Upload(context.TODO(), "user-1234", "data.csv", f, &azsessions.FilesClientUploadOptions{
 		Path: to.Ptr("input"),
 	})
 	if err != nil {
@@ -109,7 +109,7 @@ func ExampleFilesClient_NewListPager() {
 }
 
 func ExampleFilesClient_Get() {
-	resp, err := client.NewFilesClient().Get(context.TODO(), "user-1234", "data.csv", &azsessions.GetFileOptions{
+	resp, err := client.NewFilesClient().Get(context.TODO(), "user-1234", "data.csv", &azsessions.FilesClientGetOptions{
 		Path: to.Ptr("input"),
 	})
 	if err != nil {
@@ -135,7 +135,7 @@ func ExampleFilesClient_Download() {
 }
 
 func ExampleFilesClient_Delete() {
-	_, err := client.NewFilesClient().Delete(context.TODO(), "user-1234", "data.csv", &azsessions.DeleteFileOptions{
+	_, err := client.NewFilesClient().Delete(context.TODO(), "user-1234", "data.csv", &azsessions.FilesClientDeleteOptions{
 		Path: to.Ptr("input"),
 	})
 	if err != nil {
@@ -192,7 +192,7 @@ func ExampleSessionsClient_GetPoolMetadata() {
 func ExampleContainerClient_Send() {
 	resp, err := client.NewContainerClient().Send(context.TODO(), "user-1234", http.MethodPost, "/api/run",
 		strings.NewReader(`{"input":"hello"}`),
-		&azsessions.SendOptions{Header: map[string][]string{"Content-Type": {"application/json"}}})
+		&azsessions.ContainerClientSendOptions{Header: map[string][]string{"Content-Type": {"application/json"}}})
 	if err != nil {
 		// TODO: handle error
 	}

@@ -43,24 +43,24 @@ type ExecutionClient struct {
 // Execute waits as long as ctx allows. Give it a deadline (the service stops
 // any execution after 220 seconds, so a few minutes is plenty) so that an
 // answer lost on the network cannot hang the caller.
-func (client *ExecutionClient) Execute(ctx context.Context, identifier string, request ExecutionRequest, options *ExecuteOptions) (resp ExecuteResponse, err error) {
+func (client *ExecutionClient) Execute(ctx context.Context, identifier string, request ExecutionRequest, options *ExecutionClientExecuteOptions) (resp ExecutionClientExecuteResponse, err error) {
 	const operationName = "ExecutionClient.Execute"
 	ctx = withAPIName(ctx, operationName)
 	ctx, endSpan := runtime.StartSpan(ctx, operationName, client.c.internal.Tracer(), nil)
 	defer func() { endSpan(err) }()
 	if options == nil {
-		options = &ExecuteOptions{}
+		options = &ExecutionClientExecuteOptions{}
 	}
 	req, err := client.executeRequest(ctx, identifier, request, ExecutionTypeSynchronous, options.OperationID)
 	if err != nil {
-		return ExecuteResponse{}, err
+		return ExecutionClientExecuteResponse{}, err
 	}
 	httpResp, err := client.c.internal.Pipeline().Do(req)
 	if err != nil {
-		return ExecuteResponse{}, err
+		return ExecutionClientExecuteResponse{}, err
 	}
 	if !runtime.HasStatusCode(httpResp, http.StatusOK, http.StatusAccepted) {
-		return ExecuteResponse{}, runtime.NewResponseError(httpResp)
+		return ExecutionClientExecuteResponse{}, runtime.NewResponseError(httpResp)
 	}
 	resp, err = executeResponse(httpResp, outputCap(request))
 	if err != nil || !stillRunning(httpResp, resp) {
@@ -75,7 +75,7 @@ func (client *ExecutionClient) Execute(ctx context.Context, identifier string, r
 // has not finished: a status of NotStarted or Running, or a 202 with neither
 // a status nor a result. Anything else is returned as it came, even a status
 // the SDK does not know: polling for it could lose a result already in hand.
-func stillRunning(httpResp *http.Response, resp ExecuteResponse) bool {
+func stillRunning(httpResp *http.Response, resp ExecutionClientExecuteResponse) bool {
 	if resp.Status == nil {
 		return httpResp.StatusCode == http.StatusAccepted && resp.Result == nil
 	}
@@ -88,19 +88,19 @@ const syncPollFrequency = time.Second
 
 // waitFor polls the execution started by first until it ends. The timing
 // headers of the first response are kept when the last one has none.
-func (client *ExecutionClient) waitFor(ctx context.Context, identifier string, first *http.Response, started ExecuteResponse, cap int) (ExecuteResponse, error) {
+func (client *ExecutionClient) waitFor(ctx context.Context, identifier string, first *http.Response, started ExecutionClientExecuteResponse, cap int) (ExecutionClientExecuteResponse, error) {
 	handler, err := newExecutionPoller(client, identifier, first, cap)
 	if err != nil {
-		return ExecuteResponse{}, err
+		return ExecutionClientExecuteResponse{}, err
 	}
-	handler.apiName = "ExecutionClient.GetExecution"
-	poller, err := runtime.NewPoller(first, client.c.internal.Pipeline(), &runtime.NewPollerOptions[ExecuteResponse]{Handler: handler})
+	handler.apiName = "ExecutionClient.Get"
+	poller, err := runtime.NewPoller(first, client.c.internal.Pipeline(), &runtime.NewPollerOptions[ExecutionClientExecuteResponse]{Handler: handler})
 	if err != nil {
-		return ExecuteResponse{}, err
+		return ExecutionClientExecuteResponse{}, err
 	}
 	resp, err := poller.PollUntilDone(ctx, &runtime.PollUntilDoneOptions{Frequency: syncPollFrequency})
 	if err != nil {
-		return ExecuteResponse{}, err
+		return ExecutionClientExecuteResponse{}, err
 	}
 	if resp.Metrics == (Metrics{}) {
 		resp.Metrics = started.Metrics
@@ -141,16 +141,16 @@ func (client *ExecutionClient) executeRequest(ctx context.Context, identifier st
 }
 
 // executeResponse reads an execution body and its headers.
-func executeResponse(httpResp *http.Response, cap int) (ExecuteResponse, error) {
-	resp := ExecuteResponse{Metrics: parseMetrics(httpResp.Header), OperationID: parseStringHeader(httpResp.Header.Get(headerOperationID))}
+func executeResponse(httpResp *http.Response, cap int) (ExecutionClientExecuteResponse, error) {
+	resp := ExecutionClientExecuteResponse{Metrics: parseMetrics(httpResp.Header), OperationID: parseStringHeader(httpResp.Header.Get(headerOperationID))}
 	payload, err := runtime.Payload(httpResp)
 	if err != nil {
-		return ExecuteResponse{}, err
+		return ExecutionClientExecuteResponse{}, err
 	}
 	// A 202 may carry only headers (Operation-Location, operation-id).
 	if len(payload) > 0 || httpResp.StatusCode != http.StatusAccepted {
 		if err := decodeExecution(payload, &resp.Execution); err != nil {
-			return ExecuteResponse{}, fmt.Errorf("reading the execution: %w", err)
+			return ExecutionClientExecuteResponse{}, fmt.Errorf("reading the execution: %w", err)
 		}
 	}
 	markTruncation(resp.Result, cap)
@@ -160,32 +160,32 @@ func executeResponse(httpResp *http.Response, cap int) (ExecuteResponse, error) 
 	return resp, nil
 }
 
-// GetExecution returns the state of the execution executionID in the session
+// Get returns the state of the execution executionID in the session
 // named identifier, with its result once it has finished.
-func (client *ExecutionClient) GetExecution(ctx context.Context, identifier string, executionID string, options *GetExecutionOptions) (resp GetExecutionResponse, err error) {
-	const operationName = "ExecutionClient.GetExecution"
+func (client *ExecutionClient) Get(ctx context.Context, identifier string, executionID string, options *ExecutionClientGetOptions) (resp ExecutionClientGetResponse, err error) {
+	const operationName = "ExecutionClient.Get"
 	ctx = withAPIName(ctx, operationName)
 	ctx, endSpan := runtime.StartSpan(ctx, operationName, client.c.internal.Tracer(), nil)
 	defer func() { endSpan(err) }()
 	if err := checkIdentifier(identifier); err != nil {
-		return GetExecutionResponse{}, err
+		return ExecutionClientGetResponse{}, err
 	}
 	if err := checkExecutionID(executionID); err != nil {
-		return GetExecutionResponse{}, err
+		return ExecutionClientGetResponse{}, err
 	}
 	req, err := client.c.newRequest(ctx, http.MethodGet, "/executions/"+url.PathEscape(executionID), identifier, nil)
 	if err != nil {
-		return GetExecutionResponse{}, err
+		return ExecutionClientGetResponse{}, err
 	}
 	httpResp, err := client.c.internal.Pipeline().Do(req)
 	if err != nil {
-		return GetExecutionResponse{}, err
+		return ExecutionClientGetResponse{}, err
 	}
 	if !runtime.HasStatusCode(httpResp, http.StatusOK) {
-		return GetExecutionResponse{}, runtime.NewResponseError(httpResp)
+		return ExecutionClientGetResponse{}, runtime.NewResponseError(httpResp)
 	}
 	r, err := executeResponse(httpResp, defaultOutputCap)
-	return GetExecutionResponse(r), err
+	return ExecutionClientGetResponse(r), err
 }
 
 // outputCap is the stream cap the service applied to request.
@@ -199,7 +199,7 @@ func outputCap(request ExecutionRequest) int {
 // markTruncation flags streams exactly as long as the cap: the service drops
 // what follows without a marker, so output that fills the cap was probably
 // cut. Both characters and bytes are compared, as pools differ in which they
-// count. GetExecution does not know the cap the execution ran with and
+// count. Get does not know the cap the execution ran with and
 // assumes the default; a stream longer than that cannot have been cut at it.
 func markTruncation(r *ExecutionResult, cap int) {
 	if r == nil || cap <= 0 {

@@ -19,19 +19,19 @@ import (
 // that finished the execution at once. Cancelling the context given to
 // PollUntilDone stops polling; it does not stop the execution, which the
 // service has no way to cancel. Save Poller.ResumeToken to resume polling
-// later with BeginExecuteOptions.ResumeToken. As with Execute, code that
+// later with ExecutionClientBeginExecuteOptions.ResumeToken. As with Execute, code that
 // fails is reported in the result, not as an error.
-func (client *ExecutionClient) BeginExecute(ctx context.Context, identifier string, request ExecutionRequest, options *BeginExecuteOptions) (*runtime.Poller[ExecuteResponse], error) {
+func (client *ExecutionClient) BeginExecute(ctx context.Context, identifier string, request ExecutionRequest, options *ExecutionClientBeginExecuteOptions) (*runtime.Poller[ExecutionClientExecuteResponse], error) {
 	const operationName = "ExecutionClient.BeginExecute"
 	ctx = withAPIName(ctx, operationName)
 	if options == nil {
-		options = &BeginExecuteOptions{}
+		options = &ExecutionClientBeginExecuteOptions{}
 	}
 	pl := client.c.internal.Pipeline()
 	tracer := client.c.internal.Tracer()
 	if options.ResumeToken != "" {
 		handler := &executionPoller{client: client}
-		poller, err := runtime.NewPollerFromResumeToken(options.ResumeToken, pl, &runtime.NewPollerFromResumeTokenOptions[ExecuteResponse]{
+		poller, err := runtime.NewPollerFromResumeToken(options.ResumeToken, pl, &runtime.NewPollerFromResumeTokenOptions[ExecutionClientExecuteResponse]{
 			Handler: handler,
 			Tracer:  tracer,
 		})
@@ -65,13 +65,13 @@ func (client *ExecutionClient) BeginExecute(ctx context.Context, identifier stri
 	if resp.Header.Get("Fake-Poller-Status") != "" {
 		// azcore's fake transport drives its own poller; a custom handler
 		// would hide it from fake.PollerResponder.
-		return runtime.NewPoller[ExecuteResponse](resp, pl, &runtime.NewPollerOptions[ExecuteResponse]{Tracer: tracer})
+		return runtime.NewPoller[ExecutionClientExecuteResponse](resp, pl, &runtime.NewPollerOptions[ExecutionClientExecuteResponse]{Tracer: tracer})
 	}
 	handler, err := newExecutionPoller(client, identifier, resp, outputCap(request))
 	if err != nil {
 		return nil, err
 	}
-	return runtime.NewPoller(resp, pl, &runtime.NewPollerOptions[ExecuteResponse]{Handler: handler, Tracer: tracer})
+	return runtime.NewPoller(resp, pl, &runtime.NewPollerOptions[ExecutionClientExecuteResponse]{Handler: handler, Tracer: tracer})
 }
 
 // executionPoller polls GET /executions/{id}. Its exported fields are the
@@ -85,7 +85,7 @@ type executionPoller struct {
 	last   *http.Response
 	// apiName tags the polls for azcore's fake transports: polls of
 	// BeginExecute (the default, also after a resume) or, when Execute
-	// waits, GetExecution.
+	// waits, ExecutionClient.Get.
 	apiName string
 }
 
@@ -172,7 +172,7 @@ func (p *executionPoller) Poll(ctx context.Context) (*http.Response, error) {
 }
 
 // Result implements runtime.PollingHandler.
-func (p *executionPoller) Result(ctx context.Context, out *ExecuteResponse) error {
+func (p *executionPoller) Result(ctx context.Context, out *ExecutionClientExecuteResponse) error {
 	if p.last == nil {
 		// Resumed from a token after the execution had finished.
 		if _, err := p.Poll(ctx); err != nil {

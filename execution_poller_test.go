@@ -129,7 +129,7 @@ func TestBeginExecuteResumeToken(t *testing.T) {
 	token, err := poller.ResumeToken()
 	require.NoError(t, err)
 
-	resumed, err := exec.BeginExecute(context.Background(), "ignored", azsessions.ExecutionRequest{}, &azsessions.BeginExecuteOptions{ResumeToken: token})
+	resumed, err := exec.BeginExecute(context.Background(), "ignored", azsessions.ExecutionRequest{}, &azsessions.ExecutionClientBeginExecuteOptions{ResumeToken: token})
 	require.NoError(t, err)
 	resp, err := resumed.PollUntilDone(context.Background(), fastPolling)
 	require.NoError(t, err)
@@ -155,7 +155,7 @@ func TestBeginExecuteRefusesAResumeTokenOfAnotherHost(t *testing.T) {
 	require.NoError(t, err)
 
 	other, otherSrv := newRecordedClient(t, reply(http.StatusOK, testdata(t, "executions/async_completed.json")), nil)
-	_, err = other.NewExecutionClient().BeginExecute(context.Background(), "s1", azsessions.ExecutionRequest{}, &azsessions.BeginExecuteOptions{ResumeToken: token})
+	_, err = other.NewExecutionClient().BeginExecute(context.Background(), "s1", azsessions.ExecutionRequest{}, &azsessions.ExecutionClientBeginExecuteOptions{ResumeToken: token})
 	require.ErrorIs(t, err, azsessions.ErrUntrustedURL)
 	require.Zero(t, polls.Load(), "the issuing host got no poll")
 	require.Empty(t, otherSrv.requests())

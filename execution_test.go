@@ -228,7 +228,7 @@ func TestExecuteDoesNotRetryDroppedConnections(t *testing.T) {
 
 func TestExecuteKeepsCallerOperationID(t *testing.T) {
 	c, srv := newRecordedClient(t, reply(http.StatusOK, testdata(t, "executions/sync_succeeded.json")), nil)
-	_, err := c.NewExecutionClient().Execute(context.Background(), "s1", azsessions.NewCodeRequest("x"), &azsessions.ExecuteOptions{OperationID: ptr("my-op")})
+	_, err := c.NewExecutionClient().Execute(context.Background(), "s1", azsessions.NewCodeRequest("x"), &azsessions.ExecutionClientExecuteOptions{OperationID: ptr("my-op")})
 	require.NoError(t, err)
 	require.Equal(t, "my-op", srv.last(t).Header.Get("operation-id"))
 }
@@ -242,7 +242,7 @@ func TestOtherOperationsKeepAzcoreRetries(t *testing.T) {
 		}
 		reply(http.StatusOK, testdata(t, "executions/sync_succeeded.json"))(w, r)
 	}, nil)
-	_, err := c.NewExecutionClient().GetExecution(context.Background(), "s1", "e1", nil)
+	_, err := c.NewExecutionClient().Get(context.Background(), "s1", "e1", nil)
 	require.NoError(t, err)
 	require.Equal(t, int32(3), tries.Load())
 }
@@ -263,9 +263,9 @@ func TestExecuteRejectsBadBodies(t *testing.T) {
 	}
 }
 
-func TestGetExecution(t *testing.T) {
+func TestExecutionClientGet(t *testing.T) {
 	c, srv := newRecordedClient(t, reply(http.StatusOK, testdata(t, "executions/async_completed.json")), nil)
-	resp, err := c.NewExecutionClient().GetExecution(context.Background(), "s1", "id/with#odd chars", nil)
+	resp, err := c.NewExecutionClient().Get(context.Background(), "s1", "id/with#odd chars", nil)
 	require.NoError(t, err)
 	got := srv.last(t)
 	require.Equal(t, "/executions/id%2Fwith%23odd%20chars", got.Path)
@@ -289,14 +289,14 @@ func TestExecuteContextCancel(t *testing.T) {
 	require.ErrorIs(t, err, context.Canceled)
 }
 
-func TestGetExecutionJudgesTruncationAgainstTheDefaultCap(t *testing.T) {
+func TestExecutionClientGetJudgesTruncationAgainstTheDefaultCap(t *testing.T) {
 	body := func(n int) []byte {
 		b, _ := json.Marshal(map[string]any{"status": "Succeeded", "result": map[string]any{"stdout": strings.Repeat("x", n), "stderr": ""}})
 		return b
 	}
 	for n, want := range map[int]bool{4096: true, 5000: false, 100: false} {
 		c, _ := newRecordedClient(t, reply(http.StatusOK, body(n)), nil)
-		resp, err := c.NewExecutionClient().GetExecution(context.Background(), "s1", "e1", nil)
+		resp, err := c.NewExecutionClient().Get(context.Background(), "s1", "e1", nil)
 		require.NoError(t, err)
 		require.Equal(t, want, resp.Result.StdoutTruncated, "stdout of %d characters", n)
 	}

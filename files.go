@@ -30,19 +30,19 @@ type FilesClient struct {
 // is read from its current position to its end and streamed: it is never held
 // in memory, and a retry rewinds it to send the same bytes. The service
 // refuses files over its limit (128 MB on Azure) with HTTP 413.
-func (client *FilesClient) Upload(ctx context.Context, identifier string, name string, body io.ReadSeeker, options *UploadFileOptions) (resp UploadFileResponse, err error) {
+func (client *FilesClient) Upload(ctx context.Context, identifier string, name string, body io.ReadSeeker, options *FilesClientUploadOptions) (resp FilesClientUploadResponse, err error) {
 	const operationName = "FilesClient.Upload"
 	ctx = withAPIName(ctx, operationName)
 	ctx, endSpan := runtime.StartSpan(ctx, operationName, client.c.internal.Tracer(), nil)
 	defer func() { endSpan(err) }()
 	if options == nil {
-		options = &UploadFileOptions{}
+		options = &FilesClientUploadOptions{}
 	}
 	if err := checkArgs(identifier, name, options.Path); err != nil {
-		return UploadFileResponse{}, err
+		return FilesClientUploadResponse{}, err
 	}
 	if body == nil {
-		return UploadFileResponse{}, fmt.Errorf("%w: body is nil", ErrInvalidArgument)
+		return FilesClientUploadResponse{}, fmt.Errorf("%w: body is nil", ErrInvalidArgument)
 	}
 	contentType := "application/octet-stream"
 	if options.ContentType != nil {
@@ -50,50 +50,50 @@ func (client *FilesClient) Upload(ctx context.Context, identifier string, name s
 		// It goes into the part's header: a line break would end the
 		// header early and put the rest into the file.
 		if _, _, err := mime.ParseMediaType(contentType); err != nil || strings.ContainsAny(contentType, "\r\n") {
-			return UploadFileResponse{}, fmt.Errorf("%w: content type %q is not a media type", ErrInvalidArgument, contentType)
+			return FilesClientUploadResponse{}, fmt.Errorf("%w: content type %q is not a media type", ErrInvalidArgument, contentType)
 		}
 	}
 	mp, mpType, err := multipart.NewBody(nil, "file", name, contentType, body)
 	if err != nil {
-		return UploadFileResponse{}, fmt.Errorf("%w: %v", ErrInvalidArgument, err)
+		return FilesClientUploadResponse{}, fmt.Errorf("%w: %v", ErrInvalidArgument, err)
 	}
 	req, err := client.c.newRequest(ctx, http.MethodPost, "/files", identifier, pathQuery(options.Path))
 	if err != nil {
-		return UploadFileResponse{}, err
+		return FilesClientUploadResponse{}, err
 	}
 	if err := req.SetBody(guardBody(mp), mpType); err != nil {
-		return UploadFileResponse{}, err
+		return FilesClientUploadResponse{}, err
 	}
 	httpResp, err := client.c.internal.Pipeline().Do(req)
 	if err != nil {
-		return UploadFileResponse{}, err
+		return FilesClientUploadResponse{}, err
 	}
 	if !runtime.HasStatusCode(httpResp, http.StatusOK, http.StatusCreated) {
-		return UploadFileResponse{}, runtime.NewResponseError(httpResp)
+		return FilesClientUploadResponse{}, runtime.NewResponseError(httpResp)
 	}
 	if err := runtime.UnmarshalAsJSON(httpResp, &resp.File); err != nil {
-		return UploadFileResponse{}, err
+		return FilesClientUploadResponse{}, err
 	}
 	return resp, nil
 }
 
 // NewListPager lists the files and directories in the session named
 // identifier, following nextLink from page to page.
-func (client *FilesClient) NewListPager(identifier string, options *ListFilesOptions) *runtime.Pager[ListFilesResponse] {
+func (client *FilesClient) NewListPager(identifier string, options *FilesClientListOptions) *runtime.Pager[FilesClientListResponse] {
 	if options == nil {
-		options = &ListFilesOptions{}
+		options = &FilesClientListOptions{}
 	}
-	return runtime.NewPager(runtime.PagingHandler[ListFilesResponse]{
-		More: func(page ListFilesResponse) bool {
+	return runtime.NewPager(runtime.PagingHandler[FilesClientListResponse]{
+		More: func(page FilesClientListResponse) bool {
 			return page.NextLink != nil && *page.NextLink != ""
 		},
-		Fetcher: func(ctx context.Context, page *ListFilesResponse) (ListFilesResponse, error) {
+		Fetcher: func(ctx context.Context, page *FilesClientListResponse) (FilesClientListResponse, error) {
 			ctx = withAPIName(ctx, "FilesClient.NewListPager")
 			if err := checkIdentifier(identifier); err != nil {
-				return ListFilesResponse{}, err
+				return FilesClientListResponse{}, err
 			}
 			if err := checkPath(options.Path); err != nil {
-				return ListFilesResponse{}, err
+				return FilesClientListResponse{}, err
 			}
 			next := ""
 			if page != nil {
@@ -114,11 +114,11 @@ func (client *FilesClient) NewListPager(identifier string, options *ListFilesOpt
 				return req.Raw(), nil
 			})
 			if err != nil {
-				return ListFilesResponse{}, err
+				return FilesClientListResponse{}, err
 			}
-			var resp ListFilesResponse
+			var resp FilesClientListResponse
 			if err := runtime.UnmarshalAsJSON(httpResp, &resp.FileList); err != nil {
-				return ListFilesResponse{}, err
+				return FilesClientListResponse{}, err
 			}
 			return resp, nil
 		},
@@ -127,20 +127,20 @@ func (client *FilesClient) NewListPager(identifier string, options *ListFilesOpt
 }
 
 // Get returns the metadata of the file name in the session named identifier.
-func (client *FilesClient) Get(ctx context.Context, identifier string, name string, options *GetFileOptions) (resp GetFileResponse, err error) {
+func (client *FilesClient) Get(ctx context.Context, identifier string, name string, options *FilesClientGetOptions) (resp FilesClientGetResponse, err error) {
 	const operationName = "FilesClient.Get"
 	ctx = withAPIName(ctx, operationName)
 	ctx, endSpan := runtime.StartSpan(ctx, operationName, client.c.internal.Tracer(), nil)
 	defer func() { endSpan(err) }()
 	if options == nil {
-		options = &GetFileOptions{}
+		options = &FilesClientGetOptions{}
 	}
 	httpResp, err := client.do(ctx, http.MethodGet, identifier, name, "", options.Path, http.StatusOK)
 	if err != nil {
-		return GetFileResponse{}, err
+		return FilesClientGetResponse{}, err
 	}
 	if err := runtime.UnmarshalAsJSON(httpResp, &resp.File); err != nil {
-		return GetFileResponse{}, err
+		return FilesClientGetResponse{}, err
 	}
 	return resp, nil
 }
@@ -148,17 +148,17 @@ func (client *FilesClient) Get(ctx context.Context, identifier string, name stri
 // Download streams the content of the file name in the session named
 // identifier, byte for byte. The caller must close resp.Body; a connection
 // lost mid-file surfaces as an error from Body.Read.
-func (client *FilesClient) Download(ctx context.Context, identifier string, name string, options *DownloadFileOptions) (resp DownloadFileResponse, err error) {
+func (client *FilesClient) Download(ctx context.Context, identifier string, name string, options *FilesClientDownloadOptions) (resp FilesClientDownloadResponse, err error) {
 	const operationName = "FilesClient.Download"
 	ctx = withAPIName(ctx, operationName)
 	ctx, endSpan := runtime.StartSpan(ctx, operationName, client.c.internal.Tracer(), nil)
 	defer func() { endSpan(err) }()
 	if options == nil {
-		options = &DownloadFileOptions{}
+		options = &FilesClientDownloadOptions{}
 	}
 	httpResp, err := client.do(ctx, http.MethodGet, identifier, name, "/content", options.Path, http.StatusOK)
 	if err != nil {
-		return DownloadFileResponse{}, err
+		return FilesClientDownloadResponse{}, err
 	}
 	resp.Body = httpResp.Body
 	if httpResp.ContentLength >= 0 {
@@ -176,16 +176,16 @@ func (client *FilesClient) Download(ctx context.Context, identifier string, name
 
 // Delete removes the file name from the session named identifier. The
 // service answers 404 (*azcore.ResponseError) when there is no such file.
-func (client *FilesClient) Delete(ctx context.Context, identifier string, name string, options *DeleteFileOptions) (resp DeleteFileResponse, err error) {
+func (client *FilesClient) Delete(ctx context.Context, identifier string, name string, options *FilesClientDeleteOptions) (resp FilesClientDeleteResponse, err error) {
 	const operationName = "FilesClient.Delete"
 	ctx = withAPIName(ctx, operationName)
 	ctx, endSpan := runtime.StartSpan(ctx, operationName, client.c.internal.Tracer(), nil)
 	defer func() { endSpan(err) }()
 	if options == nil {
-		options = &DeleteFileOptions{}
+		options = &FilesClientDeleteOptions{}
 	}
 	_, err = client.do(ctx, http.MethodDelete, identifier, name, "", options.Path, http.StatusOK, http.StatusNoContent)
-	return DeleteFileResponse{}, err
+	return FilesClientDeleteResponse{}, err
 }
 
 // do validates the arguments and sends a request on one file. A successful

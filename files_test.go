@@ -42,7 +42,7 @@ func TestUploadStreamsAMultipartFile(t *testing.T) {
 	content := "name: test\n\x00\xff binary"
 	body := strings.NewReader("SKIPPED" + content)
 	_, _ = body.Seek(7, io.SeekStart)
-	resp, err := c.NewFilesClient().Upload(context.Background(), "s1", "testfile.yaml", body, &azsessions.UploadFileOptions{
+	resp, err := c.NewFilesClient().Upload(context.Background(), "s1", "testfile.yaml", body, &azsessions.FilesClientUploadOptions{
 		Path:        ptr("level1/level2"),
 		ContentType: ptr("application/yaml"),
 	})
@@ -145,7 +145,7 @@ func TestListFilesFollowsNextLink(t *testing.T) {
 		reply(http.StatusOK, bytes.Replace(testdata(t, "files/list_page1.json"), []byte("NEXTLINK"), []byte(next), 1))(w, r)
 	}, nil)
 	srvURL = srv.URL
-	pager := c.NewFilesClient().NewListPager("s1", &azsessions.ListFilesOptions{Path: ptr("sub"), Recursive: ptr(true)})
+	pager := c.NewFilesClient().NewListPager("s1", &azsessions.FilesClientListOptions{Path: ptr("sub"), Recursive: ptr(true)})
 	var names []string
 	var types []azsessions.FileType
 	for pager.More() {
@@ -195,7 +195,7 @@ func TestDownloadIsByteExactAndStreams(t *testing.T) {
 		w.Header().Set("Content-Length", strconv.Itoa(len(data)))
 		_, _ = w.Write(data)
 	}, nil)
-	resp, err := c.NewFilesClient().Download(context.Background(), "s1", "blob.bin", &azsessions.DownloadFileOptions{Path: ptr("out")})
+	resp, err := c.NewFilesClient().Download(context.Background(), "s1", "blob.bin", &azsessions.FilesClientDownloadOptions{Path: ptr("out")})
 	require.NoError(t, err)
 	defer resp.Body.Close()
 	got, err := io.ReadAll(resp.Body)

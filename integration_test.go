@@ -94,7 +94,7 @@ func TestIntegrationPythonExecution(t *testing.T) {
 	require.False(t, *resp.Metrics.NewAllocation)
 	require.NotNil(t, resp.Metrics.ContainerExecutionDuration)
 
-	got, err := exec.GetExecution(ctx, id, *resp.ID, nil)
+	got, err := exec.Get(ctx, id, *resp.ID, nil)
 	require.NoError(t, err)
 	require.Equal(t, *resp.ID, *got.ID)
 	require.Equal(t, "7", got.Result.Text())
@@ -188,10 +188,10 @@ func TestIntegrationFiles(t *testing.T) {
 		require.True(t, bytes.Equal(content, got), "%s must round-trip byte for byte", name)
 	}
 
-	_, err = files.Upload(ctx, id, "deep.txt", strings.NewReader("deep"), &azsessions.UploadFileOptions{Path: ptr("reports/2026")})
+	_, err = files.Upload(ctx, id, "deep.txt", strings.NewReader("deep"), &azsessions.FilesClientUploadOptions{Path: ptr("reports/2026")})
 	require.NoError(t, err)
 	var listed []string
-	pager := files.NewListPager(id, &azsessions.ListFilesOptions{Recursive: ptr(true)})
+	pager := files.NewListPager(id, &azsessions.FilesClientListOptions{Recursive: ptr(true)})
 	for pager.More() {
 		page, err := pager.NextPage(ctx)
 		require.NoError(t, err)
@@ -223,7 +223,7 @@ func TestIntegrationFiles(t *testing.T) {
 
 	// Another session cannot see this one's files.
 	other := newSession(t, client)
-	_, err = files.Get(ctx, other, "deep.txt", &azsessions.GetFileOptions{Path: ptr("reports/2026")})
+	_, err = files.Get(ctx, other, "deep.txt", &azsessions.FilesClientGetOptions{Path: ptr("reports/2026")})
 	require.ErrorAs(t, err, &re)
 	require.Equal(t, http.StatusNotFound, re.StatusCode)
 }

@@ -143,7 +143,7 @@ type ExecutionResult struct {
 	ExecutionTimeInMilliseconds *int64
 	// StdoutTruncated is true when Stdout is exactly as long as the output
 	// cap, so the service probably dropped the rest (it adds no marker). For
-	// GetExecution and pollers resumed elsewhere the cap is taken to be the
+	// ExecutionClient.Get and pollers resumed elsewhere the cap is taken to be the
 	// default, 4096.
 	StdoutTruncated bool
 	// StderrTruncated is the same for Stderr.

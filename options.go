@@ -1,31 +1,31 @@
 package azsessions
 
-// ExecuteOptions contains the optional parameters of ExecutionClient.Execute.
-type ExecuteOptions struct {
+// ExecutionClientExecuteOptions contains the optional parameters of ExecutionClient.Execute.
+type ExecutionClientExecuteOptions struct {
 	// OperationID chooses the execution's ID (the operation-id header). When
 	// nil the SDK generates one. The same ID is sent on every retry of the
 	// call.
 	OperationID *string
 }
 
-// BeginExecuteOptions contains the optional parameters of
+// ExecutionClientBeginExecuteOptions contains the optional parameters of
 // ExecutionClient.BeginExecute.
-type BeginExecuteOptions struct {
-	// OperationID chooses the execution's ID, as in ExecuteOptions.
+type ExecutionClientBeginExecuteOptions struct {
+	// OperationID chooses the execution's ID, as in ExecutionClientExecuteOptions.
 	OperationID *string
 	// ResumeToken resumes polling an execution started earlier; the other
 	// arguments of BeginExecute are then ignored and nothing is run again.
 	ResumeToken string
 }
 
-// GetExecutionOptions contains the optional parameters of
-// ExecutionClient.GetExecution.
-type GetExecutionOptions struct {
+// ExecutionClientGetOptions contains the optional parameters of
+// ExecutionClient.Get.
+type ExecutionClientGetOptions struct {
 	// placeholder for future optional parameters
 }
 
-// UploadFileOptions contains the optional parameters of FilesClient.Upload.
-type UploadFileOptions struct {
+// FilesClientUploadOptions contains the optional parameters of FilesClient.Upload.
+type FilesClientUploadOptions struct {
 	// Path is the directory, relative to /mnt/data, to upload into. The
 	// service creates it when missing.
 	Path *string
@@ -34,9 +34,9 @@ type UploadFileOptions struct {
 	ContentType *string
 }
 
-// ListFilesOptions contains the optional parameters of
+// FilesClientListOptions contains the optional parameters of
 // FilesClient.NewListPager.
-type ListFilesOptions struct {
+type FilesClientListOptions struct {
 	// Path is the directory, relative to /mnt/data, to list.
 	Path *string
 	// Recursive lists the whole tree below Path (2025-10-02-preview and
@@ -44,56 +44,56 @@ type ListFilesOptions struct {
 	Recursive *bool
 }
 
-// GetFileOptions contains the optional parameters of FilesClient.Get.
-type GetFileOptions struct {
+// FilesClientGetOptions contains the optional parameters of FilesClient.Get.
+type FilesClientGetOptions struct {
 	// Path is the directory, relative to /mnt/data, holding the file.
 	Path *string
 }
 
-// DownloadFileOptions contains the optional parameters of
+// FilesClientDownloadOptions contains the optional parameters of
 // FilesClient.Download.
-type DownloadFileOptions struct {
+type FilesClientDownloadOptions struct {
 	// Path is the directory, relative to /mnt/data, holding the file.
 	Path *string
 }
 
-// DeleteFileOptions contains the optional parameters of FilesClient.Delete.
-type DeleteFileOptions struct {
+// FilesClientDeleteOptions contains the optional parameters of FilesClient.Delete.
+type FilesClientDeleteOptions struct {
 	// Path is the directory, relative to /mnt/data, holding the file.
 	Path *string
 }
 
-// GetSessionOptions contains the optional parameters of SessionsClient.Get.
-type GetSessionOptions struct {
+// SessionsClientGetOptions contains the optional parameters of SessionsClient.Get.
+type SessionsClientGetOptions struct {
 	// placeholder for future optional parameters
 }
 
-// DeleteSessionOptions contains the optional parameters of
+// SessionsClientDeleteOptions contains the optional parameters of
 // SessionsClient.Delete.
-type DeleteSessionOptions struct {
+type SessionsClientDeleteOptions struct {
 	// placeholder for future optional parameters
 }
 
-// StopSessionOptions contains the optional parameters of SessionsClient.Stop.
-type StopSessionOptions struct {
+// SessionsClientStopOptions contains the optional parameters of SessionsClient.Stop.
+type SessionsClientStopOptions struct {
 	// placeholder for future optional parameters
 }
 
-// ListSessionsOptions contains the optional parameters of
+// SessionsClientListOptions contains the optional parameters of
 // SessionsClient.NewListPager.
-type ListSessionsOptions struct {
+type SessionsClientListOptions struct {
 	// Skip starts the listing after this many sessions.
 	Skip *int32
 }
 
-// GetPoolMetadataOptions contains the optional parameters of
+// SessionsClientGetPoolMetadataOptions contains the optional parameters of
 // SessionsClient.GetPoolMetadata.
-type GetPoolMetadataOptions struct {
+type SessionsClientGetPoolMetadataOptions struct {
 	// placeholder for future optional parameters
 }
 
-// SendOptions contains the optional parameters of ContainerClient.Send.
-type SendOptions struct {
+// ContainerClientSendOptions contains the optional parameters of ContainerClient.Send.
+type ContainerClientSendOptions struct {
 	// Header holds request headers to send, for example Content-Type and
 	// Accept. Authorization is set by the client and cannot be overridden.
 	Header map[string][]string

@@ -6,9 +6,9 @@ import (
 	"time"
 )
 
-// ExecuteResponse is the result of ExecutionClient.Execute and of a finished
+// ExecutionClientExecuteResponse is the result of ExecutionClient.Execute and of a finished
 // BeginExecute poller.
-type ExecuteResponse struct {
+type ExecutionClientExecuteResponse struct {
 	// Execution holds the execution's status and result.
 	Execution
 	// Metrics holds the timing headers of the response.
@@ -17,8 +17,8 @@ type ExecuteResponse struct {
 	OperationID *string
 }
 
-// GetExecutionResponse is the result of ExecutionClient.GetExecution.
-type GetExecutionResponse struct {
+// ExecutionClientGetResponse is the result of ExecutionClient.Get.
+type ExecutionClientGetResponse struct {
 	// Execution holds the execution's status and, once finished, result.
 	Execution
 	// Metrics holds the timing headers of the response.
@@ -27,27 +27,27 @@ type GetExecutionResponse struct {
 	OperationID *string
 }
 
-// UploadFileResponse is the result of FilesClient.Upload.
-type UploadFileResponse struct {
+// FilesClientUploadResponse is the result of FilesClient.Upload.
+type FilesClientUploadResponse struct {
 	// File describes the uploaded file.
 	File
 }
 
-// ListFilesResponse is one page from FilesClient.NewListPager.
-type ListFilesResponse struct {
+// FilesClientListResponse is one page from FilesClient.NewListPager.
+type FilesClientListResponse struct {
 	// FileList holds the page.
 	FileList
 }
 
-// GetFileResponse is the result of FilesClient.Get.
-type GetFileResponse struct {
+// FilesClientGetResponse is the result of FilesClient.Get.
+type FilesClientGetResponse struct {
 	// File describes the file.
 	File
 }
 
-// DownloadFileResponse is the result of FilesClient.Download. The caller
+// FilesClientDownloadResponse is the result of FilesClient.Download. The caller
 // must close Body.
-type DownloadFileResponse struct {
+type FilesClientDownloadResponse struct {
 	// Body streams the file's bytes exactly as stored.
 	Body io.ReadCloser
 	// ContentLength is the file's size, when the service sent it.
@@ -58,43 +58,43 @@ type DownloadFileResponse struct {
 	LastModified *time.Time
 }
 
-// DeleteFileResponse is the result of FilesClient.Delete.
-type DeleteFileResponse struct {
+// FilesClientDeleteResponse is the result of FilesClient.Delete.
+type FilesClientDeleteResponse struct {
 	// placeholder for future response values
 }
 
-// GetSessionResponse is the result of SessionsClient.Get.
-type GetSessionResponse struct {
+// SessionsClientGetResponse is the result of SessionsClient.Get.
+type SessionsClientGetResponse struct {
 	// Session describes the session.
 	Session
 }
 
-// DeleteSessionResponse is the result of SessionsClient.Delete.
-type DeleteSessionResponse struct {
+// SessionsClientDeleteResponse is the result of SessionsClient.Delete.
+type SessionsClientDeleteResponse struct {
 	// placeholder for future response values
 }
 
-// StopSessionResponse is the result of SessionsClient.Stop.
-type StopSessionResponse struct {
+// SessionsClientStopResponse is the result of SessionsClient.Stop.
+type SessionsClientStopResponse struct {
 	// Message is the service's confirmation text.
 	Message string
 }
 
-// ListSessionsResponse is one page from SessionsClient.NewListPager.
-type ListSessionsResponse struct {
+// SessionsClientListResponse is one page from SessionsClient.NewListPager.
+type SessionsClientListResponse struct {
 	// SessionList holds the page.
 	SessionList
 }
 
-// GetPoolMetadataResponse is the result of SessionsClient.GetPoolMetadata.
-type GetPoolMetadataResponse struct {
+// SessionsClientGetPoolMetadataResponse is the result of SessionsClient.GetPoolMetadata.
+type SessionsClientGetPoolMetadataResponse struct {
 	// PoolMetadata describes the pool.
 	PoolMetadata
 }
 
-// SendResponse is the result of ContainerClient.Send. The caller must close
+// ContainerClientSendResponse is the result of ContainerClient.Send. The caller must close
 // Response.Body.
-type SendResponse struct {
+type ContainerClientSendResponse struct {
 	// Response is the container's answer, with its body unread.
 	*http.Response
 }

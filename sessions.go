@@ -20,61 +20,61 @@ type SessionsClient struct {
 
 // Get returns the session named identifier: when it was created and last
 // used, and when it expires.
-func (client *SessionsClient) Get(ctx context.Context, identifier string, options *GetSessionOptions) (resp GetSessionResponse, err error) {
+func (client *SessionsClient) Get(ctx context.Context, identifier string, options *SessionsClientGetOptions) (resp SessionsClientGetResponse, err error) {
 	const operationName = "SessionsClient.Get"
 	ctx = withAPIName(ctx, operationName)
 	ctx, endSpan := runtime.StartSpan(ctx, operationName, client.c.internal.Tracer(), nil)
 	defer func() { endSpan(err) }()
 	httpResp, err := client.c.sessionCall(ctx, http.MethodGet, "/session", identifier, http.StatusOK)
 	if err != nil {
-		return GetSessionResponse{}, err
+		return SessionsClientGetResponse{}, err
 	}
 	if err := runtime.UnmarshalAsJSON(httpResp, &resp.Session); err != nil {
-		return GetSessionResponse{}, err
+		return SessionsClientGetResponse{}, err
 	}
 	return resp, nil
 }
 
 // Delete ends the session named identifier now, with its processes and
 // files. The next request with the same identifier gets a fresh session.
-func (client *SessionsClient) Delete(ctx context.Context, identifier string, options *DeleteSessionOptions) (resp DeleteSessionResponse, err error) {
+func (client *SessionsClient) Delete(ctx context.Context, identifier string, options *SessionsClientDeleteOptions) (resp SessionsClientDeleteResponse, err error) {
 	const operationName = "SessionsClient.Delete"
 	ctx = withAPIName(ctx, operationName)
 	ctx, endSpan := runtime.StartSpan(ctx, operationName, client.c.internal.Tracer(), nil)
 	defer func() { endSpan(err) }()
 	_, err = client.c.sessionCall(ctx, http.MethodDelete, "/session", identifier, http.StatusOK, http.StatusNoContent)
-	return DeleteSessionResponse{}, err
+	return SessionsClientDeleteResponse{}, err
 }
 
 // Stop stops the session named identifier through the pool's management
 // API (POST /.management/stopSession), the way custom-container pools end
 // sessions. Message holds the service's confirmation text.
-func (client *SessionsClient) Stop(ctx context.Context, identifier string, options *StopSessionOptions) (resp StopSessionResponse, err error) {
+func (client *SessionsClient) Stop(ctx context.Context, identifier string, options *SessionsClientStopOptions) (resp SessionsClientStopResponse, err error) {
 	const operationName = "SessionsClient.Stop"
 	ctx = withAPIName(ctx, operationName)
 	ctx, endSpan := runtime.StartSpan(ctx, operationName, client.c.internal.Tracer(), nil)
 	defer func() { endSpan(err) }()
 	httpResp, err := client.c.sessionCall(ctx, http.MethodPost, "/.management/stopSession", identifier, http.StatusOK, http.StatusNoContent)
 	if err != nil {
-		return StopSessionResponse{}, err
+		return SessionsClientStopResponse{}, err
 	}
 	body, err := runtime.Payload(httpResp)
 	if err != nil {
-		return StopSessionResponse{}, err
+		return SessionsClientStopResponse{}, err
 	}
-	return StopSessionResponse{Message: string(body)}, nil
+	return SessionsClientStopResponse{Message: string(body)}, nil
 }
 
 // NewListPager lists the pool's live sessions page by page.
-func (client *SessionsClient) NewListPager(options *ListSessionsOptions) *runtime.Pager[ListSessionsResponse] {
+func (client *SessionsClient) NewListPager(options *SessionsClientListOptions) *runtime.Pager[SessionsClientListResponse] {
 	if options == nil {
-		options = &ListSessionsOptions{}
+		options = &SessionsClientListOptions{}
 	}
-	return runtime.NewPager(runtime.PagingHandler[ListSessionsResponse]{
-		More: func(page ListSessionsResponse) bool {
+	return runtime.NewPager(runtime.PagingHandler[SessionsClientListResponse]{
+		More: func(page SessionsClientListResponse) bool {
 			return page.NextLink != nil && *page.NextLink != ""
 		},
-		Fetcher: func(ctx context.Context, page *ListSessionsResponse) (ListSessionsResponse, error) {
+		Fetcher: func(ctx context.Context, page *SessionsClientListResponse) (SessionsClientListResponse, error) {
 			ctx = withAPIName(ctx, "SessionsClient.NewListPager")
 			next := ""
 			if page != nil {
@@ -92,11 +92,11 @@ func (client *SessionsClient) NewListPager(options *ListSessionsOptions) *runtim
 				return req.Raw(), nil
 			})
 			if err != nil {
-				return ListSessionsResponse{}, err
+				return SessionsClientListResponse{}, err
 			}
-			var resp ListSessionsResponse
+			var resp SessionsClientListResponse
 			if err := runtime.UnmarshalAsJSON(httpResp, &resp.SessionList); err != nil {
-				return ListSessionsResponse{}, err
+				return SessionsClientListResponse{}, err
 			}
 			return resp, nil
 		},
@@ -106,24 +106,24 @@ func (client *SessionsClient) NewListPager(options *ListSessionsOptions) *runtim
 
 // GetPoolMetadata describes the pool: its runtimes, pre-installed packages
 // and Jupyter kernel.
-func (client *SessionsClient) GetPoolMetadata(ctx context.Context, options *GetPoolMetadataOptions) (resp GetPoolMetadataResponse, err error) {
+func (client *SessionsClient) GetPoolMetadata(ctx context.Context, options *SessionsClientGetPoolMetadataOptions) (resp SessionsClientGetPoolMetadataResponse, err error) {
 	const operationName = "SessionsClient.GetPoolMetadata"
 	ctx = withAPIName(ctx, operationName)
 	ctx, endSpan := runtime.StartSpan(ctx, operationName, client.c.internal.Tracer(), nil)
 	defer func() { endSpan(err) }()
 	req, err := client.c.newRequest(ctx, http.MethodGet, "/metadata", "", nil)
 	if err != nil {
-		return GetPoolMetadataResponse{}, err
+		return SessionsClientGetPoolMetadataResponse{}, err
 	}
 	httpResp, err := client.c.internal.Pipeline().Do(req)
 	if err != nil {
-		return GetPoolMetadataResponse{}, err
+		return SessionsClientGetPoolMetadataResponse{}, err
 	}
 	if !runtime.HasStatusCode(httpResp, http.StatusOK) {
-		return GetPoolMetadataResponse{}, runtime.NewResponseError(httpResp)
+		return SessionsClientGetPoolMetadataResponse{}, runtime.NewResponseError(httpResp)
 	}
 	if err := runtime.UnmarshalAsJSON(httpResp, &resp.PoolMetadata); err != nil {
-		return GetPoolMetadataResponse{}, err
+		return SessionsClientGetPoolMetadataResponse{}, err
 	}
 	return resp, nil
 }

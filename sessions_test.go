@@ -62,7 +62,7 @@ func TestListSessionsAcceptsBothEnvelopes(t *testing.T) {
 		reply(http.StatusOK, bytes.Replace(testdata(t, "sessions/list_sessions_page1.json"), []byte("NEXTLINK"), []byte(next), 1))(w, r)
 	}, nil)
 	srvURL = srv.URL
-	pager := c.NewSessionsClient().NewListPager(&azsessions.ListSessionsOptions{Skip: ptr[int32](0)})
+	pager := c.NewSessionsClient().NewListPager(&azsessions.SessionsClientListOptions{Skip: ptr[int32](0)})
 	var ids []string
 	var count *int64
 	for pager.More() {

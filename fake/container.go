@@ -16,7 +16,7 @@ import (
 var poolPath = regexp.MustCompile(`(?i)^/subscriptions/[^/]+/resourceGroups/[^/]+/sessionPools/[^/]+`)
 
 // pipelineHeaders are the request headers the client's pipeline adds; they
-// are not passed to the fake in SendOptions.Header.
+// are not passed to the fake in ContainerClientSendOptions.Header.
 var pipelineHeaders = []string{"Authorization", "User-Agent", "X-Ms-Client-Request-Id", "Content-Length"}
 
 // containerPath returns the unescaped request path below the pool endpoint.
@@ -43,7 +43,7 @@ func (s *ServerTransport) dispatchSend(req *http.Request) (*http.Response, error
 	}
 	q := req.URL.Query()
 	identifier := q.Get(queryIdentifier)
-	var options azsessions.SendOptions
+	var options azsessions.ContainerClientSendOptions
 	options.OmitAPIVersion = !q.Has(queryAPIVersion)
 	q.Del(queryIdentifier)
 	q.Del(queryAPIVersion)
@@ -70,7 +70,7 @@ func (s *ServerTransport) dispatchSend(req *http.Request) (*http.Response, error
 			body = bytes.NewReader(data)
 		}
 	}
-	var opts *azsessions.SendOptions
+	var opts *azsessions.ContainerClientSendOptions
 	if options.OmitAPIVersion || options.Query != nil || options.Header != nil {
 		opts = &options
 	}

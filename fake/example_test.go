@@ -18,12 +18,12 @@ import (
 // uses an ExecutionClient would.
 func ExampleServer() {
 	srv := fake.Server{
-		Execute: func(ctx context.Context, identifier string, request azsessions.ExecutionRequest, options *azsessions.ExecuteOptions) (resp azfake.Responder[azsessions.ExecuteResponse], errResp azfake.ErrorResponder) {
+		Execute: func(ctx context.Context, identifier string, request azsessions.ExecutionRequest, options *azsessions.ExecutionClientExecuteOptions) (resp azfake.Responder[azsessions.ExecutionClientExecuteResponse], errResp azfake.ErrorResponder) {
 			if identifier == "unknown" {
 				errResp.SetResponseError(http.StatusBadRequest, string(azsessions.ErrorCodeSessionRequestValidationFailed))
 				return
 			}
-			resp.SetResponse(http.StatusOK, azsessions.ExecuteResponse{
+			resp.SetResponse(http.StatusOK, azsessions.ExecutionClientExecuteResponse{
 				Execution: azsessions.Execution{
 					Status: to.Ptr(azsessions.ExecutionStatusSucceeded),
 					Result: &azsessions.ExecutionResult{Stdout: to.Ptr("ran " + *request.Code + "\n")},

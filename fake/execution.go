@@ -61,9 +61,9 @@ func (s *ServerTransport) dispatchExecute(req *http.Request) (*http.Response, er
 	if err != nil {
 		return nil, err
 	}
-	var options *azsessions.ExecuteOptions
+	var options *azsessions.ExecutionClientExecuteOptions
 	if opID != nil {
-		options = &azsessions.ExecuteOptions{OperationID: opID}
+		options = &azsessions.ExecutionClientExecuteOptions{OperationID: opID}
 	}
 	respr, errRespr := s.srv.Execute(req.Context(), identifier, request, options)
 	r, c, err := responderResult(req, respr, errRespr, http.StatusOK, http.StatusAccepted)
@@ -97,7 +97,7 @@ func (s *ServerTransport) dispatchBeginExecute(req *http.Request) (*http.Respons
 		return nil, notImplemented("BeginExecute")
 	}
 	id := req.URL.Query().Get(queryFakePoller)
-	var poller *azfake.PollerResponder[azsessions.ExecuteResponse]
+	var poller *azfake.PollerResponder[azsessions.ExecutionClientExecuteResponse]
 	if id == "" {
 		if req.Method != http.MethodPost {
 			return nil, fmt.Errorf("%s %s is not a request of a fake poller", req.Method, req.URL.Redacted())
@@ -106,9 +106,9 @@ func (s *ServerTransport) dispatchBeginExecute(req *http.Request) (*http.Respons
 		if err != nil {
 			return nil, err
 		}
-		var options *azsessions.BeginExecuteOptions
+		var options *azsessions.ExecutionClientBeginExecuteOptions
 		if opID != nil {
-			options = &azsessions.BeginExecuteOptions{OperationID: opID}
+			options = &azsessions.ExecutionClientBeginExecuteOptions{OperationID: opID}
 		}
 		respr, errRespr := s.srv.BeginExecute(req.Context(), identifier, request, options)
 		if err := server.GetError(errRespr, req); err != nil {

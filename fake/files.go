@@ -74,14 +74,14 @@ func (s *ServerTransport) dispatchUpload(req *http.Request) (*http.Response, err
 	if err != nil {
 		return nil, err
 	}
-	var options *azsessions.UploadFileOptions
+	var options *azsessions.FilesClientUploadOptions
 	path := queryString(q, queryPath)
 	var contentType *string
 	if f.contentType != "" && f.contentType != defaultUploadContentType {
 		contentType = &f.contentType
 	}
 	if path != nil || contentType != nil {
-		options = &azsessions.UploadFileOptions{Path: path, ContentType: contentType}
+		options = &azsessions.FilesClientUploadOptions{Path: path, ContentType: contentType}
 	}
 	respr, errRespr := s.srv.Upload(req.Context(), q.Get(queryIdentifier), f.name, bytes.NewReader(f.content), options)
 	r, c, err := responderResult(req, respr, errRespr, http.StatusOK, http.StatusCreated)
@@ -95,15 +95,15 @@ func (s *ServerTransport) dispatchNewListFilesPager(req *http.Request) (*http.Re
 	if s.srv.NewListFilesPager == nil {
 		return nil, notImplemented("NewListFilesPager")
 	}
-	return nextPage(s.listFilesPagers, req, func(q url.Values) azfake.PagerResponder[azsessions.ListFilesResponse] {
-		var options *azsessions.ListFilesOptions
+	return nextPage(s.listFilesPagers, req, func(q url.Values) azfake.PagerResponder[azsessions.FilesClientListResponse] {
+		var options *azsessions.FilesClientListOptions
 		path := queryString(q, queryPath)
 		var recursive *bool
 		if b, err := strconv.ParseBool(q.Get(queryRecursive)); err == nil {
 			recursive = &b
 		}
 		if path != nil || recursive != nil {
-			options = &azsessions.ListFilesOptions{Path: path, Recursive: recursive}
+			options = &azsessions.FilesClientListOptions{Path: path, Recursive: recursive}
 		}
 		return s.srv.NewListFilesPager(q.Get(queryIdentifier), options)
 	})
@@ -128,9 +128,9 @@ func (s *ServerTransport) dispatchGetFile(req *http.Request) (*http.Response, er
 	if err != nil {
 		return nil, err
 	}
-	var options *azsessions.GetFileOptions
+	var options *azsessions.FilesClientGetOptions
 	if path != nil {
-		options = &azsessions.GetFileOptions{Path: path}
+		options = &azsessions.FilesClientGetOptions{Path: path}
 	}
 	respr, errRespr := s.srv.GetFile(req.Context(), identifier, name, options)
 	r, c, err := responderResult(req, respr, errRespr, http.StatusOK)
@@ -151,9 +151,9 @@ func (s *ServerTransport) dispatchDownload(req *http.Request) (*http.Response, e
 	if err != nil {
 		return nil, err
 	}
-	var options *azsessions.DownloadFileOptions
+	var options *azsessions.FilesClientDownloadOptions
 	if path != nil {
-		options = &azsessions.DownloadFileOptions{Path: path}
+		options = &azsessions.FilesClientDownloadOptions{Path: path}
 	}
 	respr, errRespr := s.srv.Download(req.Context(), identifier, name, options)
 	r, c, err := responderResult(req, respr, errRespr, http.StatusOK)
@@ -192,9 +192,9 @@ func (s *ServerTransport) dispatchDeleteFile(req *http.Request) (*http.Response,
 	if err != nil {
 		return nil, err
 	}
-	var options *azsessions.DeleteFileOptions
+	var options *azsessions.FilesClientDeleteOptions
 	if path != nil {
-		options = &azsessions.DeleteFileOptions{Path: path}
+		options = &azsessions.FilesClientDeleteOptions{Path: path}
 	}
 	respr, errRespr := s.srv.DeleteFile(req.Context(), identifier, name, options)
 	_, c, err := responderResult(req, respr, errRespr, http.StatusOK, http.StatusNoContent)

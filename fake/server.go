@@ -4,8 +4,8 @@
 // without a network.
 //
 //	srv := fake.Server{
-//		Execute: func(ctx context.Context, identifier string, request azsessions.ExecutionRequest, options *azsessions.ExecuteOptions) (resp azfake.Responder[azsessions.ExecuteResponse], errResp azfake.ErrorResponder) {
-//			resp.SetResponse(http.StatusOK, azsessions.ExecuteResponse{...}, nil)
+//		Execute: func(ctx context.Context, identifier string, request azsessions.ExecutionRequest, options *azsessions.ExecutionClientExecuteOptions) (resp azfake.Responder[azsessions.ExecutionClientExecuteResponse], errResp azfake.ErrorResponder) {
+//			resp.SetResponse(http.StatusOK, azsessions.ExecutionClientExecuteResponse{...}, nil)
 //			return
 //		},
 //	}
@@ -49,69 +49,69 @@ type Server struct {
 	// options.OperationID holds the operation-id the SDK sent (its own when
 	// the caller gave none). The response's Metrics and OperationID are sent
 	// as the X-Ms-* and operation-id headers.
-	Execute func(ctx context.Context, identifier string, request azsessions.ExecutionRequest, options *azsessions.ExecuteOptions) (resp azfake.Responder[azsessions.ExecuteResponse], errResp azfake.ErrorResponder)
+	Execute func(ctx context.Context, identifier string, request azsessions.ExecutionRequest, options *azsessions.ExecutionClientExecuteOptions) (resp azfake.Responder[azsessions.ExecutionClientExecuteResponse], errResp azfake.ErrorResponder)
 
 	// BeginExecute is the fake for method ExecutionClient.BeginExecute.
 	// HTTP status codes to indicate success: http.StatusOK, http.StatusCreated, http.StatusAccepted.
 	// It is called once per poller; the poller's polls are answered from the
 	// returned PollerResponder. The terminal result carries the Execution
 	// only: azfake.PollerResponder has no way to send Metrics headers.
-	BeginExecute func(ctx context.Context, identifier string, request azsessions.ExecutionRequest, options *azsessions.BeginExecuteOptions) (resp azfake.PollerResponder[azsessions.ExecuteResponse], errResp azfake.ErrorResponder)
+	BeginExecute func(ctx context.Context, identifier string, request azsessions.ExecutionRequest, options *azsessions.ExecutionClientBeginExecuteOptions) (resp azfake.PollerResponder[azsessions.ExecutionClientExecuteResponse], errResp azfake.ErrorResponder)
 
-	// GetExecution is the fake for method ExecutionClient.GetExecution.
+	// GetExecution is the fake for method ExecutionClient.Get.
 	// HTTP status codes to indicate success: http.StatusOK.
-	GetExecution func(ctx context.Context, identifier string, executionID string, options *azsessions.GetExecutionOptions) (resp azfake.Responder[azsessions.GetExecutionResponse], errResp azfake.ErrorResponder)
+	GetExecution func(ctx context.Context, identifier string, executionID string, options *azsessions.ExecutionClientGetOptions) (resp azfake.Responder[azsessions.ExecutionClientGetResponse], errResp azfake.ErrorResponder)
 
 	// Upload is the fake for method FilesClient.Upload.
 	// HTTP status codes to indicate success: http.StatusOK, http.StatusCreated.
 	// name is the file name of the multipart file part and body holds the
 	// part's content. options.ContentType holds the part's media type unless
 	// it is the SDK's default, application/octet-stream.
-	Upload func(ctx context.Context, identifier string, name string, body io.ReadSeeker, options *azsessions.UploadFileOptions) (resp azfake.Responder[azsessions.UploadFileResponse], errResp azfake.ErrorResponder)
+	Upload func(ctx context.Context, identifier string, name string, body io.ReadSeeker, options *azsessions.FilesClientUploadOptions) (resp azfake.Responder[azsessions.FilesClientUploadResponse], errResp azfake.ErrorResponder)
 
 	// NewListFilesPager is the fake for method FilesClient.NewListPager.
 	// HTTP status codes to indicate success: http.StatusOK.
 	// It is called once per pager; the transport sets the NextLink of every
 	// page but the last.
-	NewListFilesPager func(identifier string, options *azsessions.ListFilesOptions) (resp azfake.PagerResponder[azsessions.ListFilesResponse])
+	NewListFilesPager func(identifier string, options *azsessions.FilesClientListOptions) (resp azfake.PagerResponder[azsessions.FilesClientListResponse])
 
 	// GetFile is the fake for method FilesClient.Get.
 	// HTTP status codes to indicate success: http.StatusOK.
-	GetFile func(ctx context.Context, identifier string, name string, options *azsessions.GetFileOptions) (resp azfake.Responder[azsessions.GetFileResponse], errResp azfake.ErrorResponder)
+	GetFile func(ctx context.Context, identifier string, name string, options *azsessions.FilesClientGetOptions) (resp azfake.Responder[azsessions.FilesClientGetResponse], errResp azfake.ErrorResponder)
 
 	// Download is the fake for method FilesClient.Download.
 	// HTTP status codes to indicate success: http.StatusOK.
 	// The response's Body is streamed to the caller (and closed by it) and
 	// ContentLength, ContentType and LastModified are sent as headers; a nil
 	// ContentLength sends a body of unknown length.
-	Download func(ctx context.Context, identifier string, name string, options *azsessions.DownloadFileOptions) (resp azfake.Responder[azsessions.DownloadFileResponse], errResp azfake.ErrorResponder)
+	Download func(ctx context.Context, identifier string, name string, options *azsessions.FilesClientDownloadOptions) (resp azfake.Responder[azsessions.FilesClientDownloadResponse], errResp azfake.ErrorResponder)
 
 	// DeleteFile is the fake for method FilesClient.Delete.
 	// HTTP status codes to indicate success: http.StatusOK, http.StatusNoContent.
-	DeleteFile func(ctx context.Context, identifier string, name string, options *azsessions.DeleteFileOptions) (resp azfake.Responder[azsessions.DeleteFileResponse], errResp azfake.ErrorResponder)
+	DeleteFile func(ctx context.Context, identifier string, name string, options *azsessions.FilesClientDeleteOptions) (resp azfake.Responder[azsessions.FilesClientDeleteResponse], errResp azfake.ErrorResponder)
 
 	// GetSession is the fake for method SessionsClient.Get.
 	// HTTP status codes to indicate success: http.StatusOK.
-	GetSession func(ctx context.Context, identifier string, options *azsessions.GetSessionOptions) (resp azfake.Responder[azsessions.GetSessionResponse], errResp azfake.ErrorResponder)
+	GetSession func(ctx context.Context, identifier string, options *azsessions.SessionsClientGetOptions) (resp azfake.Responder[azsessions.SessionsClientGetResponse], errResp azfake.ErrorResponder)
 
 	// DeleteSession is the fake for method SessionsClient.Delete.
 	// HTTP status codes to indicate success: http.StatusOK, http.StatusNoContent.
-	DeleteSession func(ctx context.Context, identifier string, options *azsessions.DeleteSessionOptions) (resp azfake.Responder[azsessions.DeleteSessionResponse], errResp azfake.ErrorResponder)
+	DeleteSession func(ctx context.Context, identifier string, options *azsessions.SessionsClientDeleteOptions) (resp azfake.Responder[azsessions.SessionsClientDeleteResponse], errResp azfake.ErrorResponder)
 
 	// StopSession is the fake for method SessionsClient.Stop.
 	// HTTP status codes to indicate success: http.StatusOK, http.StatusNoContent.
 	// The response's Message is sent as a text/plain body.
-	StopSession func(ctx context.Context, identifier string, options *azsessions.StopSessionOptions) (resp azfake.Responder[azsessions.StopSessionResponse], errResp azfake.ErrorResponder)
+	StopSession func(ctx context.Context, identifier string, options *azsessions.SessionsClientStopOptions) (resp azfake.Responder[azsessions.SessionsClientStopResponse], errResp azfake.ErrorResponder)
 
 	// NewListSessionsPager is the fake for method SessionsClient.NewListPager.
 	// HTTP status codes to indicate success: http.StatusOK.
 	// It is called once per pager; the transport sets the NextLink of every
 	// page but the last.
-	NewListSessionsPager func(options *azsessions.ListSessionsOptions) (resp azfake.PagerResponder[azsessions.ListSessionsResponse])
+	NewListSessionsPager func(options *azsessions.SessionsClientListOptions) (resp azfake.PagerResponder[azsessions.SessionsClientListResponse])
 
 	// GetPoolMetadata is the fake for method SessionsClient.GetPoolMetadata.
 	// HTTP status codes to indicate success: http.StatusOK.
-	GetPoolMetadata func(ctx context.Context, options *azsessions.GetPoolMetadataOptions) (resp azfake.Responder[azsessions.GetPoolMetadataResponse], errResp azfake.ErrorResponder)
+	GetPoolMetadata func(ctx context.Context, options *azsessions.SessionsClientGetPoolMetadataOptions) (resp azfake.Responder[azsessions.SessionsClientGetPoolMetadataResponse], errResp azfake.ErrorResponder)
 
 	// Send is the fake for method ContainerClient.Send.
 	// Any HTTP status code may be returned; it is the one given to
@@ -124,7 +124,7 @@ type Server struct {
 	// adds (Authorization, User-Agent, X-Ms-Client-Request-Id,
 	// Content-Length), with canonical names; options.Query the query
 	// parameters except identifier and api-version.
-	Send func(ctx context.Context, identifier string, method string, path string, body io.ReadSeeker, options *azsessions.SendOptions) (resp azfake.Responder[azsessions.SendResponse], errResp azfake.ErrorResponder)
+	Send func(ctx context.Context, identifier string, method string, path string, body io.ReadSeeker, options *azsessions.ContainerClientSendOptions) (resp azfake.Responder[azsessions.ContainerClientSendResponse], errResp azfake.ErrorResponder)
 
 	// GetContainerSession is the fake for method ContainerClient.GetSession.
 	// HTTP status codes to indicate success: http.StatusOK.
@@ -145,10 +145,10 @@ type Server struct {
 func NewServerTransport(srv *Server) *ServerTransport {
 	return &ServerTransport{
 		srv:               srv,
-		listFilesPagers:   newTracker[pagerState[azsessions.ListFilesResponse]](),
-		listSessionPagers: newTracker[pagerState[azsessions.ListSessionsResponse]](),
+		listFilesPagers:   newTracker[pagerState[azsessions.FilesClientListResponse]](),
+		listSessionPagers: newTracker[pagerState[azsessions.SessionsClientListResponse]](),
 		containerPagers:   newTracker[pagerState[azsessions.ContainerClientListSessionsResponse]](),
-		executePollers:    newTracker[azfake.PollerResponder[azsessions.ExecuteResponse]](),
+		executePollers:    newTracker[azfake.PollerResponder[azsessions.ExecutionClientExecuteResponse]](),
 	}
 }
 
@@ -157,10 +157,10 @@ func NewServerTransport(srv *Server) *ServerTransport {
 // this type directly; use NewServerTransport instead.
 type ServerTransport struct {
 	srv               *Server
-	listFilesPagers   *tracker[pagerState[azsessions.ListFilesResponse]]
-	listSessionPagers *tracker[pagerState[azsessions.ListSessionsResponse]]
+	listFilesPagers   *tracker[pagerState[azsessions.FilesClientListResponse]]
+	listSessionPagers *tracker[pagerState[azsessions.SessionsClientListResponse]]
 	containerPagers   *tracker[pagerState[azsessions.ContainerClientListSessionsResponse]]
-	executePollers    *tracker[azfake.PollerResponder[azsessions.ExecuteResponse]]
+	executePollers    *tracker[azfake.PollerResponder[azsessions.ExecutionClientExecuteResponse]]
 }
 
 // Do implements the policy.Transporter interface for ServerTransport. It
@@ -195,7 +195,7 @@ func (s *ServerTransport) dispatch(req *http.Request, api string) (*http.Respons
 		return s.dispatchExecute(req)
 	case "ExecutionClient.BeginExecute":
 		return s.dispatchBeginExecute(req)
-	case "ExecutionClient.GetExecution":
+	case "ExecutionClient.Get":
 		return s.dispatchGetExecution(req)
 	case "FilesClient.Upload":
 		return s.dispatchUpload(req)

@@ -76,7 +76,7 @@ func TestExecute(t *testing.T) {
 	request.OutputStreamsMaxLength = to.Ptr[int32](100)
 	request.UseEmptyKernel = to.Ptr(true)
 	request.ReturnJupyterFormatExecutionResult = to.Ptr(false)
-	want := azsessions.ExecuteResponse{
+	want := azsessions.ExecutionClientExecuteResponse{
 		Execution: azsessions.Execution{
 			ID:            to.Ptr("op-1"),
 			Identifier:    to.Ptr(oddIdentifier),
@@ -95,18 +95,18 @@ func TestExecute(t *testing.T) {
 	}
 	var calls int
 	srv := fake.Server{
-		Execute: func(ctx context.Context, identifier string, got azsessions.ExecutionRequest, options *azsessions.ExecuteOptions) (resp azfake.Responder[azsessions.ExecuteResponse], errResp azfake.ErrorResponder) {
+		Execute: func(ctx context.Context, identifier string, got azsessions.ExecutionRequest, options *azsessions.ExecutionClientExecuteOptions) (resp azfake.Responder[azsessions.ExecutionClientExecuteResponse], errResp azfake.ErrorResponder) {
 			calls++
 			require.NotNil(t, ctx)
 			require.Equal(t, oddIdentifier, identifier)
 			require.Equal(t, request, got)
-			require.Equal(t, &azsessions.ExecuteOptions{OperationID: to.Ptr("op-1")}, options)
+			require.Equal(t, &azsessions.ExecutionClientExecuteOptions{OperationID: to.Ptr("op-1")}, options)
 			resp.SetResponse(http.StatusOK, want, nil)
 			return
 		},
 	}
 	exec := newClient(t, &srv).NewExecutionClient()
-	got, err := exec.Execute(context.Background(), oddIdentifier, request, &azsessions.ExecuteOptions{OperationID: to.Ptr("op-1")})
+	got, err := exec.Execute(context.Background(), oddIdentifier, request, &azsessions.ExecutionClientExecuteOptions{OperationID: to.Ptr("op-1")})
 	require.NoError(t, err)
 	require.Equal(t, want, got)
 	require.Equal(t, azsessions.ExecutionFailureError, got.Failure())
@@ -119,21 +119,21 @@ func TestExecuteAnswered202WaitsThroughGetExecution(t *testing.T) {
 	// A pool that answers a synchronous execution with 202 and a running
 	// execution: Execute waits for it with GET /executions/{id}, which the
 	// fake serves with GetExecution.
-	running := azsessions.ExecuteResponse{Execution: azsessions.Execution{
+	running := azsessions.ExecutionClientExecuteResponse{Execution: azsessions.Execution{
 		ID:     to.Ptr("op-slow"),
 		Status: to.Ptr(azsessions.ExecutionStatusRunning),
 	}}
 	var gets int
 	srv := fake.Server{
-		Execute: func(ctx context.Context, identifier string, request azsessions.ExecutionRequest, options *azsessions.ExecuteOptions) (resp azfake.Responder[azsessions.ExecuteResponse], errResp azfake.ErrorResponder) {
+		Execute: func(ctx context.Context, identifier string, request azsessions.ExecutionRequest, options *azsessions.ExecutionClientExecuteOptions) (resp azfake.Responder[azsessions.ExecutionClientExecuteResponse], errResp azfake.ErrorResponder) {
 			resp.SetResponse(http.StatusAccepted, running, nil)
 			return
 		},
-		GetExecution: func(ctx context.Context, identifier string, id string, options *azsessions.GetExecutionOptions) (resp azfake.Responder[azsessions.GetExecutionResponse], errResp azfake.ErrorResponder) {
+		GetExecution: func(ctx context.Context, identifier string, id string, options *azsessions.ExecutionClientGetOptions) (resp azfake.Responder[azsessions.ExecutionClientGetResponse], errResp azfake.ErrorResponder) {
 			gets++
 			require.Equal(t, oddIdentifier, identifier)
 			require.Equal(t, "op-slow", id)
-			resp.SetResponse(http.StatusOK, azsessions.GetExecutionResponse(terminalExecution("done")), nil)
+			resp.SetResponse(http.StatusOK, azsessions.ExecutionClientGetResponse(terminalExecution("done")), nil)
 			return
 		},
 	}
@@ -150,12 +150,12 @@ func TestExecuteShellAndGeneratedOperationID(t *testing.T) {
 	request.TimeoutInSeconds = to.Ptr[int32](5)
 	var seenOpID string
 	srv := fake.Server{
-		Execute: func(ctx context.Context, identifier string, got azsessions.ExecutionRequest, options *azsessions.ExecuteOptions) (resp azfake.Responder[azsessions.ExecuteResponse], errResp azfake.ErrorResponder) {
+		Execute: func(ctx context.Context, identifier string, got azsessions.ExecutionRequest, options *azsessions.ExecutionClientExecuteOptions) (resp azfake.Responder[azsessions.ExecutionClientExecuteResponse], errResp azfake.ErrorResponder) {
 			require.Equal(t, request, got)
 			require.NotNil(t, options)
 			require.NotNil(t, options.OperationID)
 			seenOpID = *options.OperationID
-			resp.SetResponse(http.StatusAccepted, azsessions.ExecuteResponse{Execution: azsessions.Execution{
+			resp.SetResponse(http.StatusAccepted, azsessions.ExecutionClientExecuteResponse{Execution: azsessions.Execution{
 				ExitCode: to.Ptr(2),
 				Result:   &azsessions.ExecutionResult{Stderr: to.Ptr("ls: a b: No such file")},
 			}}, &azfake.SetResponseOptions{Header: http.Header{"Operation-Id": {"from-header"}}})
@@ -191,8 +191,8 @@ func TestExecuteFailureKindsAndImage(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := fake.Server{
-				Execute: func(ctx context.Context, identifier string, request azsessions.ExecutionRequest, options *azsessions.ExecuteOptions) (resp azfake.Responder[azsessions.ExecuteResponse], errResp azfake.ErrorResponder) {
-					resp.SetResponse(http.StatusOK, azsessions.ExecuteResponse{Execution: azsessions.Execution{
+				Execute: func(ctx context.Context, identifier string, request azsessions.ExecutionRequest, options *azsessions.ExecutionClientExecuteOptions) (resp azfake.Responder[azsessions.ExecutionClientExecuteResponse], errResp azfake.ErrorResponder) {
+					resp.SetResponse(http.StatusOK, azsessions.ExecutionClientExecuteResponse{Execution: azsessions.Execution{
 						ID: options.OperationID, Status: to.Ptr(tc.status), Result: &tc.result,
 					}}, nil)
 					return
@@ -209,7 +209,7 @@ func TestExecuteFailureKindsAndImage(t *testing.T) {
 
 func TestGetExecution(t *testing.T) {
 	const executionID = "op/1 é#?%"
-	want := azsessions.GetExecutionResponse{
+	want := azsessions.ExecutionClientGetResponse{
 		Execution: azsessions.Execution{
 			ID:            to.Ptr(executionID),
 			Identifier:    to.Ptr(oddIdentifier),
@@ -221,7 +221,7 @@ func TestGetExecution(t *testing.T) {
 		OperationID: to.Ptr(executionID),
 	}
 	srv := fake.Server{
-		GetExecution: func(ctx context.Context, identifier string, id string, options *azsessions.GetExecutionOptions) (resp azfake.Responder[azsessions.GetExecutionResponse], errResp azfake.ErrorResponder) {
+		GetExecution: func(ctx context.Context, identifier string, id string, options *azsessions.ExecutionClientGetOptions) (resp azfake.Responder[azsessions.ExecutionClientGetResponse], errResp azfake.ErrorResponder) {
 			require.Equal(t, oddIdentifier, identifier)
 			require.Equal(t, executionID, id)
 			require.Nil(t, options)
@@ -229,14 +229,14 @@ func TestGetExecution(t *testing.T) {
 			return
 		},
 	}
-	got, err := newClient(t, &srv).NewExecutionClient().GetExecution(context.Background(), oddIdentifier, executionID, nil)
+	got, err := newClient(t, &srv).NewExecutionClient().Get(context.Background(), oddIdentifier, executionID, nil)
 	require.NoError(t, err)
 	require.Equal(t, want, got)
 	require.True(t, got.Succeeded())
 }
 
-func terminalExecution(stdout string) azsessions.ExecuteResponse {
-	return azsessions.ExecuteResponse{Execution: azsessions.Execution{
+func terminalExecution(stdout string) azsessions.ExecutionClientExecuteResponse {
+	return azsessions.ExecutionClientExecuteResponse{Execution: azsessions.Execution{
 		ID:            to.Ptr("op-" + stdout),
 		Identifier:    to.Ptr(oddIdentifier),
 		ExecutionType: to.Ptr(azsessions.ExecutionTypeAsynchronous),
@@ -252,11 +252,11 @@ func TestBeginExecute(t *testing.T) {
 	want := terminalExecution("slow")
 	var calls int
 	srv := fake.Server{
-		BeginExecute: func(ctx context.Context, identifier string, got azsessions.ExecutionRequest, options *azsessions.BeginExecuteOptions) (resp azfake.PollerResponder[azsessions.ExecuteResponse], errResp azfake.ErrorResponder) {
+		BeginExecute: func(ctx context.Context, identifier string, got azsessions.ExecutionRequest, options *azsessions.ExecutionClientBeginExecuteOptions) (resp azfake.PollerResponder[azsessions.ExecutionClientExecuteResponse], errResp azfake.ErrorResponder) {
 			calls++
 			require.Equal(t, oddIdentifier, identifier)
 			require.Equal(t, request, got)
-			require.Equal(t, &azsessions.BeginExecuteOptions{OperationID: to.Ptr("op-slow")}, options)
+			require.Equal(t, &azsessions.ExecutionClientBeginExecuteOptions{OperationID: to.Ptr("op-slow")}, options)
 			resp.AddNonTerminalResponse(http.StatusAccepted, nil)
 			resp.AddNonTerminalResponse(http.StatusOK, nil)
 			resp.AddNonTerminalResponse(http.StatusOK, nil)
@@ -264,7 +264,7 @@ func TestBeginExecute(t *testing.T) {
 			return
 		},
 	}
-	poller, err := newClient(t, &srv).NewExecutionClient().BeginExecute(context.Background(), oddIdentifier, request, &azsessions.BeginExecuteOptions{OperationID: to.Ptr("op-slow")})
+	poller, err := newClient(t, &srv).NewExecutionClient().BeginExecute(context.Background(), oddIdentifier, request, &azsessions.ExecutionClientBeginExecuteOptions{OperationID: to.Ptr("op-slow")})
 	require.NoError(t, err)
 	require.False(t, poller.Done())
 	got, err := poller.PollUntilDone(context.Background(), fastPoll)
@@ -278,7 +278,7 @@ func TestBeginExecute(t *testing.T) {
 
 func TestBeginExecuteDoneAtOnce(t *testing.T) {
 	srv := fake.Server{
-		BeginExecute: func(ctx context.Context, identifier string, request azsessions.ExecutionRequest, options *azsessions.BeginExecuteOptions) (resp azfake.PollerResponder[azsessions.ExecuteResponse], errResp azfake.ErrorResponder) {
+		BeginExecute: func(ctx context.Context, identifier string, request azsessions.ExecutionRequest, options *azsessions.ExecutionClientBeginExecuteOptions) (resp azfake.PollerResponder[azsessions.ExecutionClientExecuteResponse], errResp azfake.ErrorResponder) {
 			resp.SetTerminalResponse(http.StatusOK, terminalExecution("fast"), nil)
 			return
 		},
@@ -293,7 +293,7 @@ func TestBeginExecuteDoneAtOnce(t *testing.T) {
 
 func TestBeginExecuteResumeToken(t *testing.T) {
 	srv := fake.Server{
-		BeginExecute: func(ctx context.Context, identifier string, request azsessions.ExecutionRequest, options *azsessions.BeginExecuteOptions) (resp azfake.PollerResponder[azsessions.ExecuteResponse], errResp azfake.ErrorResponder) {
+		BeginExecute: func(ctx context.Context, identifier string, request azsessions.ExecutionRequest, options *azsessions.ExecutionClientBeginExecuteOptions) (resp azfake.PollerResponder[azsessions.ExecutionClientExecuteResponse], errResp azfake.ErrorResponder) {
 			resp.AddNonTerminalResponse(http.StatusAccepted, nil)
 			resp.AddNonTerminalResponse(http.StatusOK, nil)
 			resp.SetTerminalResponse(http.StatusOK, terminalExecution("resumed"), nil)
@@ -309,7 +309,7 @@ func TestBeginExecuteResumeToken(t *testing.T) {
 	token, err := poller.ResumeToken()
 	require.NoError(t, err)
 
-	resumed, err := exec.BeginExecute(context.Background(), "", azsessions.ExecutionRequest{}, &azsessions.BeginExecuteOptions{ResumeToken: token})
+	resumed, err := exec.BeginExecute(context.Background(), "", azsessions.ExecutionRequest{}, &azsessions.ExecutionClientBeginExecuteOptions{ResumeToken: token})
 	require.NoError(t, err)
 	got, err := resumed.PollUntilDone(context.Background(), fastPoll)
 	require.NoError(t, err)
@@ -320,7 +320,7 @@ func TestBeginExecuteResumeToken(t *testing.T) {
 // their own responder.
 func TestBeginExecuteConcurrentPollers(t *testing.T) {
 	srv := fake.Server{
-		BeginExecute: func(ctx context.Context, identifier string, request azsessions.ExecutionRequest, options *azsessions.BeginExecuteOptions) (resp azfake.PollerResponder[azsessions.ExecuteResponse], errResp azfake.ErrorResponder) {
+		BeginExecute: func(ctx context.Context, identifier string, request azsessions.ExecutionRequest, options *azsessions.ExecutionClientBeginExecuteOptions) (resp azfake.PollerResponder[azsessions.ExecutionClientExecuteResponse], errResp azfake.ErrorResponder) {
 			for range 3 {
 				resp.AddNonTerminalResponse(http.StatusAccepted, nil)
 			}
@@ -360,7 +360,7 @@ func TestBeginExecuteConcurrentPollers(t *testing.T) {
 func TestBeginExecuteErrors(t *testing.T) {
 	t.Run("initial", func(t *testing.T) {
 		srv := fake.Server{
-			BeginExecute: func(ctx context.Context, identifier string, request azsessions.ExecutionRequest, options *azsessions.BeginExecuteOptions) (resp azfake.PollerResponder[azsessions.ExecuteResponse], errResp azfake.ErrorResponder) {
+			BeginExecute: func(ctx context.Context, identifier string, request azsessions.ExecutionRequest, options *azsessions.ExecutionClientBeginExecuteOptions) (resp azfake.PollerResponder[azsessions.ExecutionClientExecuteResponse], errResp azfake.ErrorResponder) {
 				errResp.SetResponseError(http.StatusBadRequest, string(azsessions.ErrorCodeSessionPropertiesMissing))
 				return
 			},
@@ -371,7 +371,7 @@ func TestBeginExecuteErrors(t *testing.T) {
 	})
 	t.Run("terminal", func(t *testing.T) {
 		srv := fake.Server{
-			BeginExecute: func(ctx context.Context, identifier string, request azsessions.ExecutionRequest, options *azsessions.BeginExecuteOptions) (resp azfake.PollerResponder[azsessions.ExecuteResponse], errResp azfake.ErrorResponder) {
+			BeginExecute: func(ctx context.Context, identifier string, request azsessions.ExecutionRequest, options *azsessions.ExecutionClientBeginExecuteOptions) (resp azfake.PollerResponder[azsessions.ExecutionClientExecuteResponse], errResp azfake.ErrorResponder) {
 				resp.AddNonTerminalResponse(http.StatusAccepted, nil)
 				resp.SetTerminalError(http.StatusConflict, "SessionBusy")
 				return
@@ -384,7 +384,7 @@ func TestBeginExecuteErrors(t *testing.T) {
 	})
 	t.Run("polling error", func(t *testing.T) {
 		srv := fake.Server{
-			BeginExecute: func(ctx context.Context, identifier string, request azsessions.ExecutionRequest, options *azsessions.BeginExecuteOptions) (resp azfake.PollerResponder[azsessions.ExecuteResponse], errResp azfake.ErrorResponder) {
+			BeginExecute: func(ctx context.Context, identifier string, request azsessions.ExecutionRequest, options *azsessions.ExecutionClientBeginExecuteOptions) (resp azfake.PollerResponder[azsessions.ExecutionClientExecuteResponse], errResp azfake.ErrorResponder) {
 				resp.AddNonTerminalResponse(http.StatusAccepted, nil)
 				resp.AddPollingError(errors.New("network down"))
 				resp.SetTerminalResponse(http.StatusOK, terminalExecution("never"), nil)
@@ -403,14 +403,14 @@ func TestUpload(t *testing.T) {
 	for _, name := range oddNames {
 		t.Run(name, func(t *testing.T) {
 			srv := fake.Server{
-				Upload: func(ctx context.Context, identifier string, gotName string, body io.ReadSeeker, options *azsessions.UploadFileOptions) (resp azfake.Responder[azsessions.UploadFileResponse], errResp azfake.ErrorResponder) {
+				Upload: func(ctx context.Context, identifier string, gotName string, body io.ReadSeeker, options *azsessions.FilesClientUploadOptions) (resp azfake.Responder[azsessions.FilesClientUploadResponse], errResp azfake.ErrorResponder) {
 					require.Equal(t, oddIdentifier, identifier)
 					require.Equal(t, name, gotName)
-					require.Equal(t, &azsessions.UploadFileOptions{Path: to.Ptr("dir/sub dir é#"), ContentType: to.Ptr("text/csv; charset=utf-8")}, options)
+					require.Equal(t, &azsessions.FilesClientUploadOptions{Path: to.Ptr("dir/sub dir é#"), ContentType: to.Ptr("text/csv; charset=utf-8")}, options)
 					data, err := io.ReadAll(body)
 					require.NoError(t, err)
 					require.Equal(t, content[len("skip-me|"):], data)
-					resp.SetResponse(http.StatusCreated, azsessions.UploadFileResponse{File: azsessions.File{
+					resp.SetResponse(http.StatusCreated, azsessions.FilesClientUploadResponse{File: azsessions.File{
 						Name: &gotName, Type: to.Ptr(azsessions.FileTypeFile), SizeInBytes: to.Ptr(int64(len(data))),
 						ContentType: to.Ptr("text/csv"), LastModifiedAt: &fileTime, Directory: options.Path,
 					}}, nil)
@@ -420,7 +420,7 @@ func TestUpload(t *testing.T) {
 			body := bytes.NewReader(content)
 			_, err := body.Seek(int64(len("skip-me|")), io.SeekStart)
 			require.NoError(t, err)
-			got, err := newClient(t, &srv).NewFilesClient().Upload(context.Background(), oddIdentifier, name, body, &azsessions.UploadFileOptions{
+			got, err := newClient(t, &srv).NewFilesClient().Upload(context.Background(), oddIdentifier, name, body, &azsessions.FilesClientUploadOptions{
 				Path: to.Ptr("dir/sub dir é#"), ContentType: to.Ptr("text/csv; charset=utf-8"),
 			})
 			require.NoError(t, err)
@@ -434,12 +434,12 @@ func TestUpload(t *testing.T) {
 
 func TestUploadNoOptions(t *testing.T) {
 	srv := fake.Server{
-		Upload: func(ctx context.Context, identifier string, name string, body io.ReadSeeker, options *azsessions.UploadFileOptions) (resp azfake.Responder[azsessions.UploadFileResponse], errResp azfake.ErrorResponder) {
+		Upload: func(ctx context.Context, identifier string, name string, body io.ReadSeeker, options *azsessions.FilesClientUploadOptions) (resp azfake.Responder[azsessions.FilesClientUploadResponse], errResp azfake.ErrorResponder) {
 			require.Nil(t, options)
 			data, err := io.ReadAll(body)
 			require.NoError(t, err)
 			require.Empty(t, data)
-			resp.SetResponse(http.StatusOK, azsessions.UploadFileResponse{File: azsessions.File{Name: &name}}, nil)
+			resp.SetResponse(http.StatusOK, azsessions.FilesClientUploadResponse{File: azsessions.File{Name: &name}}, nil)
 			return
 		},
 	}
@@ -448,8 +448,8 @@ func TestUploadNoOptions(t *testing.T) {
 	require.Equal(t, "empty", *got.Name)
 }
 
-func filePage(names ...string) azsessions.ListFilesResponse {
-	var page azsessions.ListFilesResponse
+func filePage(names ...string) azsessions.FilesClientListResponse {
+	var page azsessions.FilesClientListResponse
 	for _, n := range names {
 		page.Value = append(page.Value, &azsessions.File{Name: to.Ptr(n), Type: to.Ptr(azsessions.FileTypeFile), SizeInBytes: to.Ptr[int64](1), LastModifiedAt: &fileTime})
 	}
@@ -459,17 +459,17 @@ func filePage(names ...string) azsessions.ListFilesResponse {
 func TestListFilesPager(t *testing.T) {
 	var calls int
 	srv := fake.Server{
-		NewListFilesPager: func(identifier string, options *azsessions.ListFilesOptions) (resp azfake.PagerResponder[azsessions.ListFilesResponse]) {
+		NewListFilesPager: func(identifier string, options *azsessions.FilesClientListOptions) (resp azfake.PagerResponder[azsessions.FilesClientListResponse]) {
 			calls++
 			require.Equal(t, oddIdentifier, identifier)
-			require.Equal(t, &azsessions.ListFilesOptions{Path: to.Ptr("sub dir/é"), Recursive: to.Ptr(true)}, options)
+			require.Equal(t, &azsessions.FilesClientListOptions{Path: to.Ptr("sub dir/é"), Recursive: to.Ptr(true)}, options)
 			resp.AddPage(http.StatusOK, filePage(oddNames[0], oddNames[1]), nil)
 			resp.AddPage(http.StatusOK, filePage(oddNames[2]), nil)
 			resp.AddPage(http.StatusOK, filePage(oddNames[3:]...), nil)
 			return
 		},
 	}
-	pager := newClient(t, &srv).NewFilesClient().NewListPager(oddIdentifier, &azsessions.ListFilesOptions{Path: to.Ptr("sub dir/é"), Recursive: to.Ptr(true)})
+	pager := newClient(t, &srv).NewFilesClient().NewListPager(oddIdentifier, &azsessions.FilesClientListOptions{Path: to.Ptr("sub dir/é"), Recursive: to.Ptr(true)})
 	var names []string
 	pages := 0
 	for pager.More() {
@@ -493,7 +493,7 @@ func TestListFilesPager(t *testing.T) {
 
 func TestListFilesPagerError(t *testing.T) {
 	srv := fake.Server{
-		NewListFilesPager: func(identifier string, options *azsessions.ListFilesOptions) (resp azfake.PagerResponder[azsessions.ListFilesResponse]) {
+		NewListFilesPager: func(identifier string, options *azsessions.FilesClientListOptions) (resp azfake.PagerResponder[azsessions.FilesClientListResponse]) {
 			require.Nil(t, options)
 			resp.AddPage(http.StatusOK, filePage("a"), nil)
 			resp.AddResponseError(http.StatusNotFound, "DirectoryNotFound")
@@ -512,12 +512,12 @@ func TestListFilesPagerError(t *testing.T) {
 // Pagers read in turns each get their own pages, even when the fake hands
 // every one the same PagerResponder.
 func TestListFilesPagersInterleaved(t *testing.T) {
-	var shared azfake.PagerResponder[azsessions.ListFilesResponse]
+	var shared azfake.PagerResponder[azsessions.FilesClientListResponse]
 	shared.AddPage(http.StatusOK, filePage("1"), nil)
 	shared.AddPage(http.StatusOK, filePage("2"), nil)
 	shared.AddPage(http.StatusOK, filePage("3"), nil)
 	srv := fake.Server{
-		NewListFilesPager: func(identifier string, options *azsessions.ListFilesOptions) azfake.PagerResponder[azsessions.ListFilesResponse] {
+		NewListFilesPager: func(identifier string, options *azsessions.FilesClientListOptions) azfake.PagerResponder[azsessions.FilesClientListResponse] {
 			return shared
 		},
 	}
@@ -526,7 +526,7 @@ func TestListFilesPagersInterleaved(t *testing.T) {
 	var gotA, gotB []string
 	for a.More() || b.More() {
 		for _, p := range []struct {
-			pager *runtime.Pager[azsessions.ListFilesResponse]
+			pager *runtime.Pager[azsessions.FilesClientListResponse]
 			out   *[]string
 		}{{a, &gotA}, {b, &gotB}} {
 			if !p.pager.More() {
@@ -548,15 +548,15 @@ func TestGetFile(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			want := azsessions.File{Name: &name, Type: to.Ptr(azsessions.FileTypeFile), ContentType: to.Ptr("text/plain"), SizeInBytes: to.Ptr[int64](12), LastModifiedAt: &fileTime, Directory: to.Ptr("a+b")}
 			srv := fake.Server{
-				GetFile: func(ctx context.Context, identifier string, gotName string, options *azsessions.GetFileOptions) (resp azfake.Responder[azsessions.GetFileResponse], errResp azfake.ErrorResponder) {
+				GetFile: func(ctx context.Context, identifier string, gotName string, options *azsessions.FilesClientGetOptions) (resp azfake.Responder[azsessions.FilesClientGetResponse], errResp azfake.ErrorResponder) {
 					require.Equal(t, oddIdentifier, identifier)
 					require.Equal(t, name, gotName)
-					require.Equal(t, &azsessions.GetFileOptions{Path: to.Ptr("a+b")}, options)
-					resp.SetResponse(http.StatusOK, azsessions.GetFileResponse{File: want}, nil)
+					require.Equal(t, &azsessions.FilesClientGetOptions{Path: to.Ptr("a+b")}, options)
+					resp.SetResponse(http.StatusOK, azsessions.FilesClientGetResponse{File: want}, nil)
 					return
 				},
 			}
-			got, err := newClient(t, &srv).NewFilesClient().Get(context.Background(), oddIdentifier, name, &azsessions.GetFileOptions{Path: to.Ptr("a+b")})
+			got, err := newClient(t, &srv).NewFilesClient().Get(context.Background(), oddIdentifier, name, &azsessions.FilesClientGetOptions{Path: to.Ptr("a+b")})
 			require.NoError(t, err)
 			require.Equal(t, want, got.File)
 		})
@@ -569,11 +569,11 @@ func TestDownload(t *testing.T) {
 		for _, name := range oddNames {
 			t.Run(name, func(t *testing.T) {
 				srv := fake.Server{
-					Download: func(ctx context.Context, identifier string, gotName string, options *azsessions.DownloadFileOptions) (resp azfake.Responder[azsessions.DownloadFileResponse], errResp azfake.ErrorResponder) {
+					Download: func(ctx context.Context, identifier string, gotName string, options *azsessions.FilesClientDownloadOptions) (resp azfake.Responder[azsessions.FilesClientDownloadResponse], errResp azfake.ErrorResponder) {
 						require.Equal(t, oddIdentifier, identifier)
 						require.Equal(t, name, gotName)
-						require.Equal(t, &azsessions.DownloadFileOptions{Path: to.Ptr("out dir")}, options)
-						resp.SetResponse(http.StatusOK, azsessions.DownloadFileResponse{
+						require.Equal(t, &azsessions.FilesClientDownloadOptions{Path: to.Ptr("out dir")}, options)
+						resp.SetResponse(http.StatusOK, azsessions.FilesClientDownloadResponse{
 							Body:          io.NopCloser(bytes.NewReader(content)),
 							ContentLength: to.Ptr(int64(len(content))),
 							ContentType:   to.Ptr("text/csv"),
@@ -582,7 +582,7 @@ func TestDownload(t *testing.T) {
 						return
 					},
 				}
-				got, err := newClient(t, &srv).NewFilesClient().Download(context.Background(), oddIdentifier, name, &azsessions.DownloadFileOptions{Path: to.Ptr("out dir")})
+				got, err := newClient(t, &srv).NewFilesClient().Download(context.Background(), oddIdentifier, name, &azsessions.FilesClientDownloadOptions{Path: to.Ptr("out dir")})
 				require.NoError(t, err)
 				data, err := io.ReadAll(got.Body)
 				require.NoError(t, err)
@@ -598,9 +598,9 @@ func TestDownload(t *testing.T) {
 
 func TestDownloadUnknownLength(t *testing.T) {
 	srv := fake.Server{
-		Download: func(ctx context.Context, identifier string, name string, options *azsessions.DownloadFileOptions) (resp azfake.Responder[azsessions.DownloadFileResponse], errResp azfake.ErrorResponder) {
+		Download: func(ctx context.Context, identifier string, name string, options *azsessions.FilesClientDownloadOptions) (resp azfake.Responder[azsessions.FilesClientDownloadResponse], errResp azfake.ErrorResponder) {
 			require.Nil(t, options)
-			resp.SetResponse(http.StatusOK, azsessions.DownloadFileResponse{Body: io.NopCloser(strings.NewReader("abc"))}, nil)
+			resp.SetResponse(http.StatusOK, azsessions.FilesClientDownloadResponse{Body: io.NopCloser(strings.NewReader("abc"))}, nil)
 			return
 		},
 	}
@@ -619,11 +619,11 @@ func TestDeleteFile(t *testing.T) {
 	for _, name := range oddNames {
 		t.Run(name, func(t *testing.T) {
 			srv := fake.Server{
-				DeleteFile: func(ctx context.Context, identifier string, gotName string, options *azsessions.DeleteFileOptions) (resp azfake.Responder[azsessions.DeleteFileResponse], errResp azfake.ErrorResponder) {
+				DeleteFile: func(ctx context.Context, identifier string, gotName string, options *azsessions.FilesClientDeleteOptions) (resp azfake.Responder[azsessions.FilesClientDeleteResponse], errResp azfake.ErrorResponder) {
 					require.Equal(t, oddIdentifier, identifier)
 					require.Equal(t, name, gotName)
 					require.Nil(t, options)
-					resp.SetResponse(http.StatusNoContent, azsessions.DeleteFileResponse{}, nil)
+					resp.SetResponse(http.StatusNoContent, azsessions.FilesClientDeleteResponse{}, nil)
 					return
 				},
 			}
@@ -632,13 +632,13 @@ func TestDeleteFile(t *testing.T) {
 		})
 	}
 	srv := fake.Server{
-		DeleteFile: func(ctx context.Context, identifier string, name string, options *azsessions.DeleteFileOptions) (resp azfake.Responder[azsessions.DeleteFileResponse], errResp azfake.ErrorResponder) {
-			require.Equal(t, &azsessions.DeleteFileOptions{Path: to.Ptr("d")}, options)
+		DeleteFile: func(ctx context.Context, identifier string, name string, options *azsessions.FilesClientDeleteOptions) (resp azfake.Responder[azsessions.FilesClientDeleteResponse], errResp azfake.ErrorResponder) {
+			require.Equal(t, &azsessions.FilesClientDeleteOptions{Path: to.Ptr("d")}, options)
 			errResp.SetResponseError(http.StatusNotFound, "FileNotFound")
 			return
 		},
 	}
-	_, err := newClient(t, &srv).NewFilesClient().Delete(context.Background(), "s", "gone", &azsessions.DeleteFileOptions{Path: to.Ptr("d")})
+	_, err := newClient(t, &srv).NewFilesClient().Delete(context.Background(), "s", "gone", &azsessions.FilesClientDeleteOptions{Path: to.Ptr("d")})
 	requireResponseError(t, err, http.StatusNotFound, "FileNotFound")
 }
 
@@ -651,10 +651,10 @@ func TestGetSession(t *testing.T) {
 		ETag:           to.Ptr(azcore.ETag(`"0x8DC"`)),
 	}
 	srv := fake.Server{
-		GetSession: func(ctx context.Context, identifier string, options *azsessions.GetSessionOptions) (resp azfake.Responder[azsessions.GetSessionResponse], errResp azfake.ErrorResponder) {
+		GetSession: func(ctx context.Context, identifier string, options *azsessions.SessionsClientGetOptions) (resp azfake.Responder[azsessions.SessionsClientGetResponse], errResp azfake.ErrorResponder) {
 			require.Equal(t, oddIdentifier, identifier)
 			require.Nil(t, options)
-			resp.SetResponse(http.StatusOK, azsessions.GetSessionResponse{Session: want}, nil)
+			resp.SetResponse(http.StatusOK, azsessions.SessionsClientGetResponse{Session: want}, nil)
 			return
 		},
 	}
@@ -666,18 +666,18 @@ func TestGetSession(t *testing.T) {
 func TestDeleteAndStopSession(t *testing.T) {
 	var deleted, stopped string
 	srv := fake.Server{
-		DeleteSession: func(ctx context.Context, identifier string, options *azsessions.DeleteSessionOptions) (resp azfake.Responder[azsessions.DeleteSessionResponse], errResp azfake.ErrorResponder) {
+		DeleteSession: func(ctx context.Context, identifier string, options *azsessions.SessionsClientDeleteOptions) (resp azfake.Responder[azsessions.SessionsClientDeleteResponse], errResp azfake.ErrorResponder) {
 			deleted = identifier
-			resp.SetResponse(http.StatusOK, azsessions.DeleteSessionResponse{}, nil)
+			resp.SetResponse(http.StatusOK, azsessions.SessionsClientDeleteResponse{}, nil)
 			return
 		},
-		StopSession: func(ctx context.Context, identifier string, options *azsessions.StopSessionOptions) (resp azfake.Responder[azsessions.StopSessionResponse], errResp azfake.ErrorResponder) {
+		StopSession: func(ctx context.Context, identifier string, options *azsessions.SessionsClientStopOptions) (resp azfake.Responder[azsessions.SessionsClientStopResponse], errResp azfake.ErrorResponder) {
 			stopped = identifier
 			if identifier == "missing" {
 				errResp.SetResponseError(http.StatusNotFound, string(azsessions.ErrorCodeSessionWithIdentifierNotFound))
 				return
 			}
-			resp.SetResponse(http.StatusOK, azsessions.StopSessionResponse{Message: "Session " + identifier + " stopped."}, nil)
+			resp.SetResponse(http.StatusOK, azsessions.SessionsClientStopResponse{Message: "Session " + identifier + " stopped."}, nil)
 			return
 		},
 	}
@@ -695,8 +695,8 @@ func TestDeleteAndStopSession(t *testing.T) {
 }
 
 func TestListSessionsPager(t *testing.T) {
-	page := func(ids ...string) azsessions.ListSessionsResponse {
-		var p azsessions.ListSessionsResponse
+	page := func(ids ...string) azsessions.SessionsClientListResponse {
+		var p azsessions.SessionsClientListResponse
 		p.Count = to.Ptr[int64](5)
 		for _, id := range ids {
 			p.Value = append(p.Value, &azsessions.Session{Identifier: to.Ptr(id), CreatedAt: &sessTime, ExpiresAt: &fileTime})
@@ -704,14 +704,14 @@ func TestListSessionsPager(t *testing.T) {
 		return p
 	}
 	srv := fake.Server{
-		NewListSessionsPager: func(options *azsessions.ListSessionsOptions) (resp azfake.PagerResponder[azsessions.ListSessionsResponse]) {
-			require.Equal(t, &azsessions.ListSessionsOptions{Skip: to.Ptr[int32](3)}, options)
+		NewListSessionsPager: func(options *azsessions.SessionsClientListOptions) (resp azfake.PagerResponder[azsessions.SessionsClientListResponse]) {
+			require.Equal(t, &azsessions.SessionsClientListOptions{Skip: to.Ptr[int32](3)}, options)
 			resp.AddPage(http.StatusOK, page("s1", oddIdentifier), nil)
 			resp.AddPage(http.StatusOK, page("s3"), nil)
 			return
 		},
 	}
-	pager := newClient(t, &srv).NewSessionsClient().NewListPager(&azsessions.ListSessionsOptions{Skip: to.Ptr[int32](3)})
+	pager := newClient(t, &srv).NewSessionsClient().NewListPager(&azsessions.SessionsClientListOptions{Skip: to.Ptr[int32](3)})
 	var ids []string
 	for pager.More() {
 		p, err := pager.NextPage(context.Background())
@@ -735,9 +735,9 @@ func TestGetPoolMetadata(t *testing.T) {
 		LastUpdatedAt:        &fileTime,
 	}
 	srv := fake.Server{
-		GetPoolMetadata: func(ctx context.Context, options *azsessions.GetPoolMetadataOptions) (resp azfake.Responder[azsessions.GetPoolMetadataResponse], errResp azfake.ErrorResponder) {
+		GetPoolMetadata: func(ctx context.Context, options *azsessions.SessionsClientGetPoolMetadataOptions) (resp azfake.Responder[azsessions.SessionsClientGetPoolMetadataResponse], errResp azfake.ErrorResponder) {
 			require.Nil(t, options)
-			resp.SetResponse(http.StatusOK, azsessions.GetPoolMetadataResponse{PoolMetadata: want}, nil)
+			resp.SetResponse(http.StatusOK, azsessions.SessionsClientGetPoolMetadataResponse{PoolMetadata: want}, nil)
 			return
 		},
 	}
@@ -749,7 +749,7 @@ func TestGetPoolMetadata(t *testing.T) {
 func TestSend(t *testing.T) {
 	const path = "/api/run é/a b%+&;="
 	srv := fake.Server{
-		Send: func(ctx context.Context, identifier string, method string, gotPath string, body io.ReadSeeker, options *azsessions.SendOptions) (resp azfake.Responder[azsessions.SendResponse], errResp azfake.ErrorResponder) {
+		Send: func(ctx context.Context, identifier string, method string, gotPath string, body io.ReadSeeker, options *azsessions.ContainerClientSendOptions) (resp azfake.Responder[azsessions.ContainerClientSendResponse], errResp azfake.ErrorResponder) {
 			require.Equal(t, oddIdentifier, identifier)
 			require.Equal(t, http.MethodPost, method)
 			require.Equal(t, path, gotPath)
@@ -757,18 +757,18 @@ func TestSend(t *testing.T) {
 			data, err := io.ReadAll(body)
 			require.NoError(t, err)
 			require.Equal(t, `{"x":1}`, string(data))
-			require.Equal(t, &azsessions.SendOptions{
+			require.Equal(t, &azsessions.ContainerClientSendOptions{
 				Header: map[string][]string{"Content-Type": {"application/json"}, "X-Custom": {"1", "2"}},
 				Query:  map[string][]string{"q": {"a b", "c&d"}},
 			}, options)
-			resp.SetResponse(http.StatusTeapot, azsessions.SendResponse{Response: &http.Response{
+			resp.SetResponse(http.StatusTeapot, azsessions.ContainerClientSendResponse{Response: &http.Response{
 				Header: http.Header{"X-Answer": {"42"}},
 				Body:   io.NopCloser(strings.NewReader("short and stout")),
 			}}, &azfake.SetResponseOptions{Header: http.Header{"X-From-Options": {"yes"}}})
 			return
 		},
 	}
-	got, err := newClient(t, &srv).NewContainerClient().Send(context.Background(), oddIdentifier, http.MethodPost, path, strings.NewReader(`{"x":1}`), &azsessions.SendOptions{
+	got, err := newClient(t, &srv).NewContainerClient().Send(context.Background(), oddIdentifier, http.MethodPost, path, strings.NewReader(`{"x":1}`), &azsessions.ContainerClientSendOptions{
 		Header: map[string][]string{"Content-Type": {"application/json"}, "x-custom": {"1", "2"}},
 		Query:  map[string][]string{"q": {"a b", "c&d"}},
 	})
@@ -784,16 +784,16 @@ func TestSend(t *testing.T) {
 
 func TestSendNoBody(t *testing.T) {
 	srv := fake.Server{
-		Send: func(ctx context.Context, identifier string, method string, path string, body io.ReadSeeker, options *azsessions.SendOptions) (resp azfake.Responder[azsessions.SendResponse], errResp azfake.ErrorResponder) {
+		Send: func(ctx context.Context, identifier string, method string, path string, body io.ReadSeeker, options *azsessions.ContainerClientSendOptions) (resp azfake.Responder[azsessions.ContainerClientSendResponse], errResp azfake.ErrorResponder) {
 			require.Equal(t, http.MethodGet, method)
 			require.Equal(t, "/", path)
 			require.Nil(t, body)
-			require.Equal(t, &azsessions.SendOptions{OmitAPIVersion: true}, options)
-			resp.SetResponse(http.StatusNoContent, azsessions.SendResponse{}, nil)
+			require.Equal(t, &azsessions.ContainerClientSendOptions{OmitAPIVersion: true}, options)
+			resp.SetResponse(http.StatusNoContent, azsessions.ContainerClientSendResponse{}, nil)
 			return
 		},
 	}
-	got, err := newClient(t, &srv).NewContainerClient().Send(context.Background(), "s", "", "", nil, &azsessions.SendOptions{OmitAPIVersion: true})
+	got, err := newClient(t, &srv).NewContainerClient().Send(context.Background(), "s", "", "", nil, &azsessions.ContainerClientSendOptions{OmitAPIVersion: true})
 	require.NoError(t, err)
 	defer got.Body.Close()
 	require.Equal(t, http.StatusNoContent, got.StatusCode)
@@ -801,11 +801,11 @@ func TestSendNoBody(t *testing.T) {
 
 func TestErrorResponder(t *testing.T) {
 	srv := fake.Server{
-		Execute: func(ctx context.Context, identifier string, request azsessions.ExecutionRequest, options *azsessions.ExecuteOptions) (resp azfake.Responder[azsessions.ExecuteResponse], errResp azfake.ErrorResponder) {
+		Execute: func(ctx context.Context, identifier string, request azsessions.ExecutionRequest, options *azsessions.ExecutionClientExecuteOptions) (resp azfake.Responder[azsessions.ExecutionClientExecuteResponse], errResp azfake.ErrorResponder) {
 			errResp.SetResponseError(http.StatusBadRequest, string(azsessions.ErrorCodeSessionRequestValidationFailed))
 			return
 		},
-		GetSession: func(ctx context.Context, identifier string, options *azsessions.GetSessionOptions) (resp azfake.Responder[azsessions.GetSessionResponse], errResp azfake.ErrorResponder) {
+		GetSession: func(ctx context.Context, identifier string, options *azsessions.SessionsClientGetOptions) (resp azfake.Responder[azsessions.SessionsClientGetResponse], errResp azfake.ErrorResponder) {
 			errResp.SetError(errors.New("connection reset"))
 			return
 		},
@@ -823,8 +823,8 @@ func TestErrorResponder(t *testing.T) {
 
 func TestUnexpectedStatus(t *testing.T) {
 	srv := fake.Server{
-		GetPoolMetadata: func(ctx context.Context, options *azsessions.GetPoolMetadataOptions) (resp azfake.Responder[azsessions.GetPoolMetadataResponse], errResp azfake.ErrorResponder) {
-			resp.SetResponse(http.StatusCreated, azsessions.GetPoolMetadataResponse{}, nil)
+		GetPoolMetadata: func(ctx context.Context, options *azsessions.SessionsClientGetPoolMetadataOptions) (resp azfake.Responder[azsessions.SessionsClientGetPoolMetadataResponse], errResp azfake.ErrorResponder) {
+			resp.SetResponse(http.StatusCreated, azsessions.SessionsClientGetPoolMetadataResponse{}, nil)
 			return
 		},
 	}
@@ -848,7 +848,7 @@ func TestNotImplemented(t *testing.T) {
 			return err
 		},
 		"GetExecution": func() error {
-			_, err := exec.GetExecution(ctx, "s", "op", nil)
+			_, err := exec.Get(ctx, "s", "op", nil)
 			return err
 		},
 		"Upload": func() error {
@@ -927,7 +927,7 @@ func TestTransportDispatch(t *testing.T) {
 	q.Set("fakePagerID", "99")
 	req.URL.RawQuery = q.Encode()
 	transport = fake.NewServerTransport(&fake.Server{
-		NewListFilesPager: func(identifier string, options *azsessions.ListFilesOptions) (resp azfake.PagerResponder[azsessions.ListFilesResponse]) {
+		NewListFilesPager: func(identifier string, options *azsessions.FilesClientListOptions) (resp azfake.PagerResponder[azsessions.FilesClientListResponse]) {
 			t.Fatal("a nextLink must not start a pager")
 			return
 		},
@@ -936,7 +936,7 @@ func TestTransportDispatch(t *testing.T) {
 	require.ErrorContains(t, err, "no fake pager 99 in progress")
 
 	transport = fake.NewServerTransport(&fake.Server{
-		BeginExecute: func(ctx context.Context, identifier string, request azsessions.ExecutionRequest, options *azsessions.BeginExecuteOptions) (resp azfake.PollerResponder[azsessions.ExecuteResponse], errResp azfake.ErrorResponder) {
+		BeginExecute: func(ctx context.Context, identifier string, request azsessions.ExecutionRequest, options *azsessions.ExecutionClientBeginExecuteOptions) (resp azfake.PollerResponder[azsessions.ExecutionClientExecuteResponse], errResp azfake.ErrorResponder) {
 			t.Fatal("a poll must not start a poller")
 			return
 		},
@@ -956,9 +956,9 @@ func TestContextCanceled(t *testing.T) {
 	release := make(chan struct{})
 	defer close(release)
 	srv := fake.Server{
-		GetSession: func(ctx context.Context, identifier string, options *azsessions.GetSessionOptions) (resp azfake.Responder[azsessions.GetSessionResponse], errResp azfake.ErrorResponder) {
+		GetSession: func(ctx context.Context, identifier string, options *azsessions.SessionsClientGetOptions) (resp azfake.Responder[azsessions.SessionsClientGetResponse], errResp azfake.ErrorResponder) {
 			<-release
-			resp.SetResponse(http.StatusOK, azsessions.GetSessionResponse{}, nil)
+			resp.SetResponse(http.StatusOK, azsessions.SessionsClientGetResponse{}, nil)
 			return
 		},
 	}
@@ -973,8 +973,8 @@ func TestContextCanceled(t *testing.T) {
 func TestPipelineRuns(t *testing.T) {
 	var auth string
 	srv := fake.Server{
-		Send: func(ctx context.Context, identifier string, method string, path string, body io.ReadSeeker, options *azsessions.SendOptions) (resp azfake.Responder[azsessions.SendResponse], errResp azfake.ErrorResponder) {
-			resp.SetResponse(http.StatusOK, azsessions.SendResponse{}, nil)
+		Send: func(ctx context.Context, identifier string, method string, path string, body io.ReadSeeker, options *azsessions.ContainerClientSendOptions) (resp azfake.Responder[azsessions.ContainerClientSendResponse], errResp azfake.ErrorResponder) {
+			resp.SetResponse(http.StatusOK, azsessions.ContainerClientSendResponse{}, nil)
 			return
 		},
 	}

@@ -50,10 +50,10 @@ func (s *ServerTransport) dispatchNewListSessionsPager(req *http.Request) (*http
 	if s.srv.NewListSessionsPager == nil {
 		return nil, notImplemented("NewListSessionsPager")
 	}
-	return nextPage(s.listSessionPagers, req, func(q url.Values) azfake.PagerResponder[azsessions.ListSessionsResponse] {
-		var options *azsessions.ListSessionsOptions
+	return nextPage(s.listSessionPagers, req, func(q url.Values) azfake.PagerResponder[azsessions.SessionsClientListResponse] {
+		var options *azsessions.SessionsClientListOptions
 		if skip := skipOption(q); skip != nil {
-			options = &azsessions.ListSessionsOptions{Skip: skip}
+			options = &azsessions.SessionsClientListOptions{Skip: skip}
 		}
 		return s.srv.NewListSessionsPager(options)
 	})

@@ -62,7 +62,7 @@ func run(ctx context.Context, out io.Writer) error {
 
 	// A program that restarted would read the token back and resume here.
 	// Resuming never runs the code again.
-	resumed, err := exec.BeginExecute(ctx, session, azsessions.ExecutionRequest{}, &azsessions.BeginExecuteOptions{ResumeToken: token})
+	resumed, err := exec.BeginExecute(ctx, session, azsessions.ExecutionRequest{}, &azsessions.ExecutionClientBeginExecuteOptions{ResumeToken: token})
 	if err != nil {
 		return fmt.Errorf("resuming: %w", err)
 	}

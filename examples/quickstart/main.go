@@ -55,7 +55,7 @@ func run(ctx context.Context, out io.Writer) error {
 
 	files := client.NewFilesClient()
 	const name = "quickstart data.csv"
-	uploaded, err := files.Upload(ctx, session, name, strings.NewReader("city,temp\nOslo,3\nLima,19\n"), &azsessions.UploadFileOptions{ContentType: to("text/csv")})
+	uploaded, err := files.Upload(ctx, session, name, strings.NewReader("city,temp\nOslo,3\nLima,19\n"), &azsessions.FilesClientUploadOptions{ContentType: to("text/csv")})
 	if err != nil {
 		return fmt.Errorf("uploading: %w", err)
 	}
