@@ -55,7 +55,8 @@ type execResultJSON struct {
 }
 
 // readJSON decodes the body into v after checking the content type. An
-// empty body decodes as {} so that what is missing is reported as missing.
+// empty body decodes as {} so that what is missing is reported as missing;
+// anything after the document but white space is refused.
 func readJSON(c *call, v any) error {
 	if ct := c.r.Header.Get("Content-Type"); ct != "" {
 		mt, _, err := mime.ParseMediaType(ct)
@@ -64,7 +65,19 @@ func readJSON(c *call, v any) error {
 		}
 	}
 	body := http.MaxBytesReader(c.w, c.r.Body, maxJSONBody)
-	err := json.NewDecoder(body).Decode(v)
+	dec := json.NewDecoder(body)
+	err := dec.Decode(v)
+	if err == nil {
+		// One document and nothing after it but white space: a second
+		// document or garbage means the client sent something else than it
+		// thinks, and running the first part would hide that.
+		if _, terr := dec.Token(); !errors.Is(terr, io.EOF) {
+			if terr == nil {
+				terr = errors.New("data after the JSON document")
+			}
+			err = terr
+		}
+	}
 	var tooLarge *http.MaxBytesError
 	switch {
 	case err == nil, errors.Is(err, io.EOF):

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"path"
 	"strings"
+	"syscall"
 	"unicode"
 )
 
@@ -34,10 +35,24 @@ func cleanDir(p string) (string, error) {
 		if seg == ".." {
 			return "", badRequest("the path %q must not contain '..'", p)
 		}
+		if len(seg) > maxNameBytes {
+			return "", badRequest("a directory name in the path is longer than %d bytes", maxNameBytes)
+		}
 	}
-	p = path.Clean("/" + p)
-	return strings.TrimPrefix(p, "/"), nil
+	p = strings.TrimPrefix(path.Clean("/"+p), "/")
+	if len(mntData)+1+len(p) >= maxPathBytes {
+		return "", badRequest("the path is longer than %d bytes as /mnt/data/...", maxPathBytes-1)
+	}
+	return p, nil
 }
+
+// maxNameBytes is the longest name of one path element that Linux file
+// systems take (NAME_MAX).
+const maxNameBytes = 255
+
+// maxPathBytes bounds a whole path as code sees it under /mnt/data
+// (PATH_MAX, with its terminating NUL): code could not open a longer one.
+const maxPathBytes = 4096
 
 // validName checks a file name: one path element, not "." or "..", no
 // separators or control characters. Everything else, spaces and Unicode
@@ -52,8 +67,8 @@ func validName(name string) error {
 		return badRequest("the file name %q must not contain '/' or '\\'; use the path parameter for directories", name)
 	case strings.ContainsFunc(name, unicode.IsControl):
 		return badRequest("the file name must not contain control characters")
-	case len(name) > 255:
-		return badRequest("the file name is longer than 255 bytes")
+	case len(name) > maxNameBytes:
+		return badRequest("the file name is longer than %d bytes", maxNameBytes)
 	}
 	return nil
 }
@@ -95,6 +110,8 @@ func fileError(err error, what string) error {
 		return badRequest("%s leads outside the session's file area", what)
 	case errors.Is(err, fs.ErrInvalid):
 		return badRequest("%s is not a valid name", what)
+	case errors.Is(err, syscall.ENAMETOOLONG):
+		return badRequest("%s is a longer path than the file system takes", what)
 	}
 	return err
 }

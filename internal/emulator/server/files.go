@@ -10,6 +10,7 @@ import (
 	"strings"
 	"syscall"
 	"time"
+	"unicode/utf8"
 )
 
 // fileJSON is the spec's SessionResourceFile.
@@ -132,7 +133,10 @@ func (c *call) listFiles() error {
 
 // listEntries lists dir, or its whole subtree when recursive, in lexical
 // order. Symbolic links are described by what they point at when that is
-// inside the area, and left out otherwise.
+// inside the area, and left out otherwise. Names that are not valid UTF-8
+// (only code can make them) are left out with everything below them: JSON
+// cannot carry them, and the name it would show instead (with U+FFFD)
+// reaches no file.
 func (sess *session) listEntries(dir string, recursive, dirs bool) ([]fileEntry, error) {
 	fsys := sess.root.FS()
 	top := fsPath(dir)
@@ -145,7 +149,7 @@ func (sess *session) listEntries(dir string, recursive, dirs bool) ([]fileEntry,
 	}
 	var out []fileEntry
 	add := func(p string, d fs.DirEntry) {
-		if strings.HasPrefix(d.Name(), uploadTempPrefix) {
+		if strings.HasPrefix(d.Name(), uploadTempPrefix) || !utf8.ValidString(d.Name()) {
 			return
 		}
 		info, err := d.Info()
@@ -178,9 +182,17 @@ func (sess *session) listEntries(dir string, recursive, dirs bool) ([]fileEntry,
 			}
 			return nil // an unreadable subdirectory: list what can be read
 		}
-		if p != top {
-			add(p, d)
+		if p == top {
+			return nil
 		}
+		if !utf8.ValidString(d.Name()) {
+			// Nothing under it can be named either (see add).
+			if d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		add(p, d)
 		return nil
 	})
 	if err != nil {

@@ -1,0 +1,96 @@
+package server
+
+import (
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// A file whose name is not UTF-8 (made by code) cannot be named in JSON:
+// listings leave it out rather than list a name that reaches no file.
+func TestListingsLeaveOutNamesThatAreNotUTF8(t *testing.T) {
+	e := newEnv(t, nil)
+	require.Equal(t, http.StatusOK, e.upload("u", "", "ok.txt", "ok").status)
+	dir := e.sessionDir("u")
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "a\xffb.txt"), []byte("x"), 0o644))
+	require.NoError(t, os.Mkdir(filepath.Join(dir, "bad\xfedir"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "bad\xfedir", "inner.txt"), []byte("x"), 0o644))
+
+	names := func(r response) []string {
+		require.Equal(t, http.StatusOK, r.status, "%s", r.body)
+		var out []string
+		for _, v := range r.json(t)["value"].([]any) {
+			m := v.(map[string]any)
+			if p, ok := m["properties"].(map[string]any); ok { // legacy
+				m = map[string]any{"name": p["filename"]}
+			}
+			out = append(out, m["name"].(string))
+		}
+		return out
+	}
+	require.Equal(t, []string{"ok.txt"}, names(e.do(req{path: "/files", query: ident("u")})))
+	q := ident("u")
+	q.Set("recursive", "true")
+	require.Equal(t, []string{"ok.txt"}, names(e.do(req{path: "/files", query: q})))
+	require.Equal(t, []string{"ok.txt"}, names(e.do(req{path: "/files", query: ident("u"), version: V20240202Preview})))
+}
+
+// A path segment longer than a file system takes is the request's fault.
+func TestOverlongPathSegmentIsABadRequest(t *testing.T) {
+	e := newEnv(t, nil)
+	long := strings.Repeat("d", 256)
+	for _, r := range []req{
+		{path: "/files", query: withPath(ident("p"), long)},
+		{path: "/files/x.txt", query: withPath(ident("p"), long)},
+		{path: "/files/x.txt/content", query: withPath(ident("p"), "a/"+long+"/b")},
+		{method: http.MethodDelete, path: "/files/x.txt", query: withPath(ident("p"), long)},
+	} {
+		resp := e.do(r)
+		require.Equal(t, http.StatusBadRequest, resp.status, "%s %s: %s", r.method, r.path, resp.body)
+		require.Equal(t, CodeValidationFailed, resp.errorCode(t))
+	}
+	body, ct := multipartBody(t, [3]string{"file", "x.txt", "x"})
+	resp := e.do(req{method: http.MethodPost, path: "/files", query: withPath(ident("p"), long), body: body, ctype: ct})
+	require.Equal(t, http.StatusBadRequest, resp.status, "%s", resp.body)
+	// A whole path past what the file system takes (many short segments).
+	deep := strings.Repeat(strings.Repeat("s", 200)+"/", 25)
+	resp = e.do(req{path: "/files", query: withPath(ident("p"), deep)})
+	require.Equal(t, http.StatusBadRequest, resp.status, "%s", resp.body)
+	body, ct = multipartBody(t, [3]string{"file", "x.txt", "x"})
+	resp = e.do(req{method: http.MethodPost, path: "/files", query: withPath(ident("p"), deep), body: body, ctype: ct})
+	require.Equal(t, http.StatusBadRequest, resp.status, "%s", resp.body)
+	// 255 bytes is allowed.
+	body, ct = multipartBody(t, [3]string{"file", "x.txt", "x"})
+	resp = e.do(req{method: http.MethodPost, path: "/files", query: withPath(ident("p"), long[:255]), body: body, ctype: ct})
+	require.Equal(t, http.StatusOK, resp.status, "%s", resp.body)
+}
+
+func withPath(q map[string][]string, p string) map[string][]string {
+	q["path"] = []string{p}
+	return q
+}
+
+// Trailing data after the JSON document is refused, not ignored.
+func TestJSONBodyWithTrailingDataIsABadRequest(t *testing.T) {
+	e := newEnv(t, nil)
+	for _, body := range []string{
+		`{"code":"print one"}garbage`,
+		`{"code":"print one"}{"code":"print two"}`,
+		`{"code":"print one"} 1`,
+	} {
+		resp := e.do(req{method: http.MethodPost, path: "/executions", query: ident("j"), body: strings.NewReader(body), ctype: "application/json"})
+		require.Equal(t, http.StatusBadRequest, resp.status, "%s: %s", body, resp.body)
+		require.Equal(t, CodeValidationFailed, resp.errorCode(t))
+		resp = e.do(req{method: http.MethodPost, path: "/code/execute", query: ident("j"), version: V20240202Preview,
+			body: strings.NewReader(`{"properties":{"code":"print one"}}x`), ctype: "application/json"})
+		require.Equal(t, http.StatusBadRequest, resp.status, "%s", resp.body)
+	}
+	// Trailing white space is fine, and no refused body was executed.
+	resp := e.do(req{method: http.MethodPost, path: "/executions", query: ident("j"), body: strings.NewReader("{\"code\":\"count\"}\n \r\n"), ctype: "application/json"})
+	require.Equal(t, http.StatusOK, resp.status, "%s", resp.body)
+	require.Equal(t, "1\n", result(resp.json(t))["stdout"])
+}
