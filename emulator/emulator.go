@@ -152,7 +152,7 @@ func Start(opts *Options) (*Emulator, error) {
 	}
 	e := &Emulator{
 		srv:      srv,
-		httpSrv:  &http.Server{Handler: srv, ReadHeaderTimeout: 30 * time.Second, ErrorLog: errorLog(opts.Log)},
+		httpSrv:  newHTTPServer(srv, opts.Log),
 		served:   make(chan error, 1),
 		token:    opts.Token,
 		insecure: opts.InsecureHTTP,
@@ -182,6 +182,25 @@ func Start(opts *Options) (*Emulator, error) {
 	e.client = &http.Client{Transport: transport}
 	go func() { e.served <- e.httpSrv.Serve(ln) }()
 	return e, nil
+}
+
+// Connection limits of the HTTP server. There is no whole-request
+// ReadTimeout or WriteTimeout: a 128 MiB upload or download over a slow
+// link may take many minutes. Instead the server closes a connection whose
+// headers do not arrive in time, whose body stops arriving for
+// server.DefaultBodyReadTimeout, or that stays idle between requests.
+var (
+	readHeaderTimeout = 30 * time.Second
+	idleTimeout       = 2 * time.Minute
+)
+
+func newHTTPServer(h http.Handler, logTo io.Writer) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: readHeaderTimeout,
+		IdleTimeout:       idleTimeout,
+		ErrorLog:          errorLog(logTo),
+	}
 }
 
 // errorLog sends net/http's own messages (TLS handshake failures, say) to

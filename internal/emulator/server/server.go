@@ -80,6 +80,10 @@ type Config struct {
 	ListPageSize int
 	// FilesPageSize is the page size of file lists (default 1000).
 	FilesPageSize int
+	// BodyReadTimeout is how long a request body may send nothing before
+	// the connection is closed (default 60 s). It bounds a stalled upload
+	// without bounding a slow one that keeps sending.
+	BodyReadTimeout time.Duration
 	// ExecutionHistory is how many finished executions per session stay
 	// readable with GET /executions/{id} (default 100).
 	ExecutionHistory int
@@ -214,11 +218,15 @@ func (c *Config) setDefaults() error {
 	if c.ExecutionHistory <= 0 {
 		c.ExecutionHistory = DefaultExecutionHistory
 	}
+	if c.BodyReadTimeout <= 0 {
+		c.BodyReadTimeout = DefaultBodyReadTimeout
+	}
 	return nil
 }
 
 // ServeHTTP serves one request of the data-plane contract.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	withProgressDeadline(w, r, s.cfg.BodyReadTimeout)
 	lw := s.logger.wrap(w)
 	defer s.logger.done(lw, r)
 	if s.closed.Load() {
