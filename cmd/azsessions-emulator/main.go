@@ -50,7 +50,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		maxSessions  = fs.Int("max-sessions", 100, "maximum concurrent sessions; more answer 429")
 		ready        = fs.Int("ready-sessions", emulator.DefaultReadySessions, "Python interpreters kept started ahead of demand")
 		useTLS       = fs.Bool("tls", false, "serve HTTPS with a self-signed certificate (written to -cert-file)")
-		certFile     = fs.String("cert-file", "", "where -tls writes the certificate (PEM) for clients to trust (default $TMPDIR/azsessions-emulator-<port>-cert.pem)")
+		certFile     = fs.String("cert-file", "", "where -tls writes the certificate (PEM) for clients to trust (default $TMPDIR/azsessions-emulator-<port>-cert.pem, removed at shutdown)")
 		poolName     = fs.String("pool-name", "emulator", "pool name reported by stopSession")
 		maxExecution = fs.Duration("max-execution-timeout", 220*time.Second, "cap on an execution's timeoutInSeconds")
 	)
@@ -87,7 +87,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if *useTLS {
-		if *certFile == "" {
+		defaultCert := *certFile == ""
+		if defaultCert {
 			// One file per port, so that two emulators do not overwrite
 			// each other's certificate.
 			*certFile = filepath.Join(os.TempDir(), "azsessions-emulator-"+endpointPort(emu.Endpoint())+"-cert.pem")
@@ -95,6 +96,11 @@ func run(args []string, stdout, stderr io.Writer) error {
 		if err := os.WriteFile(*certFile, emu.CertificatePEM(), 0o644); err != nil {
 			_ = emu.Close()
 			return fmt.Errorf("writing the certificate: %w", err)
+		}
+		if defaultCert {
+			// The certificate is new at every start, so the file is useless
+			// once this emulator is gone; a -cert-file the user chose stays.
+			defer os.Remove(*certFile)
 		}
 	}
 

@@ -113,7 +113,7 @@ func (s *started) stop(t *testing.T, kids []int) string {
 	entries, err := os.ReadDir(s.tmp)
 	require.NoError(t, err)
 	for _, e := range entries {
-		require.True(t, strings.HasSuffix(e.Name(), ".pem"), "left in the temp dir: %s", e.Name())
+		require.Fail(t, "left in the temp dir", e.Name())
 	}
 	return s.stderr.buf.String()
 }
@@ -162,7 +162,8 @@ func TestCommandServesAndShutsDownCleanly(t *testing.T) {
 		s := start(t, bin, "-tls", "-pool-type", "shell")
 		require.True(t, strings.HasPrefix(s.endpoint, "https://127.0.0.1:"), s.endpoint)
 		port := s.endpoint[strings.LastIndexByte(s.endpoint, ':')+1:]
-		pem, err := os.ReadFile(filepath.Join(s.tmp, "azsessions-emulator-"+port+"-cert.pem"))
+		certPath := filepath.Join(s.tmp, "azsessions-emulator-"+port+"-cert.pem")
+		pem, err := os.ReadFile(certPath)
 		require.NoError(t, err)
 		pool := x509.NewCertPool()
 		require.True(t, pool.AppendCertsFromPEM(pem))
@@ -177,8 +178,9 @@ func TestCommandServesAndShutsDownCleanly(t *testing.T) {
 		resp.Body.Close()
 		require.Equal(t, http.StatusOK, resp.StatusCode, "%s", b)
 		require.Contains(t, string(b), `"status":"0"`)
-		log := s.stop(t, nil)
+		log := s.stop(t, nil) // also requires the default certificate file gone
 		require.Contains(t, log, "certificate written to")
+		require.NoFileExists(t, certPath)
 	})
 }
 
