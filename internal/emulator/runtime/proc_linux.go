@@ -44,12 +44,14 @@ func nsAttr() *syscall.SysProcAttr {
 
 // waitExitedNoReap blocks until the process pid has exited, leaving it a
 // zombie (WNOWAIT) so its pid cannot be reused until cmd.Wait reaps it.
+//
+// It waits on a pidfd through Go's poller, so a session's idle interpreter
+// holds no OS thread (a blocking waitid would hold one per live session).
+// Kernels before 5.3 have no pidfd; there it falls back to waitid.
 func waitExitedNoReap(pid int) {
-	const (
-		pPID    = 1         // P_PID
-		wExited = 0x4       // WEXITED
-		wNoWait = 0x1000000 // WNOWAIT
-	)
+	if waitPidfd(pid) {
+		return
+	}
 	var info [128]byte // siginfo_t
 	for {
 		_, _, errno := syscall.Syscall6(syscall.SYS_WAITID, pPID, uintptr(pid),
@@ -60,6 +62,51 @@ func waitExitedNoReap(pid int) {
 		}
 	}
 }
+
+// waitid(2) constants.
+const (
+	pPID    = 1         // P_PID
+	pPIDFD  = 3         // P_PIDFD
+	wNoHang = 0x1       // WNOHANG
+	wExited = 0x4       // WEXITED
+	wNoWait = 0x1000000 // WNOWAIT
+)
+
+// waitPidfd waits for pid to exit on a non-blocking pidfd, which the poller
+// reports readable once the process has exited. It returns false when no
+// pidfd could be had, leaving the waiting to the caller.
+func waitPidfd(pid int) bool {
+	fd, _, errno := syscall.Syscall(sysPidfdOpen, uintptr(pid), syscall.O_NONBLOCK, 0)
+	if errno != 0 {
+		return false
+	}
+	f := os.NewFile(fd, "pidfd")
+	defer f.Close()
+	rc, err := f.SyscallConn()
+	if err != nil {
+		return false
+	}
+	err = rc.Read(func(fd uintptr) bool {
+		var info [128]byte // siginfo_t; si_pid is set once the process exited
+		_, _, errno := syscall.Syscall6(syscall.SYS_WAITID, pPIDFD, fd,
+			uintptr(unsafe.Pointer(&info[0])), wExited|wNoWait|wNoHang, 0, 0)
+		switch errno {
+		case syscall.EINTR:
+			return false
+		case 0:
+			return *(*int32)(unsafe.Pointer(&info[siPidOffset])) != 0
+		}
+		return true // ECHILD: nothing left to wait for
+	})
+	return err == nil
+}
+
+// siPidOffset is where siginfo_t holds si_pid: after three ints, at the
+// alignment of the union that follows (a pointer's).
+const siPidOffset = (12 + unsafe.Sizeof(uintptr(0)) - 1) &^ (unsafe.Sizeof(uintptr(0)) - 1)
+
+// sysPidfdOpen is pidfd_open(2)'s number, the same on every architecture.
+const sysPidfdOpen = 434
 
 // canSweep: /proc shows every process's initial environment.
 const canSweep = true
