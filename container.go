@@ -104,11 +104,3 @@ func escapeContainerPath(path string) (string, error) {
 	}
 	return "/" + strings.Join(segs, "/"), nil
 }
-
-func idempotent(method string) bool {
-	switch method {
-	case http.MethodGet, http.MethodHead, http.MethodPut, http.MethodDelete, http.MethodOptions:
-		return true
-	}
-	return false
-}

@@ -71,6 +71,97 @@ func (client *ExecutionClient) Execute(ctx context.Context, identifier string, r
 	return client.waitFor(ctx, identifier, httpResp, resp, outputCap(request))
 }
 
+// BeginExecute starts request in the session named identifier as an
+// asynchronous execution and returns a poller that follows it to the end.
+//
+// The poller follows the Operation-Location the service returns, relative or
+// absolute (but only on the endpoint's host), and also copes with a service
+// that finished the execution at once. Cancelling the context given to
+// PollUntilDone stops polling; it does not stop the execution, which the
+// service has no way to cancel. Save Poller.ResumeToken to resume polling
+// later with ExecutionClientBeginExecuteOptions.ResumeToken. As with Execute, code that
+// fails is reported in the result, not as an error.
+func (client *ExecutionClient) BeginExecute(ctx context.Context, identifier string, request ExecutionRequest, options *ExecutionClientBeginExecuteOptions) (*runtime.Poller[ExecutionClientExecuteResponse], error) {
+	const operationName = "ExecutionClient.BeginExecute"
+	ctx = withAPIName(ctx, operationName)
+	if options == nil {
+		options = &ExecutionClientBeginExecuteOptions{}
+	}
+	pl := client.c.internal.Pipeline()
+	tracer := client.c.internal.Tracer()
+	if options.ResumeToken != "" {
+		handler := &executionPoller{client: client}
+		poller, err := runtime.NewPollerFromResumeToken(options.ResumeToken, pl, &runtime.NewPollerFromResumeTokenOptions[ExecutionClientExecuteResponse]{
+			Handler: handler,
+			Tracer:  tracer,
+		})
+		if err != nil {
+			return nil, err
+		}
+		// A token is caller input: one edited, or made by a client of
+		// another pool, must not send this client's credential elsewhere.
+		if handler.PollURL != "" {
+			if _, err := client.c.trustedURL(handler.PollURL); err != nil {
+				return nil, fmt.Errorf("resume token: %w", err)
+			}
+		}
+		return poller, nil
+	}
+	var err error
+	ctx, endSpan := runtime.StartSpan(ctx, operationName, tracer, nil)
+	defer func() { endSpan(err) }()
+	req, err := client.executeRequest(ctx, identifier, request, ExecutionTypeAsynchronous, options.OperationID)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := pl.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	if !runtime.HasStatusCode(resp, http.StatusOK, http.StatusCreated, http.StatusAccepted) {
+		err = runtime.NewResponseError(resp)
+		return nil, err
+	}
+	if resp.Header.Get("Fake-Poller-Status") != "" {
+		// azcore's fake transport drives its own poller; a custom handler
+		// would hide it from fake.PollerResponder.
+		return runtime.NewPoller[ExecutionClientExecuteResponse](resp, pl, &runtime.NewPollerOptions[ExecutionClientExecuteResponse]{Tracer: tracer})
+	}
+	handler, err := newExecutionPoller(client, identifier, resp, outputCap(request))
+	if err != nil {
+		return nil, err
+	}
+	return runtime.NewPoller(resp, pl, &runtime.NewPollerOptions[ExecutionClientExecuteResponse]{Handler: handler, Tracer: tracer})
+}
+
+// Get returns the state of the execution executionID in the session
+// named identifier, with its result once it has finished.
+func (client *ExecutionClient) Get(ctx context.Context, identifier string, executionID string, options *ExecutionClientGetOptions) (resp ExecutionClientGetResponse, err error) {
+	const operationName = "ExecutionClient.Get"
+	ctx = withAPIName(ctx, operationName)
+	ctx, endSpan := runtime.StartSpan(ctx, operationName, client.c.internal.Tracer(), nil)
+	defer func() { endSpan(err) }()
+	if err := checkIdentifier(identifier); err != nil {
+		return ExecutionClientGetResponse{}, err
+	}
+	if err := checkExecutionID(executionID); err != nil {
+		return ExecutionClientGetResponse{}, err
+	}
+	req, err := client.c.newRequest(ctx, http.MethodGet, "/executions/"+url.PathEscape(executionID), identifier, nil)
+	if err != nil {
+		return ExecutionClientGetResponse{}, err
+	}
+	httpResp, err := client.c.internal.Pipeline().Do(req)
+	if err != nil {
+		return ExecutionClientGetResponse{}, err
+	}
+	if !runtime.HasStatusCode(httpResp, http.StatusOK) {
+		return ExecutionClientGetResponse{}, runtime.NewResponseError(httpResp)
+	}
+	r, err := executeResponse(httpResp, defaultOutputCap)
+	return ExecutionClientGetResponse(r), err
+}
+
 // stillRunning tells whether the answer to a synchronous execution says it
 // has not finished: a status of NotStarted or Running, or a 202 with neither
 // a status nor a result. Anything else is returned as it came, even a status
@@ -160,34 +251,6 @@ func executeResponse(httpResp *http.Response, cap int) (ExecutionClientExecuteRe
 	return resp, nil
 }
 
-// Get returns the state of the execution executionID in the session
-// named identifier, with its result once it has finished.
-func (client *ExecutionClient) Get(ctx context.Context, identifier string, executionID string, options *ExecutionClientGetOptions) (resp ExecutionClientGetResponse, err error) {
-	const operationName = "ExecutionClient.Get"
-	ctx = withAPIName(ctx, operationName)
-	ctx, endSpan := runtime.StartSpan(ctx, operationName, client.c.internal.Tracer(), nil)
-	defer func() { endSpan(err) }()
-	if err := checkIdentifier(identifier); err != nil {
-		return ExecutionClientGetResponse{}, err
-	}
-	if err := checkExecutionID(executionID); err != nil {
-		return ExecutionClientGetResponse{}, err
-	}
-	req, err := client.c.newRequest(ctx, http.MethodGet, "/executions/"+url.PathEscape(executionID), identifier, nil)
-	if err != nil {
-		return ExecutionClientGetResponse{}, err
-	}
-	httpResp, err := client.c.internal.Pipeline().Do(req)
-	if err != nil {
-		return ExecutionClientGetResponse{}, err
-	}
-	if !runtime.HasStatusCode(httpResp, http.StatusOK) {
-		return ExecutionClientGetResponse{}, runtime.NewResponseError(httpResp)
-	}
-	r, err := executeResponse(httpResp, defaultOutputCap)
-	return ExecutionClientGetResponse(r), err
-}
-
 // outputCap is the stream cap the service applied to request.
 func outputCap(request ExecutionRequest) int {
 	if request.OutputStreamsMaxLength != nil && *request.OutputStreamsMaxLength > 0 {
@@ -210,4 +273,57 @@ func markTruncation(r *ExecutionResult, cap int) {
 	}
 	r.StdoutTruncated = atCap(r.Stdout)
 	r.StderrTruncated = atCap(r.Stderr)
+}
+
+// operationID returns the caller's ID or a new one.
+func operationID(id *string) (string, error) {
+	if id != nil {
+		if *id == "" {
+			return "", fmt.Errorf("%w: OperationID is empty", ErrInvalidArgument)
+		}
+		return *id, nil
+	}
+	return newUUID()
+}
+
+// executionRequestBody is the flat JSON body of POST /executions.
+type executionRequestBody struct {
+	CodeInputType                      *CodeInputType `json:"codeInputType,omitempty"`
+	ExecutionType                      *ExecutionType `json:"executionType,omitempty"`
+	Code                               *string        `json:"code,omitempty"`
+	TimeoutInSeconds                   *int32         `json:"timeoutInSeconds,omitempty"`
+	OutputStreamsMaxLength             *int32         `json:"outputStreamsMaxLength,omitempty"`
+	UseEmptyKernel                     *bool          `json:"useEmptyKernel,omitempty"`
+	ReturnJupyterFormatExecutionResult *bool          `json:"returnJupyterFormatExecutionResult,omitempty"`
+	ShellCommand                       *string        `json:"shellCommand,omitempty"`
+	ExecCommandAndArgs                 []string       `json:"execCommandAndArgs,omitempty"`
+	Stdin                              *string        `json:"stdin,omitempty"`
+}
+
+func (r ExecutionRequest) isShell() bool {
+	return r.ShellCommand != nil || len(r.ExecCommandAndArgs) > 0
+}
+
+// body builds the wire body. Shell pools reject codeInputType and, for
+// synchronous runs, executionType, so they are only sent for code.
+func (r ExecutionRequest) body(t ExecutionType) executionRequestBody {
+	b := executionRequestBody{
+		Code:                               r.Code,
+		CodeInputType:                      r.CodeInputType,
+		TimeoutInSeconds:                   r.TimeoutInSeconds,
+		OutputStreamsMaxLength:             r.OutputStreamsMaxLength,
+		UseEmptyKernel:                     r.UseEmptyKernel,
+		ReturnJupyterFormatExecutionResult: r.ReturnJupyterFormatExecutionResult,
+		ShellCommand:                       r.ShellCommand,
+		ExecCommandAndArgs:                 r.ExecCommandAndArgs,
+		Stdin:                              r.Stdin,
+	}
+	if r.Code != nil && b.CodeInputType == nil {
+		inline := CodeInputTypeInline
+		b.CodeInputType = &inline
+	}
+	if !r.isShell() || t == ExecutionTypeAsynchronous {
+		b.ExecutionType = &t
+	}
+	return b
 }

@@ -11,69 +11,6 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
 )
 
-// BeginExecute starts request in the session named identifier as an
-// asynchronous execution and returns a poller that follows it to the end.
-//
-// The poller follows the Operation-Location the service returns, relative or
-// absolute (but only on the endpoint's host), and also copes with a service
-// that finished the execution at once. Cancelling the context given to
-// PollUntilDone stops polling; it does not stop the execution, which the
-// service has no way to cancel. Save Poller.ResumeToken to resume polling
-// later with ExecutionClientBeginExecuteOptions.ResumeToken. As with Execute, code that
-// fails is reported in the result, not as an error.
-func (client *ExecutionClient) BeginExecute(ctx context.Context, identifier string, request ExecutionRequest, options *ExecutionClientBeginExecuteOptions) (*runtime.Poller[ExecutionClientExecuteResponse], error) {
-	const operationName = "ExecutionClient.BeginExecute"
-	ctx = withAPIName(ctx, operationName)
-	if options == nil {
-		options = &ExecutionClientBeginExecuteOptions{}
-	}
-	pl := client.c.internal.Pipeline()
-	tracer := client.c.internal.Tracer()
-	if options.ResumeToken != "" {
-		handler := &executionPoller{client: client}
-		poller, err := runtime.NewPollerFromResumeToken(options.ResumeToken, pl, &runtime.NewPollerFromResumeTokenOptions[ExecutionClientExecuteResponse]{
-			Handler: handler,
-			Tracer:  tracer,
-		})
-		if err != nil {
-			return nil, err
-		}
-		// A token is caller input: one edited, or made by a client of
-		// another pool, must not send this client's credential elsewhere.
-		if handler.PollURL != "" {
-			if _, err := client.c.trustedURL(handler.PollURL); err != nil {
-				return nil, fmt.Errorf("resume token: %w", err)
-			}
-		}
-		return poller, nil
-	}
-	var err error
-	ctx, endSpan := runtime.StartSpan(ctx, operationName, tracer, nil)
-	defer func() { endSpan(err) }()
-	req, err := client.executeRequest(ctx, identifier, request, ExecutionTypeAsynchronous, options.OperationID)
-	if err != nil {
-		return nil, err
-	}
-	resp, err := pl.Do(req)
-	if err != nil {
-		return nil, err
-	}
-	if !runtime.HasStatusCode(resp, http.StatusOK, http.StatusCreated, http.StatusAccepted) {
-		err = runtime.NewResponseError(resp)
-		return nil, err
-	}
-	if resp.Header.Get("Fake-Poller-Status") != "" {
-		// azcore's fake transport drives its own poller; a custom handler
-		// would hide it from fake.PollerResponder.
-		return runtime.NewPoller[ExecutionClientExecuteResponse](resp, pl, &runtime.NewPollerOptions[ExecutionClientExecuteResponse]{Tracer: tracer})
-	}
-	handler, err := newExecutionPoller(client, identifier, resp, outputCap(request))
-	if err != nil {
-		return nil, err
-	}
-	return runtime.NewPoller(resp, pl, &runtime.NewPollerOptions[ExecutionClientExecuteResponse]{Handler: handler, Tracer: tracer})
-}
-
 // executionPoller polls GET /executions/{id}. Its exported fields are the
 // resume token.
 type executionPoller struct {

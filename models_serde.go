@@ -11,48 +11,6 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 )
 
-// executionRequestBody is the flat JSON body of POST /executions.
-type executionRequestBody struct {
-	CodeInputType                      *CodeInputType `json:"codeInputType,omitempty"`
-	ExecutionType                      *ExecutionType `json:"executionType,omitempty"`
-	Code                               *string        `json:"code,omitempty"`
-	TimeoutInSeconds                   *int32         `json:"timeoutInSeconds,omitempty"`
-	OutputStreamsMaxLength             *int32         `json:"outputStreamsMaxLength,omitempty"`
-	UseEmptyKernel                     *bool          `json:"useEmptyKernel,omitempty"`
-	ReturnJupyterFormatExecutionResult *bool          `json:"returnJupyterFormatExecutionResult,omitempty"`
-	ShellCommand                       *string        `json:"shellCommand,omitempty"`
-	ExecCommandAndArgs                 []string       `json:"execCommandAndArgs,omitempty"`
-	Stdin                              *string        `json:"stdin,omitempty"`
-}
-
-func (r ExecutionRequest) isShell() bool {
-	return r.ShellCommand != nil || len(r.ExecCommandAndArgs) > 0
-}
-
-// body builds the wire body. Shell pools reject codeInputType and, for
-// synchronous runs, executionType, so they are only sent for code.
-func (r ExecutionRequest) body(t ExecutionType) executionRequestBody {
-	b := executionRequestBody{
-		Code:                               r.Code,
-		CodeInputType:                      r.CodeInputType,
-		TimeoutInSeconds:                   r.TimeoutInSeconds,
-		OutputStreamsMaxLength:             r.OutputStreamsMaxLength,
-		UseEmptyKernel:                     r.UseEmptyKernel,
-		ReturnJupyterFormatExecutionResult: r.ReturnJupyterFormatExecutionResult,
-		ShellCommand:                       r.ShellCommand,
-		ExecCommandAndArgs:                 r.ExecCommandAndArgs,
-		Stdin:                              r.Stdin,
-	}
-	if r.Code != nil && b.CodeInputType == nil {
-		inline := CodeInputTypeInline
-		b.CodeInputType = &inline
-	}
-	if !r.isShell() || t == ExecutionTypeAsynchronous {
-		b.ExecutionType = &t
-	}
-	return b
-}
-
 // executionWire accepts the shapes of every api-version: the flat current
 // one, and the legacy {"properties": {...}} with status/stdout/result inline.
 // It holds only plain types so that one json.Unmarshal decodes it all.
