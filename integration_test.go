@@ -22,30 +22,55 @@ import (
 )
 
 // The integration suite runs every SDK method end to end. By default it runs
-// against in-process emulators of both pool types. With
-// AZURE_CONTAINER_APP_SESSION_POOL_MANAGEMENT_ENDPOINT set it runs against that
-// real pool instead, whose type AZSESSIONS_TEST_POOL_TYPE names ("python",
-// the default, or "shell").
-const endpointVariable = "AZURE_CONTAINER_APP_SESSION_POOL_MANAGEMENT_ENDPOINT"
+// against in-process emulators of both pool types. It runs against a real,
+// billed pool only when asked twice: AZSESSIONS_TEST_LIVE=1 and
+// AZURE_CONTAINER_APP_SESSION_POOL_MANAGEMENT_ENDPOINT naming the pool, whose
+// type AZSESSIONS_TEST_POOL_TYPE names ("python", the default, or "shell").
+// The endpoint alone, which the examples also read, does not turn live mode
+// on. Each test logs which mode it ran in.
+const (
+	endpointVariable = "AZURE_CONTAINER_APP_SESSION_POOL_MANAGEMENT_ENDPOINT"
+	liveVariable     = "AZSESSIONS_TEST_LIVE"
+)
+
+// liveEndpoint returns the pool endpoint when live mode was asked for, and
+// fails the test when it was asked for without an endpoint.
+func liveEndpoint(t *testing.T) string {
+	t.Helper()
+	if os.Getenv(liveVariable) != "1" {
+		return ""
+	}
+	endpoint := os.Getenv(endpointVariable)
+	if endpoint == "" {
+		t.Fatalf("%s=1 asks for live tests, but %s is not set", liveVariable, endpointVariable)
+	}
+	return endpoint
+}
 
 func integrationClient(t *testing.T, poolType string) *azsessions.Client {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("integration suite skipped under -short")
 	}
-	if endpoint := os.Getenv(endpointVariable); endpoint != "" {
+	if endpoint := liveEndpoint(t); endpoint != "" {
 		want := os.Getenv("AZSESSIONS_TEST_POOL_TYPE")
 		if want == "" {
 			want = "python"
 		}
 		if want != poolType {
-			t.Skipf("the pool at %s is a %s pool", endpoint, want)
+			t.Skipf("live mode: the pool at %s is a %s pool", endpoint, want)
 		}
+		t.Logf("live mode: %s pool at %s (%s=1)", poolType, endpoint, liveVariable)
 		cred, err := azidentity.NewDefaultAzureCredential(nil)
 		require.NoError(t, err)
 		client, err := azsessions.NewClient(endpoint, cred, nil)
 		require.NoError(t, err)
 		return client
+	}
+	if os.Getenv(endpointVariable) != "" {
+		t.Logf("emulator mode: %s is set but %s is not 1, so the real pool is not used", endpointVariable, liveVariable)
+	} else {
+		t.Logf("emulator mode: in-process %s emulator (set %s=1 and %s for a real pool)", poolType, liveVariable, endpointVariable)
 	}
 	emu, err := emulator.Start(&emulator.Options{PoolType: poolType})
 	require.NoError(t, err)
@@ -53,6 +78,20 @@ func integrationClient(t *testing.T, poolType string) *azsessions.Client {
 	client, err := emu.NewClient()
 	require.NoError(t, err)
 	return client
+}
+
+// TestIntegrationLiveModeNeedsOptIn checks that the endpoint variable the
+// examples read does not, alone, send the suite to a billed pool.
+func TestIntegrationLiveModeNeedsOptIn(t *testing.T) {
+	const pool = "https://example.invalid/subscriptions/s/resourceGroups/rg/sessionPools/p"
+	t.Setenv(endpointVariable, pool)
+	t.Setenv(liveVariable, "")
+	client := integrationClient(t, "python")
+	require.NotEqual(t, pool, client.Endpoint(), "the suite went live without %s=1", liveVariable)
+	require.Empty(t, liveEndpoint(t))
+
+	t.Setenv(liveVariable, "1")
+	require.Equal(t, pool, liveEndpoint(t))
 }
 
 // newSession returns a fresh identifier and deletes its session at the end.
