@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -197,7 +198,7 @@ type executionResultWire struct {
 	Stderr                      *string         `json:"stderr,omitempty"`
 	ExecutionResult             json.RawMessage `json:"executionResult,omitempty"`
 	Result                      json.RawMessage `json:"result,omitempty"`
-	ExecutionTimeInMilliseconds *float64        `json:"executionTimeInMilliseconds,omitempty"`
+	ExecutionTimeInMilliseconds *lenientInt     `json:"executionTimeInMilliseconds,omitempty"`
 }
 
 // UnmarshalJSON implements json.Unmarshaler for ExecutionResult. It takes the
@@ -217,9 +218,9 @@ func (w *executionResultWire) model() ExecutionResult {
 	if len(r.Value) == 0 {
 		r.Value = w.Result
 	}
-	if w.ExecutionTimeInMilliseconds != nil {
-		ms := int64(*w.ExecutionTimeInMilliseconds)
-		r.ExecutionTimeInMilliseconds = &ms
+	// Milliseconds past what a time.Duration holds are not a real run time.
+	if t := w.ExecutionTimeInMilliseconds; t != nil && t.ok && t.n <= math.MaxInt64/int64(time.Millisecond) {
+		r.ExecutionTimeInMilliseconds = &t.n
 	}
 	r.Image = parseImage(r.Value)
 	return r
@@ -237,8 +238,7 @@ func (r ExecutionResult) wire() executionResultWire {
 		w.ExecutionResult, _ = json.Marshal(imageWire{Type: "image", Format: r.Image.Format, Base64Data: base64.StdEncoding.EncodeToString(r.Image.Data)})
 	}
 	if r.ExecutionTimeInMilliseconds != nil {
-		ms := float64(*r.ExecutionTimeInMilliseconds)
-		w.ExecutionTimeInMilliseconds = &ms
+		w.ExecutionTimeInMilliseconds = &lenientInt{n: *r.ExecutionTimeInMilliseconds, ok: true}
 	}
 	return w
 }
@@ -273,7 +273,7 @@ func (f *File) UnmarshalJSON(data []byte) error {
 		Name           *string          `json:"name"`
 		Type           *string          `json:"type"`
 		ContentType    *string          `json:"contentType"`
-		SizeInBytes    *json.Number     `json:"sizeInBytes"`
+		SizeInBytes    *lenientInt      `json:"sizeInBytes"`
 		LastModifiedAt *json.RawMessage `json:"lastModifiedAt"`
 		Directory      *string          `json:"directory"`
 	}
@@ -285,10 +285,8 @@ func (f *File) UnmarshalJSON(data []byte) error {
 		t := normalize(*w.Type, PossibleFileTypeValues())
 		f.Type = &t
 	}
-	if w.SizeInBytes != nil {
-		if n, err := w.SizeInBytes.Int64(); err == nil {
-			f.SizeInBytes = &n
-		}
+	if w.SizeInBytes != nil && w.SizeInBytes.ok {
+		f.SizeInBytes = &w.SizeInBytes.n
 	}
 	return nil
 }
@@ -340,15 +338,18 @@ func (s Session) MarshalJSON() ([]byte, error) {
 // {"sessions": [...]} and {"value": [...], "count": N} envelopes.
 func (l *SessionList) UnmarshalJSON(data []byte) error {
 	var w struct {
-		Sessions []*Session `json:"sessions"`
-		Value    []*Session `json:"value"`
-		Count    *int64     `json:"count"`
-		NextLink *string    `json:"nextLink"`
+		Sessions []*Session  `json:"sessions"`
+		Value    []*Session  `json:"value"`
+		Count    *lenientInt `json:"count"`
+		NextLink *string     `json:"nextLink"`
 	}
 	if err := json.Unmarshal(data, &w); err != nil {
 		return err
 	}
-	*l = SessionList{Value: w.Sessions, Count: w.Count, NextLink: w.NextLink}
+	*l = SessionList{Value: w.Sessions, NextLink: w.NextLink}
+	if w.Count != nil && w.Count.ok {
+		l.Count = &w.Count.n
+	}
 	if l.Value == nil {
 		l.Value = w.Value
 	}
@@ -391,4 +392,52 @@ func timeJSON(t *time.Time) *json.RawMessage {
 	}
 	raw := json.RawMessage(strconv.Quote(t.UTC().Format(time.RFC3339Nano)))
 	return &raw
+}
+
+// lenientInt is a number the service reports for information (a run time, a
+// size, a count). Like the timing headers, such a number never fails a
+// call: one that is malformed, negative, not a whole number's worth of
+// range (1e400, 1e300) or not a number at all is left unset (ok false).
+type lenientInt struct {
+	n  int64
+	ok bool
+}
+
+// UnmarshalJSON implements json.Unmarshaler; it never returns an error.
+func (l *lenientInt) UnmarshalJSON(data []byte) error {
+	l.n, l.ok = parseLenientInt(data)
+	return nil
+}
+
+// MarshalJSON implements json.Marshaler.
+func (l lenientInt) MarshalJSON() ([]byte, error) {
+	if !l.ok {
+		return []byte("null"), nil
+	}
+	return strconv.AppendInt(nil, l.n, 10), nil
+}
+
+// parseLenientInt reads a non-negative JSON number, or a string holding one,
+// rounding a fraction toward zero.
+func parseLenientInt(data []byte) (int64, bool) {
+	s := strings.TrimSpace(string(data))
+	if n := len(s); n >= 2 && s[0] == '"' && s[n-1] == '"' {
+		s = strings.TrimSpace(s[1 : n-1])
+	}
+	switch isDecimal(s) {
+	case decimalInteger:
+		n, err := strconv.ParseInt(s, 10, 64)
+		return n, err == nil
+	case notDecimal:
+		// Exponents are valid JSON numbers; anything else ParseFloat
+		// accepts (NaN, Inf, hex) is refused below or is harmless.
+		if strings.IndexFunc(s, func(r rune) bool { return !strings.ContainsRune("0123456789.eE+-", r) }) >= 0 {
+			return 0, false
+		}
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsNaN(v) || v < 0 || v >= math.MaxInt64 {
+		return 0, false
+	}
+	return int64(v), true
 }
