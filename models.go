@@ -90,6 +90,10 @@ func (e Execution) Succeeded() bool {
 // Failure says why a finished execution failed, without matching strings
 // yourself. It returns ExecutionFailureNone for a successful or unfinished
 // execution.
+//
+// Timeout, Memory and KernelRestarted are reported only when stderr (or the
+// service's error message) is the service's own text for them, alone; code
+// that prints such a text and then raises is an ordinary Error.
 func (e Execution) Failure() ExecutionFailure {
 	if e.Status == nil {
 		return ExecutionFailureNone
@@ -101,18 +105,28 @@ func (e Execution) Failure() ExecutionFailure {
 	default:
 		return ExecutionFailureNone
 	}
-	stderr := ""
+	texts := make([]string, 0, 2)
 	if e.Result != nil && e.Result.Stderr != nil {
-		stderr = strings.TrimSpace(*e.Result.Stderr)
+		texts = append(texts, *e.Result.Stderr)
 	}
-	switch {
-	case strings.HasPrefix(stderr, messageTimedOut):
-		return ExecutionFailureTimeout
-	case strings.HasPrefix(stderr, messageExecutionAborted):
-		return ExecutionFailureMemory
-	case strings.HasPrefix(stderr, messageKernelRestarted):
-		return ExecutionFailureKernelRestarted
-	case e.ExitCode != nil:
+	if e.Error != nil && e.Error.Message != nil {
+		texts = append(texts, *e.Error.Message)
+	}
+	for _, text := range texts {
+		for _, m := range [...]struct {
+			message string
+			failure ExecutionFailure
+		}{
+			{messageTimedOut, ExecutionFailureTimeout},
+			{messageExecutionAborted, ExecutionFailureMemory},
+			{messageKernelRestarted, ExecutionFailureKernelRestarted},
+		} {
+			if isServiceMessage(text, m.message) {
+				return m.failure
+			}
+		}
+	}
+	if e.ExitCode != nil {
 		return ExecutionFailureExitCode
 	}
 	return ExecutionFailureError
@@ -124,6 +138,33 @@ const (
 	messageExecutionAborted = "Execution aborted"
 	messageKernelRestarted  = "Kernel restarted"
 )
+
+// isServiceMessage tells whether text is the service's own message, not
+// user output that merely starts with it: the message alone on one line, or
+// followed by a detail the service (or the emulator) adds, " after N
+// seconds" or ": reason". A second line (a traceback after code printed the
+// message itself) or any other continuation ("Kernel restarted because...")
+// is the user's.
+func isServiceMessage(text, message string) bool {
+	text = strings.TrimSpace(text)
+	rest, ok := strings.CutPrefix(text, message)
+	switch {
+	case !ok:
+		return false
+	case strings.ContainsAny(rest, "\r\n"):
+		return false
+	case rest == "" || rest == ".":
+		return true
+	case strings.HasPrefix(rest, ": "):
+		return true
+	}
+	secs, ok := strings.CutPrefix(rest, " after ")
+	if !ok {
+		return false
+	}
+	secs, ok = strings.CutSuffix(secs, " seconds")
+	return ok && secs != "" && strings.Trim(secs, "0123456789") == ""
+}
 
 // ExecutionResult is the output of a finished execution.
 type ExecutionResult struct {
