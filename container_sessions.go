@@ -36,6 +36,7 @@ func (client *ContainerClient) NewListSessionsPager(options *ContainerClientList
 	if options == nil {
 		options = &ContainerClientListSessionsOptions{}
 	}
+	fetched := &fetchedPages{}
 	return runtime.NewPager(runtime.PagingHandler[ContainerClientListSessionsResponse]{
 		More: func(page ContainerClientListSessionsResponse) bool {
 			return page.NextLink != nil && *page.NextLink != ""
@@ -46,7 +47,7 @@ func (client *ContainerClient) NewListSessionsPager(options *ContainerClientList
 			if page != nil {
 				next = *page.NextLink
 			}
-			httpResp, err := client.c.fetchPage(ctx, http.MethodPost, next, "", func(ctx context.Context) (*http.Request, error) {
+			httpResp, err := client.c.fetchPage(ctx, http.MethodPost, next, "", fetched, func(ctx context.Context) (*http.Request, error) {
 				var q url.Values
 				if options.Skip != nil {
 					q = url.Values{querySkip: {strconv.Itoa(int(*options.Skip))}}

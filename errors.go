@@ -28,6 +28,10 @@ var (
 	// another host than the endpoint. Following it would send the bearer
 	// token elsewhere, so the SDK refuses.
 	ErrUntrustedURL = errors.New("azsessions: service returned a URL outside the pool endpoint")
+	// ErrRepeatedNextLink: a pager's nextLink names a page the pager has
+	// already fetched. Following it would loop forever, so NextPage
+	// returns this error instead.
+	ErrRepeatedNextLink = errors.New("azsessions: the service sent a nextLink to a page already fetched")
 )
 
 // ErrorCode is an error code the service returns in the x-ms-error-code

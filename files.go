@@ -83,6 +83,7 @@ func (client *FilesClient) NewListPager(identifier string, options *FilesClientL
 	if options == nil {
 		options = &FilesClientListOptions{}
 	}
+	fetched := &fetchedPages{}
 	return runtime.NewPager(runtime.PagingHandler[FilesClientListResponse]{
 		More: func(page FilesClientListResponse) bool {
 			return page.NextLink != nil && *page.NextLink != ""
@@ -99,7 +100,7 @@ func (client *FilesClient) NewListPager(identifier string, options *FilesClientL
 			if page != nil {
 				next = *page.NextLink
 			}
-			httpResp, err := client.c.fetchPage(ctx, http.MethodGet, next, identifier, func(ctx context.Context) (*http.Request, error) {
+			httpResp, err := client.c.fetchPage(ctx, http.MethodGet, next, identifier, fetched, func(ctx context.Context) (*http.Request, error) {
 				q := pathQuery(options.Path)
 				if options.Recursive != nil {
 					if q == nil {

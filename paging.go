@@ -2,8 +2,10 @@ package azsessions
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
 )
@@ -11,8 +13,9 @@ import (
 // fetchPage gets the first page with first, or sends method to nextLink. The
 // nextLink must stay on the endpoint's host (it receives the bearer token);
 // api-version, and identifier when not empty, are added when the service
-// left them out.
-func (c *Client) fetchPage(ctx context.Context, method, nextLink, identifier string, first func(context.Context) (*http.Request, error)) (*http.Response, error) {
+// left them out. fetched holds the pages this pager already got: a nextLink
+// back to one of them is refused, or the pager would never end.
+func (c *Client) fetchPage(ctx context.Context, method, nextLink, identifier string, fetched *fetchedPages, first func(context.Context) (*http.Request, error)) (*http.Response, error) {
 	var raw *http.Request
 	if nextLink == "" {
 		r, err := first(ctx)
@@ -36,6 +39,9 @@ func (c *Client) fetchPage(ctx context.Context, method, nextLink, identifier str
 		}
 		req.Raw().Header.Set("Accept", "application/json")
 		raw = req.Raw()
+	}
+	if err := fetched.add(raw.URL); err != nil {
+		return nil, err
 	}
 	req, err := runtime.NewRequestFromRequest(raw)
 	if err != nil {
@@ -61,4 +67,25 @@ func withDefaults(q url.Values, apiVersion, identifier string) url.Values {
 		q.Set(queryIdentifier, identifier)
 	}
 	return q
+}
+
+// fetchedPages is the set of pages one pager has requested, keyed by URL
+// with the query in a fixed order (the service may reorder it) and scheme,
+// host and path in lower case (Azure paths are case-insensitive). A pager is
+// not safe for concurrent use, and neither is this.
+type fetchedPages struct {
+	seen map[string]struct{}
+}
+
+// add records u, or returns ErrRepeatedNextLink if it was requested before.
+func (f *fetchedPages) add(u *url.URL) error {
+	key := strings.ToLower(u.Scheme+"://"+u.Host+u.EscapedPath()) + "?" + u.Query().Encode()
+	if _, dup := f.seen[key]; dup {
+		return fmt.Errorf("%w: %s", ErrRepeatedNextLink, u.EscapedPath())
+	}
+	if f.seen == nil {
+		f.seen = make(map[string]struct{})
+	}
+	f.seen[key] = struct{}{}
+	return nil
 }

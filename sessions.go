@@ -70,6 +70,7 @@ func (client *SessionsClient) NewListPager(options *SessionsClientListOptions) *
 	if options == nil {
 		options = &SessionsClientListOptions{}
 	}
+	fetched := &fetchedPages{}
 	return runtime.NewPager(runtime.PagingHandler[SessionsClientListResponse]{
 		More: func(page SessionsClientListResponse) bool {
 			return page.NextLink != nil && *page.NextLink != ""
@@ -80,7 +81,7 @@ func (client *SessionsClient) NewListPager(options *SessionsClientListOptions) *
 			if page != nil {
 				next = *page.NextLink
 			}
-			httpResp, err := client.c.fetchPage(ctx, http.MethodGet, next, "", func(ctx context.Context) (*http.Request, error) {
+			httpResp, err := client.c.fetchPage(ctx, http.MethodGet, next, "", fetched, func(ctx context.Context) (*http.Request, error) {
 				var q url.Values
 				if options.Skip != nil {
 					q = url.Values{querySkip: {strconv.Itoa(int(*options.Skip))}}
