@@ -26,14 +26,6 @@ const (
 	querySkip       = "skip"
 )
 
-// Query parameters the transport adds to the nextLinks and polling URLs it
-// makes, so that each pager and poller finds its own state.
-const (
-	queryFakePager  = "fakePagerID"
-	queryFakePage   = "fakePage"
-	queryFakePoller = "fakePollerID"
-)
-
 // Headers of the service.
 const (
 	headerOperationID                = "Operation-Id"
@@ -101,53 +93,6 @@ func (t *tracker[T]) remove(id string) {
 	delete(t.items, id)
 }
 
-// pagerState is a pager in progress.
-type pagerState[T any] struct {
-	responder *azfake.PagerResponder[T]
-	served    int
-}
-
-// nextPage answers a request of a pager: the first one (without the
-// transport's pager ID) starts a pager with start, later ones continue the
-// pager their nextLink names. Every page but the last gets a nextLink; the
-// last is sent as the fake gave it.
-func nextPage[T any](t *tracker[pagerState[T]], req *http.Request, start func(url.Values) azfake.PagerResponder[T]) (*http.Response, error) {
-	q := req.URL.Query()
-	id := q.Get(queryFakePager)
-	var st *pagerState[T]
-	if id == "" {
-		r := start(q)
-		st = &pagerState[T]{responder: &r}
-		id = t.add(st)
-	} else if st = t.get(id); st == nil {
-		return nil, fmt.Errorf("no fake pager %s in progress", id)
-	}
-	resp, err := server.PagerResponderNext(st.responder, req)
-	if err != nil {
-		t.remove(id)
-		return nil, err
-	}
-	st.served++
-	if err := checkStatus(resp.StatusCode, http.StatusOK); err != nil {
-		t.remove(id)
-		return nil, err
-	}
-	if !server.PagerResponderMore(st.responder) {
-		t.remove(id)
-		return resp, nil
-	}
-	next := *req.URL
-	nq := next.Query()
-	nq.Set(queryFakePager, id)
-	nq.Set(queryFakePage, strconv.Itoa(st.served))
-	next.RawQuery = nq.Encode()
-	if err := setNextLink(resp, next.String()); err != nil {
-		t.remove(id)
-		return nil, err
-	}
-	return resp, nil
-}
-
 // setNextLink sets the nextLink of the JSON page in resp's body.
 func setNextLink(resp *http.Response, link string) error {
 	var page map[string]json.RawMessage
@@ -196,21 +141,6 @@ func checkStatus(status int, ok ...int) error {
 		names[i] = statusNames[s]
 	}
 	return fmt.Errorf("unexpected status code %d. acceptable values are %s", status, strings.Join(names, ", "))
-}
-
-// responderResult reads what a fake returned: the error its ErrorResponder
-// was given, an error for a status the SDK method does not treat as
-// success (one of ok), or else the response with its content.
-func responderResult[T any](req *http.Request, resp azfake.Responder[T], errResp azfake.ErrorResponder, ok ...int) (T, server.ResponseContent, error) {
-	var zero T
-	if err := server.GetError(errResp, req); err != nil {
-		return zero, server.ResponseContent{}, err
-	}
-	c := content(resp)
-	if err := checkStatus(c.HTTPStatus, ok...); err != nil {
-		return zero, server.ResponseContent{}, err
-	}
-	return server.GetResponse(resp), c, nil
 }
 
 // content returns the responder's status and a copy of its headers, which

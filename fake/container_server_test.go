@@ -1,0 +1,117 @@
+package fake_test
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	azfake "github.com/Azure/azure-sdk-for-go/sdk/azcore/fake"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
+	"github.com/stretchr/testify/require"
+
+	"github.com/seed-f3fa2c9d/azsessions"
+	"github.com/seed-f3fa2c9d/azsessions/fake"
+)
+
+func TestSend(t *testing.T) {
+	const path = "/api/run é/a b%+&;="
+	srv := fake.ServerFactory{
+		ContainerServer: fake.ContainerServer{
+			Send: func(ctx context.Context, identifier string, method string, gotPath string, body io.ReadSeeker, options *azsessions.ContainerClientSendOptions) (resp azfake.Responder[azsessions.ContainerClientSendResponse], errResp azfake.ErrorResponder) {
+				require.Equal(t, oddIdentifier, identifier)
+				require.Equal(t, http.MethodPost, method)
+				require.Equal(t, path, gotPath)
+				require.NotNil(t, body)
+				data, err := io.ReadAll(body)
+				require.NoError(t, err)
+				require.Equal(t, `{"x":1}`, string(data))
+				require.Equal(t, &azsessions.ContainerClientSendOptions{
+					Header: map[string][]string{"Content-Type": {"application/json"}, "X-Custom": {"1", "2"}},
+					Query:  map[string][]string{"q": {"a b", "c&d"}},
+				}, options)
+				resp.SetResponse(http.StatusTeapot, azsessions.ContainerClientSendResponse{Response: &http.Response{
+					Header: http.Header{"X-Answer": {"42"}},
+					Body:   io.NopCloser(strings.NewReader("short and stout")),
+				}}, &azfake.SetResponseOptions{Header: http.Header{"X-From-Options": {"yes"}}})
+				return
+			},
+		},
+	}
+	got, err := newClient(t, &srv).NewContainerClient().Send(context.Background(), oddIdentifier, http.MethodPost, path, strings.NewReader(`{"x":1}`), &azsessions.ContainerClientSendOptions{
+		Header: map[string][]string{"Content-Type": {"application/json"}, "x-custom": {"1", "2"}},
+		Query:  map[string][]string{"q": {"a b", "c&d"}},
+	})
+	require.NoError(t, err)
+	defer got.Body.Close()
+	require.Equal(t, http.StatusTeapot, got.StatusCode)
+	require.Equal(t, "42", got.Header.Get("X-Answer"))
+	require.Equal(t, "yes", got.Header.Get("X-From-Options"))
+	data, err := io.ReadAll(got.Body)
+	require.NoError(t, err)
+	require.Equal(t, "short and stout", string(data))
+}
+
+func TestSendNoBody(t *testing.T) {
+	srv := fake.ServerFactory{
+		ContainerServer: fake.ContainerServer{
+			Send: func(ctx context.Context, identifier string, method string, path string, body io.ReadSeeker, options *azsessions.ContainerClientSendOptions) (resp azfake.Responder[azsessions.ContainerClientSendResponse], errResp azfake.ErrorResponder) {
+				require.Equal(t, http.MethodGet, method)
+				require.Equal(t, "/", path)
+				require.Nil(t, body)
+				require.Equal(t, &azsessions.ContainerClientSendOptions{OmitAPIVersion: true}, options)
+				resp.SetResponse(http.StatusNoContent, azsessions.ContainerClientSendResponse{}, nil)
+				return
+			},
+		},
+	}
+	got, err := newClient(t, &srv).NewContainerClient().Send(context.Background(), "s", "", "", nil, &azsessions.ContainerClientSendOptions{OmitAPIVersion: true})
+	require.NoError(t, err)
+	defer got.Body.Close()
+	require.Equal(t, http.StatusNoContent, got.StatusCode)
+}
+
+func TestContainerSessions(t *testing.T) {
+	want := azsessions.Session{Identifier: to.Ptr(oddIdentifier), CreatedAt: &sessTime, ExpiresAt: &fileTime}
+	srv := fake.ServerFactory{
+		ContainerServer: fake.ContainerServer{
+			GetSession: func(ctx context.Context, identifier string, options *azsessions.ContainerClientGetSessionOptions) (resp azfake.Responder[azsessions.ContainerClientGetSessionResponse], errResp azfake.ErrorResponder) {
+				if identifier != oddIdentifier {
+					errResp.SetResponseError(http.StatusBadRequest, string(azsessions.ErrorCodeSessionWithIdentifierNotFound))
+					return
+				}
+				resp.SetResponse(http.StatusOK, azsessions.ContainerClientGetSessionResponse{Session: want}, nil)
+				return
+			},
+			NewListSessionsPager: func(options *azsessions.ContainerClientListSessionsOptions) (resp azfake.PagerResponder[azsessions.ContainerClientListSessionsResponse]) {
+				require.Equal(t, &azsessions.ContainerClientListSessionsOptions{Skip: to.Ptr[int32](1)}, options)
+				for _, id := range []string{"s1", "s2"} {
+					var page azsessions.ContainerClientListSessionsResponse
+					page.Value = []*azsessions.Session{{Identifier: to.Ptr(id)}}
+					page.Count = to.Ptr[int64](2)
+					resp.AddPage(http.StatusOK, page, nil)
+				}
+				return
+			},
+		},
+	}
+	containers := newClient(t, &srv).NewContainerClient()
+	got, err := containers.GetSession(context.Background(), oddIdentifier, nil)
+	require.NoError(t, err)
+	require.Equal(t, want, got.Session)
+	_, err = containers.GetSession(context.Background(), "missing", nil)
+	require.True(t, azsessions.HasCode(err, azsessions.ErrorCodeSessionWithIdentifierNotFound))
+
+	pager := containers.NewListSessionsPager(&azsessions.ContainerClientListSessionsOptions{Skip: to.Ptr[int32](1)})
+	var ids []string
+	for pager.More() {
+		page, err := pager.NextPage(context.Background())
+		require.NoError(t, err)
+		require.Equal(t, int64(2), *page.Count)
+		for _, s := range page.Value {
+			ids = append(ids, *s.Identifier)
+		}
+	}
+	require.Equal(t, []string{"s1", "s2"}, ids)
+}

@@ -1,0 +1,222 @@
+package fake
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	azfake "github.com/Azure/azure-sdk-for-go/sdk/azcore/fake"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/fake/server"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
+)
+
+// The dispatch steps every server transport shares. A transport's own code
+// recovers a method's arguments from the request and calls the fake; what
+// happens before (finding the method) and after (turning the responder into
+// an HTTP response, keeping a pager's or poller's state) lives here, once.
+
+// handler serves the requests of one SDK method.
+type handler func(req *http.Request) (*http.Response, error)
+
+// apiName returns the SDK method the request belongs to, which the SDK puts
+// in the request's context as "<Client>.<Method>".
+func apiName(req *http.Request) (string, error) {
+	api, ok := req.Context().Value(runtime.CtxAPINameKey{}).(string)
+	if !ok {
+		return "", nonRetriableError{errors.New("unable to dispatch request, missing value for CtxAPINameKey")}
+	}
+	return api, nil
+}
+
+// serve is the Do of every server transport. route returns the handler of
+// an SDK method, or nil for a method the transport does not know. The
+// handler runs on its own goroutine so that serve returns with the context's
+// error when the request's context is done before the fake returns. Every
+// error serve returns is final for azcore's retry policy: a fake's answer
+// would not change on a retry.
+func serve(req *http.Request, route func(api string) handler) (*http.Response, error) {
+	api, err := apiName(req)
+	if err != nil {
+		return nil, err
+	}
+	h := route(api)
+	if h == nil {
+		return nil, nonRetriableError{fmt.Errorf("unhandled API %s", api)}
+	}
+	type result struct {
+		resp *http.Response
+		err  error
+	}
+	done := make(chan result, 1)
+	go func() {
+		resp, err := h(req)
+		done <- result{resp, nonRetriable(err)}
+	}()
+	select {
+	case <-req.Context().Done():
+		// Nobody reads the abandoned answer: close its body (perhaps a
+		// reader the test handed over) once the fake returns.
+		go func() {
+			if res := <-done; res.resp != nil && res.resp.Body != nil {
+				res.resp.Body.Close()
+			}
+		}()
+		return nil, req.Context().Err()
+	case res := <-done:
+		return res.resp, res.err
+	}
+}
+
+// notImplemented is the error of a method whose fake is nil.
+func notImplemented(field string) error {
+	return nonRetriableError{fmt.Errorf("fake for method %s not implemented", field)}
+}
+
+// writer turns what a fake answered into the HTTP response the SDK parses.
+// c holds the responder's status and a copy of its headers, which the writer
+// may change.
+type writer[R any] func(c server.ResponseContent, r R, req *http.Request) (*http.Response, error)
+
+// respond ends every method whose fake answers with a Responder: the error
+// the fake gave its ErrorResponder, or a status the SDK method does not treat
+// as success (one of success), fails the request; otherwise write sends the
+// response. A nil success accepts any status, as ContainerClient.Send does.
+func respond[R any](req *http.Request, resp azfake.Responder[R], errResp azfake.ErrorResponder, write writer[R], success ...int) (*http.Response, error) {
+	if err := server.GetError(errResp, req); err != nil {
+		return nil, err
+	}
+	c := content(resp)
+	if success != nil {
+		if err := checkStatus(c.HTTPStatus, success...); err != nil {
+			return nil, err
+		}
+	}
+	return write(c, server.GetResponse(resp), req)
+}
+
+// jsonBody returns a writer that sends the part of the response pick
+// returns as the JSON body.
+func jsonBody[R any](pick func(R) any) writer[R] {
+	return func(c server.ResponseContent, r R, req *http.Request) (*http.Response, error) {
+		return server.MarshalResponseAsJSON(c, pick(r), req)
+	}
+}
+
+// noBody is the writer of methods whose response has no body.
+func noBody[R any](c server.ResponseContent, _ R, req *http.Request) (*http.Response, error) {
+	return server.NewResponse(c, req, nil)
+}
+
+// Query parameters the transport adds to the nextLinks and polling URLs it
+// makes, so that each pager and poller finds its own state.
+const (
+	queryFakePager  = "fakePagerID"
+	queryFakePage   = "fakePage"
+	queryFakePoller = "fakePollerID"
+)
+
+// pagerState is a pager in progress.
+type pagerState[T any] struct {
+	responder *azfake.PagerResponder[T]
+	served    int
+}
+
+// nextPage serves a request of a pager: the first one (without the
+// transport's pager ID) starts a pager by calling start with the request's
+// query, later ones continue the pager their nextLink names. Every page but
+// the last gets a nextLink; the last is sent as the fake gave it.
+func nextPage[T any](t *tracker[pagerState[T]], req *http.Request, start func(url.Values) azfake.PagerResponder[T]) (*http.Response, error) {
+	q := req.URL.Query()
+	id := q.Get(queryFakePager)
+	var st *pagerState[T]
+	if id == "" {
+		r := start(q)
+		st = &pagerState[T]{responder: &r}
+		id = t.add(st)
+	} else if st = t.get(id); st == nil {
+		return nil, fmt.Errorf("no fake pager %s in progress", id)
+	}
+	resp, err := server.PagerResponderNext(st.responder, req)
+	if err == nil {
+		st.served++
+		err = checkStatus(resp.StatusCode, http.StatusOK)
+	}
+	if err != nil {
+		t.remove(id)
+		return nil, err
+	}
+	if !server.PagerResponderMore(st.responder) {
+		t.remove(id)
+		return resp, nil
+	}
+	if err := setNextLink(resp, pageLink(req.URL, id, st.served)); err != nil {
+		t.remove(id)
+		return nil, err
+	}
+	return resp, nil
+}
+
+// pageLink is the nextLink of page served+1 of pager id: the first
+// request's URL, which names the pager and the page.
+func pageLink(first *url.URL, id string, served int) string {
+	next := *first
+	q := next.Query()
+	q.Set(queryFakePager, id)
+	q.Set(queryFakePage, strconv.Itoa(served))
+	next.RawQuery = q.Encode()
+	return next.String()
+}
+
+// nextPoll serves a request of a poller: the first one (without the
+// transport's poller ID) starts a poller by calling start, which calls the
+// fake; later ones are polls of the poller their URL names. success lists
+// the statuses of the SDK method's first answer and polls.
+func nextPoll[T any](t *tracker[azfake.PollerResponder[T]], req *http.Request, start func() (azfake.PollerResponder[T], azfake.ErrorResponder, error), success ...int) (*http.Response, error) {
+	id := req.URL.Query().Get(queryFakePoller)
+	first := id == ""
+	var poller *azfake.PollerResponder[T]
+	if first {
+		if req.Method != http.MethodPost {
+			return nil, fmt.Errorf("%s %s is not a request of a fake poller", req.Method, req.URL.Redacted())
+		}
+		resp, errResp, err := start()
+		if err != nil {
+			return nil, err
+		}
+		if err := server.GetError(errResp, req); err != nil {
+			return nil, err
+		}
+		poller = &resp
+		id = t.add(poller)
+	} else if poller = t.get(id); poller == nil {
+		return nil, fmt.Errorf("no fake poller %s in progress", id)
+	}
+	resp, err := server.PollerResponderNext(poller, req)
+	if err == nil {
+		err = checkStatus(resp.StatusCode, success...)
+	}
+	if err != nil || !server.PollerResponderMore(poller) {
+		t.remove(id)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if first {
+		// azcore's fake poller polls the URL of the request that started
+		// it: make that URL name this poller.
+		resp.Request = withQuery(req, queryFakePoller, id)
+	}
+	return resp, nil
+}
+
+// withQuery returns a copy of req whose URL has the query parameter
+// name=value.
+func withQuery(req *http.Request, name, value string) *http.Request {
+	r := req.Clone(req.Context())
+	q := r.URL.Query()
+	q.Set(name, value)
+	r.URL.RawQuery = q.Encode()
+	return r
+}
