@@ -1,0 +1,221 @@
+package agenttool
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"path"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/seed-f3fa2c9d/azsessions"
+)
+
+// maxSnapshotFiles bounds the listing kept to detect changes; past it the
+// toolkit stops reporting created files rather than hold a huge tree.
+const maxSnapshotFiles = 10000
+
+// maxReportedFiles bounds the files one result names.
+const maxReportedFiles = 100
+
+// fileState is what the toolkit remembers of a file to see it change.
+type fileState struct {
+	size     int64
+	modified time.Time
+}
+
+// listAll lists the whole of /mnt/data (files only, keyed by path relative
+// to it).
+func (s *Session) listAll(ctx context.Context) (map[string]fileState, error) {
+	recursive := true
+	pager := s.t.files.NewListPager(s.Identifier(), &azsessions.ListFilesOptions{Recursive: &recursive})
+	out := map[string]fileState{}
+	for pager.More() {
+		page, err := pager.NextPage(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range page.Value {
+			if f == nil || f.Name == nil || (f.Type != nil && *f.Type == azsessions.FileTypeDirectory) {
+				continue
+			}
+			out[joinRel(deref(f.Directory), *f.Name)] = fileState{size: deref(f.SizeInBytes), modified: deref(f.LastModifiedAt)}
+			if len(out) > maxSnapshotFiles {
+				return nil, fmt.Errorf("more than %d files", maxSnapshotFiles)
+			}
+		}
+	}
+	return out, nil
+}
+
+// detectChanges lists /mnt/data after a run, compares it with the listing
+// before, and fetches the image files created or changed within what is
+// left of the image budgets.
+func (s *Session) detectChanges(ctx context.Context, imagesSoFar int, bytesSoFar int64) ([]FileInfo, []Image, []string, error) {
+	after, err := s.listAll(ctx)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, nil, nil, ctx.Err()
+		}
+		s.snapshot = nil
+		return nil, nil, []string{"The files could not be listed after the run, so created files are not reported."}, nil
+	}
+	before := s.snapshot
+	s.snapshot = after
+	var files []FileInfo
+	for p, st := range after {
+		old, ok := before[p]
+		switch {
+		case !ok:
+			files = append(files, FileInfo{Path: mountPoint + "/" + p, Size: st.size, Change: ChangeCreated})
+		case old != st:
+			files = append(files, FileInfo{Path: mountPoint + "/" + p, Size: st.size, Change: ChangeChanged})
+		}
+	}
+	for p, st := range before {
+		if _, ok := after[p]; !ok {
+			files = append(files, FileInfo{Path: mountPoint + "/" + p, Size: st.size, Change: ChangeDeleted})
+		}
+	}
+	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
+	var notes []string
+	var images []Image
+	count, total := imagesSoFar, bytesSoFar
+	for _, f := range files {
+		if f.Change == ChangeDeleted || imageMIMEByName(f.Path) == "" {
+			continue
+		}
+		switch {
+		case count >= s.t.set.maxImages:
+			notes = append(notes, fmt.Sprintf("The image %s is not shown: a result carries at most %s.", f.Path, plural(int64(s.t.set.maxImages), "image")))
+			continue
+		case total+f.Size > s.t.set.maxImageBytes:
+			notes = append(notes, fmt.Sprintf("The image %s (%d bytes) is not shown: it would pass the image budget of %d bytes a result.", f.Path, f.Size, s.t.set.maxImageBytes))
+			continue
+		}
+		p, _ := parseFilePath(f.Path)
+		data, mime, err := s.readImage(ctx, p, s.t.set.maxImageBytes-total)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, nil, nil, ctx.Err()
+			}
+			notes = append(notes, fmt.Sprintf("The image %s could not be read: %s.", f.Path, serviceProblem(err)))
+			continue
+		}
+		if mime == "" {
+			continue // named like an image, but is not one
+		}
+		images = append(images, Image{Name: f.Path, MIMEType: mime, Data: data})
+		count++
+		total += int64(len(data))
+	}
+	if len(files) > maxReportedFiles {
+		notes = append(notes, fmt.Sprintf("%d files changed; the first %d are listed.", len(files), maxReportedFiles))
+		files = files[:maxReportedFiles]
+	}
+	return files, images, notes, nil
+}
+
+// readImage downloads an image of at most limit bytes and returns it with
+// its sniffed media type ("" when it is not an image a model can see).
+func (s *Session) readImage(ctx context.Context, p sandboxPath, limit int64) ([]byte, string, error) {
+	resp, err := s.t.files.Download(ctx, s.Identifier(), p.name, &azsessions.DownloadFileOptions{Path: p.dirOption()})
+	if err != nil {
+		return nil, "", err
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	if err != nil {
+		return nil, "", err
+	}
+	if int64(len(data)) > limit {
+		return nil, "", fmt.Errorf("larger than the image budget of %d bytes", limit)
+	}
+	return data, sniffImage(data), nil
+}
+
+// imageMIMEByName is the media type an image file's extension promises.
+func imageMIMEByName(name string) string {
+	switch strings.ToLower(path.Ext(name)) {
+	case ".png":
+		return "image/png"
+	case ".jpg", ".jpeg":
+		return "image/jpeg"
+	case ".gif":
+		return "image/gif"
+	case ".webp":
+		return "image/webp"
+	}
+	return ""
+}
+
+// sniffImage returns the media type of an image a model can be shown (PNG,
+// JPEG, GIF, WebP), from its bytes, or "".
+func sniffImage(data []byte) string {
+	switch t := http.DetectContentType(data); t {
+	case "image/png", "image/jpeg", "image/gif", "image/webp":
+		return t
+	}
+	return ""
+}
+
+// inlineImage turns the figure a run returned into an Image, if the budget
+// and its format allow.
+func (s *Session) inlineImage(img *azsessions.Image) (*Image, string) {
+	mime := sniffImage(img.Data)
+	switch {
+	case mime == "":
+		return nil, fmt.Sprintf("its format %q is not one a model can be shown", img.Format)
+	case s.t.set.maxImages < 1:
+		return nil, "images are turned off"
+	case int64(len(img.Data)) > s.t.set.maxImageBytes:
+		return nil, fmt.Sprintf("its %d bytes pass the image budget of %d bytes", len(img.Data), s.t.set.maxImageBytes)
+	}
+	return &Image{Name: "", MIMEType: mime, Data: bytes.Clone(img.Data)}, ""
+}
+
+func imageBytes(images []Image) int64 {
+	var n int64
+	for _, im := range images {
+		n += int64(len(im.Data))
+	}
+	return n
+}
+
+func imageInfos(images []Image) []ImageInfo {
+	out := make([]ImageInfo, 0, len(images))
+	for _, im := range images {
+		out = append(out, ImageInfo{Name: im.Name, MIMEType: im.MIMEType, Size: int64(len(im.Data))})
+	}
+	return out
+}
+
+// writeFiles adds the files of a run to the layout.
+func writeFiles(l *layout, files []FileInfo) {
+	if len(files) == 0 {
+		return
+	}
+	l.line("files:")
+	for _, f := range files {
+		l.linef("  %s %s (%s)", f.Change, f.Path, plural(f.Size, "byte"))
+	}
+}
+
+// writeImages says which images travel with the result.
+func writeImages(l *layout, images []Image) {
+	if len(images) == 0 {
+		return
+	}
+	names := make([]string, 0, len(images))
+	for _, im := range images {
+		n := im.Name
+		if n == "" {
+			n = "the run's figure"
+		}
+		names = append(names, fmt.Sprintf("%s (%s, %s)", n, im.MIMEType, plural(int64(len(im.Data)), "byte")))
+	}
+	l.linef("images: %d returned with this result as image content: %s", len(images), strings.Join(names, "; "))
+}

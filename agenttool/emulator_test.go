@@ -1,0 +1,248 @@
+package agenttool_test
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/seed-f3fa2c9d/azsessions/agenttool"
+	"github.com/seed-f3fa2c9d/azsessions/emulator"
+)
+
+func testContext(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+func newEmulatorKit(t *testing.T, emuOpts *emulator.Options, opts *agenttool.Options) *agenttool.Toolkit {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("runs code through the emulator")
+	}
+	client := emulator.NewForTest(t, emuOpts)
+	kit, err := agenttool.New(client, opts)
+	require.NoError(t, err)
+	t.Cleanup(func() { require.NoError(t, kit.Close(context.Background())) })
+	return kit
+}
+
+func call(t *testing.T, s *agenttool.Session, tool string, args any) agenttool.Result {
+	t.Helper()
+	raw, err := json.Marshal(args)
+	require.NoError(t, err)
+	r, err := s.Call(testContext(t), tool, raw)
+	require.NoError(t, err)
+	return r
+}
+
+func TestEmulatorStateAcrossCallsAndReset(t *testing.T) {
+	kit := newEmulatorKit(t, nil, nil)
+	s := kit.Session("conv-1")
+	r := call(t, s, agenttool.ToolRunPython, map[string]any{"code": "x = 21\nprint('set')"})
+	require.False(t, r.IsError, r.Text)
+	require.Contains(t, r.Text, "status: succeeded\n")
+	require.Contains(t, r.Text, "----- stdout -----\nset\n----- end of stdout -----\n")
+
+	r = call(t, s, agenttool.ToolRunPython, map[string]any{"code": "x * 2", "timeout_seconds": nil})
+	require.False(t, r.IsError, r.Text)
+	require.Contains(t, r.Text, "----- value -----\n42\n----- end of value -----\n")
+	require.Equal(t, "42", r.Structured.(*agenttool.RunOutput).Value)
+
+	before := s.Identifier()
+	r = call(t, s, agenttool.ToolResetSession, map[string]any{})
+	require.False(t, r.IsError, r.Text)
+	require.NotEqual(t, before, s.Identifier(), "a reset moves the conversation to a fresh sandbox")
+
+	r = call(t, s, agenttool.ToolRunPython, map[string]any{"code": "x"})
+	require.True(t, r.IsError, r.Text)
+	require.Contains(t, r.Text, "status: failed\nfailure: error: ")
+	require.Contains(t, r.Text, "NameError")
+}
+
+func TestEmulatorConversationsIsolated(t *testing.T) {
+	kit := newEmulatorKit(t, nil, nil)
+	a, b := kit.Session("alice"), kit.Session("bob")
+	require.Same(t, a, kit.Session("alice"))
+	require.NotEqual(t, a.Identifier(), b.Identifier())
+	require.True(t, strings.HasPrefix(a.Identifier(), agenttool.DefaultIdentifierPrefix))
+	require.NotContains(t, a.Identifier(), "alice", "the identifier must not reveal or be made from the conversation id alone")
+
+	r := call(t, a, agenttool.ToolRunPython, map[string]any{"code": "secret = 'alice-only'\nopen('/mnt/data/a.txt','w').write('a')"})
+	require.False(t, r.IsError, r.Text)
+	r = call(t, b, agenttool.ToolRunPython, map[string]any{"code": "import os\nprint('secret' in globals(), os.listdir('/mnt/data'))"})
+	require.False(t, r.IsError, r.Text)
+	require.Contains(t, r.Text, "False []")
+
+	// Another toolkit (another key) derives other identifiers for the same ids.
+	other, err := agenttool.New(emulator.NewForTest(t, nil), nil)
+	require.NoError(t, err)
+	require.NotEqual(t, a.Identifier(), other.Session("alice").Identifier())
+	fixed := []byte("0123456789abcdef0123456789abcdef")
+	k1, err := agenttool.New(emulator.NewForTest(t, nil), &agenttool.Options{Key: fixed})
+	require.NoError(t, err)
+	k2, err := agenttool.New(emulator.NewForTest(t, nil), &agenttool.Options{Key: fixed})
+	require.NoError(t, err)
+	require.Equal(t, k1.Session("alice").Identifier(), k2.Session("alice").Identifier(), "a fixed key finds a conversation's sandbox again")
+}
+
+func TestEmulatorFileDetectionAndImages(t *testing.T) {
+	kit := newEmulatorKit(t, nil, nil)
+	s := kit.Session("files")
+	r := call(t, s, agenttool.ToolUploadFile, map[string]any{"path": "/mnt/data/in/data.csv", "content": "a,b\n1,2\n", "encoding": "text"})
+	require.False(t, r.IsError, r.Text)
+	require.Contains(t, r.Text, "uploaded /mnt/data/in/data.csv (8 bytes)")
+
+	r = call(t, s, agenttool.ToolRunPython, map[string]any{"code": pngCode("/mnt/data/out/chart.png") + "\nopen('/mnt/data/notes.txt','w').write('hello')\nprint(open('/mnt/data/in/data.csv').read().count('\\n'))"})
+	require.False(t, r.IsError, r.Text)
+	require.Contains(t, r.Text, "files:\n  created /mnt/data/notes.txt (5 bytes)\n  created /mnt/data/out/chart.png (")
+	require.NotContains(t, r.Text, "data.csv (", "an uploaded file is not reported as created by the run")
+	require.Len(t, r.Images, 1)
+	require.Equal(t, "/mnt/data/out/chart.png", r.Images[0].Name)
+	require.Equal(t, "image/png", r.Images[0].MIMEType)
+	require.Contains(t, r.Text, "images: 1 returned with this result as image content: /mnt/data/out/chart.png (image/png, ")
+	require.NotContains(t, r.Text, "iVBOR", "no base64 in Text")
+
+	r = call(t, s, agenttool.ToolRunPython, map[string]any{"code": "open('/mnt/data/notes.txt','a').write(' world')\nimport os\nos.remove('/mnt/data/in/data.csv')"})
+	require.False(t, r.IsError, r.Text)
+	require.Contains(t, r.Text, "files:\n  deleted /mnt/data/in/data.csv (8 bytes)\n  changed /mnt/data/notes.txt (11 bytes)\n")
+	require.Empty(t, r.Images)
+
+	r = call(t, s, agenttool.ToolRunPython, map[string]any{"code": "1"})
+	require.NotContains(t, r.Text, "files:", "nothing changed")
+
+	r = call(t, s, agenttool.ToolListFiles, map[string]any{"path": nil, "recursive": true})
+	require.False(t, r.IsError, r.Text)
+	require.Contains(t, r.Text, "  /mnt/data/notes.txt (11 bytes)\n")
+	require.Contains(t, r.Text, "  /mnt/data/out/chart.png (")
+
+	r = call(t, s, agenttool.ToolDownloadFile, map[string]any{"path": "out/chart.png"})
+	require.False(t, r.IsError, r.Text)
+	require.Len(t, r.Images, 1)
+	require.Equal(t, "image/png", r.Images[0].MIMEType)
+
+	r = call(t, s, agenttool.ToolDownloadFile, map[string]any{"path": "/mnt/data/notes.txt"})
+	require.False(t, r.IsError, r.Text)
+	require.Contains(t, r.Text, "----- content of /mnt/data/notes.txt -----\nhello world\n----- end of content of /mnt/data/notes.txt -----\n")
+
+	r = call(t, s, agenttool.ToolDownloadFile, map[string]any{"path": "missing.txt"})
+	require.True(t, r.IsError)
+	require.Contains(t, r.Text, "status: error\nerror: there is no file /mnt/data/missing.txt")
+}
+
+// pngCode is Python that writes a small PNG with the standard library.
+func pngCode(path string) string {
+	return `import zlib, struct
+def _chunk(t, d):
+    return struct.pack('>I', len(d)) + t + d + struct.pack('>I', zlib.crc32(t + d) & 0xffffffff)
+_w, _h = 8, 8
+_raw = b''.join(b'\x00' + bytes([255, 0, 0] * _w) for _ in range(_h))
+import os
+os.makedirs(os.path.dirname('` + path + `'), exist_ok=True)
+with open('` + path + `', 'wb') as f:
+    f.write(b'\x89PNG\r\n\x1a\n' + _chunk(b'IHDR', struct.pack('>IIBBBBB', _w, _h, 8, 2, 0, 0, 0)) + _chunk(b'IDAT', zlib.compress(_raw)) + _chunk(b'IEND', b''))`
+}
+
+func TestEmulatorTimeout(t *testing.T) {
+	kit := newEmulatorKit(t, nil, &agenttool.Options{Timeout: 2 * time.Second})
+	s := kit.Session("slow")
+	r := call(t, s, agenttool.ToolRunPython, map[string]any{"code": "import time\ntime.sleep(30)"})
+	require.True(t, r.IsError, r.Text)
+	require.Contains(t, r.Text, "status: failed\nfailure: timeout: the run took longer than its limit of 2 seconds")
+	require.Equal(t, "timeout", r.Structured.(*agenttool.RunOutput).Failure)
+	// The session works afterwards.
+	r = call(t, s, agenttool.ToolRunPython, map[string]any{"code": "1 + 1", "timeout_seconds": 5})
+	require.False(t, r.IsError, r.Text)
+}
+
+func TestEmulatorTraversalAndUploadLimit(t *testing.T) {
+	kit := newEmulatorKit(t, nil, &agenttool.Options{MaxUploadBytes: 10})
+	s := kit.Session("safe")
+	for _, p := range []string{"../etc/passwd", "/etc/passwd", "/mnt/data/../x", "a/../../b", "a\\b", "x\x00y"} {
+		for _, tool := range []string{agenttool.ToolDownloadFile, agenttool.ToolUploadFile} {
+			args := map[string]any{"path": p}
+			if tool == agenttool.ToolUploadFile {
+				args["content"], args["encoding"] = "x", "text"
+			}
+			r := call(t, s, tool, args)
+			require.True(t, r.IsError, "%s %q: %s", tool, p, r.Text)
+			require.Contains(t, r.Text, "status: error\nerror: the path ")
+		}
+	}
+	r := call(t, s, agenttool.ToolListFiles, map[string]any{"path": "../..", "recursive": nil})
+	require.True(t, r.IsError, r.Text)
+
+	r = call(t, s, agenttool.ToolUploadFile, map[string]any{"path": "big.txt", "content": "01234567890", "encoding": "text"})
+	require.True(t, r.IsError)
+	require.Contains(t, r.Text, "over the upload limit of 10 bytes")
+	r = call(t, s, agenttool.ToolUploadFile, map[string]any{"path": "big.bin", "content": "MDEyMzQ1Njc4OTA=", "encoding": "base64"})
+	require.True(t, r.IsError)
+	require.Contains(t, r.Text, "11 bytes, over the upload limit of 10 bytes")
+	r = call(t, s, agenttool.ToolUploadFile, map[string]any{"path": "ok.bin", "content": "AAEC", "encoding": "base64"})
+	require.False(t, r.IsError, r.Text)
+	r = call(t, s, agenttool.ToolDownloadFile, map[string]any{"path": "ok.bin"})
+	require.False(t, r.IsError, r.Text)
+	require.Contains(t, r.Text, "binary data (application/octet-stream, 3 bytes), base64 below")
+	require.Contains(t, r.Text, "AAEC")
+}
+
+func TestEmulatorShellPool(t *testing.T) {
+	kit := newEmulatorKit(t, &emulator.Options{PoolType: emulator.PoolTypeShell}, &agenttool.Options{PoolType: agenttool.PoolTypeShell})
+	names := []string{}
+	for _, d := range kit.Definitions() {
+		names = append(names, d.Name)
+	}
+	require.Equal(t, []string{"run_shell", "upload_file", "download_file", "list_files", "reset_session", "pool_info"}, names)
+	s := kit.Session("sh")
+	r := call(t, s, agenttool.ToolRunShell, map[string]any{"command": "shopt -s nullglob; echo hi; cat; echo > /mnt/data/f.txt", "stdin": "from stdin", "timeout_seconds": nil})
+	require.False(t, r.IsError, r.Text)
+	require.Contains(t, r.Text, "hi\nfrom stdin")
+	require.Contains(t, r.Text, "created /mnt/data/f.txt (1 byte)")
+	r = call(t, s, agenttool.ToolRunShell, map[string]any{"command": "echo oops >&2; exit 3", "stdin": nil, "timeout_seconds": nil})
+	require.True(t, r.IsError, r.Text)
+	require.Contains(t, r.Text, "status: failed\nfailure: exit_code: the command exited with code 3.\nexit code: 3\n")
+	r = call(t, s, agenttool.ToolRunPython, map[string]any{"code": "1"})
+	require.True(t, r.IsError)
+	require.Contains(t, r.Text, "not enabled here")
+}
+
+func TestEmulatorPoolInfo(t *testing.T) {
+	kit := newEmulatorKit(t, nil, nil)
+	r := call(t, kit.Session("p"), agenttool.ToolPoolInfo, nil)
+	require.False(t, r.IsError, r.Text)
+	require.Contains(t, r.Text, "pool type: python (run code with run_python)\nruntime: ")
+	require.Contains(t, r.Text, "preinstalled packages (")
+}
+
+func TestEmulatorHostFiles(t *testing.T) {
+	kit := newEmulatorKit(t, nil, nil)
+	s := kit.Session("host")
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "in.csv"), []byte("x\n1\n"), 0o644))
+	root, err := os.OpenRoot(dir)
+	require.NoError(t, err)
+	t.Cleanup(func() { root.Close() })
+	ctx := testContext(t)
+	require.NoError(t, s.UploadFrom(ctx, root, "in.csv"))
+	r := call(t, s, agenttool.ToolRunPython, map[string]any{"code": "import os\nos.makedirs('/mnt/data/out', exist_ok=True)\nopen('/mnt/data/out/r.txt','w').write(open('/mnt/data/in.csv').read().upper())"})
+	require.False(t, r.IsError, r.Text)
+	require.NotContains(t, r.Text, "in.csv", "a host upload is not reported as created by the run")
+	require.NoError(t, s.DownloadTo(ctx, root, "/mnt/data/out/r.txt"))
+	got, err := os.ReadFile(filepath.Join(dir, "out", "r.txt"))
+	require.NoError(t, err)
+	require.Equal(t, "X\n1\n", string(got))
+
+	require.Error(t, s.UploadFrom(ctx, root, "../escape"))
+	require.Error(t, s.DownloadTo(ctx, root, "../escape"))
+	require.Error(t, s.DownloadTo(ctx, root, "missing.txt"))
+	_, err = os.Stat(filepath.Join(dir, "missing.txt"))
+	require.ErrorIs(t, err, os.ErrNotExist)
+	_, err = os.Stat(filepath.Join(dir, "missing.txt.partial"))
+	require.ErrorIs(t, err, os.ErrNotExist)
+}

@@ -1,0 +1,151 @@
+package agenttool
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/seed-f3fa2c9d/azsessions"
+)
+
+// PoolInfo describes what the pool's sessions run: the runtime, the kernel
+// and the preinstalled packages, so a model can check for a package
+// without probing. The answer is cached for the Toolkit's life.
+func (s *Session) PoolInfo(ctx context.Context) (Result, error) {
+	md, err := s.t.poolMetadata(ctx)
+	if err != nil {
+		if ctx.Err() != nil || hostError(err) {
+			return Result{}, fmt.Errorf("agenttool: reading the pool metadata: %w", err)
+		}
+		return errorResult("this pool does not describe itself (%s); check for a package with code instead", serviceProblem(err)), nil
+	}
+	out := &PoolInfoOutput{PoolType: string(s.t.set.poolType), Runtimes: packages(md.Runtimes), Packages: packages(md.PreInstalledPackages)}
+	if k := md.JupyterKernel; k != nil {
+		out.Kernel = strings.TrimSpace(deref(k.Name) + " " + deref(k.Version))
+	}
+	l := newLayout("succeeded")
+	l.linef("pool type: %s (run code with %s)", out.PoolType, runTool(s.t.set.poolType))
+	for _, r := range out.Runtimes {
+		l.linef("runtime: %s %s", r.Name, r.Version)
+	}
+	if out.Kernel != "" {
+		l.linef("kernel: %s", out.Kernel)
+	}
+	names := make([]string, 0, len(out.Packages))
+	for _, p := range out.Packages {
+		names = append(names, strings.TrimSuffix(p.Name+"=="+p.Version, "=="))
+	}
+	l.linef("preinstalled packages (%d): %s", len(names), strings.Join(names, ", "))
+	return Result{Text: l.String(), Structured: out}, nil
+}
+
+func (t *Toolkit) poolMetadata(ctx context.Context) (*azsessions.PoolMetadata, error) {
+	t.infoMu.Lock()
+	defer t.infoMu.Unlock()
+	if t.info != nil {
+		return t.info, nil
+	}
+	resp, err := t.pool.GetPoolMetadata(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	t.info = &resp.PoolMetadata
+	return t.info, nil
+}
+
+func packages(in []*azsessions.NameVersion) []Package {
+	out := make([]Package, 0, len(in))
+	for _, p := range in {
+		if p != nil && p.Name != nil {
+			out = append(out, Package{Name: *p.Name, Version: deref(p.Version)})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return strings.ToLower(out[i].Name) < strings.ToLower(out[j].Name) })
+	return out
+}
+
+// UploadFrom copies the host file name, inside root, to the same relative
+// path under /mnt/data. The model never chooses host paths: the host
+// calls this, and root refuses names that escape it.
+func (s *Session) UploadFrom(ctx context.Context, root *os.Root, name string) error {
+	if root == nil {
+		return errors.New("agenttool: UploadFrom: root is nil")
+	}
+	p, err := parseFilePath(filepath.ToSlash(name))
+	if err != nil {
+		return fmt.Errorf("agenttool: UploadFrom: %w", err)
+	}
+	f, err := root.Open(name)
+	if err != nil {
+		return fmt.Errorf("agenttool: UploadFrom: %w", err)
+	}
+	defer f.Close()
+	if err := s.acquire(ctx); err != nil {
+		return err
+	}
+	defer s.release()
+	s.used = true
+	r, err, ok := s.upload(ctx, p, f)
+	if ok {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return fmt.Errorf("agenttool: UploadFrom: %s", strings.TrimPrefix(strings.TrimSpace(r.Text), "status: error\nerror: "))
+}
+
+// DownloadTo copies the sandbox file name (relative to /mnt/data, or
+// absolute under it) to the same relative path inside root, making
+// directories as needed. The file appears whole or not at all.
+func (s *Session) DownloadTo(ctx context.Context, root *os.Root, name string) (err error) {
+	if root == nil {
+		return errors.New("agenttool: DownloadTo: root is nil")
+	}
+	p, err := parseFilePath(filepath.ToSlash(name))
+	if err != nil {
+		return fmt.Errorf("agenttool: DownloadTo: %w", err)
+	}
+	local := filepath.FromSlash(p.rel())
+	if err := s.acquire(ctx); err != nil {
+		return err
+	}
+	defer s.release()
+	s.used = true
+	resp, err := s.t.files.Download(ctx, s.Identifier(), p.name, &azsessions.DownloadFileOptions{Path: p.dirOption()})
+	if err != nil {
+		return fmt.Errorf("agenttool: DownloadTo %s: %w", p.abs(), err)
+	}
+	defer resp.Body.Close()
+	if dir := filepath.Dir(local); dir != "." {
+		if err := root.MkdirAll(dir, 0o755); err != nil {
+			return fmt.Errorf("agenttool: DownloadTo: %w", err)
+		}
+	}
+	tmp := local + ".partial"
+	f, err := root.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
+		return fmt.Errorf("agenttool: DownloadTo: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			_ = root.Remove(tmp)
+		}
+	}()
+	if _, err := io.Copy(f, resp.Body); err != nil {
+		f.Close()
+		return fmt.Errorf("agenttool: DownloadTo %s: %w", p.abs(), err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("agenttool: DownloadTo: %w", err)
+	}
+	if err := root.Rename(tmp, local); err != nil {
+		return fmt.Errorf("agenttool: DownloadTo: %w", err)
+	}
+	return nil
+}

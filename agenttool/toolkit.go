@@ -1,0 +1,107 @@
+package agenttool
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/seed-f3fa2c9d/azsessions"
+)
+
+// Toolkit offers a session pool to a model as a set of tools. Make one per
+// pool with New; it is safe for concurrent use.
+type Toolkit struct {
+	client *azsessions.Client
+	exec   *azsessions.ExecutionClient
+	files  *azsessions.FilesClient
+	pool   *azsessions.SessionsClient
+	set    settings
+	defs   []Definition
+
+	mu       sync.Mutex
+	sessions map[string]*Session
+
+	infoMu sync.Mutex
+	info   *azsessions.PoolMetadata // cached after the first success
+}
+
+// New returns a toolkit that runs the model's code in client's pool.
+// options may be nil; New fails on options it cannot use.
+func New(client *azsessions.Client, options *Options) (*Toolkit, error) {
+	if client == nil {
+		return nil, errors.New("agenttool: client is nil")
+	}
+	set, err := newSettings(options)
+	if err != nil {
+		return nil, err
+	}
+	if set.key == nil {
+		set.key = make([]byte, 32)
+		if _, err := rand.Read(set.key); err != nil {
+			return nil, fmt.Errorf("agenttool: making a key: %w", err)
+		}
+	}
+	t := &Toolkit{
+		client:   client,
+		exec:     client.NewExecutionClient(),
+		files:    client.NewFilesClient(),
+		pool:     client.NewSessionsClient(),
+		set:      set,
+		sessions: map[string]*Session{},
+	}
+	t.defs = definitions(set)
+	return t, nil
+}
+
+// Session returns the session of one conversation: the same conversation
+// id always gives the same *Session, and two ids never share a sandbox.
+// The sandbox is made by the pool on first use.
+func (t *Toolkit) Session(conversationID string) *Session {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if s, ok := t.sessions[conversationID]; ok {
+		return s
+	}
+	s := newSession(t, conversationID)
+	t.sessions[conversationID] = s
+	return s
+}
+
+// Close deletes the sandbox of every session the toolkit made. Sessions
+// can be used again afterwards: they start clean.
+func (t *Toolkit) Close(ctx context.Context) error {
+	t.mu.Lock()
+	all := make([]*Session, 0, len(t.sessions))
+	for _, s := range t.sessions {
+		all = append(all, s)
+	}
+	t.mu.Unlock()
+	var errs []error
+	for _, s := range all {
+		if err := s.Close(ctx); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// identifier derives the session identifier of a conversation's
+// generation: the prefix and 128 bits of HMAC-SHA256, so only the key's
+// holder can name a conversation's sandbox. Lengths are encoded so no two
+// (id, generation) pairs share an input.
+func (t *Toolkit) identifier(conversationID string, generation uint64) string {
+	mac := hmac.New(sha256.New, t.set.key)
+	var n [8]byte
+	binary.BigEndian.PutUint64(n[:], uint64(len(conversationID)))
+	mac.Write(n[:])
+	mac.Write([]byte(conversationID))
+	binary.BigEndian.PutUint64(n[:], generation)
+	mac.Write(n[:])
+	return t.set.identifierPrefix + hex.EncodeToString(mac.Sum(nil)[:16])
+}
