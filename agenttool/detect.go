@@ -31,7 +31,7 @@ type fileState struct {
 // to it).
 func (s *Session) listAll(ctx context.Context) (map[string]fileState, error) {
 	recursive := true
-	pager := s.t.files.NewListPager(s.Identifier(), &azsessions.ListFilesOptions{Recursive: &recursive})
+	pager := s.t.files.NewListPager(s.Identifier(), &azsessions.FilesClientListOptions{Recursive: &recursive})
 	out := map[string]fileState{}
 	for pager.More() {
 		page, err := pager.NextPage(ctx)
@@ -122,7 +122,7 @@ func (s *Session) detectChanges(ctx context.Context, imagesSoFar int, bytesSoFar
 // readImage downloads an image of at most limit bytes and returns it with
 // its sniffed media type ("" when it is not an image a model can see).
 func (s *Session) readImage(ctx context.Context, p sandboxPath, limit int64) ([]byte, string, error) {
-	resp, err := s.t.files.Download(ctx, s.Identifier(), p.name, &azsessions.DownloadFileOptions{Path: p.dirOption()})
+	resp, err := s.t.files.Download(ctx, s.Identifier(), p.name, &azsessions.FilesClientDownloadOptions{Path: p.dirOption()})
 	if err != nil {
 		return nil, "", err
 	}

@@ -84,7 +84,7 @@ func (s *Session) UploadFile(ctx context.Context, path string, content []byte) (
 // does not report it as created. It returns ok false with the result or
 // error to give back.
 func (s *Session) upload(ctx context.Context, p sandboxPath, body io.ReadSeeker) (Result, error, bool) {
-	resp, err := s.t.files.Upload(ctx, s.Identifier(), p.name, body, &azsessions.UploadFileOptions{Path: p.dirOption()})
+	resp, err := s.t.files.Upload(ctx, s.Identifier(), p.name, body, &azsessions.FilesClientUploadOptions{Path: p.dirOption()})
 	if err != nil {
 		if ctx.Err() != nil || hostError(err) {
 			return Result{}, fmt.Errorf("agenttool: uploading a file: %w", err), false
@@ -113,7 +113,7 @@ func (s *Session) DownloadFile(ctx context.Context, path string) (Result, error)
 	}
 	defer s.release()
 	s.used = true
-	resp, err := s.t.files.Download(ctx, s.Identifier(), p.name, &azsessions.DownloadFileOptions{Path: p.dirOption()})
+	resp, err := s.t.files.Download(ctx, s.Identifier(), p.name, &azsessions.FilesClientDownloadOptions{Path: p.dirOption()})
 	if err != nil {
 		if ctx.Err() != nil || hostError(err) {
 			return Result{}, fmt.Errorf("agenttool: downloading a file: %w", err)
@@ -221,7 +221,7 @@ func (s *Session) ListFiles(ctx context.Context, path string, recursive bool) (R
 	if rel := p.rel(); rel != "" {
 		dir = &rel
 	}
-	opts := &azsessions.ListFilesOptions{Path: dir}
+	opts := &azsessions.FilesClientListOptions{Path: dir}
 	if recursive {
 		opts.Recursive = &recursive
 	}
@@ -289,7 +289,7 @@ func (s *Session) DeleteFile(ctx context.Context, path string) (Result, error) {
 	}
 	defer s.release()
 	s.used = true
-	if _, err := s.t.files.Delete(ctx, s.Identifier(), p.name, &azsessions.DeleteFileOptions{Path: p.dirOption()}); err != nil {
+	if _, err := s.t.files.Delete(ctx, s.Identifier(), p.name, &azsessions.FilesClientDeleteOptions{Path: p.dirOption()}); err != nil {
 		if ctx.Err() != nil || hostError(err) {
 			return Result{}, fmt.Errorf("agenttool: deleting a file: %w", err)
 		}

@@ -117,7 +117,7 @@ func (s *Session) DownloadTo(ctx context.Context, root *os.Root, name string) (e
 	}
 	defer s.release()
 	s.used = true
-	resp, err := s.t.files.Download(ctx, s.Identifier(), p.name, &azsessions.DownloadFileOptions{Path: p.dirOption()})
+	resp, err := s.t.files.Download(ctx, s.Identifier(), p.name, &azsessions.FilesClientDownloadOptions{Path: p.dirOption()})
 	if err != nil {
 		return fmt.Errorf("agenttool: DownloadTo %s: %w", p.abs(), err)
 	}
