@@ -2,25 +2,26 @@ package azsessions
 
 import (
 	"strings"
+
+	"github.com/seed-f3fa2c9d/azsessions/internal/wire"
 )
 
-// Response headers the service sends. HTTP header names are case-insensitive;
-// these are the canonical spellings.
+// Headers of the service, named once in package wire.
 const (
-	headerOperationID                = "Operation-Id"
-	headerClientRequestID            = "X-Ms-Client-Request-Id"
-	headerOperationLocation          = "Operation-Location"
-	headerErrorCode                  = "X-Ms-Error-Code"
-	headerExecutionRequestTime       = "X-Ms-Execution-Request-Time"
-	headerExecutionReadResponseTime  = "X-Ms-Execution-Read-Response-Time"
-	headerTotalExecutionServiceTime  = "X-Ms-Total-Execution-Service-Time"
-	headerContainerExecutionDuration = "X-Ms-Container-Execution-Duration"
-	headerPreparationTime            = "X-Ms-Preparation-Time"
-	headerAllocationTime             = "X-Ms-Allocation-Time"
-	headerOverallExecutionTime       = "X-Ms-Overall-Execution-Time"
-	headerAllocationRetries          = "X-Ms-Allocation-Retries"
-	headerNewAllocation              = "X-Ms-New-Allocation"
-	headerSessionGUID                = "X-Ms-Session-Guid"
+	headerOperationID                = wire.HeaderOperationID
+	headerClientRequestID            = wire.HeaderClientRequestID
+	headerOperationLocation          = wire.HeaderOperationLocation
+	headerErrorCode                  = wire.HeaderErrorCode
+	headerExecutionRequestTime       = wire.HeaderExecutionRequestTime
+	headerExecutionReadResponseTime  = wire.HeaderExecutionReadResponseTime
+	headerTotalExecutionServiceTime  = wire.HeaderTotalExecutionServiceTime
+	headerContainerExecutionDuration = wire.HeaderContainerExecutionDuration
+	headerPreparationTime            = wire.HeaderPreparationTime
+	headerAllocationTime             = wire.HeaderAllocationTime
+	headerOverallExecutionTime       = wire.HeaderOverallExecutionTime
+	headerAllocationRetries          = wire.HeaderAllocationRetries
+	headerNewAllocation              = wire.HeaderNewAllocation
+	headerSessionGUID                = wire.HeaderSessionGUID
 )
 
 // loggedHeaders are the headers azcore's logger may print in clear: they

@@ -8,14 +8,17 @@ import (
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
+
+	"github.com/seed-f3fa2c9d/azsessions/internal/wire"
 )
 
+// Query parameters of the service, named once in package wire.
 const (
-	queryAPIVersion = "api-version"
-	queryIdentifier = "identifier"
-	queryPath       = "path"
-	queryRecursive  = "recursive"
-	querySkip       = "skip"
+	queryAPIVersion = wire.QueryAPIVersion
+	queryIdentifier = wire.QueryIdentifier
+	queryPath       = wire.QueryPath
+	queryRecursive  = wire.QueryRecursive
+	querySkip       = wire.QuerySkip
 )
 
 // newRequest builds a request for endpoint + path (path segments already

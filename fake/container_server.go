@@ -12,6 +12,7 @@ import (
 	azfake "github.com/Azure/azure-sdk-for-go/sdk/azcore/fake"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/fake/server"
 	"github.com/seed-f3fa2c9d/azsessions"
+	"github.com/seed-f3fa2c9d/azsessions/internal/wire"
 )
 
 // ContainerServer is a fake server for instances of the
@@ -104,7 +105,7 @@ func (t *ContainerServerTransport) dispatchGetSession(req *http.Request) (*http.
 	if t.srv.GetSession == nil {
 		return nil, notImplemented("ContainerServer.GetSession")
 	}
-	resp, errResp := t.srv.GetSession(req.Context(), req.URL.Query().Get(queryIdentifier), nil)
+	resp, errResp := t.srv.GetSession(req.Context(), req.URL.Query().Get(wire.QueryIdentifier), nil)
 	return respond(req, resp, errResp, jsonBody(func(r azsessions.ContainerClientGetSessionResponse) any { return r.Session }), http.StatusOK)
 }
 
@@ -146,11 +147,11 @@ func containerPath(req *http.Request) (string, error) {
 // the request carried none of the options' fields.
 func sendOptions(req *http.Request) (string, *azsessions.ContainerClientSendOptions) {
 	q := req.URL.Query()
-	identifier := q.Get(queryIdentifier)
+	identifier := q.Get(wire.QueryIdentifier)
 	var options azsessions.ContainerClientSendOptions
-	options.OmitAPIVersion = !q.Has(queryAPIVersion)
-	q.Del(queryIdentifier)
-	q.Del(queryAPIVersion)
+	options.OmitAPIVersion = !q.Has(wire.QueryAPIVersion)
+	q.Del(wire.QueryIdentifier)
+	q.Del(wire.QueryAPIVersion)
 	if len(q) > 0 {
 		options.Query = q
 	}

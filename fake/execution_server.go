@@ -8,6 +8,7 @@ import (
 	azfake "github.com/Azure/azure-sdk-for-go/sdk/azcore/fake"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/fake/server"
 	"github.com/seed-f3fa2c9d/azsessions"
+	"github.com/seed-f3fa2c9d/azsessions/internal/wire"
 )
 
 // ExecutionServer is a fake server for instances of the
@@ -98,7 +99,7 @@ func (t *ExecutionServerTransport) dispatchGet(req *http.Request) (*http.Respons
 	if err != nil {
 		return nil, err
 	}
-	resp, errResp := t.srv.Get(req.Context(), req.URL.Query().Get(queryIdentifier), executionID, nil)
+	resp, errResp := t.srv.Get(req.Context(), req.URL.Query().Get(wire.QueryIdentifier), executionID, nil)
 	return respond(req, resp, errResp, func(c server.ResponseContent, r azsessions.ExecutionClientGetResponse, req *http.Request) (*http.Response, error) {
 		return executionBody(c, azsessions.ExecutionClientExecuteResponse(r), req)
 	}, http.StatusOK)
@@ -157,7 +158,7 @@ func executionArgs(req *http.Request) (string, azsessions.ExecutionRequest, *str
 		ExecCommandAndArgs:                 w.ExecCommandAndArgs,
 		Stdin:                              w.Stdin,
 	}
-	return req.URL.Query().Get(queryIdentifier), r, headerString(req.Header, headerOperationID), nil
+	return req.URL.Query().Get(wire.QueryIdentifier), r, headerString(req.Header, wire.HeaderOperationID), nil
 }
 
 // executionBody sends the Execution as the body and the Metrics and
@@ -165,7 +166,7 @@ func executionArgs(req *http.Request) (string, azsessions.ExecutionRequest, *str
 func executionBody(c server.ResponseContent, r azsessions.ExecutionClientExecuteResponse, req *http.Request) (*http.Response, error) {
 	setMetrics(c.Header, r.Metrics)
 	if r.OperationID != nil {
-		c.Header.Set(headerOperationID, *r.OperationID)
+		c.Header.Set(wire.HeaderOperationID, *r.OperationID)
 	}
 	return server.MarshalResponseAsJSON(c, r.Execution, req)
 }

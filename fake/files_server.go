@@ -12,6 +12,7 @@ import (
 	azfake "github.com/Azure/azure-sdk-for-go/sdk/azcore/fake"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/fake/server"
 	"github.com/seed-f3fa2c9d/azsessions"
+	"github.com/seed-f3fa2c9d/azsessions/internal/wire"
 )
 
 // FilesServer is a fake server for instances of the azsessions.FilesClient
@@ -100,7 +101,7 @@ func (t *FilesServerTransport) dispatchUpload(req *http.Request) (*http.Response
 	}
 	q := req.URL.Query()
 	var options *azsessions.FilesClientUploadOptions
-	path := queryString(q, queryPath)
+	path := queryString(q, wire.QueryPath)
 	var contentType *string
 	if f.contentType != "" && f.contentType != defaultUploadContentType {
 		contentType = &f.contentType
@@ -108,7 +109,7 @@ func (t *FilesServerTransport) dispatchUpload(req *http.Request) (*http.Response
 	if path != nil || contentType != nil {
 		options = &azsessions.FilesClientUploadOptions{Path: path, ContentType: contentType}
 	}
-	resp, errResp := t.srv.Upload(req.Context(), q.Get(queryIdentifier), f.name, bytes.NewReader(f.content), options)
+	resp, errResp := t.srv.Upload(req.Context(), q.Get(wire.QueryIdentifier), f.name, bytes.NewReader(f.content), options)
 	return respond(req, resp, errResp, jsonBody(func(r azsessions.FilesClientUploadResponse) any { return r.File }), http.StatusOK, http.StatusCreated)
 }
 
@@ -118,15 +119,15 @@ func (t *FilesServerTransport) dispatchNewListPager(req *http.Request) (*http.Re
 	}
 	return nextPage(t.newListPager, req, func(q url.Values) azfake.PagerResponder[azsessions.FilesClientListResponse] {
 		var options *azsessions.FilesClientListOptions
-		path := queryString(q, queryPath)
+		path := queryString(q, wire.QueryPath)
 		var recursive *bool
-		if b, err := strconv.ParseBool(q.Get(queryRecursive)); err == nil {
+		if b, err := strconv.ParseBool(q.Get(wire.QueryRecursive)); err == nil {
 			recursive = &b
 		}
 		if path != nil || recursive != nil {
 			options = &azsessions.FilesClientListOptions{Path: path, Recursive: recursive}
 		}
-		return t.srv.NewListPager(q.Get(queryIdentifier), options)
+		return t.srv.NewListPager(q.Get(wire.QueryIdentifier), options)
 	})
 }
 
@@ -189,7 +190,7 @@ func fileArgs(req *http.Request, fromEnd int) (identifier, name string, path *st
 		return "", "", nil, err
 	}
 	q := req.URL.Query()
-	return q.Get(queryIdentifier), name, queryString(q, queryPath), nil
+	return q.Get(wire.QueryIdentifier), name, queryString(q, wire.QueryPath), nil
 }
 
 // downloadBody streams the file's Body and sends its length, media type and

@@ -15,30 +15,7 @@ import (
 	azfake "github.com/Azure/azure-sdk-for-go/sdk/azcore/fake"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/fake/server"
 	"github.com/seed-f3fa2c9d/azsessions"
-)
-
-// Query parameters of the SDK's requests.
-const (
-	queryAPIVersion = "api-version"
-	queryIdentifier = "identifier"
-	queryPath       = "path"
-	queryRecursive  = "recursive"
-	querySkip       = "skip"
-)
-
-// Headers of the service.
-const (
-	headerOperationID                = "Operation-Id"
-	headerExecutionRequestTime       = "X-Ms-Execution-Request-Time"
-	headerExecutionReadResponseTime  = "X-Ms-Execution-Read-Response-Time"
-	headerTotalExecutionServiceTime  = "X-Ms-Total-Execution-Service-Time"
-	headerContainerExecutionDuration = "X-Ms-Container-Execution-Duration"
-	headerPreparationTime            = "X-Ms-Preparation-Time"
-	headerAllocationTime             = "X-Ms-Allocation-Time"
-	headerOverallExecutionTime       = "X-Ms-Overall-Execution-Time"
-	headerAllocationRetries          = "X-Ms-Allocation-Retries"
-	headerNewAllocation              = "X-Ms-New-Allocation"
-	headerSessionGUID                = "X-Ms-Session-Guid"
+	"github.com/seed-f3fa2c9d/azsessions/internal/wire"
 )
 
 // nonRetriableError stops azcore's retry policy: a fake's error is final.
@@ -190,26 +167,26 @@ func headerString(h http.Header, name string) *string {
 // setMetrics writes m as the service's timing headers.
 func setMetrics(h http.Header, m azsessions.Metrics) {
 	for name, d := range map[string]*time.Duration{
-		headerExecutionRequestTime:       m.ExecutionRequestTime,
-		headerExecutionReadResponseTime:  m.ExecutionReadResponseTime,
-		headerTotalExecutionServiceTime:  m.TotalExecutionServiceTime,
-		headerContainerExecutionDuration: m.ContainerExecutionDuration,
-		headerPreparationTime:            m.PreparationTime,
-		headerAllocationTime:             m.AllocationTime,
-		headerOverallExecutionTime:       m.OverallExecutionTime,
+		wire.HeaderExecutionRequestTime:       m.ExecutionRequestTime,
+		wire.HeaderExecutionReadResponseTime:  m.ExecutionReadResponseTime,
+		wire.HeaderTotalExecutionServiceTime:  m.TotalExecutionServiceTime,
+		wire.HeaderContainerExecutionDuration: m.ContainerExecutionDuration,
+		wire.HeaderPreparationTime:            m.PreparationTime,
+		wire.HeaderAllocationTime:             m.AllocationTime,
+		wire.HeaderOverallExecutionTime:       m.OverallExecutionTime,
 	} {
 		if d != nil {
 			h.Set(name, formatDuration(*d))
 		}
 	}
 	if m.AllocationRetries != nil {
-		h.Set(headerAllocationRetries, strconv.Itoa(*m.AllocationRetries))
+		h.Set(wire.HeaderAllocationRetries, strconv.Itoa(*m.AllocationRetries))
 	}
 	if m.NewAllocation != nil {
-		h.Set(headerNewAllocation, strconv.FormatBool(*m.NewAllocation))
+		h.Set(wire.HeaderNewAllocation, strconv.FormatBool(*m.NewAllocation))
 	}
 	if m.SessionGUID != nil {
-		h.Set(headerSessionGUID, *m.SessionGUID)
+		h.Set(wire.HeaderSessionGUID, *m.SessionGUID)
 	}
 }
 

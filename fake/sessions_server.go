@@ -9,6 +9,7 @@ import (
 	azfake "github.com/Azure/azure-sdk-for-go/sdk/azcore/fake"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/fake/server"
 	"github.com/seed-f3fa2c9d/azsessions"
+	"github.com/seed-f3fa2c9d/azsessions/internal/wire"
 )
 
 // SessionsServer is a fake server for instances of the
@@ -87,7 +88,7 @@ func (t *SessionsServerTransport) dispatchGet(req *http.Request) (*http.Response
 	if t.srv.Get == nil {
 		return nil, notImplemented("SessionsServer.Get")
 	}
-	resp, errResp := t.srv.Get(req.Context(), req.URL.Query().Get(queryIdentifier), nil)
+	resp, errResp := t.srv.Get(req.Context(), req.URL.Query().Get(wire.QueryIdentifier), nil)
 	return respond(req, resp, errResp, jsonBody(func(r azsessions.SessionsClientGetResponse) any { return r.Session }), http.StatusOK)
 }
 
@@ -95,7 +96,7 @@ func (t *SessionsServerTransport) dispatchDelete(req *http.Request) (*http.Respo
 	if t.srv.Delete == nil {
 		return nil, notImplemented("SessionsServer.Delete")
 	}
-	resp, errResp := t.srv.Delete(req.Context(), req.URL.Query().Get(queryIdentifier), nil)
+	resp, errResp := t.srv.Delete(req.Context(), req.URL.Query().Get(wire.QueryIdentifier), nil)
 	return respond(req, resp, errResp, noBody[azsessions.SessionsClientDeleteResponse], http.StatusOK, http.StatusNoContent)
 }
 
@@ -103,7 +104,7 @@ func (t *SessionsServerTransport) dispatchStop(req *http.Request) (*http.Respons
 	if t.srv.Stop == nil {
 		return nil, notImplemented("SessionsServer.Stop")
 	}
-	resp, errResp := t.srv.Stop(req.Context(), req.URL.Query().Get(queryIdentifier), nil)
+	resp, errResp := t.srv.Stop(req.Context(), req.URL.Query().Get(wire.QueryIdentifier), nil)
 	return respond(req, resp, errResp, func(c server.ResponseContent, r azsessions.SessionsClientStopResponse, req *http.Request) (*http.Response, error) {
 		return server.MarshalResponseAsText(c, &r.Message, req)
 	}, http.StatusOK, http.StatusNoContent)
@@ -133,7 +134,7 @@ func (t *SessionsServerTransport) dispatchGetPoolMetadata(req *http.Request) (*h
 // skipOption reads the skip query parameter of a session listing; nil when
 // the request had none.
 func skipOption(q url.Values) *int32 {
-	n, err := strconv.ParseInt(q.Get(querySkip), 10, 32)
+	n, err := strconv.ParseInt(q.Get(wire.QuerySkip), 10, 32)
 	if err != nil {
 		return nil
 	}

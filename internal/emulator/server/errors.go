@@ -71,6 +71,6 @@ func writeError(w http.ResponseWriter, e *apiError) {
 	for k, v := range e.header {
 		h.Set(k, v)
 	}
-	h.Set("x-ms-error-code", e.code)
+	h.Set(HeaderErrorCode, e.code)
 	writeJSON(w, e.status, errorBody{Error: errorDetail{Code: e.code, Message: e.message}})
 }

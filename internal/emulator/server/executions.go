@@ -200,7 +200,7 @@ func (s *Server) timeout(secs *int64) (time.Duration, error) {
 
 // operationID reads the caller-chosen execution id, or makes one.
 func (c *call) operationID() (string, error) {
-	id := c.r.Header.Get("operation-id")
+	id := c.r.Header.Get(HeaderOperationID)
 	if id == "" {
 		return newGUID(), nil
 	}
@@ -281,8 +281,8 @@ func (c *call) await(e *execution) bool {
 // operationLocation is the absolute URL of GET /executions/{id}.
 func (c *call) operationLocation(id string) string {
 	q := url.Values{}
-	q.Set("api-version", c.version)
-	q.Set("identifier", c.identifier)
+	q.Set(queryAPIVersion, c.version)
+	q.Set(queryIdentifier, c.identifier)
 	return c.absoluteURL("/executions/"+url.PathEscape(id), q)
 }
 

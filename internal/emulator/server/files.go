@@ -72,7 +72,7 @@ func (c *call) fileJSON(e fileEntry) fileJSON {
 // fileTarget reads and checks the path query parameter and the {name}
 // route parameter.
 func (c *call) fileTarget() (dir, name string, err error) {
-	if dir, err = cleanDir(c.query.Get("path")); err != nil {
+	if dir, err = cleanDir(c.query.Get(queryPath)); err != nil {
 		return "", "", err
 	}
 	name = stripMntData(c.params["name"])
@@ -101,11 +101,11 @@ func (c *call) withDataSession(f func(sess *session) error) error {
 
 // listFiles serves GET /files (v2).
 func (c *call) listFiles() error {
-	dir, err := cleanDir(c.query.Get("path"))
+	dir, err := cleanDir(c.query.Get(queryPath))
 	if err != nil {
 		return err
 	}
-	recursive, err := c.boolParam("recursive")
+	recursive, err := c.boolParam(queryRecursive)
 	if err != nil {
 		return err
 	}

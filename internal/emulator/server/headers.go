@@ -4,26 +4,38 @@ import (
 	"fmt"
 	"strconv"
 	"time"
+
+	"github.com/seed-f3fa2c9d/azsessions/internal/wire"
 )
 
-// Diagnostic headers of Python executions (api-contract.md section 7). The
+// Query parameters of the API, named once in package wire.
+const (
+	queryAPIVersion = wire.QueryAPIVersion
+	queryIdentifier = wire.QueryIdentifier
+	queryPath       = wire.QueryPath
+	queryRecursive  = wire.QueryRecursive
+	querySkip       = wire.QuerySkip
+)
+
+// Headers of the API, named once in package wire, among them the
+// diagnostic headers of Python executions (api-contract.md section 7). The
 // values are measured; their formats copy the one transcript that shows
 // them, which mixes integer milliseconds, float milliseconds and a Go
 // duration string, so that clients are exercised against all three.
 const (
-	HeaderOperationID              = "operation-id"
-	HeaderOperationLocation        = "Operation-Location"
-	HeaderContainerExecDuration    = "X-Ms-Container-Execution-Duration"
-	HeaderExecutionRequestTime     = "X-Ms-Execution-Request-Time"
-	HeaderOverallExecutionTime     = "X-Ms-Overall-Execution-Time"
-	HeaderExecutionReadRespTime    = "X-Ms-Execution-Read-Response-Time"
-	HeaderTotalExecutionSvcTime    = "X-Ms-Total-Execution-Service-Time"
-	HeaderPreparationTime          = "X-Ms-Preparation-Time"
-	HeaderAllocationTime           = "X-Ms-Allocation-Time"
-	HeaderAllocationRetries        = "X-Ms-Allocation-Retries"
-	HeaderNewAllocation            = "X-Ms-New-Allocation"
-	HeaderSessionGUID              = "X-Ms-Session-Guid"
-	HeaderErrorCode                = "x-ms-error-code"
+	HeaderOperationID              = wire.HeaderOperationID
+	HeaderOperationLocation        = wire.HeaderOperationLocation
+	HeaderContainerExecDuration    = wire.HeaderContainerExecutionDuration
+	HeaderExecutionRequestTime     = wire.HeaderExecutionRequestTime
+	HeaderOverallExecutionTime     = wire.HeaderOverallExecutionTime
+	HeaderExecutionReadRespTime    = wire.HeaderExecutionReadResponseTime
+	HeaderTotalExecutionSvcTime    = wire.HeaderTotalExecutionServiceTime
+	HeaderPreparationTime          = wire.HeaderPreparationTime
+	HeaderAllocationTime           = wire.HeaderAllocationTime
+	HeaderAllocationRetries        = wire.HeaderAllocationRetries
+	HeaderNewAllocation            = wire.HeaderNewAllocation
+	HeaderSessionGUID              = wire.HeaderSessionGUID
+	HeaderErrorCode                = wire.HeaderErrorCode
 	headerMillisecondsFloatDecimal = 6
 )
 

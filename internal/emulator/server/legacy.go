@@ -132,7 +132,7 @@ func legacyFiles(files []fileEntry) legacyFileList {
 
 // legacyUpload serves POST /files/upload; every "file" part is stored.
 func (c *call) legacyUpload() error {
-	dir, err := cleanDir(c.query.Get("path"))
+	dir, err := cleanDir(c.query.Get(queryPath))
 	if err != nil {
 		return err
 	}
@@ -149,7 +149,7 @@ func (c *call) legacyUpload() error {
 // legacyListFiles serves GET /files (legacy): the files, not directories,
 // directly in /mnt/data (or path).
 func (c *call) legacyListFiles() error {
-	dir, err := cleanDir(c.query.Get("path"))
+	dir, err := cleanDir(c.query.Get(queryPath))
 	if err != nil {
 		return err
 	}

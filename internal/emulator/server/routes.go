@@ -155,7 +155,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) *apiError {
 	if err != nil {
 		return badRequest("the query string is not validly escaped")
 	}
-	version := query.Get("api-version")
+	version := query.Get(queryAPIVersion)
 	if version == "" {
 		return badRequest("the api-version query parameter is required")
 	}
@@ -176,7 +176,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) *apiError {
 	params, _ := rt.match(p)
 	c := &call{s: s, w: w, r: r, query: query, version: version, params: params, start: start}
 	if rt.identifier {
-		id, ok := query["identifier"]
+		id, ok := query[queryIdentifier]
 		if !ok || len(id) == 0 || id[0] == "" {
 			return badRequest("the identifier query parameter is required")
 		}

@@ -64,8 +64,8 @@ func (c *call) deleteSession() error {
 // pageParams reads skip (or its alias offset, seen in the spec examples)
 // and limit (at most the configured page size).
 func (c *call) pageParams() (skip, size int, err error) {
-	skipName := "skip"
-	if c.query.Get("skip") == "" && c.query.Get("offset") != "" {
+	skipName := querySkip
+	if c.query.Get(querySkip) == "" && c.query.Get("offset") != "" {
 		skipName = "offset"
 	}
 	if skip, err = c.intParam(skipName, 0); err != nil {
@@ -102,7 +102,7 @@ func sessionPage[T any](c *call, render func(sessionInfo) T) (items []T, total i
 		items = append(items, render(i))
 	}
 	if next >= 0 {
-		nextLink = c.nextLink("skip", next)
+		nextLink = c.nextLink(querySkip, next)
 	}
 	return items, len(all), nextLink, nil
 }

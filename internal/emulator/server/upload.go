@@ -195,7 +195,7 @@ func pathError(err error, rel string) error {
 // uploadFile serves POST /files (v2): one file, answered with its
 // SessionResourceFile.
 func (c *call) uploadFile() error {
-	dir, err := cleanDir(c.query.Get("path"))
+	dir, err := cleanDir(c.query.Get(queryPath))
 	if err != nil {
 		return err
 	}
