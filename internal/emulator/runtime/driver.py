@@ -1,10 +1,19 @@
 """Driver of one emulated session's Python interpreter.
 
-The Go side (interp.go) starts `python3 -u -X utf8 -c <this file>`. Requests
-arrive on fd 3 and replies leave on fd 4, each a 4-byte big-endian length and
-a JSON body; fd 1 and fd 2 are left to the user's code. After each execution
-the driver writes a marker to fd 1 and fd 2 so Go knows all output, including
-what subprocesses wrote to those descriptors, has arrived.
+The Go side (interp.go) starts `python3 -u -X utf8 -c <this file>` with
+requests on fd 3, replies on fd 4 and a lifeline on fd 5 (a pipe whose
+write end only the emulator holds). Each request and reply is a 4-byte
+big-endian length and a JSON body carrying a sequence number; fd 1 and fd 2
+are left to the user's code. After each execution the driver writes a
+marker to fd 1 and fd 2 so Go knows all output, including what
+subprocesses wrote to those descriptors, has arrived.
+
+The process Go starts becomes the session's supervisor (see _supervise): it
+forks the interpreter and stays behind as a child subreaper, so that every
+process the session's code starts, even one that left the process group or
+was orphaned by a double fork, stays its descendant. When the interpreter
+dies, when Go asks (SIGTERM), or when the emulator dies (the lifeline ends,
+or the parent-death signal arrives), it kills all of them.
 
 Everything the driver defines lives in this module's globals, which are not
 the user's namespace (that is a fresh __main__ module), so user variables
@@ -21,6 +30,8 @@ import linecache
 import math
 import os
 import re
+import select
+import signal
 import struct
 import sys
 import time
@@ -29,14 +40,240 @@ import traceback
 import types
 import warnings
 
-_IN, _OUT = 3, 4
-# Subprocesses of the user must not inherit the protocol descriptors.
-os.set_inheritable(_IN, False)
-os.set_inheritable(_OUT, False)
+_IN, _OUT, _LIFE = 3, 4, 5
 _DRIVER_GLOBALS = globals()
 sys.argv = [""]
 # Importing modules from the session dir must not litter it with __pycache__.
 sys.dont_write_bytecode = True
+
+
+# --- supervisor ------------------------------------------------------------
+
+_PR_SET_PDEATHSIG = 1
+_PR_SET_CHILD_SUBREAPER = 36
+
+
+def _prctl(option, arg):
+    """prctl(2) through ctypes; False where there is no such call."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        import ctypes
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(option, arg, 0, 0, 0) == 0
+    except Exception:
+        return False
+
+
+def _proc_table():
+    """{pid: (ppid, pgid)} of every live (not zombie) process, from /proc;
+    None where /proc cannot be read."""
+    table = {}
+    try:
+        names = os.listdir("/proc")
+    except OSError:
+        return None
+    for name in names:
+        if not name.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % name, "rb") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        fields = stat[stat.rfind(b")") + 2:].split()
+        try:
+            if fields[0] != b"Z":
+                table[int(name)] = (int(fields[1]), int(fields[2]))
+        except (IndexError, ValueError):
+            continue
+    return table
+
+
+def _tagged(pid, entry):
+    try:
+        with open("/proc/%d/environ" % pid, "rb") as f:
+            env = f.read()
+    except OSError:
+        return False
+    return env.startswith(entry) or (b"\0" + entry) in env
+
+
+def _targets(me, pgid, tag_entry):
+    """The live processes to kill: descendants of me (all of the session's,
+    as we are its subreaper), members of our group and, where the subreaper
+    could not be set, processes carrying the group tag."""
+    table = _proc_table()
+    if table is None:
+        return None
+    children = {}
+    found = set()
+    for pid, (ppid, pg) in table.items():
+        children.setdefault(ppid, []).append(pid)
+        if pg == pgid:
+            found.add(pid)
+    frontier, seen = [me], {me}
+    while frontier:
+        for kid in children.get(frontier.pop(), ()):
+            if kid not in seen:
+                seen.add(kid)
+                found.add(kid)
+                frontier.append(kid)
+    if tag_entry is not None:
+        found.update(pid for pid in table if _tagged(pid, tag_entry))
+    found.discard(me)
+    return found
+
+
+def _kill_all(me, pgid, tag_entry):
+    """Kill every target until none is left, reaping our children (every
+    orphan of the session, as subreaper) so nothing of it outlives us."""
+    for _ in range(10000):
+        targets = _targets(me, pgid, tag_entry)
+        if targets is None:
+            return
+        for pid in targets:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        while True:
+            try:
+                pid, _ = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                if not targets:
+                    return
+                break
+            if pid == 0:
+                break
+        if targets:
+            time.sleep(0.001)
+
+
+def _supervise(child, subreaper, wake_r):
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(devnull, fd)
+    os.close(devnull)
+    os.close(_IN)
+    os.close(_OUT)
+    tag = os.environ.get("AZSESSIONS_EMULATOR_GROUP")
+    tag_entry = None
+    if tag and not subreaper:
+        tag_entry = ("AZSESSIONS_EMULATOR_GROUP=%s\0" % tag).encode()
+    me, pgid = os.getpid(), os.getpgid(0)
+    status = None
+    while True:
+        # Reap first, so the interpreter's own end is known even when Go's
+        # SIGTERM (sent as it saw the replies pipe end) came with it.
+        while True:
+            try:
+                pid, st = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                pid = 0
+            if pid == 0:
+                break
+            if pid == child:
+                status = st
+        if status is not None or _stop:
+            break
+        try:
+            ready = select.select([_LIFE, wake_r], [], [])[0]
+        except OSError:
+            break
+        if _LIFE in ready:
+            break  # the emulator is gone (or closed the lifeline)
+        try:
+            os.read(wake_r, 512)
+        except OSError:
+            pass
+    _kill_all(me, pgid, tag_entry)
+    if status is not None and os.WIFSIGNALED(status):
+        # Die as the interpreter died, so Go sees its signal (SIGABRT from
+        # an allocation failure), without writing a core file.
+        sig = os.WTERMSIG(status)
+        try:
+            import resource
+            resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        except Exception:
+            pass
+        signal.signal(sig, signal.SIG_DFL)
+        os.kill(me, sig)
+    if status is not None and os.WIFEXITED(status):
+        os._exit(os.WEXITSTATUS(status))
+    if tag_entry is not None or not subreaper:
+        try:
+            os.killpg(pgid, signal.SIGKILL)  # ourselves last
+        except OSError:
+            pass
+    os._exit(0)
+
+
+_stop = []
+
+
+def _start_supervisor():
+    """Fork the interpreter; the parent stays as its supervisor."""
+    wake_r, wake_w = os.pipe()
+    os.set_blocking(wake_w, False)
+    signal.set_wakeup_fd(wake_w)
+    signal.signal(signal.SIGCHLD, lambda *_: None)
+    signal.signal(signal.SIGTERM, lambda *_: _stop.append(True))
+    subreaper = _prctl(_PR_SET_CHILD_SUBREAPER, 1)
+    supervisor = os.getpid()
+    child = os.fork()
+    if child:
+        _supervise(child, subreaper, wake_r)
+    # The interpreter: undo the supervisor's signal set-up and leave if the
+    # supervisor is already gone.
+    signal.set_wakeup_fd(-1)
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    os.close(wake_r)
+    os.close(wake_w)
+    os.close(_LIFE)
+    _prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != supervisor:
+        os._exit(1)
+
+
+if hasattr(os, "fork"):
+    _start_supervisor()
+_PID = os.getpid()  # the interpreter's; a fork of user code has another
+
+
+def _hide(fd):
+    """Move a protocol descriptor to a random high number, so that user code
+    writing to low descriptors (3, 4, ...) cannot reach the protocol."""
+    try:
+        import resource
+        soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+        if soft == resource.RLIM_INFINITY:
+            soft = 65536
+    except Exception:
+        soft = 1024
+    soft = min(soft, 65536)
+    lo = max(64, soft // 2)
+    if soft - 1 <= lo:
+        os.set_inheritable(fd, False)
+        return fd
+    for _ in range(64):
+        target = lo + int.from_bytes(os.urandom(4), "big") % (soft - 1 - lo)
+        try:
+            os.fstat(target)
+            continue  # in use
+        except OSError:
+            pass
+        os.dup2(fd, target, inheritable=False)
+        os.close(fd)
+        return target
+    os.set_inheritable(fd, False)
+    return fd
+
+
+# Subprocesses of the user must not inherit the protocol descriptors.
+_IN = _hide(_IN)
+_OUT = _hide(_OUT)
 
 
 def _read_exact(n):
@@ -357,8 +594,10 @@ def _execute(req):
     try:
         value = _run_cell(code, filename, ns)
     except MemoryError:
+        _leave_if_forked()
         status = "memory"
     except BaseException as exc:  # SystemExit too: the kernel lives on
+        _leave_if_forked()
         status = "error"
         try:
             text = _format_exception(exc)
@@ -370,18 +609,27 @@ def _execute(req):
                 _write_all(2, text.encode("utf-8", "backslashreplace"))
             except OSError:
                 pass
+    _leave_if_forked()
     duration = time.perf_counter_ns() - start
     image = _take_figure(status == "ok")
     if image is not None:
         value = dict(value or {}, image=image)
     out_marked, err_marked = _end_streams()
-    _send({
+    return {
         "status": status,
         "duration_ns": duration,
         "value": value,
         "stdout_marked": out_marked,
         "stderr_marked": err_marked,
-    })
+    }
+
+
+def _leave_if_forked():
+    """A bare os.fork() in a cell returns twice; the child must never reach
+    the protocol (it would answer for the interpreter), so it leaves here,
+    at once and without cleanup, as a forked child should."""
+    if os.getpid() != _PID:
+        os._exit(0)
 
 
 def _bind(req):
@@ -407,7 +655,7 @@ def _main():
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     _marker = init["marker"].encode()
     _install_mapping()
-    _send({"ok": True})
+    _send({"seq": init.get("seq"), "ok": True})
     while True:
         try:
             req = _recv()
@@ -415,11 +663,14 @@ def _main():
             return
         op = req.get("op")
         if op == "exec":
-            _execute(req)
+            reply = _execute(req)
         elif op == "bind":
-            _send(_bind(req))
+            reply = _bind(req)
         else:
-            _send({"ok": False, "error": "unknown op %r" % (op,)})
+            reply = {"ok": False, "error": "unknown op %r" % (op,)}
+        _leave_if_forked()
+        reply["seq"] = req.get("seq")
+        _send(reply)
 
 
 try:
@@ -427,5 +678,6 @@ try:
 finally:
     # Go closed the request pipe (the session ended, or the emulator died):
     # leave at once, without waiting for threads the user left running.
-    _flush()
+    if os.getpid() == _PID:
+        _flush()
     os._exit(0)

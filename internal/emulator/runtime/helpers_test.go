@@ -118,6 +118,35 @@ func waitGone(t *testing.T, pid int) {
 	})
 }
 
+// killAtCleanup kills pid when the test ends, if it is still a process
+// running prog: a test that fails before the emulator killed what the
+// test's code started must not leave it behind. The name check keeps a
+// recycled pid of another program safe.
+func killAtCleanup(t *testing.T, pid int, prog string) {
+	t.Helper()
+	t.Cleanup(func() {
+		cmdline, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/cmdline")
+		if err != nil {
+			return
+		}
+		argv0, _, _ := strings.Cut(string(cmdline), "\x00")
+		if filepath.Base(argv0) == prog {
+			_ = syscall.Kill(pid, syscall.SIGKILL)
+		}
+	})
+}
+
+// atoiPid parses a pid the test's code printed, failing the test when it
+// is not one.
+func atoiPid(t *testing.T, s string) int {
+	t.Helper()
+	pid, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil || pid <= 0 {
+		t.Fatalf("not a pid: %q", s)
+	}
+	return pid
+}
+
 func zombie(stat string) bool {
 	i := strings.LastIndexByte(stat, ')')
 	return i >= 0 && strings.HasPrefix(stat[i+1:], " Z")

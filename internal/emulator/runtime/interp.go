@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"strings"
@@ -37,8 +38,15 @@ type interp struct {
 	g        *group
 	memLimit bool
 
-	ctrl    *os.File    // requests, the driver's fd 3
-	replies *os.File    // replies, the driver's fd 4
+	ctrl    *os.File // requests, the driver's fd 3
+	replies *os.File // replies, the driver's fd 4
+	// lifeline is the write end of the driver's fd 5. Nothing is written;
+	// the supervisor takes its end (when the emulator dies, however it
+	// dies) as the order to kill the session's processes.
+	lifeline *os.File
+	// seq is the sequence number of the last request; requests are sent
+	// one at a time (start-up, then under the session's run lock).
+	seq     uint64
 	frames  chan []byte // replies as read; closed when the reply pipe ends
 	quit    chan struct{}
 	readerD chan struct{} // closed when the reply reader returns
@@ -52,7 +60,7 @@ type interp struct {
 // startInterp starts an interpreter and waits until the driver is ready for
 // requests (not yet bound to a session dir).
 func startInterp(ctx context.Context, cfg interpConfig) (_ *interp, err error) {
-	var pipes [4][2]*os.File // ctrl, replies, stdout, stderr: {read, write}
+	var pipes [5][2]*os.File // ctrl, replies, stdout, stderr, lifeline: {read, write}
 	for i := range pipes {
 		r, w, err := os.Pipe()
 		if err != nil {
@@ -69,15 +77,16 @@ func startInterp(ctx context.Context, cfg interpConfig) (_ *interp, err error) {
 	cmd := exec.Command(cfg.python, "-u", "-X", "utf8", "-c", driverSource)
 	cmd.Dir = "/"
 	cmd.Env = append(os.Environ(), "MPLBACKEND=Agg", "PYTHONDONTWRITEBYTECODE=1")
-	cmd.ExtraFiles = []*os.File{pipes[0][0], pipes[1][1]} // fd 3, fd 4
+	cmd.ExtraFiles = []*os.File{pipes[0][0], pipes[1][1], pipes[4][0]} // fd 3, 4, 5
 	cmd.Stdout, cmd.Stderr = pipes[2][1], pipes[3][1]
-	g, startErr := startGroup(cmd)
+	cmd.SysProcAttr = supervisorAttr()
+	g, startErr := startSupervised(cmd)
 	// The child has its own copies of its ends now.
-	for _, f := range []*os.File{pipes[0][0], pipes[1][1], pipes[2][1], pipes[3][1]} {
+	for _, f := range []*os.File{pipes[0][0], pipes[1][1], pipes[2][1], pipes[3][1], pipes[4][0]} {
 		f.Close()
 	}
 	if startErr != nil {
-		for _, f := range []*os.File{pipes[0][1], pipes[1][0], pipes[2][0], pipes[3][0]} {
+		for _, f := range []*os.File{pipes[0][1], pipes[1][0], pipes[2][0], pipes[3][0], pipes[4][1]} {
 			f.Close()
 		}
 		return nil, fmt.Errorf("runtime: start %s: %w", cfg.python, startErr)
@@ -90,6 +99,7 @@ func startInterp(ctx context.Context, cfg interpConfig) (_ *interp, err error) {
 		memLimit: cfg.memLimit > 0,
 		ctrl:     pipes[0][1],
 		replies:  pipes[1][0],
+		lifeline: pipes[4][1],
 		frames:   make(chan []byte, 1),
 		quit:     make(chan struct{}),
 		readerD:  make(chan struct{}),
@@ -102,7 +112,8 @@ func startInterp(ctx context.Context, cfg interpConfig) (_ *interp, err error) {
 	go ip.readReplies()
 	go ip.watchExit()
 
-	if err := ip.handshake(ctx, initRequest{Op: "init", Marker: marker, MemLimit: cfg.memLimit}); err != nil {
+	ip.seq++
+	if err := ip.handshake(ctx, initRequest{Op: "init", Seq: ip.seq, Marker: marker, MemLimit: cfg.memLimit}); err != nil {
 		ip.shutdown()
 		// Whatever Python printed (a missing module, a bad flag) is the
 		// useful part of the error.
@@ -120,10 +131,25 @@ func (ip *interp) readReplies() {
 	defer close(ip.frames)
 	for {
 		b, err := readFrame(ip.replies)
+		if errors.Is(err, io.EOF) {
+			// The interpreter is exiting; give it the time to, so that
+			// its supervisor reports how it ended (a signal tells a memory
+			// abort from a crash), then make sure it is gone.
+			go func() {
+				t := time.NewTimer(drainGrace)
+				defer t.Stop()
+				select {
+				case <-ip.g.exited:
+				case <-t.C:
+					ip.g.kill(notKilled)
+				}
+			}()
+			return
+		}
 		if err != nil {
-			// End of pipe, or a frame the protocol cannot take: either way
-			// the interpreter is of no further use.
-			ip.g.kill(notKilled)
+			// A frame the protocol cannot take: the interpreter is of no
+			// further use.
+			ip.g.kill(killedCorrupt)
 			return
 		}
 		select {
@@ -165,7 +191,7 @@ func (ip *interp) shutdown() {
 		<-ip.readerD
 		<-ip.stdout.finished
 		<-ip.stderr.finished
-		for _, f := range []*os.File{ip.ctrl, ip.replies, ip.outR, ip.errR} {
+		for _, f := range []*os.File{ip.ctrl, ip.replies, ip.outR, ip.errR, ip.lifeline} {
 			f.Close()
 		}
 	})
@@ -184,8 +210,9 @@ func (ip *interp) handshake(ctx context.Context, req any) error {
 			return errors.New("interpreter exited")
 		}
 		var rep okReply
-		if err := json.Unmarshal(b, &rep); err != nil {
-			return fmt.Errorf("bad driver reply: %w", err)
+		if err := json.Unmarshal(b, &rep); err != nil || rep.Seq != ip.seq {
+			ip.g.kill(notKilled)
+			return fmt.Errorf("bad driver reply (%v)", err)
 		}
 		if !rep.OK {
 			return errors.New(rep.Error)
@@ -200,7 +227,8 @@ func (ip *interp) handshake(ctx context.Context, req any) error {
 
 // bind makes dir the interpreter's working directory and its /mnt/data.
 func (ip *interp) bind(ctx context.Context, dir string) error {
-	if err := ip.handshake(ctx, bindRequest{Op: "bind", Dir: dir}); err != nil {
+	ip.seq++
+	if err := ip.handshake(ctx, bindRequest{Op: "bind", Seq: ip.seq, Dir: dir}); err != nil {
 		return fmt.Errorf("runtime: bind interpreter to %s: %w", dir, err)
 	}
 	return nil
@@ -218,7 +246,8 @@ func (ip *interp) execute(ctx context.Context, req Request, timeout time.Duratio
 	// A large cell does not fit the pipe buffer; the deadline keeps a
 	// driver that stopped reading from blocking us past the timeout.
 	_ = ip.ctrl.SetWriteDeadline(start.Add(timeout))
-	if err := writeFrame(ip.ctrl, execRequest{Op: "exec", Code: req.Code, Empty: req.UseEmptyKernel}); err != nil {
+	ip.seq++
+	if err := writeFrame(ip.ctrl, execRequest{Op: "exec", Seq: ip.seq, Code: req.Code, Empty: req.UseEmptyKernel}); err != nil {
 		if errors.Is(err, os.ErrDeadlineExceeded) {
 			ip.g.kill(killedTimeout)
 		}
@@ -235,10 +264,18 @@ func (ip *interp) execute(ctx context.Context, req Request, timeout time.Duratio
 				frames = nil // the process is going; exited follows
 				continue
 			}
+			if reply != nil {
+				// A second reply to one request: nothing the driver
+				// sends, so the interpreter can no longer be trusted.
+				ip.g.kill(killedCorrupt)
+				return ip.ended(ctx, nil, outBuf, errBuf, start)
+			}
 			reply = new(execReply)
-			if err := json.Unmarshal(b, reply); err != nil {
-				ip.shutdown()
-				return Result{}, fmt.Errorf("runtime: bad driver reply: %w", err)
+			if err := json.Unmarshal(b, reply); err != nil || reply.Seq != ip.seq {
+				// A stray or forged frame (user code wrote to the
+				// protocol): never take it as this cell's answer.
+				ip.g.kill(killedCorrupt)
+				return ip.ended(ctx, nil, outBuf, errBuf, start)
 			}
 			if !reply.StdoutMarked || !reply.StderrMarked {
 				// The code closed fd 1 or 2, so no marker will come. What

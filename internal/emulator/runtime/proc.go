@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"sync"
 	"syscall"
+	"time"
 )
 
 // killReason records why the emulator killed a process, so that the code
@@ -18,6 +19,10 @@ const (
 	killedTimeout
 	killedCanceled
 	killedClosed
+	// killedCorrupt: the interpreter broke the protocol (a reply out of
+	// sequence), so its answers cannot be trusted; reported as a kernel
+	// restart.
+	killedCorrupt
 )
 
 // group is a started child process that leads its own process group. All of
@@ -30,6 +35,10 @@ const (
 type group struct {
 	cmd *exec.Cmd
 	pid int
+	// supervised: the leader is a session supervisor (driver.py), which
+	// kills every process of the session, including those that left the
+	// group, when asked with SIGTERM; see kill.
+	supervised bool
 	// tag marks the environment of every process started in the group, so
 	// that a process that left the group (setsid) can still be found and
 	// killed; empty where processes cannot be found that way.
@@ -38,6 +47,9 @@ type group struct {
 	mu     sync.Mutex
 	reaped bool       // set (under mu) just before the leader is reaped
 	reason killReason // the first reason the emulator killed the group for
+	// fallback is set once a kill of a supervised group has armed the
+	// group kill that follows if the supervisor does not exit.
+	fallback bool
 
 	exited chan struct{} // closed once the leader is reaped
 	state  *os.ProcessState
@@ -48,7 +60,14 @@ type group struct {
 // killed too, so that no background process of the user survives it.
 // cmd.SysProcAttr, when set, must build on groupAttr (as nsAttr does);
 // when nil, groupAttr is used.
-func startGroup(cmd *exec.Cmd) (*group, error) {
+func startGroup(cmd *exec.Cmd) (*group, error) { return start(cmd, false) }
+
+// startSupervised is startGroup for a leader that supervises its session
+// (driver.py): kill asks it to kill everything and leave, and falls back to
+// killing the group if it has not left within drainGrace.
+func startSupervised(cmd *exec.Cmd) (*group, error) { return start(cmd, true) }
+
+func start(cmd *exec.Cmd, supervised bool) (*group, error) {
 	if cmd.SysProcAttr == nil {
 		cmd.SysProcAttr = groupAttr()
 	}
@@ -66,7 +85,7 @@ func startGroup(cmd *exec.Cmd) (*group, error) {
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
-	g := &group{cmd: cmd, pid: cmd.Process.Pid, tag: tag, exited: make(chan struct{})}
+	g := &group{cmd: cmd, pid: cmd.Process.Pid, supervised: supervised, tag: tag, exited: make(chan struct{})}
 	go g.reap()
 	return g, nil
 }
@@ -99,17 +118,43 @@ func (g *group) killRest() {
 }
 
 // kill sends SIGKILL to the whole group, remembering the first reason given.
-// It is a no-op once the leader has exited.
+// It is a no-op once the leader has exited. A supervised group's leader is
+// sent SIGTERM instead: it kills every descendant, reaps them and exits, so
+// that once exited is closed nothing of the session is left (not even a
+// process that left the group); the group is killed outright if the
+// supervisor has not exited within drainGrace (it was stopped, say).
 func (g *group) kill(reason killReason) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if g.reason == notKilled {
 		g.reason = reason
 	}
-	if !g.reaped {
-		killGroup(g.pid)
+	if g.reaped {
+		sweep(g.tag)
+		return
 	}
-	sweep(g.tag)
+	if !g.supervised {
+		killGroup(g.pid)
+		sweep(g.tag)
+		return
+	}
+	askToLeave(g.pid)
+	if !g.fallback {
+		g.fallback = true
+		go func() {
+			t := time.NewTimer(drainGrace)
+			defer t.Stop()
+			select {
+			case <-g.exited:
+			case <-t.C:
+				g.mu.Lock()
+				if !g.reaped {
+					killGroup(g.pid)
+				}
+				g.mu.Unlock()
+			}
+		}()
+	}
 }
 
 // killedFor returns the reason given to the first kill, or notKilled.

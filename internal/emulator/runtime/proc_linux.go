@@ -22,6 +22,15 @@ func groupAttr() *syscall.SysProcAttr {
 	return &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 }
 
+// supervisorAttr is groupAttr for a session supervisor (driver.py): its
+// parent-death signal is SIGTERM, which it handles by killing every process
+// of the session before it exits, where SIGKILL would leave them behind.
+func supervisorAttr() *syscall.SysProcAttr {
+	a := groupAttr()
+	a.Pdeathsig = syscall.SIGTERM
+	return a
+}
+
 // canMountNS: Linux can give a command its own user and mount namespaces
 // (nsAttr), if the host allows unprivileged user namespaces.
 const canMountNS = true

@@ -9,3 +9,7 @@ func killGroup(pid int) {
 	// ESRCH (group already gone) is the only expected error.
 	_ = syscall.Kill(-pid, syscall.SIGKILL)
 }
+
+// askToLeave sends SIGTERM to a session supervisor, which kills its
+// session's processes and exits.
+func askToLeave(pid int) { _ = syscall.Kill(pid, syscall.SIGTERM) }

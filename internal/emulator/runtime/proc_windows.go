@@ -19,3 +19,9 @@ func killGroup(pid int) {
 		_ = p.Kill()
 	}
 }
+
+// supervisorAttr is groupAttr.
+func supervisorAttr() *syscall.SysProcAttr { return groupAttr() }
+
+// askToLeave kills the leader: there are no signals to ask with.
+func askToLeave(pid int) { killGroup(pid) }

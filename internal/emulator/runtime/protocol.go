@@ -9,7 +9,11 @@ import (
 
 // The driver protocol: each message is a 4-byte big-endian length followed
 // by that many bytes of JSON. Requests go to the driver on its fd 3, replies
-// come back on its fd 4; stdout and stderr stay free for the user's code.
+// come back on its fd 4 (the driver moves both to random high numbers, out
+// of the way of user code); stdout and stderr stay free for the user's
+// code. Every request carries the next sequence number and its reply
+// repeats it: a reply with any other number, or one nobody asked for, is
+// stray or forged, and the interpreter is not trusted any further.
 
 // maxFrame bounds a reply, so a corrupt length cannot make the emulator
 // allocate without limit. Replies carry reprs and PNGs, not streams.
@@ -18,6 +22,7 @@ const maxFrame = 256 << 20
 // initRequest is the first message of every interpreter.
 type initRequest struct {
 	Op       string `json:"op"` // "init"
+	Seq      uint64 `json:"seq"`
 	Marker   string `json:"marker"`
 	MemLimit int64  `json:"mem_limit,omitempty"`
 }
@@ -25,24 +30,28 @@ type initRequest struct {
 // bindRequest points a (possibly pre-started) interpreter at a session dir.
 type bindRequest struct {
 	Op  string `json:"op"` // "bind"
+	Seq uint64 `json:"seq"`
 	Dir string `json:"dir"`
 }
 
 // execRequest runs one cell.
 type execRequest struct {
 	Op    string `json:"op"` // "exec"
+	Seq   uint64 `json:"seq"`
 	Code  string `json:"code"`
 	Empty bool   `json:"empty,omitempty"`
 }
 
 // okReply answers init and bind.
 type okReply struct {
+	Seq   uint64 `json:"seq"`
 	OK    bool   `json:"ok"`
 	Error string `json:"error,omitempty"`
 }
 
 // execReply answers exec.
 type execReply struct {
+	Seq uint64 `json:"seq"`
 	// Status is "ok", "error" (traceback written to stderr) or "memory".
 	Status     string `json:"status"`
 	DurationNs int64  `json:"duration_ns"`

@@ -647,23 +647,45 @@ func TestPythonMatplotlib(t *testing.T) {
 	}
 }
 
+// TestPythonProcessThatLeftTheGroupIsKilledWithTheSession: processes that
+// left the group (setsid) or were orphaned by a double fork, even with an
+// empty environment, are gone once Close returns: the session's supervisor
+// is their subreaper, kills them and reaps them before it exits.
 func TestPythonProcessThatLeftTheGroupIsKilledWithTheSession(t *testing.T) {
-	if !canSweep {
-		t.Skip("needs /proc")
-	}
+	t.Parallel()
 	s, _ := newPySession(t, newPython(t, PythonOptions{}))
-	res := py(t, s, "import subprocess\np = subprocess.Popen(['sleep', '300'], start_new_session=True)\nprint(p.pid)")
-	pid, err := strconv.Atoi(strings.TrimSpace(res.Stdout))
-	if err != nil {
+	res := py(t, s, strings.Join([]string{
+		"import os, subprocess, time",
+		"p = subprocess.Popen(['sleep', '300'], start_new_session=True)",
+		"r, w = os.pipe()",
+		"if os.fork() == 0:",
+		"    os.setsid()",
+		"    q = subprocess.Popen(['sleep', '300'], env={}, start_new_session=True)",
+		"    os.write(w, b'%d' % q.pid)",
+		"    os._exit(0)",
+		"os.close(w)",
+		"print(p.pid)",
+		"print(os.read(r, 32).decode())",
+	}, "\n"))
+	lines := strings.Fields(res.Stdout)
+	if len(lines) != 2 {
 		t.Fatalf("%+v", res)
 	}
-	if processGone(pid) {
-		t.Fatal("the child is already gone: the test proves nothing")
+	pids := []int{atoiPid(t, lines[0]), atoiPid(t, lines[1])}
+	for _, pid := range pids {
+		killAtCleanup(t, pid, "sleep")
+		if processGone(pid) {
+			t.Fatalf("process %d is already gone: the test proves nothing", pid)
+		}
 	}
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
-	waitGone(t, pid)
+	for _, pid := range pids {
+		if !processGone(pid) {
+			t.Errorf("process %d outlived Close", pid)
+		}
+	}
 }
 
 func TestPythonSymlinkIntoTheAreaIsRelative(t *testing.T) {

@@ -1,0 +1,126 @@
+package runtime
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+)
+
+// crashChildEnv makes TestHelperEmulatorToKill act as an emulator to be
+// killed; its value is the directory for the sessions.
+const crashChildEnv = "AZSESSIONS_TEST_EMULATOR_TO_KILL"
+
+// spawnEverything starts a sleep of each kind a session's code can leave
+// behind: in the group, after setsid, and double-forked with an empty
+// environment (which the /proc scan by tag cannot see); it prints their
+// pids and its own.
+const spawnEverything = `import os, subprocess
+a = subprocess.Popen(['sleep', '300'])
+b = subprocess.Popen(['sleep', '300'], start_new_session=True)
+r, w = os.pipe()
+if os.fork() == 0:
+    os.setsid()
+    c = subprocess.Popen(['sleep', '300'], env={}, start_new_session=True)
+    os.write(w, b'%d' % c.pid)
+    os._exit(0)
+os.close(w)
+line = '%d %d %d %s' % (os.getpid(), a.pid, b.pid, os.read(r, 32).decode())
+print(line)`
+
+// TestHelperEmulatorToKill is not a test: TestKilledEmulatorLeavesNoProcess
+// runs the test binary on it as an emulator with an idle session whose code
+// left processes behind, a busy session in the middle of a cell, and a
+// ready interpreter; it prints their pids and waits to be killed.
+func TestHelperEmulatorToKill(t *testing.T) {
+	dir := os.Getenv(crashChildEnv)
+	if dir == "" {
+		t.Skip("a helper process of TestKilledEmulatorLeavesNoProcess")
+	}
+	ctx := context.Background()
+	f, err := NewPython(PythonOptions{ReadySessions: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	idle, _, err := f.NewSession(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := idle.Execute(ctx, Request{Code: spawnEverything})
+	if err != nil || res.Outcome != OutcomeSucceeded {
+		t.Fatalf("%v %+v", err, res)
+	}
+	busy, _, err := f.NewSession(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	started := filepath.Join(dir, "busy.pid")
+	go func() {
+		_, _ = busy.Execute(ctx, Request{Code: spawnEverything + "\nopen('busy.tmp', 'w').write(line)\nos.rename('busy.tmp', 'busy.pid')\nimport time\ntime.sleep(300)"})
+	}()
+	waitFor(t, "the busy cell", func() bool { _, err := os.Stat(started); return err == nil })
+	waitFor(t, "a ready interpreter", func() bool { return f.readyCount() == 1 })
+	f.mu.Lock()
+	ready := f.ready[0].g.pid
+	f.mu.Unlock()
+	busyPids, err := os.ReadFile(started)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Printf("PIDS %d %d %d %s %s\n", idle.(*pythonSession).pid(), busy.(*pythonSession).pid(), ready,
+		strings.TrimSpace(res.Stdout), busyPids)
+	select {}
+}
+
+// TestKilledEmulatorLeavesNoProcess kills an emulator with SIGKILL and
+// requires every process of its sessions to die: supervisors, interpreters
+// busy and idle, ready ones, and what the code started in every way.
+func TestKilledEmulatorLeavesNoProcess(t *testing.T) {
+	t.Parallel()
+	dir := realDir(t)
+	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperEmulatorToKill$", "-test.v")
+	cmd.Env = append(os.Environ(), crashChildEnv+"="+dir)
+	cmd.Stderr = os.Stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+	})
+	var pids []int
+	sc := bufio.NewScanner(out)
+	for sc.Scan() {
+		if rest, ok := strings.CutPrefix(sc.Text(), "PIDS "); ok {
+			for _, f := range strings.Fields(rest) {
+				pids = append(pids, atoiPid(t, f))
+			}
+			break
+		}
+	}
+	if len(pids) != 3+4+4 {
+		t.Fatalf("the helper printed %d pids: %v", len(pids), pids)
+	}
+	for _, pid := range pids {
+		killAtCleanup(t, pid, "sleep")
+		if processGone(pid) {
+			t.Fatalf("process %d is gone before the kill: the test proves nothing", pid)
+		}
+	}
+	if err := syscall.Kill(cmd.Process.Pid, syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	_ = cmd.Wait()
+	for _, pid := range pids {
+		waitGone(t, pid)
+	}
+}
