@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
 )
 
 // Metrics holds the timing and allocation headers the service returns on
@@ -44,20 +46,10 @@ type Metrics struct {
 	SessionGUID *string
 }
 
-// metricsBlock holds the values a Metrics points to, so that parsing a
-// response costs one allocation rather than one per header.
-type metricsBlock struct {
-	durations [7]time.Duration
-	retries   int
-	isNew     bool
-	guid      string
-}
-
 // parseMetrics reads the timing headers of h. It never fails.
 func parseMetrics(h http.Header) Metrics {
 	var m Metrics
-	block := new(metricsBlock)
-	for i, d := range [...]struct {
+	for _, d := range [...]struct {
 		name string
 		dst  **time.Duration
 	}{
@@ -70,19 +62,16 @@ func parseMetrics(h http.Header) Metrics {
 		{headerOverallExecutionTime, &m.OverallExecutionTime},
 	} {
 		if v, ok := parseDurationHeader(h.Get(d.name)); ok {
-			block.durations[i] = v
-			*d.dst = &block.durations[i]
+			*d.dst = to.Ptr(v)
 		}
 	}
 	if n, err := strconv.Atoi(strings.TrimSpace(h.Get(headerAllocationRetries))); err == nil && n >= 0 {
-		block.retries, m.AllocationRetries = n, &block.retries
+		m.AllocationRetries = to.Ptr(n)
 	}
 	if b, err := strconv.ParseBool(strings.TrimSpace(h.Get(headerNewAllocation))); err == nil {
-		block.isNew, m.NewAllocation = b, &block.isNew
+		m.NewAllocation = to.Ptr(b)
 	}
-	if g := parseStringHeader(h.Get(headerSessionGUID)); g != nil {
-		block.guid, m.SessionGUID = *g, &block.guid
-	}
+	m.SessionGUID = parseStringHeader(h.Get(headerSessionGUID))
 	return m
 }
 

@@ -99,9 +99,7 @@ func parseStatus(raw json.RawMessage) (*ExecutionStatus, *int) {
 		return nil, nil
 	}
 	var s string
-	if n := len(raw); n >= 2 && raw[0] == '"' && raw[n-1] == '"' && bytes.IndexByte(raw[1:n-1], '\\') < 0 {
-		s = string(raw[1 : n-1]) // the common case, without a second decode
-	} else if err := json.Unmarshal(raw, &s); err != nil {
+	if err := json.Unmarshal(raw, &s); err != nil {
 		var n json.Number
 		if json.Unmarshal(raw, &n) != nil {
 			return nil, nil
@@ -109,14 +107,12 @@ func parseStatus(raw json.RawMessage) (*ExecutionStatus, *int) {
 		s = n.String()
 	}
 	s = strings.TrimSpace(s)
-	if looksNumeric(s) {
-		if code, err := strconv.Atoi(s); err == nil {
-			st := ExecutionStatusFailed
-			if code == 0 {
-				st = ExecutionStatusSucceeded
-			}
-			return &st, &code
+	if code, err := strconv.Atoi(s); err == nil {
+		st := ExecutionStatusFailed
+		if code == 0 {
+			st = ExecutionStatusSucceeded
 		}
+		return &st, &code
 	}
 	st := statusFromName(s)
 	return &st, nil
@@ -142,15 +138,6 @@ func statusFromName(s string) ExecutionStatus {
 		}
 	}
 	return normalize(s, PossibleExecutionStatusValues())
-}
-
-// looksNumeric tells whether s can be an exit code, so that a state name
-// never pays for a failed strconv.Atoi.
-func looksNumeric(s string) bool {
-	if s != "" && (s[0] == '-' || s[0] == '+') {
-		s = s[1:]
-	}
-	return s != "" && s[0] >= '0' && s[0] <= '9'
 }
 
 // parseExecutionError accepts {"error":{"code",...}} and a bare
