@@ -127,7 +127,7 @@ var poolPath = regexp.MustCompile(`(?i)^/subscriptions/[^/]+/resourceGroups/[^/]
 
 // pipelineHeaders are the request headers the client's pipeline adds; they
 // are not passed to the fake in ContainerClientSendOptions.Header.
-var pipelineHeaders = []string{"Authorization", "User-Agent", "X-Ms-Client-Request-Id", "Content-Length"}
+var pipelineHeaders = []string{"Authorization", "User-Agent", wire.HeaderClientRequestID, "Content-Length"}
 
 // containerPath returns the unescaped request path below the pool endpoint.
 func containerPath(req *http.Request) (string, error) {
