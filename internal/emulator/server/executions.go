@@ -105,53 +105,73 @@ func (c *call) parseExecution(in *execRequestJSON) (runtime.Request, string, err
 	if req.Timeout, err = c.s.timeout(in.TimeoutInSeconds); err != nil {
 		return req, "", err
 	}
-	if in.OutputStreamsMaxLength != nil {
-		n := *in.OutputStreamsMaxLength
-		if n <= 0 || n > 1<<30 {
-			return req, "", badRequest("outputStreamsMaxLength must be a positive number of characters, got %d", n)
-		}
-		req.MaxOutput = int(n)
-	} else {
-		req.MaxOutput = DefaultOutputStreamsMaxLength
+	if req.MaxOutput, err = outputLimit(in.OutputStreamsMaxLength); err != nil {
+		return req, "", err
 	}
-	shellFields := in.ShellCommand != nil || in.ExecCommandAndArgs != nil || in.Stdin != nil
 	if c.s.cfg.PoolType == PoolTypeShell {
-		switch {
-		case in.Code != nil:
-			return req, "", newError(http.StatusBadRequest, CodePropertiesMissing,
-				"a shell session pool runs shellCommand or execCommandAndArgs, not code")
-		case in.ShellCommand != nil && in.ExecCommandAndArgs != nil:
-			return req, "", badRequest("send either shellCommand or execCommandAndArgs, not both")
-		case in.ShellCommand != nil && strings.TrimSpace(*in.ShellCommand) != "":
-			req.ShellCommand = *in.ShellCommand
-		case in.ExecCommandAndArgs != nil && len(*in.ExecCommandAndArgs) > 0 && (*in.ExecCommandAndArgs)[0] != "":
-			req.ExecCommandAndArgs = *in.ExecCommandAndArgs
-		default:
-			return req, "", newError(http.StatusBadRequest, CodePropertiesMissing,
-				"shellCommand or execCommandAndArgs is required by a shell session pool")
-		}
-		// exec(2) takes NUL-terminated strings: a NUL would cut the
-		// command short, so it is the request that is wrong.
-		if strings.ContainsRune(req.ShellCommand, 0) || slices.ContainsFunc(req.ExecCommandAndArgs, func(a string) bool { return strings.ContainsRune(a, 0) }) {
-			return req, "", badRequest("shellCommand and execCommandAndArgs cannot hold a NUL character")
-		}
-		if in.Stdin != nil {
-			req.Stdin = *in.Stdin
-		}
-		return req, execType, nil
+		err = shellRequest(in, &req)
+	} else {
+		err = pythonRequest(in, &req)
 	}
-	if shellFields {
-		return req, "", newError(http.StatusBadRequest, CodeRequestNotSupported,
+	if err != nil {
+		return req, "", err
+	}
+	return req, execType, nil
+}
+
+// outputLimit applies the default to outputStreamsMaxLength and checks it.
+func outputLimit(n *int64) (int, error) {
+	if n == nil {
+		return DefaultOutputStreamsMaxLength, nil
+	}
+	if *n <= 0 || *n > 1<<30 {
+		return 0, badRequest("outputStreamsMaxLength must be a positive number of characters, got %d", *n)
+	}
+	return int(*n), nil
+}
+
+// shellRequest fills req with the command of a shell pool's request.
+func shellRequest(in *execRequestJSON, req *runtime.Request) error {
+	switch {
+	case in.Code != nil:
+		return newError(http.StatusBadRequest, CodePropertiesMissing,
+			"a shell session pool runs shellCommand or execCommandAndArgs, not code")
+	case in.ShellCommand != nil && in.ExecCommandAndArgs != nil:
+		return badRequest("send either shellCommand or execCommandAndArgs, not both")
+	case in.ShellCommand != nil && strings.TrimSpace(*in.ShellCommand) != "":
+		req.ShellCommand = *in.ShellCommand
+	case in.ExecCommandAndArgs != nil && len(*in.ExecCommandAndArgs) > 0 && (*in.ExecCommandAndArgs)[0] != "":
+		req.ExecCommandAndArgs = *in.ExecCommandAndArgs
+	default:
+		return newError(http.StatusBadRequest, CodePropertiesMissing,
+			"shellCommand or execCommandAndArgs is required by a shell session pool")
+	}
+	// exec(2) takes NUL-terminated strings: a NUL would cut the command
+	// short, so it is the request that is wrong.
+	if strings.ContainsRune(req.ShellCommand, 0) || slices.ContainsFunc(req.ExecCommandAndArgs, func(a string) bool { return strings.ContainsRune(a, 0) }) {
+		return badRequest("shellCommand and execCommandAndArgs cannot hold a NUL character")
+	}
+	if in.Stdin != nil {
+		req.Stdin = *in.Stdin
+	}
+	return nil
+}
+
+// pythonRequest fills req with the code of a Python pool's request.
+func pythonRequest(in *execRequestJSON, req *runtime.Request) error {
+	if in.ShellCommand != nil || in.ExecCommandAndArgs != nil || in.Stdin != nil {
+		return newError(http.StatusBadRequest, CodeRequestNotSupported,
 			"shellCommand, execCommandAndArgs and stdin are only supported by shell session pools")
 	}
 	if in.Code == nil || strings.TrimSpace(*in.Code) == "" {
-		return req, "", newError(http.StatusBadRequest, CodePropertiesMissing, "code is required but not provided")
+		return newError(http.StatusBadRequest, CodePropertiesMissing, "code is required but not provided")
 	}
-	if req.Code, err = decodeCode(in.CodeInputType, *in.Code); err != nil {
-		return req, "", err
+	code, err := decodeCode(in.CodeInputType, *in.Code)
+	if err != nil {
+		return err
 	}
-	req.UseEmptyKernel = in.UseEmptyKernel
-	return req, execType, nil
+	req.Code, req.UseEmptyKernel = code, in.UseEmptyKernel
+	return nil
 }
 
 // executionType accepts the enum in any casing (clients send

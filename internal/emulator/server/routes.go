@@ -105,93 +105,129 @@ func splitPath(r *http.Request) ([]string, error) {
 	return out, nil
 }
 
-// dispatch authenticates, routes and validates the common query parameters,
-// in the order a front door would: who you are, what you asked for, which
-// version, which session.
+// dispatch serves the request and writes the error serve returns.
 func (s *Server) dispatch(w http.ResponseWriter, r *http.Request) {
 	if err := s.serve(w, r); err != nil {
 		writeError(w, err)
 	}
 }
 
+// serve authenticates, routes and validates the common query parameters,
+// in the order a front door would: who you are, what you asked for, which
+// version, which session; then it runs the operation.
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) *apiError {
 	start := time.Now()
-	if err := s.authorize(r); err != nil {
-		return err
+	if ae := s.authorize(r); ae != nil {
+		return ae
 	}
 	p, err := splitPath(r)
 	if err != nil {
 		return badRequest("the request path is not validly escaped")
 	}
-	method := r.Method
-	if method == http.MethodHead {
-		method = http.MethodGet
-	}
-	var pathMatches, candidates []int
-	routes := s.routeTable
-	for i := range routes {
-		if _, ok := routes[i].match(p); !ok {
-			continue
-		}
-		pathMatches = append(pathMatches, i)
-		if routes[i].method == method {
-			candidates = append(candidates, i)
-		}
-	}
-	if len(pathMatches) == 0 {
-		return newError(http.StatusNotFound, CodeNotFound, "no operation is served at %s", r.URL.Path)
-	}
-	if len(candidates) == 0 {
-		var allow []string
-		for _, i := range pathMatches {
-			if !slices.Contains(allow, routes[i].method) {
-				allow = append(allow, routes[i].method)
-			}
-		}
-		return newError(http.StatusMethodNotAllowed, CodeMethodNotAllowed, "%s is not allowed on %s", r.Method, r.URL.Path).
-			with("Allow", strings.Join(allow, ", "))
+	candidates, ae := s.routesFor(r, p)
+	if ae != nil {
+		return ae
 	}
 	query, err := url.ParseQuery(r.URL.RawQuery)
 	if err != nil {
 		return badRequest("the query string is not validly escaped")
 	}
-	version := query.Get(queryAPIVersion)
-	if version == "" {
-		return badRequest("the api-version query parameter is required")
+	version, ae := requestVersion(query)
+	if ae != nil {
+		return ae
 	}
-	if !knownVersion(version) {
-		return badRequest("api-version %q is not supported; use one of %s, %s, %s (or legacy %s, %s)",
-			version, V20251002Preview, V20250202Preview, V20241002Preview, V20240802Preview, V20240202Preview)
-	}
-	var rt *route
-	for _, i := range candidates {
-		if routes[i].versions[version] {
-			rt = &routes[i]
-			break
-		}
-	}
+	rt := routeForVersion(candidates, version)
 	if rt == nil {
 		return newError(http.StatusBadRequest, CodeRequestNotSupported, "%s %s is not supported in api-version %s", r.Method, r.URL.Path, version)
 	}
 	params, _ := rt.match(p)
 	c := &call{s: s, w: w, r: r, query: query, version: version, params: params, start: start}
 	if rt.identifier {
-		id, ok := query[queryIdentifier]
-		if !ok || len(id) == 0 || id[0] == "" {
-			return badRequest("the identifier query parameter is required")
-		}
-		if err := validIdentifier(id[0]); err != nil {
-			return err
-		}
-		c.identifier = id[0]
-	}
-	if err := rt.handle(c); err != nil {
-		if ae, ok := err.(*apiError); ok {
+		if c.identifier, ae = requiredIdentifier(query); ae != nil {
 			return ae
 		}
-		return newError(http.StatusInternalServerError, CodeInternal, "%v", err)
+	}
+	return asAPIError(rt.handle(c))
+}
+
+// routesFor returns the routes that serve path p with the request's method
+// (HEAD as GET): 404 when no route has the path, 405 with Allow when none
+// has the method.
+func (s *Server) routesFor(r *http.Request, p []string) ([]*route, *apiError) {
+	method := r.Method
+	if method == http.MethodHead {
+		method = http.MethodGet
+	}
+	var allow []string
+	var candidates []*route
+	for i := range s.routeTable {
+		rt := &s.routeTable[i]
+		if _, ok := rt.match(p); !ok {
+			continue
+		}
+		if !slices.Contains(allow, rt.method) {
+			allow = append(allow, rt.method)
+		}
+		if rt.method == method {
+			candidates = append(candidates, rt)
+		}
+	}
+	switch {
+	case len(allow) == 0:
+		return nil, newError(http.StatusNotFound, CodeNotFound, "no operation is served at %s", r.URL.Path)
+	case len(candidates) == 0:
+		return nil, newError(http.StatusMethodNotAllowed, CodeMethodNotAllowed, "%s is not allowed on %s", r.Method, r.URL.Path).
+			with("Allow", strings.Join(allow, ", "))
+	}
+	return candidates, nil
+}
+
+// requestVersion reads the required api-version and checks the emulator
+// knows it.
+func requestVersion(query url.Values) (string, *apiError) {
+	version := query.Get(queryAPIVersion)
+	if version == "" {
+		return "", badRequest("the api-version query parameter is required")
+	}
+	if !knownVersion(version) {
+		return "", badRequest("api-version %q is not supported; use one of %s, %s, %s (or legacy %s, %s)",
+			version, V20251002Preview, V20250202Preview, V20241002Preview, V20240802Preview, V20240202Preview)
+	}
+	return version, nil
+}
+
+// routeForVersion picks the candidate that serves version, or nil.
+func routeForVersion(candidates []*route, version string) *route {
+	for _, rt := range candidates {
+		if rt.versions[version] {
+			return rt
+		}
 	}
 	return nil
+}
+
+// requiredIdentifier reads and checks the identifier query parameter.
+func requiredIdentifier(query url.Values) (string, *apiError) {
+	id, ok := query[queryIdentifier]
+	if !ok || len(id) == 0 || id[0] == "" {
+		return "", badRequest("the identifier query parameter is required")
+	}
+	if err := validIdentifier(id[0]); err != nil {
+		return "", err
+	}
+	return id[0], nil
+}
+
+// asAPIError turns an operation's error into its answer: an *apiError as
+// it is, anything else as a 500.
+func asAPIError(err error) *apiError {
+	if err == nil {
+		return nil
+	}
+	if ae, ok := err.(*apiError); ok {
+		return ae
+	}
+	return newError(http.StatusInternalServerError, CodeInternal, "%v", err)
 }
 
 // maxIdentifierLength is the spec's maxLength. The spec's patterns disagree

@@ -25,72 +25,103 @@ const multipartOverhead = 1 << 20
 // multi-file upload stores none of its files. The size limit applies to
 // each file. A "path" form field sent before the file part overrides dir.
 // With many false, only the first file part is stored.
-func (c *call) receiveFiles(sess *session, dir string, many bool) (_ []fileEntry, err error) {
+func (c *call) receiveFiles(sess *session, dir string, many bool) ([]fileEntry, error) {
+	mr, err := c.multipartReader(many)
+	if err != nil {
+		return nil, err
+	}
+	pending, err := sess.receiveParts(mr, dir, many, c.s.cfg.MaxUploadBytes)
+	if err != nil {
+		return nil, err
+	}
+	return sess.commitParts(pending)
+}
+
+// multipartReader checks the request is multipart/form-data and reads its
+// body. A one-file body cannot be much larger than the file: it is cut off
+// past the limit; every part of a multi-file body is bounded by the
+// per-file limit instead.
+func (c *call) multipartReader(many bool) (*multipart.Reader, error) {
 	ct := c.r.Header.Get("Content-Type")
 	mt, params, err := mime.ParseMediaType(ct)
 	if err != nil || mt != "multipart/form-data" || params["boundary"] == "" {
 		return nil, badRequest("the Content-Type must be multipart/form-data with a boundary, got %q", ct)
 	}
-	limit := c.s.cfg.MaxUploadBytes
 	var body io.Reader = c.r.Body
 	if !many {
-		// One file: the body cannot be much larger than it. Every part of a
-		// multi-file body is bounded by the per-file limit instead.
-		body = http.MaxBytesReader(c.w, c.r.Body, limit+multipartOverhead)
+		body = http.MaxBytesReader(c.w, c.r.Body, c.s.cfg.MaxUploadBytes+multipartOverhead)
 	}
-	mr := multipart.NewReader(body, params["boundary"])
-	var pending []pendingFile
+	return multipart.NewReader(body, params["boundary"]), nil
+}
+
+// receiveParts stores the body's "file" parts under temporary names (only
+// the first with many false) and returns them; on failure it removes what
+// it stored. A "path" form field before the first file part overrides dir.
+func (sess *session) receiveParts(mr *multipart.Reader, dir string, many bool, limit int64) (pending []pendingFile, err error) {
 	defer func() {
 		if err != nil {
-			for _, p := range pending {
-				_ = sess.root.Remove(p.tmp)
-			}
+			sess.removePending(pending)
+			pending = nil
 		}
 	}()
-	for {
+	for len(pending) == 0 || many {
 		part, err := mr.NextPart()
 		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {
-			return nil, bodyError(err, limit)
+			return pending, bodyError(err, limit)
 		}
 		switch part.FormName() {
 		case "path":
 			if len(pending) == 0 {
-				v, err := io.ReadAll(io.LimitReader(part, 4096))
-				if err != nil {
-					return nil, bodyError(err, limit)
-				}
-				if dir, err = cleanDir(string(v)); err != nil {
-					return nil, err
+				if dir, err = pathField(part, limit); err != nil {
+					return pending, err
 				}
 			}
 		case "file":
 			p, err := sess.receivePart(part, dir, limit)
 			if err != nil {
-				return nil, err
+				return pending, err
 			}
 			pending = append(pending, p)
 		}
 		_ = part.Close()
-		if len(pending) > 0 && !many {
-			break
-		}
 	}
 	if len(pending) == 0 {
 		return nil, badRequest("the multipart body has no part named \"file\"")
 	}
+	return pending, nil
+}
+
+// pathField reads a "path" form field as a directory of the area.
+func pathField(part *multipart.Part, limit int64) (string, error) {
+	v, err := io.ReadAll(io.LimitReader(part, 4096))
+	if err != nil {
+		return "", bodyError(err, limit)
+	}
+	return cleanDir(string(v))
+}
+
+// commitParts moves every received file to its name, in order. If one
+// fails, those not yet moved are removed.
+func (sess *session) commitParts(pending []pendingFile) ([]fileEntry, error) {
 	out := make([]fileEntry, 0, len(pending))
 	for i, p := range pending {
 		f, err := sess.commitPart(p)
 		if err != nil {
-			pending = pending[i+1:] // the rest are removed on return
+			sess.removePending(pending[i+1:])
 			return nil, err
 		}
 		out = append(out, f)
 	}
 	return out, nil
+}
+
+func (sess *session) removePending(pending []pendingFile) {
+	for _, p := range pending {
+		_ = sess.root.Remove(p.tmp)
+	}
 }
 
 // bodyError maps a failure reading the request body.
