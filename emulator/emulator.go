@@ -22,6 +22,7 @@
 package emulator
 
 import (
+	"cmp"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -96,7 +97,7 @@ type Options struct {
 
 // Emulator is a running emulator. Its methods are safe for concurrent use.
 type Emulator struct {
-	srv      *server.Server
+	srv      backend
 	httpSrv  *http.Server
 	served   chan error
 	endpoint string
@@ -110,12 +111,45 @@ type Emulator struct {
 	closeErr  error
 }
 
+// backend is what serves the requests: a *server.Server.
+type backend interface {
+	http.Handler
+	Close() error
+}
+
 // Start starts an emulator and returns once it accepts requests. Close it
 // to stop every interpreter and remove every session's files.
 func Start(opts *Options) (*Emulator, error) {
 	if opts == nil {
 		opts = &Options{}
 	}
+	srv, err := server.New(serverConfig(opts))
+	if err != nil {
+		return nil, fmt.Errorf("emulator: %w", err)
+	}
+	ln, err := net.Listen("tcp", cmp.Or(opts.Addr, "127.0.0.1:0"))
+	if err != nil {
+		_ = srv.Close()
+		return nil, fmt.Errorf("emulator: %w", err)
+	}
+	e := &Emulator{
+		srv:      srv,
+		httpSrv:  newHTTPServer(srv, opts.Log),
+		served:   make(chan error, 1),
+		token:    cmp.Or(opts.Token, DefaultToken),
+		insecure: opts.InsecureHTTP,
+	}
+	if ln, err = e.secure(ln); err != nil {
+		_ = ln.Close()
+		_ = srv.Close()
+		return nil, fmt.Errorf("emulator: %w", err)
+	}
+	go func() { e.served <- e.httpSrv.Serve(ln) }()
+	return e, nil
+}
+
+// serverConfig is the engine's configuration for opts.
+func serverConfig(opts *Options) server.Config {
 	ready := opts.ReadySessions
 	switch {
 	case ready == 0:
@@ -126,7 +160,7 @@ func Start(opts *Options) (*Emulator, error) {
 	if opts.PoolType == PoolTypeShell {
 		ready = 0 // nothing to keep started: each command is its own process
 	}
-	srv, err := server.New(server.Config{
+	return server.Config{
 		PoolType:            opts.PoolType,
 		Token:               opts.Token,
 		Cooldown:            opts.Cooldown,
@@ -137,51 +171,33 @@ func Start(opts *Options) (*Emulator, error) {
 		MemoryLimitBytes:    opts.MemoryLimitBytes,
 		PoolName:            opts.PoolName,
 		Log:                 opts.Log,
-	})
-	if err != nil {
-		return nil, fmt.Errorf("emulator: %w", err)
 	}
-	addr := opts.Addr
-	if addr == "" {
-		addr = "127.0.0.1:0"
-	}
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		_ = srv.Close()
-		return nil, fmt.Errorf("emulator: %w", err)
-	}
-	e := &Emulator{
-		srv:      srv,
-		httpSrv:  newHTTPServer(srv, opts.Log),
-		served:   make(chan error, 1),
-		token:    opts.Token,
-		insecure: opts.InsecureHTTP,
-	}
-	if e.token == "" {
-		e.token = DefaultToken
-	}
-	host := endpointHost(ln.Addr().(*net.TCPAddr))
+}
+
+// secure sets the endpoint and the client for listener ln and, unless the
+// emulator serves plain HTTP, makes a self-signed certificate, wraps ln in
+// TLS with it and has the client trust it. It returns the listener to
+// serve.
+func (e *Emulator) secure(ln net.Listener) (net.Listener, error) {
+	addr := ln.Addr().(*net.TCPAddr)
+	host := endpointHost(addr)
 	transport := http.DefaultTransport.(*http.Transport).Clone()
-	if opts.InsecureHTTP {
-		e.endpoint = "http://" + host
-	} else {
-		cert, err := selfSignedCert(ln.Addr().(*net.TCPAddr).IP)
-		if err != nil {
-			_ = ln.Close()
-			_ = srv.Close()
-			return nil, fmt.Errorf("emulator: %w", err)
-		}
-		e.cert, e.certPEM = cert.Leaf, pemEncode(cert.Leaf)
-		e.httpSrv.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
-		ln = tls.NewListener(ln, e.httpSrv.TLSConfig)
-		pool := x509.NewCertPool()
-		pool.AddCert(cert.Leaf)
-		transport.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
-		e.endpoint = "https://" + host
-	}
 	e.client = &http.Client{Transport: transport}
-	go func() { e.served <- e.httpSrv.Serve(ln) }()
-	return e, nil
+	if e.insecure {
+		e.endpoint = "http://" + host
+		return ln, nil
+	}
+	cert, err := selfSignedCert(addr.IP)
+	if err != nil {
+		return ln, err
+	}
+	e.cert, e.certPEM = cert.Leaf, pemEncode(cert.Leaf)
+	e.httpSrv.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	pool := x509.NewCertPool()
+	pool.AddCert(cert.Leaf)
+	transport.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+	e.endpoint = "https://" + host
+	return tls.NewListener(ln, e.httpSrv.TLSConfig), nil
 }
 
 // Connection limits of the HTTP server. There is no whole-request
@@ -258,8 +274,9 @@ func (e *Emulator) NewClient() (*azsessions.Client, error) {
 }
 
 // shutdownGrace is how long Close lets requests in progress finish before
-// it ends them by stopping the sessions under them.
-const shutdownGrace = 5 * time.Second
+// it ends them by stopping the sessions under them. A variable so that
+// tests need not wait for it.
+var shutdownGrace = 5 * time.Second
 
 // Close stops accepting requests, lets requests in progress finish (for a
 // few seconds: a running execution is then ended), kills every interpreter
@@ -268,13 +285,14 @@ func (e *Emulator) Close() error {
 	e.closeOnce.Do(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 		defer cancel()
-		errs := []error{}
+		var errs []error
 		if err := e.httpSrv.Shutdown(ctx); err != nil {
-			// Requests still running (long executions): stop the sessions,
-			// which ends them, then drop the connections.
+			// Requests still running (long executions): stopping the
+			// sessions ends them; then the connections are dropped.
 			errs = append(errs, e.srv.Close(), e.httpSrv.Close())
+		} else {
+			errs = append(errs, e.srv.Close())
 		}
-		errs = append(errs, e.srv.Close())
 		if err := <-e.served; err != nil && !errors.Is(err, http.ErrServerClosed) {
 			errs = append(errs, err)
 		}
