@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"io"
@@ -16,6 +17,10 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/seed-f3fa2c9d/azsessions"
+	"github.com/seed-f3fa2c9d/azsessions/emulator"
+	"github.com/seed-f3fa2c9d/azsessions/internal/emulator/server"
 )
 
 // build compiles the command once per test binary run.
@@ -151,6 +156,7 @@ func TestCommandServesAndShutsDownCleanly(t *testing.T) {
 		kids := children(s.cmd.Process.Pid)
 		require.NotEmpty(t, kids, "the session's interpreter runs under the command")
 		log := s.stop(t, kids)
+		require.Contains(t, log, "export AZSESSIONS_EMULATOR_ENDPOINT="+s.endpoint+" AZSESSIONS_EMULATOR_TOKEN='<the -token value>' AZSESSIONS_EMULATOR_CERT=''")
 		require.Contains(t, log, "POST /executions 200")
 		require.Contains(t, log, "GET /metadata 401")
 		require.NotContains(t, log, "tok\n")
@@ -178,10 +184,37 @@ func TestCommandServesAndShutsDownCleanly(t *testing.T) {
 		resp.Body.Close()
 		require.Equal(t, http.StatusOK, resp.StatusCode, "%s", b)
 		require.Contains(t, string(b), `"status":"0"`)
+		// A program connects with what the command printed.
+		opts, cred, err := emulator.Connect(s.endpoint, "", certPath)
+		require.NoError(t, err)
+		sdk, err := azsessions.NewClient(s.endpoint, cred, opts)
+		require.NoError(t, err)
+		shell := azsessions.ExecutionRequest{}
+		shell.ShellCommand = &[]string{"echo via connect"}[0]
+		out, err := sdk.NewExecutionClient().Execute(context.Background(), "sdk", shell, nil)
+		require.NoError(t, err)
+		require.Equal(t, "via connect\n", *out.Result.Stdout)
+
 		log := s.stop(t, nil) // also requires the default certificate file gone
 		require.Contains(t, log, "certificate written to")
+		require.Contains(t, log, connectLine(s.endpoint, false, certPath))
 		require.NoFileExists(t, certPath)
 	})
+}
+
+// The connect line, run by a shell, sets exactly the values
+// emulator.Connect needs, whatever the characters in the certificate path.
+func TestConnectLineRoundTripsThroughAShell(t *testing.T) {
+	sh, err := exec.LookPath("sh")
+	if err != nil {
+		t.Skip("no sh")
+	}
+	for _, cert := range []string{"", "/tmp/plain.pem", "/tmp/with space/it's $HOME `x`.pem"} {
+		line := connectLine("https://127.0.0.1:8443", false, cert)
+		out, err := exec.Command(sh, "-c", line+`; printf '%s\n%s\n%s' "$AZSESSIONS_EMULATOR_ENDPOINT" "$AZSESSIONS_EMULATOR_TOKEN" "$AZSESSIONS_EMULATOR_CERT"`).Output()
+		require.NoError(t, err, line)
+		require.Equal(t, "https://127.0.0.1:8443\n"+emulator.DefaultToken+"\n"+cert, string(out), line)
+	}
 }
 
 func TestByteSize(t *testing.T) {
@@ -194,4 +227,18 @@ func TestByteSize(t *testing.T) {
 		var b byteSize
 		require.Error(t, b.Set(in), in)
 	}
+}
+
+// The flags default to the engine's own defaults.
+func TestFlagDefaultsAreTheEngines(t *testing.T) {
+	f, err := parseFlags(nil, io.Discard)
+	require.NoError(t, err)
+	require.Equal(t, server.DefaultCooldown, f.cooldown)
+	require.Equal(t, server.DefaultMaxSessions, f.maxSessions)
+	require.Equal(t, server.DefaultPoolName, f.poolName)
+	require.Equal(t, server.DefaultMaxExecutionTimeout, f.maxExecution)
+	require.Equal(t, int64(server.DefaultMaxUploadBytes), int64(f.maxUpload))
+	require.Equal(t, emulator.DefaultReadySessions, f.ready)
+	_, err = parseFlags([]string{"extra"}, io.Discard)
+	require.ErrorContains(t, err, "unexpected arguments")
 }
