@@ -42,9 +42,14 @@ func (t *Toolkit) Definitions() []Definition {
 func definitions(set settings) []Definition {
 	limits := fmt.Sprintf("A run may take %d seconds by default (timeout_seconds up to %d). stdout and stderr are each cut to %d characters (the first and last halves are kept), so print summaries, not whole tables.",
 		int(set.timeout.Seconds()), int(set.maxTimeout.Seconds()), set.outputBudget)
-	files := "Files live in /mnt/data: uploaded files are there, and files saved there can be downloaded; after each run the result lists the files it created or changed."
-	if set.maxImages > 0 {
-		files += " Images saved there (PNG, JPEG, GIF, WebP) and figures are shown to you."
+	files := "Files live in /mnt/data: uploaded files are there, and files saved there can be downloaded."
+	switch {
+	case !set.detectFiles:
+		files += " Call list_files to see the files a run made."
+	case set.maxImages > 0:
+		files += " After each run the result lists the files it created or changed; images saved there (PNG, JPEG, GIF, WebP) and figures are shown to you."
+	default:
+		files += " After each run the result lists the files it created or changed."
 	}
 	timeoutProp := map[string]any{
 		"type":        []any{"integer", "null"},

@@ -398,4 +398,11 @@ func TestFakeCloseDeletesEverySession(t *testing.T) {
 	require.NotEqual(t, idA, a.Identifier(), "a closed session starts clean under a new identifier")
 	require.NoError(t, kit.Close(testContext(t)))
 	require.Len(t, pool.deleted, 2, "nothing left to delete")
+
+	// A closed session used again is tracked again and deleted by the next Close.
+	call(t, a, agenttool.ToolRunPython, map[string]any{"code": "1"})
+	require.Same(t, a, kit.Session("a"))
+	require.NoError(t, kit.Close(testContext(t)))
+	require.Len(t, pool.deleted, 3)
+	require.NotSame(t, b, kit.Session("b"), "the toolkit forgets closed sessions")
 }

@@ -71,7 +71,7 @@ func (s *Session) UploadFile(ctx context.Context, path string, content []byte) (
 		return Result{}, err
 	}
 	defer s.release()
-	s.used = true
+	s.use()
 	if r, err, ok := s.upload(ctx, p, bytes.NewReader(content)); !ok {
 		return r, err
 	}
@@ -112,7 +112,7 @@ func (s *Session) DownloadFile(ctx context.Context, path string) (Result, error)
 		return Result{}, err
 	}
 	defer s.release()
-	s.used = true
+	s.use()
 	resp, err := s.t.files.Download(ctx, s.Identifier(), p.name, &azsessions.FilesClientDownloadOptions{Path: p.dirOption()})
 	if err != nil {
 		if ctx.Err() != nil || hostError(err) {
@@ -216,7 +216,7 @@ func (s *Session) ListFiles(ctx context.Context, path string, recursive bool) (R
 		return Result{}, err
 	}
 	defer s.release()
-	s.used = true
+	s.use()
 	var dir *string
 	if rel := p.rel(); rel != "" {
 		dir = &rel
@@ -288,7 +288,7 @@ func (s *Session) DeleteFile(ctx context.Context, path string) (Result, error) {
 		return Result{}, err
 	}
 	defer s.release()
-	s.used = true
+	s.use()
 	if _, err := s.t.files.Delete(ctx, s.Identifier(), p.name, &azsessions.FilesClientDeleteOptions{Path: p.dirOption()}); err != nil {
 		if ctx.Err() != nil || hostError(err) {
 			return Result{}, fmt.Errorf("agenttool: deleting a file: %w", err)

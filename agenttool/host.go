@@ -89,7 +89,7 @@ func (s *Session) UploadFrom(ctx context.Context, root *os.Root, name string) er
 		return err
 	}
 	defer s.release()
-	s.used = true
+	s.use()
 	r, err, ok := s.upload(ctx, p, f)
 	if ok {
 		return nil
@@ -116,7 +116,7 @@ func (s *Session) DownloadTo(ctx context.Context, root *os.Root, name string) (e
 		return err
 	}
 	defer s.release()
-	s.used = true
+	s.use()
 	resp, err := s.t.files.Download(ctx, s.Identifier(), p.name, &azsessions.FilesClientDownloadOptions{Path: p.dirOption()})
 	if err != nil {
 		return fmt.Errorf("agenttool: DownloadTo %s: %w", p.abs(), err)

@@ -89,7 +89,7 @@ func (s *Session) run(ctx context.Context, tool string, req azsessions.Execution
 		return Result{}, err
 	}
 	defer s.release()
-	s.used = true
+	s.use()
 
 	var notes []string
 	detect := s.t.set.detectFiles
@@ -211,9 +211,6 @@ func (s *Session) run(ctx context.Context, tool string, req azsessions.Execution
 	res.Images = images
 	res.Files = out.Files
 	res.Structured = out
-	if failure == azsessions.ExecutionFailureKernelRestarted || failure == azsessions.ExecutionFailureTimeout || failure == azsessions.ExecutionFailureMemory {
-		s.snapshot = nil // the pool may have replaced the sandbox's state
-	}
 	return res, nil
 }
 

@@ -292,17 +292,22 @@ func (s *Session) Reset(ctx context.Context) (Result, error) {
 	return Result{Text: l.String(), Structured: &ResetOutput{Reset: true}}, nil
 }
 
-// Close deletes the sandbox. The Session can be used again: the next call
-// starts clean.
+// Close deletes the sandbox the session used, if any. The Session can be
+// used again: the next call starts clean. Until then the Toolkit holds
+// nothing of it, and Toolkit.Session may return a new *Session for the
+// same conversation.
 func (s *Session) Close(ctx context.Context) error {
 	if err := s.acquire(ctx); err != nil {
 		return err
 	}
 	defer s.release()
-	if !s.used {
-		return nil
+	if s.used {
+		if err := s.deleteLocked(ctx); err != nil {
+			return err
+		}
 	}
-	return s.deleteLocked(ctx)
+	s.t.untrack(s)
+	return nil
 }
 
 // deleteLocked deletes the current sandbox (a missing one is fine) and
@@ -320,4 +325,12 @@ func (s *Session) deleteLocked(ctx context.Context) error {
 	s.id = s.t.identifier(s.conversation, s.generation)
 	s.idMu.Unlock()
 	return nil
+}
+
+// use marks the session as holding a sandbox; callers hold the turn.
+func (s *Session) use() {
+	if !s.used {
+		s.used = true
+		s.t.track(s)
+	}
 }

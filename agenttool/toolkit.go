@@ -91,6 +91,26 @@ func (t *Toolkit) Close(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
+// track puts s back in the toolkit's set when a call uses it after Close
+// took it out, so Toolkit.Close finds every sandbox in use.
+func (t *Toolkit) track(s *Session) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if _, ok := t.sessions[s.conversation]; !ok {
+		t.sessions[s.conversation] = s
+	}
+}
+
+// untrack forgets a session whose sandbox was deleted, so a long-lived
+// toolkit does not keep an entry for every conversation it ever served.
+func (t *Toolkit) untrack(s *Session) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.sessions[s.conversation] == s {
+		delete(t.sessions, s.conversation)
+	}
+}
+
 // identifier derives the session identifier of a conversation's
 // generation: the prefix and 128 bits of HMAC-SHA256, so only the key's
 // holder can name a conversation's sandbox. Lengths are encoded so no two
