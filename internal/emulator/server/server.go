@@ -137,20 +137,23 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{cfg: cfg, started: time.Now().UTC()}
+	parent := cfg.Root
+	if parent == "" {
+		parent = os.TempDir()
+	}
+	// Areas left by emulators that died without Close (kill -9, a panic).
+	removeStaleAreas(parent)
+	dir, err := os.MkdirTemp(parent, areaPrefix)
+	if err != nil {
+		return nil, fmt.Errorf("server: %w", err)
+	}
+	s.ownedRoot, s.rootDir = dir, dir
 	if cfg.Root == "" {
-		dir, err := os.MkdirTemp("", "azsessions-emulator-")
-		if err != nil {
-			return nil, fmt.Errorf("server: %w", err)
-		}
-		s.ownedRoot = dir
 		s.rootDir = filepath.Join(dir, "sessions")
-	} else {
-		dir, err := os.MkdirTemp(cfg.Root, "azsessions-emulator-")
-		if err != nil {
-			return nil, fmt.Errorf("server: %w", err)
-		}
-		s.ownedRoot = dir
-		s.rootDir = dir
+	}
+	if err := markOwner(dir); err != nil {
+		_ = os.RemoveAll(s.ownedRoot)
+		return nil, fmt.Errorf("server: %w", err)
 	}
 	if err := os.MkdirAll(s.rootDir, 0o700); err != nil {
 		_ = os.RemoveAll(s.ownedRoot)
