@@ -101,6 +101,21 @@ func newFakeKit(t *testing.T, opts *agenttool.Options, exec func(id string, req 
 				resp.AddPage(http.StatusOK, page, nil)
 				return
 			},
+			Delete: func(ctx context.Context, id, name string, options *azsessions.FilesClientDeleteOptions) (resp azfake.Responder[azsessions.FilesClientDeleteResponse], errResp azfake.ErrorResponder) {
+				p.mu.Lock()
+				defer p.mu.Unlock()
+				rel := name
+				if options != nil && options.Path != nil {
+					rel = *options.Path + "/" + name
+				}
+				if _, ok := p.files[id][rel]; !ok {
+					errResp.SetResponseError(http.StatusNotFound, "FileNotFound")
+					return
+				}
+				delete(p.files[id], rel)
+				resp.SetResponse(http.StatusNoContent, azsessions.FilesClientDeleteResponse{}, nil)
+				return
+			},
 			Download: func(ctx context.Context, id, name string, options *azsessions.FilesClientDownloadOptions) (resp azfake.Responder[azsessions.FilesClientDownloadResponse], errResp azfake.ErrorResponder) {
 				p.mu.Lock()
 				defer p.mu.Unlock()
@@ -405,4 +420,57 @@ func TestFakeCloseDeletesEverySession(t *testing.T) {
 	require.NoError(t, kit.Close(testContext(t)))
 	require.Len(t, pool.deleted, 3)
 	require.NotSame(t, b, kit.Session("b"), "the toolkit forgets closed sessions")
+}
+
+func TestFakeDeleteFileKeepsTheListing(t *testing.T) {
+	kit, pool := newFakeKit(t, &agenttool.Options{EnableDelete: true}, nil)
+	pool.exec = func(id string, req azsessions.ExecutionRequest) (azsessions.Execution, int, string) {
+		if *req.Code == "make" {
+			pool.put(id, "sub/a.txt", []byte("a"))
+		}
+		return succeeded("", "", ""), 0, ""
+	}
+	s := kit.Session("c")
+	r := call(t, s, agenttool.ToolRunPython, map[string]any{"code": "make"})
+	require.Contains(t, r.Text, "created /mnt/data/sub/a.txt (1 byte)")
+	r = call(t, s, agenttool.ToolDeleteFile, map[string]any{"path": "sub/a.txt"})
+	require.Equal(t, "status: succeeded\ndeleted /mnt/data/sub/a.txt\n", r.Text)
+	r = call(t, s, agenttool.ToolRunPython, map[string]any{"code": "noop"})
+	require.NotContains(t, r.Text, "files:", "a delete through the toolkit is not the next run's change")
+	r = call(t, s, agenttool.ToolDeleteFile, map[string]any{"path": "sub/a.txt"})
+	require.True(t, r.IsError)
+	require.Contains(t, r.Text, "there is no file /mnt/data/sub/a.txt")
+}
+
+// TestFakeCallsTakeTurns checks that calls on one session run one at a
+// time and that a call waiting for its turn ends with its context.
+func TestFakeCallsTakeTurns(t *testing.T) {
+	started, unblock := make(chan struct{}), make(chan struct{})
+	kit, p := newFakeKit(t, &agenttool.Options{DisableFileDetection: true}, nil)
+	p.exec = func(id string, req azsessions.ExecutionRequest) (azsessions.Execution, int, string) {
+		if *req.Code == "slow" {
+			p.mu.Unlock()
+			close(started)
+			<-unblock
+			p.mu.Lock()
+		}
+		return succeeded("done", "", ""), 0, ""
+	}
+	s := kit.Session("c")
+	done := make(chan agenttool.Result)
+	go func() {
+		r, _ := s.RunPython(context.Background(), "slow", 0)
+		done <- r
+	}()
+	<-started
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := s.RunPython(ctx, "fast", 0)
+	require.ErrorIs(t, err, context.Canceled, "a waiting call gives up with its context")
+	// Another conversation is not held up.
+	r, err := kit.Session("other").RunPython(testContext(t), "fast", 0)
+	require.NoError(t, err)
+	require.False(t, r.IsError)
+	close(unblock)
+	require.Contains(t, (<-done).Text, "done")
 }
