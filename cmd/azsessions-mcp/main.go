@@ -1,0 +1,274 @@
+// Command azsessions-mcp is an MCP server that gives any MCP client (desktop
+// assistants, IDEs, agent frameworks) a code interpreter: Python, or a shell,
+// in an Azure Container Apps dynamic session.
+//
+//	go run ./cmd/azsessions-mcp                      # stdio, for clients that start it
+//	go run ./cmd/azsessions-mcp -transport http      # streamable HTTP on 127.0.0.1:8765/mcp
+//
+// With AZURE_CONTAINER_APP_SESSION_POOL_MANAGEMENT_ENDPOINT set it uses that
+// pool, authenticating with azidentity.DefaultAzureCredential; without it,
+// an emulator started in the process (it runs code as the current user: a
+// development tool, not a security boundary). It says on standard error
+// which.
+//
+// With stdio, standard output carries only the protocol; logs go to standard
+// error and never hold code, file contents, arguments or tokens. The HTTP
+// transport requires a bearer token: -token, or AZSESSIONS_MCP_TOKEN (which,
+// unlike a flag, other users cannot read in the process list), or else a
+// generated one printed once on standard error. SIGINT, SIGTERM and, with
+// stdio, the end of standard input shut the server down and delete every
+// sandbox it made.
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/seed-f3fa2c9d/azsessions"
+	"github.com/seed-f3fa2c9d/azsessions/agenttool"
+	"github.com/seed-f3fa2c9d/azsessions/emulator"
+	"github.com/seed-f3fa2c9d/azsessions/mcpserver"
+)
+
+// Environment variables the command reads.
+const (
+	endpointVariable = "AZURE_CONTAINER_APP_SESSION_POOL_MANAGEMENT_ENDPOINT"
+	tokenVariable    = "AZSESSIONS_MCP_TOKEN"
+)
+
+// defaultAddr is where -transport http listens unless -addr says otherwise.
+const defaultAddr = "127.0.0.1:8765"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "azsessions-mcp:", err)
+		}
+		os.Exit(2)
+	}
+}
+
+// config is what the flags and the environment decided.
+type config struct {
+	transport   string
+	addr        string
+	token       string
+	tools       []string
+	timeout     time.Duration
+	poolType    agenttool.PoolType
+	logLevel    slog.Level
+	sessionIdle time.Duration
+}
+
+func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (config, error) {
+	fs := flag.NewFlagSet("azsessions-mcp", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var (
+		transport = fs.String("transport", "stdio", "stdio, or http (streamable HTTP)")
+		addr      = fs.String("addr", defaultAddr, "with -transport http: the address to listen on (host:port; port 0 picks a free one)")
+		token     = fs.String("token", "", "with -transport http: the bearer token clients must send (default $"+tokenVariable+", else a generated one printed on stderr)")
+		tools     = fs.String("tools", "", "comma-separated tools to offer (default: every tool that fits -pool-type except delete_file); new_session is always offered")
+		timeout   = fs.Duration("timeout", 0, "default time limit of one run (default 60s, at most 220s); the model may ask for less or more up to the cap")
+		poolType  = fs.String("pool-type", string(agenttool.PoolTypePython), "python (code-interpreter pool: run_python) or shell (shell pool: run_shell)")
+		logLevel  = fs.String("log-level", "info", "debug, info, warn or error")
+		idle      = fs.Duration("session-timeout", mcpserver.DefaultSessionTimeout, "with -transport http: close an MCP session, and delete its sandbox, after this long without a request")
+	)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: azsessions-mcp [flags]\n\n"+
+			"An MCP server that runs code in Azure Container Apps dynamic sessions, or in a local emulator\n"+
+			"when $%s is not set.\n\nFlags:\n", endpointVariable)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return config{}, err
+	}
+	if fs.NArg() > 0 {
+		return config{}, fmt.Errorf("unexpected arguments: %q", fs.Args())
+	}
+	cfg := config{transport: *transport, addr: *addr, token: *token, timeout: *timeout, sessionIdle: *idle}
+	switch cfg.transport {
+	case "stdio", "http":
+	default:
+		return config{}, fmt.Errorf("-transport %q: want stdio or http", cfg.transport)
+	}
+	switch pt := agenttool.PoolType(*poolType); pt {
+	case agenttool.PoolTypePython, agenttool.PoolTypeShell:
+		cfg.poolType = pt
+	default:
+		return config{}, fmt.Errorf("-pool-type %q: want python or shell", *poolType)
+	}
+	if err := cfg.logLevel.UnmarshalText([]byte(*logLevel)); err != nil {
+		return config{}, fmt.Errorf("-log-level %q: want debug, info, warn or error", *logLevel)
+	}
+	for _, name := range strings.Split(*tools, ",") {
+		name = strings.TrimSpace(name)
+		if name != "" && name != mcpserver.ToolNewSession {
+			cfg.tools = append(cfg.tools, name)
+		}
+	}
+	if *tools != "" && cfg.tools == nil {
+		return config{}, fmt.Errorf("-tools %q names no toolkit tool", *tools)
+	}
+	if cfg.timeout < 0 {
+		return config{}, fmt.Errorf("-timeout %s: want a positive duration", cfg.timeout)
+	}
+	if cfg.token == "" {
+		cfg.token = getenv(tokenVariable)
+	}
+	return cfg, nil
+}
+
+// run is the whole command, with its inputs and outputs passed in.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.ReadCloser, stdout io.WriteCloser, stderr io.Writer) error {
+	cfg, err := parseFlags(args, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.logLevel}))
+
+	client, release, err := connect(getenv, cfg.poolType, stderr)
+	if err != nil {
+		return err
+	}
+	defer release()
+
+	srv, err := mcpserver.New(client, &mcpserver.Options{
+		Toolkit: agenttool.Options{
+			PoolType: cfg.poolType,
+			Tools:    cfg.tools,
+			Timeout:  cfg.timeout,
+		},
+		Version: version(),
+		Logger:  log,
+	})
+	if err != nil {
+		return err
+	}
+	defer func() {
+		// The deletions must run even when ctx ended (a signal): give them
+		// their own time.
+		closeCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+		defer cancel()
+		if err := srv.Close(closeCtx); err != nil {
+			fmt.Fprintln(stderr, "azsessions-mcp: deleting the sandboxes:", err)
+		}
+	}()
+
+	if cfg.transport == "stdio" {
+		fmt.Fprintln(stderr, "azsessions-mcp: serving MCP over stdio")
+		err := srv.Run(ctx, &mcp.IOTransport{Reader: stdin, Writer: stdout})
+		if err != nil && ctx.Err() == nil && !errors.Is(err, io.EOF) {
+			return err
+		}
+		fmt.Fprintln(stderr, "azsessions-mcp: shutting down")
+		return nil
+	}
+	return serveHTTP(ctx, srv, cfg, stderr)
+}
+
+// connect returns a client for the pool named by the environment, or for an
+// emulator it starts, and a function that stops what it started.
+func connect(getenv func(string) string, poolType agenttool.PoolType, stderr io.Writer) (*azsessions.Client, func(), error) {
+	if endpoint := getenv(endpointVariable); endpoint != "" {
+		cred, err := azidentity.NewDefaultAzureCredential(nil)
+		if err != nil {
+			return nil, nil, fmt.Errorf("getting a credential for %s: %w", endpoint, err)
+		}
+		client, err := azsessions.NewClient(endpoint, cred, nil)
+		if err != nil {
+			return nil, nil, err
+		}
+		fmt.Fprintf(stderr, "azsessions-mcp: using the session pool at %s (from %s), as a %s pool\n", endpoint, endpointVariable, poolType)
+		return client, func() {}, nil
+	}
+	emu, err := emulator.Start(&emulator.Options{PoolType: string(poolType)})
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s is not set and the local emulator could not start: %w", endpointVariable, err)
+	}
+	client, err := emu.NewClient()
+	if err != nil {
+		_ = emu.Close()
+		return nil, nil, err
+	}
+	fmt.Fprintf(stderr, "azsessions-mcp: %s is not set: using a local %s emulator (code runs on this machine as the current user)\n", endpointVariable, poolType)
+	return client, func() { _ = emu.Close() }, nil
+}
+
+// serveHTTP serves streamable HTTP at /mcp until ctx ends.
+func serveHTTP(ctx context.Context, srv *mcpserver.Server, cfg config, stderr io.Writer) error {
+	token := cfg.token
+	if token == "" {
+		token = rand.Text()
+		fmt.Fprintf(stderr, "azsessions-mcp: generated bearer token (set -token or $%s to choose one): %s\n", tokenVariable, token)
+	}
+	handler, err := srv.HTTPHandler(mcpserver.HTTPOptions{Token: token, SessionTimeout: cfg.sessionIdle})
+	if err != nil {
+		return err
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/mcp", handler)
+	ln, err := net.Listen("tcp", cfg.addr)
+	if err != nil {
+		return err
+	}
+	host := ln.Addr().(*net.TCPAddr)
+	if !host.IP.IsLoopback() {
+		fmt.Fprintln(stderr, "azsessions-mcp: warning: listening beyond loopback over plain HTTP; the bearer token crosses the network in clear unless a TLS proxy fronts this server")
+	}
+	httpSrv := &http.Server{
+		Handler:           mux,
+		ReadHeaderTimeout: 30 * time.Second,
+	}
+	fmt.Fprintf(stderr, "azsessions-mcp: serving MCP over streamable HTTP at http://%s/mcp\n", endpointHost(host))
+	served := make(chan error, 1)
+	go func() { served <- httpSrv.Serve(ln) }()
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	fmt.Fprintln(stderr, "azsessions-mcp: shutting down")
+	// Streams that stay open (a client's event stream) would hold Shutdown
+	// for ever: give open requests a moment, then cut them.
+	shutCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := httpSrv.Shutdown(shutCtx); err != nil {
+		_ = httpSrv.Close()
+	}
+	return nil
+}
+
+// endpointHost names a listening address the way a client dials it.
+func endpointHost(a *net.TCPAddr) string {
+	if a.IP.IsUnspecified() {
+		return net.JoinHostPort("127.0.0.1", fmt.Sprint(a.Port))
+	}
+	return a.String()
+}
+
+// version is the module version the binary was built from, when known.
+func version() string {
+	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" && info.Main.Version != "(devel)" {
+		return info.Main.Version
+	}
+	return "dev"
+}

@@ -1,0 +1,248 @@
+package mcpserver
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/seed-f3fa2c9d/azsessions"
+	"github.com/seed-f3fa2c9d/azsessions/agenttool"
+)
+
+// Defaults of Options.
+const (
+	// DefaultProgressInterval is how often a call sends a progress
+	// notification while it runs, when the client asked for progress:
+	// often enough for clients that give up after 60 s of silence.
+	DefaultProgressInterval = 10 * time.Second
+	// DefaultHandleIdleTimeout is how long a handle's sandbox lives without
+	// a call before the server deletes it.
+	DefaultHandleIdleTimeout = 30 * time.Minute
+	// DefaultMaxResourceBytes caps the size of a file read as a resource.
+	DefaultMaxResourceBytes = 4 << 20
+	// DefaultName is the implementation name reported to clients.
+	DefaultName = "azsessions-mcp"
+)
+
+// Options configures a Server. A nil *Options, and every zero field, means
+// the default.
+type Options struct {
+	// Toolkit configures the tools: pool type, the allowed set, the run
+	// timeout and the output, upload, download and image budgets. See
+	// agenttool.Options for their defaults.
+	Toolkit agenttool.Options
+	// Name and Version identify the server to clients (defaults
+	// DefaultName and "dev").
+	Name, Version string
+	// Instructions, when set, replaces the short text that tells clients
+	// what the server is for.
+	Instructions string
+	// ProgressInterval is how often a tool call sends a progress
+	// notification while it runs, when the client gave a progress token
+	// (default DefaultProgressInterval; negative: never).
+	ProgressInterval time.Duration
+	// HandleIdleTimeout is how long the sandbox of a new_session handle
+	// lives without a call before the server deletes it (default
+	// DefaultHandleIdleTimeout; negative: until the Server closes).
+	HandleIdleTimeout time.Duration
+	// HandleKey authenticates the handles new_session returns. Servers that
+	// share the key, and the toolkit's Key, accept each other's handles
+	// (several replicas behind one address). Nil: a random key, so handles
+	// are only valid in this process.
+	HandleKey []byte
+	// MaxResourceBytes caps the size of a file read as a resource (default
+	// DefaultMaxResourceBytes): a resource travels in one message.
+	MaxResourceBytes int64
+	// Logger receives one record per tool call (tool, session identifier,
+	// duration, outcome) and per failure the host must look at. It never
+	// receives arguments, code, output, file contents or tokens. Nil: no
+	// log.
+	Logger *slog.Logger
+}
+
+// Server is an MCP server that runs the agenttool toolkit against one
+// session pool. It is safe for concurrent use; one Server serves any number
+// of connections.
+type Server struct {
+	client  *azsessions.Client
+	toolkit *agenttool.Toolkit
+	mcp     *mcp.Server
+	opts    Options
+	log     *slog.Logger
+	tools   map[string]bool // the toolkit's tool names
+
+	sessions *sessionTable
+
+	stopSweep chan struct{}
+	sweepDone chan struct{}
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// New returns a Server whose tools run in client's session pool. Close it to
+// delete the sandboxes it made.
+func New(client *azsessions.Client, options *Options) (*Server, error) {
+	if client == nil {
+		return nil, errors.New("mcpserver: client is nil")
+	}
+	var opts Options
+	if options != nil {
+		opts = *options
+	}
+	if opts.Name == "" {
+		opts.Name = DefaultName
+	}
+	if opts.Version == "" {
+		opts.Version = "dev"
+	}
+	if opts.ProgressInterval == 0 {
+		opts.ProgressInterval = DefaultProgressInterval
+	}
+	if opts.HandleIdleTimeout == 0 {
+		opts.HandleIdleTimeout = DefaultHandleIdleTimeout
+	}
+	if opts.MaxResourceBytes <= 0 {
+		opts.MaxResourceBytes = DefaultMaxResourceBytes
+	}
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	toolkit, err := agenttool.New(client, &opts.Toolkit)
+	if err != nil {
+		return nil, fmt.Errorf("mcpserver: %w", err)
+	}
+	table, err := newSessionTable(toolkit, opts.HandleKey)
+	if err != nil {
+		return nil, fmt.Errorf("mcpserver: %w", err)
+	}
+	s := &Server{
+		client:    client,
+		toolkit:   toolkit,
+		opts:      opts,
+		log:       log,
+		tools:     map[string]bool{},
+		sessions:  table,
+		stopSweep: make(chan struct{}),
+		sweepDone: make(chan struct{}),
+	}
+	instructions := opts.Instructions
+	if instructions == "" {
+		instructions = defaultInstructions
+	}
+	// The SDK gets no logger: its records can quote requests, and requests
+	// hold code and file contents.
+	s.mcp = mcp.NewServer(&mcp.Implementation{Name: opts.Name, Version: opts.Version}, &mcp.ServerOptions{
+		Instructions: instructions,
+		Capabilities: &mcp.ServerCapabilities{},
+	})
+	s.addTools()
+	s.addResources()
+	go s.sweepLoop()
+	return s, nil
+}
+
+const defaultInstructions = "Runs code in an isolated sandbox (Azure Container Apps dynamic sessions). " +
+	"Files live in /mnt/data; variables, files and installed packages persist between calls of one conversation. " +
+	"Call new_session and pass its handle as `session` to keep separate conversations apart."
+
+// MCPServer returns the underlying SDK server, for callers that connect their
+// own transports (mcp.NewInMemoryTransports, say) with its Connect or Run
+// methods. Each connection gets its own sandbox, deleted when it ends.
+func (s *Server) MCPServer() *mcp.Server { return s.mcp }
+
+// Toolkit returns the toolkit behind the tools, for hosts that also call
+// it from Go. Its sessions are the server's: Close deletes them too.
+func (s *Server) Toolkit() *agenttool.Toolkit { return s.toolkit }
+
+// Run serves one connection over t (mcp.StdioTransport, say) until the
+// client ends it or ctx is done, then deletes the connection's sandbox and
+// returns. Sandboxes of handles stay until their idle timeout or Close.
+func (s *Server) Run(ctx context.Context, t mcp.Transport) error {
+	ss, err := s.mcp.Connect(ctx, t, nil)
+	if err != nil {
+		return fmt.Errorf("mcpserver: %w", err)
+	}
+	ended := make(chan error, 1)
+	go func() { ended <- ss.Wait() }()
+	select {
+	case err = <-ended:
+	case <-ctx.Done():
+		_ = ss.Close()
+		<-ended
+		err = ctx.Err()
+	}
+	s.endSession(context.WithoutCancel(ctx), ss)
+	return err
+}
+
+// Close deletes every sandbox the server made and stops its background
+// work. Calls after Close fail. Close waits for the deletions, within ctx.
+func (s *Server) Close(ctx context.Context) error {
+	s.closeOnce.Do(func() {
+		close(s.stopSweep)
+		<-s.sweepDone
+		s.sessions.close()
+		s.closeErr = s.toolkit.Close(ctx)
+		if s.closeErr != nil {
+			s.log.Warn("deleting sandboxes at close failed", "error", safeError(s.closeErr))
+		}
+	})
+	return s.closeErr
+}
+
+// sweepLoop deletes the sandboxes of idle handles until Close.
+func (s *Server) sweepLoop() {
+	defer close(s.sweepDone)
+	if s.opts.HandleIdleTimeout < 0 {
+		<-s.stopSweep
+		return
+	}
+	every := min(s.opts.HandleIdleTimeout/4, time.Minute)
+	t := time.NewTicker(max(every, time.Millisecond))
+	defer t.Stop()
+	for {
+		select {
+		case <-s.stopSweep:
+			return
+		case now := <-t.C:
+			s.sweep(now)
+		}
+	}
+}
+
+// sweep deletes the sandbox of every handle idle since before now minus
+// the idle timeout.
+func (s *Server) sweep(now time.Time) {
+	for _, sess := range s.sessions.idleHandles(now.Add(-s.opts.HandleIdleTimeout)) {
+		id := sess.Identifier() // Close moves the session to a new one
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		if err := sess.Close(ctx); err != nil {
+			s.log.Warn("deleting an idle handle's sandbox failed", "session", id, "error", safeError(err))
+		} else {
+			s.log.Info("deleted an idle handle's sandbox", "session", id)
+		}
+		cancel()
+	}
+}
+
+// endSession deletes the sandbox of an MCP session that ended.
+func (s *Server) endSession(ctx context.Context, ss *mcp.ServerSession) {
+	sess := s.sessions.forget(ss)
+	if sess == nil {
+		return
+	}
+	id := sess.Identifier() // Close moves the session to a new one
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	if err := sess.Close(ctx); err != nil {
+		s.log.Warn("deleting the sandbox of an ended MCP session failed", "session", id, "error", safeError(err))
+		return
+	}
+	s.log.Info("MCP session ended; sandbox deleted", "session", id)
+}

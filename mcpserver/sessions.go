@@ -1,0 +1,225 @@
+package mcpserver
+
+import (
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/seed-f3fa2c9d/azsessions/agenttool"
+)
+
+// Handles look like "azs1_" followed by 43 base64url characters: a 16-byte
+// random nonce and the first 16 bytes of its HMAC-SHA256 under the server's
+// key. The nonce names the conversation; the MAC means only handles the
+// server issued (with this key) are accepted.
+const (
+	handlePrefix = "azs1_"
+	nonceSize    = 16
+	tagSize      = 16
+)
+
+// errBadHandle is what a model sees for a handle the server did not issue.
+var errBadHandle = errors.New("`session` is not a handle this server issued: call new_session for one, or leave `session` out to use this connection's own sandbox")
+
+// errClosed is what calls see once the Server is closed.
+var errClosed = errors.New("the server is shutting down")
+
+// sessionTable maps MCP sessions and handles to toolkit sessions.
+type sessionTable struct {
+	toolkit *agenttool.Toolkit
+	key     []byte
+
+	mu      sync.Mutex
+	closed  bool
+	byMCP   map[*mcp.ServerSession]*agenttool.Session
+	handles map[string]*handleState // by conversation id
+}
+
+// handleState tracks one handle's sandbox for the idle sweep.
+type handleState struct {
+	session  *agenttool.Session
+	lastUsed time.Time
+	active   int // calls running now
+}
+
+func newSessionTable(toolkit *agenttool.Toolkit, key []byte) (*sessionTable, error) {
+	if key == nil {
+		key = make([]byte, 32)
+		if _, err := rand.Read(key); err != nil {
+			return nil, err
+		}
+	}
+	return &sessionTable{
+		toolkit: toolkit,
+		key:     key,
+		byMCP:   map[*mcp.ServerSession]*agenttool.Session{},
+		handles: map[string]*handleState{},
+	}, nil
+}
+
+// newHandle returns a fresh handle and registers its (not yet created)
+// sandbox.
+func (t *sessionTable) newHandle(now time.Time) (string, error) {
+	nonce := make([]byte, nonceSize)
+	if _, err := rand.Read(nonce); err != nil {
+		return "", err
+	}
+	raw := append(nonce, t.tag(nonce)...)
+	handle := handlePrefix + base64.RawURLEncoding.EncodeToString(raw)
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.closed {
+		return "", errClosed
+	}
+	conv := handleConversation(nonce)
+	t.handles[conv] = &handleState{session: t.toolkit.Session(conv), lastUsed: now}
+	return handle, nil
+}
+
+func (t *sessionTable) tag(nonce []byte) []byte {
+	m := hmac.New(sha256.New, t.key)
+	m.Write([]byte("azsessions mcp session handle\x00"))
+	m.Write(nonce)
+	return m.Sum(nil)[:tagSize]
+}
+
+func handleConversation(nonce []byte) string {
+	return "mcp-handle-" + hex.EncodeToString(nonce)
+}
+
+// acquire returns the toolkit session a call uses: the handle's when handle
+// is not empty, else the MCP session's own (made on first use; isNew says
+// so, and the caller then watches for the MCP session's end). release must
+// be called when the call ends.
+func (t *sessionTable) acquire(ss *mcp.ServerSession, handle string, now time.Time) (sess *agenttool.Session, isNew bool, release func(), err error) {
+	if handle != "" {
+		nonce, ok := t.verify(handle)
+		if !ok {
+			return nil, false, nil, errBadHandle
+		}
+		conv := handleConversation(nonce)
+		t.mu.Lock()
+		defer t.mu.Unlock()
+		if t.closed {
+			return nil, false, nil, errClosed
+		}
+		h := t.handles[conv]
+		if h == nil {
+			// Issued by an earlier process or a replica with the same
+			// key, or swept while idle: the sandbox starts clean.
+			h = &handleState{session: t.toolkit.Session(conv)}
+			t.handles[conv] = h
+		}
+		h.active++
+		h.lastUsed = now
+		return h.session, false, func() {
+			t.mu.Lock()
+			h.active--
+			h.lastUsed = time.Now()
+			t.mu.Unlock()
+		}, nil
+	}
+	if ss == nil {
+		return nil, false, nil, errors.New("the call has no MCP session; pass a handle from new_session as `session`")
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.closed {
+		return nil, false, nil, errClosed
+	}
+	if sess, ok := t.byMCP[ss]; ok {
+		return sess, false, func() {}, nil
+	}
+	conv, err := randomConversation()
+	if err != nil {
+		return nil, false, nil, err
+	}
+	sess = t.toolkit.Session(conv)
+	t.byMCP[ss] = sess
+	return sess, true, func() {}, nil
+}
+
+// lookup is acquire without creating anything for an MCP session that has
+// no sandbox yet (nil then): resources of a sandbox that does not exist.
+func (t *sessionTable) lookup(ss *mcp.ServerSession, handle string) (*agenttool.Session, error) {
+	if handle != "" {
+		nonce, ok := t.verify(handle)
+		if !ok {
+			return nil, errBadHandle
+		}
+		t.mu.Lock()
+		defer t.mu.Unlock()
+		if h := t.handles[handleConversation(nonce)]; h != nil {
+			return h.session, nil
+		}
+		return nil, nil
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.byMCP[ss], nil
+}
+
+func randomConversation() (string, error) {
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	return "mcp-session-" + hex.EncodeToString(b), nil
+}
+
+// verify checks handle's MAC and returns its nonce.
+func (t *sessionTable) verify(handle string) ([]byte, bool) {
+	rest, ok := strings.CutPrefix(handle, handlePrefix)
+	if !ok {
+		return nil, false
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(rest)
+	if err != nil || len(raw) != nonceSize+tagSize {
+		return nil, false
+	}
+	nonce, tag := raw[:nonceSize], raw[nonceSize:]
+	return nonce, hmac.Equal(tag, t.tag(nonce))
+}
+
+// forget removes an ended MCP session and returns its sandbox's session,
+// or nil when it had none (or was already forgotten).
+func (t *sessionTable) forget(ss *mcp.ServerSession) *agenttool.Session {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	sess := t.byMCP[ss]
+	delete(t.byMCP, ss)
+	return sess
+}
+
+// idleHandles removes and returns the sessions of handles not used since
+// before cutoff and not in use now.
+func (t *sessionTable) idleHandles(cutoff time.Time) []*agenttool.Session {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	var idle []*agenttool.Session
+	for conv, h := range t.handles {
+		if h.active == 0 && h.lastUsed.Before(cutoff) {
+			idle = append(idle, h.session)
+			delete(t.handles, conv)
+		}
+	}
+	return idle
+}
+
+// close refuses every later call; the toolkit's Close deletes the
+// sandboxes.
+func (t *sessionTable) close() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.closed = true
+	t.byMCP = map[*mcp.ServerSession]*agenttool.Session{}
+	t.handles = map[string]*handleState{}
+}

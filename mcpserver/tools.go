@@ -1,0 +1,306 @@
+package mcpserver
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/seed-f3fa2c9d/azsessions/agenttool"
+)
+
+// ToolNewSession is the name of the server's own tool that returns a fresh
+// session handle.
+const ToolNewSession = "new_session"
+
+// sessionArg is the name of the argument every tool takes for a handle.
+const sessionArg = "session"
+
+const sessionArgDescription = "A handle from new_session, to use that sandbox. " +
+	"Leave it out (or null) to use this connection's own sandbox."
+
+// titles are the human-readable names clients show for the tools.
+var titles = map[string]string{
+	agenttool.ToolRunPython:    "Run Python",
+	agenttool.ToolRunShell:     "Run a shell command",
+	agenttool.ToolUploadFile:   "Upload a file",
+	agenttool.ToolDownloadFile: "Download a file",
+	agenttool.ToolListFiles:    "List files",
+	agenttool.ToolDeleteFile:   "Delete a file",
+	agenttool.ToolResetSession: "Reset the sandbox",
+	agenttool.ToolPoolInfo:     "Describe the sandbox",
+	ToolNewSession:             "New sandbox session",
+}
+
+// addTools registers each toolkit tool, then new_session.
+func (s *Server) addTools() {
+	for _, d := range s.toolkit.Definitions() {
+		s.tools[d.Name] = true
+		destructive := d.Destructive
+		tool := &mcp.Tool{
+			Name:         d.Name,
+			Title:        titles[d.Name],
+			Description:  d.Description,
+			InputSchema:  withSessionArg(d.InputSchema),
+			OutputSchema: d.OutputSchema,
+			Annotations: &mcp.ToolAnnotations{
+				Title:           titles[d.Name],
+				ReadOnlyHint:    d.ReadOnly,
+				DestructiveHint: &destructive,
+			},
+		}
+		s.mcp.AddTool(tool, s.toolHandler(d.Name))
+	}
+	notDestructive := false
+	s.mcp.AddTool(&mcp.Tool{
+		Name:  ToolNewSession,
+		Title: titles[ToolNewSession],
+		Description: "Create a handle for a fresh, empty sandbox. Pass it as `session` to the other tools to use that " +
+			"sandbox; calls without `session` use this connection's own sandbox. Use one handle per conversation " +
+			"to keep conversations apart, or to keep files and variables when you reconnect. " +
+			"A handle's sandbox is deleted after a while without calls, or by reset_session.",
+		InputSchema: map[string]any{
+			"type":                 "object",
+			"properties":           map[string]any{},
+			"required":             []any{},
+			"additionalProperties": false,
+		},
+		OutputSchema: map[string]any{
+			"type": "object",
+			"properties": map[string]any{
+				"session": map[string]any{"type": "string", "description": "The handle to pass as `session`."},
+			},
+			"required":             []any{"session"},
+			"additionalProperties": false,
+		},
+		Annotations: &mcp.ToolAnnotations{
+			Title:           titles[ToolNewSession],
+			DestructiveHint: &notDestructive,
+		},
+	}, s.newSession)
+}
+
+// withSessionArg returns a copy of schema with the optional session
+// argument added. A strict schema (every property required, optional ones
+// nullable, as OpenAI's strict mode wants) gets a required nullable
+// property; any other gets a plain optional one.
+func withSessionArg(schema map[string]any) map[string]any {
+	out := maps.Clone(schema)
+	if out == nil {
+		out = map[string]any{"type": "object"}
+	}
+	props, _ := out["properties"].(map[string]any)
+	props = maps.Clone(props)
+	if props == nil {
+		props = map[string]any{}
+	}
+	required := requiredNames(out["required"])
+	strict := len(required) == len(props)
+	if strict {
+		props[sessionArg] = map[string]any{"type": []any{"string", "null"}, "description": sessionArgDescription}
+		req := make([]any, 0, len(required)+1)
+		for _, r := range required {
+			req = append(req, r)
+		}
+		out["required"] = append(req, sessionArg)
+	} else {
+		props[sessionArg] = map[string]any{"type": "string", "description": sessionArgDescription}
+	}
+	out["properties"] = props
+	return out
+}
+
+func requiredNames(v any) []string {
+	switch r := v.(type) {
+	case []string:
+		return r
+	case []any:
+		names := make([]string, 0, len(r))
+		for _, x := range r {
+			if s, ok := x.(string); ok {
+				names = append(names, s)
+			}
+		}
+		return names
+	}
+	return nil
+}
+
+// toolHandler runs the toolkit tool name for one call.
+func (s *Server) toolHandler(name string) mcp.ToolHandler {
+	return func(ctx context.Context, req *mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+		args, handle, err := splitSessionArg(req.Params.Arguments)
+		if err != nil {
+			return errorResult(err.Error()), nil
+		}
+		sess, isNew, release, err := s.sessions.acquire(req.Session, handle, time.Now())
+		if err != nil {
+			return errorResult(err.Error()), nil
+		}
+		defer release()
+		if isNew {
+			ss := req.Session
+			go func() {
+				_ = ss.Wait()
+				s.endSession(context.Background(), ss)
+			}()
+		}
+		stop := s.startProgress(ctx, req, name)
+		id := sess.Identifier() // reset_session moves the session to a new one
+		start := time.Now()
+		res, err := sess.Call(ctx, name, args)
+		stop()
+		elapsed := time.Since(start).Round(time.Millisecond)
+		if err != nil {
+			if ctx.Err() != nil {
+				s.log.Info("tool call ended by the client", "tool", name, "session", id, "duration", elapsed)
+				return nil, ctx.Err()
+			}
+			s.log.Error("tool call failed in the session pool", "tool", name, "session", id, "duration", elapsed, "error", safeError(err))
+			return errorResult(hostFailureText(err)), nil
+		}
+		outcome := "ok"
+		if res.IsError {
+			outcome = "error result"
+		}
+		s.log.Info("tool call", "tool", name, "session", id, "duration", elapsed, "outcome", outcome, "images", len(res.Images))
+		return callToolResult(res), nil
+	}
+}
+
+// newSession is the new_session tool.
+func (s *Server) newSession(ctx context.Context, req *mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+	if _, _, err := splitSessionArg(req.Params.Arguments); err != nil {
+		return errorResult(err.Error()), nil
+	}
+	handle, err := s.sessions.newHandle(time.Now())
+	if err != nil {
+		return errorResult(err.Error()), nil
+	}
+	s.log.Info("tool call", "tool", ToolNewSession, "outcome", "ok")
+	return &mcp.CallToolResult{
+		Content: []mcp.Content{&mcp.TextContent{Text: "New sandbox session: " + handle + "\n" +
+			"Pass it as `session` to the other tools to use this sandbox. It starts empty."}},
+		StructuredContent: map[string]string{"session": handle},
+	}, nil
+}
+
+// splitSessionArg takes the session argument out of a call's arguments and
+// returns the rest for the toolkit, which refuses names it does not know.
+func splitSessionArg(raw json.RawMessage) (json.RawMessage, string, error) {
+	trimmed := bytes.TrimSpace(raw)
+	if len(trimmed) == 0 || bytes.Equal(trimmed, []byte("null")) {
+		return json.RawMessage("{}"), "", nil
+	}
+	if !bytes.Contains(trimmed, []byte(sessionArg)) {
+		return raw, "", nil // the common case: no need to decode twice
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(trimmed, &fields); err != nil || fields == nil {
+		return nil, "", errors.New("the arguments must be a JSON object")
+	}
+	v, ok := fields[sessionArg]
+	if !ok {
+		return raw, "", nil
+	}
+	delete(fields, sessionArg)
+	var handle *string
+	if err := json.Unmarshal(v, &handle); err != nil {
+		return nil, "", errors.New("`session` must be a string (a handle from new_session) or null")
+	}
+	rest, err := json.Marshal(fields)
+	if err != nil {
+		return nil, "", err
+	}
+	if handle == nil {
+		return rest, "", nil
+	}
+	return rest, *handle, nil
+}
+
+// callToolResult maps a toolkit result onto MCP: Text first, then each
+// image, the structured result, and isError.
+func callToolResult(res agenttool.Result) *mcp.CallToolResult {
+	content := make([]mcp.Content, 0, 1+len(res.Images))
+	content = append(content, &mcp.TextContent{Text: res.Text})
+	for _, img := range res.Images {
+		content = append(content, &mcp.ImageContent{Data: img.Data, MIMEType: img.MIMEType})
+	}
+	return &mcp.CallToolResult{
+		Content:           content,
+		StructuredContent: res.Structured,
+		IsError:           res.IsError,
+	}
+}
+
+// errorResult is a failed call with a sentence the model can act on.
+func errorResult(text string) *mcp.CallToolResult {
+	return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: text}}, IsError: true}
+}
+
+// hostFailureText tells the model that the pool failed, not its code, so it
+// stops retrying and tells the user.
+func hostFailureText(err error) string {
+	detail := "it could not be reached"
+	var re *azcore.ResponseError
+	if errors.As(err, &re) {
+		detail = fmt.Sprintf("it answered HTTP %d", re.StatusCode)
+		if re.ErrorCode != "" {
+			detail += " " + re.ErrorCode
+		}
+	}
+	return "The sandbox service failed (" + detail + "). This is not caused by your code or arguments, " +
+		"and retrying at once will not help; tell the user. The server's log has the details."
+}
+
+// safeError renders err for the host's log without response bodies, which
+// can quote what a request carried.
+func safeError(err error) string {
+	var re *azcore.ResponseError
+	if errors.As(err, &re) {
+		return fmt.Sprintf("HTTP %d %s", re.StatusCode, re.ErrorCode)
+	}
+	return err.Error()
+}
+
+// startProgress sends a progress notification every ProgressInterval while
+// a call runs, when the client gave a progress token. The returned function
+// stops it and waits, so no notification follows the result.
+func (s *Server) startProgress(ctx context.Context, req *mcp.CallToolRequest, tool string) (stop func()) {
+	token := req.Params.GetProgressToken()
+	if token == nil || s.opts.ProgressInterval < 0 || req.Session == nil {
+		return func() {}
+	}
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		ticker := time.NewTicker(s.opts.ProgressInterval)
+		defer ticker.Stop()
+		start := time.Now()
+		for n := 1; ; n++ {
+			select {
+			case <-done:
+				return
+			case <-ctx.Done():
+				return
+			case <-ticker.C:
+				_ = req.Session.NotifyProgress(ctx, &mcp.ProgressNotificationParams{
+					ProgressToken: token,
+					Progress:      float64(n),
+					Message:       fmt.Sprintf("%s still running after %s", tool, time.Since(start).Round(time.Second)),
+				})
+			}
+		}
+	}()
+	return func() {
+		close(done)
+		<-finished
+	}
+}
