@@ -211,15 +211,14 @@ func (s *Server) sweepLoop() {
 		case <-s.stopSweep:
 			return
 		case now := <-t.C:
-			s.sweep(now)
+			s.sweep(now.Add(-s.opts.HandleIdleTimeout))
 		}
 	}
 }
 
-// sweep deletes the sandbox of every handle idle since before now minus
-// the idle timeout.
-func (s *Server) sweep(now time.Time) {
-	for _, sess := range s.sessions.idleHandles(now.Add(-s.opts.HandleIdleTimeout)) {
+// sweep deletes the sandbox of every handle not used since before cutoff.
+func (s *Server) sweep(cutoff time.Time) {
+	for _, sess := range s.sessions.idleHandles(cutoff) {
 		id := sess.Identifier() // Close moves the session to a new one
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		if err := sess.Close(ctx); err != nil {

@@ -1,0 +1,287 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/rand"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func testContext(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+func noEnv(string) string { return "" }
+
+func TestFlagsAreChecked(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-transport", "sse"}, "-transport"},
+		{[]string{"-pool-type", "node"}, "-pool-type"},
+		{[]string{"-log-level", "loud"}, "-log-level"},
+		{[]string{"-tools", ","}, "-tools"},
+		{[]string{"-timeout", "-1s"}, "-timeout"},
+		{[]string{"extra"}, "unexpected"},
+	} {
+		var stderr bytes.Buffer
+		_, err := parseFlags(c.args, noEnv, &stderr)
+		assert.ErrorContains(t, err, c.want, c.args)
+	}
+	cfg, err := parseFlags([]string{"-tools", "run_python, new_session,list_files", "-pool-type", "shell"}, func(k string) string {
+		if k == tokenVariable {
+			return "from-env"
+		}
+		return ""
+	}, io.Discard)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"run_python", "list_files"}, cfg.tools)
+	assert.Equal(t, "from-env", cfg.token)
+	assert.Equal(t, "stdio", cfg.transport)
+	assert.Equal(t, "shell", string(cfg.poolType))
+}
+
+// lineWriter hands each line written to it to a channel.
+type lineWriter struct {
+	lines chan string
+	mu    sync.Mutex
+	buf   bytes.Buffer
+}
+
+func (w *lineWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.buf.Write(p)
+	for {
+		line, err := w.buf.ReadString('\n')
+		if err != nil {
+			w.buf.WriteString(line)
+			return len(p), nil
+		}
+		select {
+		case w.lines <- strings.TrimSuffix(line, "\n"):
+		default:
+		}
+	}
+}
+
+// TestHTTPWithAGeneratedToken runs the command in this process with
+// -transport http and no token: it prints a token and the URL, and serves
+// MCP to a client that sends the token until its context ends.
+func TestHTTPWithAGeneratedToken(t *testing.T) {
+	ctx, cancel := context.WithCancel(testContext(t))
+	stderr := &lineWriter{lines: make(chan string, 100)}
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"-transport", "http", "-addr", "127.0.0.1:0"}, noEnv, io.NopCloser(strings.NewReader("")), nopWriteCloser{io.Discard}, stderr)
+	}()
+	var url, token string
+	for url == "" || token == "" {
+		select {
+		case line := <-stderr.lines:
+			if _, after, ok := strings.Cut(line, "streamable HTTP at "); ok {
+				url = after
+			}
+			if _, after, ok := strings.Cut(line, "generated bearer token"); ok {
+				token = after[strings.LastIndex(after, " ")+1:]
+			}
+			assert.NotContains(t, line, "AZURE_CONTAINER_APP_SESSION_POOL_MANAGEMENT_ENDPOINT is set")
+		case err := <-done:
+			t.Fatalf("the command ended early: %v", err)
+		case <-ctx.Done():
+			t.Fatal("no URL and token on stderr")
+		}
+	}
+	require.Len(t, token, 26, "rand.Text: 130 bits")
+
+	resp, err := http.Post(url, "application/json", strings.NewReader(`{}`))
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusUnauthorized, resp.StatusCode)
+
+	transport := &mcp.StreamableClientTransport{Endpoint: url, HTTPClient: &http.Client{Transport: bearer{token}}}
+	cs, err := mcp.NewClient(&mcp.Implementation{Name: "t", Version: "1"}, nil).Connect(ctx, transport, nil)
+	require.NoError(t, err)
+	res, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: "run_python", Arguments: map[string]any{"code": "6*7"}})
+	require.NoError(t, err)
+	require.False(t, res.IsError)
+	assert.Contains(t, res.Content[0].(*mcp.TextContent).Text, "42")
+	require.NoError(t, cs.Close())
+
+	cancel()
+	require.NoError(t, <-done)
+}
+
+type nopWriteCloser struct{ io.Writer }
+
+func (nopWriteCloser) Close() error { return nil }
+
+type bearer struct{ token string }
+
+func (b bearer) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	r.Header.Set("Authorization", "Bearer "+b.token)
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+// buildBinary builds the command into a temporary directory.
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "azsessions-mcp")
+	if runtime.GOOS == "windows" {
+		bin += ".exe"
+	}
+	out, err := exec.CommandContext(testContext(t), "go", "build", "-o", bin, ".").CombinedOutput()
+	require.NoError(t, err, "go build: %s", out)
+	return bin
+}
+
+// startBinary starts the built command over stdio with a marker in its
+// environment that its descendants inherit, so the test can tell whether
+// any outlived it.
+func startBinary(t *testing.T, bin string, args ...string) (*exec.Cmd, *mcp.CommandTransport, *bytes.Buffer, string) {
+	t.Helper()
+	marker := "AZSESSIONS_MCP_TEST_MARK=" + rand.Text()
+	cmd := exec.Command(bin, args...)
+	cmd.Env = append(os.Environ(), marker)
+	for i, kv := range cmd.Env {
+		if strings.HasPrefix(kv, endpointVariable+"=") {
+			cmd.Env[i] = endpointVariable + "=" // the emulator, always
+		}
+	}
+	stderr := &bytes.Buffer{}
+	cmd.Stderr = stderr
+	t.Cleanup(func() {
+		if cmd.Process != nil && cmd.ProcessState == nil {
+			_ = cmd.Process.Kill()
+			_, _ = cmd.Process.Wait()
+		}
+	})
+	return cmd, &mcp.CommandTransport{Command: cmd, TerminateDuration: time.Minute}, stderr, marker
+}
+
+// processesWith lists live processes whose environment holds marker.
+func processesWith(t *testing.T, marker string) []string {
+	t.Helper()
+	envs, _ := filepath.Glob("/proc/[0-9]*/environ")
+	var pids []string
+	for _, p := range envs {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			continue
+		}
+		if bytes.Contains(b, []byte(marker+"\x00")) {
+			stat, _ := os.ReadFile(filepath.Join(filepath.Dir(p), "stat"))
+			s := string(stat)
+			if f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:]); len(f) > 0 && f[0] == "Z" {
+				continue
+			}
+			pids = append(pids, filepath.Base(filepath.Dir(p)))
+		}
+	}
+	return pids
+}
+
+func TestBinaryOverStdio(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("the leftover-process check reads /proc")
+	}
+	bin := buildBinary(t)
+
+	t.Run("stdin EOF", func(t *testing.T) {
+		cmd, transport, stderr, marker := startBinary(t, bin)
+		ctx := testContext(t)
+		cs, err := mcp.NewClient(&mcp.Implementation{Name: "t", Version: "1"}, nil).Connect(ctx, transport, nil)
+		require.NoError(t, err)
+		tools, err := cs.ListTools(ctx, nil)
+		require.NoError(t, err)
+		assert.NotEmpty(t, tools.Tools)
+		res, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: "run_python", Arguments: map[string]any{"code": "import os\nprint('pid', os.getpid())\nsecret_code_marker = 1"}})
+		require.NoError(t, err)
+		require.False(t, res.IsError)
+		assert.Contains(t, res.Content[0].(*mcp.TextContent).Text, "pid")
+		require.NotEmpty(t, processesWith(t, marker), "the interpreter runs")
+
+		require.NoError(t, cs.Close(), "closing stdin ends the server, which exits 0")
+		assert.True(t, cmd.ProcessState.Success())
+		assert.Empty(t, processesWith(t, marker), "no process is left behind")
+		log := stderr.String()
+		assert.Contains(t, log, "using a local python emulator")
+		assert.Contains(t, log, "sandbox deleted")
+		assert.NotContains(t, log, "secret_code_marker", "stderr never holds code")
+	})
+
+	t.Run("SIGTERM", func(t *testing.T) {
+		cmd, transport, stderr, marker := startBinary(t, bin, "-pool-type", "shell")
+		ctx := testContext(t)
+		cs, err := mcp.NewClient(&mcp.Implementation{Name: "t", Version: "1"}, nil).Connect(ctx, transport, nil)
+		require.NoError(t, err)
+		res, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: "run_shell", Arguments: map[string]any{"command": "echo hi"}})
+		require.NoError(t, err)
+		require.False(t, res.IsError)
+		require.NoError(t, cmd.Process.Signal(syscall.SIGTERM))
+		_ = cs.Wait()
+		_ = cs.Close()
+		require.NotNil(t, cmd.ProcessState)
+		assert.True(t, cmd.ProcessState.Success(), "a signal is a clean shutdown: %s", stderr)
+		assert.Empty(t, processesWith(t, marker), "no process is left behind")
+		assert.Contains(t, stderr.String(), "using a local shell emulator")
+	})
+}
+
+// TestStdoutCarriesOnlyTheProtocol reads the binary's raw stdout: every
+// line must be a JSON-RPC message.
+func TestStdoutCarriesOnlyTheProtocol(t *testing.T) {
+	bin := buildBinary(t)
+	cmd := exec.CommandContext(testContext(t), bin)
+	cmd.Env = append(os.Environ(), endpointVariable+"=")
+	in := strings.Join([]string{
+		`{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}`,
+		`{"jsonrpc":"2.0","method":"notifications/initialized"}`,
+		`{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"run_python","arguments":{"code":"import sys\nprint('to stdout')\nprint('to stderr', file=sys.stderr)"}}}`,
+		`{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"no_such_tool","arguments":{}}}`,
+		`{"jsonrpc":"2.0","id":4,"method":"tools/list"}`,
+	}, "\n") + "\n"
+	// Keep stdin open until every answer is in, then close it.
+	stdin, err := cmd.StdinPipe()
+	require.NoError(t, err)
+	stdout, err := cmd.StdoutPipe()
+	require.NoError(t, err)
+	require.NoError(t, cmd.Start())
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	_, err = io.WriteString(stdin, in)
+	require.NoError(t, err)
+	sc := bufio.NewScanner(stdout)
+	sc.Buffer(nil, 1<<20)
+	answered := map[string]bool{}
+	for len(answered) < 4 && sc.Scan() {
+		line := sc.Text()
+		require.True(t, strings.HasPrefix(line, `{"jsonrpc":"2.0"`), "stdout line is not JSON-RPC: %q", line)
+		for _, id := range []string{"1", "2", "3", "4"} {
+			if strings.Contains(line, `"id":`+id+`,`) {
+				answered[id] = true
+			}
+		}
+	}
+	require.Len(t, answered, 4)
+	require.NoError(t, stdin.Close())
+	require.NoError(t, cmd.Wait())
+}

@@ -1,0 +1,148 @@
+package mcpserver
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/seed-f3fa2c9d/azsessions/emulator"
+)
+
+func TestSplitSessionArg(t *testing.T) {
+	for _, c := range []struct {
+		in, rest, handle, err string
+	}{
+		{in: `{"code":"1"}`, rest: `{"code":"1"}`},
+		{in: ``, rest: `{}`},
+		{in: `null`, rest: `{}`},
+		{in: `{"code":"1","session":"azs1_x"}`, rest: `{"code":"1"}`, handle: "azs1_x"},
+		{in: `{"code":"1","session":null}`, rest: `{"code":"1"}`},
+		{in: `{"code":"session"}`, rest: `{"code":"session"}`},
+		{in: `{"session":5}`, err: "must be a string"},
+		{in: `["session"]`, err: "JSON object"},
+	} {
+		rest, handle, err := splitSessionArg(json.RawMessage(c.in))
+		if c.err != "" {
+			assert.ErrorContains(t, err, c.err, c.in)
+			continue
+		}
+		require.NoError(t, err, c.in)
+		assert.JSONEq(t, c.rest, string(rest), c.in)
+		assert.Equal(t, c.handle, handle, c.in)
+	}
+}
+
+func TestParseFileURI(t *testing.T) {
+	for _, c := range []struct {
+		uri, handle, dir, name, err string
+	}{
+		{uri: "azsessions://files/a.txt", name: "a.txt"},
+		{uri: "azsessions://files/out/sub/a%20b.png", dir: "out/sub", name: "a b.png"},
+		{uri: "azsessions://sessions/azs1_h/files/x/y.csv", handle: "azs1_h", dir: "x", name: "y.csv"},
+		{uri: "azsessions://files/a/../../b", err: "inside /mnt/data"},
+		{uri: "azsessions://files/a%2F..%2F..%2Fb", err: "inside /mnt/data"},
+		{uri: "azsessions://files/a%00b", err: "inside /mnt/data"},
+		{uri: "azsessions://files/a\\b", err: "inside /mnt/data"},
+		{uri: "azsessions://files/", err: "no file"},
+		{uri: "azsessions://sessions//files/a", err: "not found"},
+		{uri: "azsessions://other/a", err: "not found"},
+	} {
+		handle, dir, name, err := parseFileURI(c.uri)
+		if c.err != "" {
+			require.Error(t, err, c.uri)
+			assert.Contains(t, strings.ToLower(err.Error()), c.err, c.uri)
+			continue
+		}
+		require.NoError(t, err, c.uri)
+		assert.Equal(t, []string{c.handle, c.dir, c.name}, []string{handle, dir, name}, c.uri)
+	}
+}
+
+func TestWithSessionArgKeepsLooseSchemasLoose(t *testing.T) {
+	in := map[string]any{"type": "object", "properties": map[string]any{"a": map[string]any{"type": "string"}}}
+	out := withSessionArg(in)
+	assert.NotContains(t, in["properties"], "session", "the toolkit's schema is not changed")
+	assert.Equal(t, "string", out["properties"].(map[string]any)["session"].(map[string]any)["type"])
+	assert.Nil(t, out["required"])
+}
+
+func TestHandles(t *testing.T) {
+	table, err := newSessionTable(nil, []byte("key"))
+	require.NoError(t, err)
+	other, err := newSessionTable(nil, []byte("another key"))
+	require.NoError(t, err)
+	nonce := []byte("0123456789abcdef")
+	raw := append(append([]byte{}, nonce...), table.tag(nonce)...)
+	handle := handlePrefix + base64.RawURLEncoding.EncodeToString(raw)
+	got, ok := table.verify(handle)
+	assert.True(t, ok)
+	assert.Equal(t, nonce, got)
+	_, ok = other.verify(handle)
+	assert.False(t, ok, "a handle is only valid under its key")
+	for _, bad := range []string{"", "azs1_", handle[:len(handle)-1], strings.Replace(handle, "azs1_", "azs2_", 1), handle + "A"} {
+		_, ok := table.verify(bad)
+		assert.False(t, ok, bad)
+	}
+}
+
+func TestIdleHandleSandboxesAreDeleted(t *testing.T) {
+	client := emulator.NewForTest(t, nil)
+	srv, err := New(client, &Options{HandleIdleTimeout: -1, Logger: slog.New(slog.DiscardHandler)})
+	require.NoError(t, err)
+	ctx := context.Background()
+	t.Cleanup(func() { _ = srv.Close(ctx) })
+
+	busy, err := srv.sessions.newHandle(time.Now())
+	require.NoError(t, err)
+	idle, err := srv.sessions.newHandle(time.Now())
+	require.NoError(t, err)
+	run := func(handle string) string {
+		sess, _, release, err := srv.sessions.acquire(nil, handle, time.Now())
+		require.NoError(t, err)
+		defer release()
+		res, err := sess.Call(ctx, "run_python", json.RawMessage(`{"code":"1"}`))
+		require.NoError(t, err)
+		require.False(t, res.IsError, res.Text)
+		return sess.Identifier()
+	}
+	idleID := run(idle)
+	busyID := run(busy)
+	// busy is in a call when the sweep runs.
+	_, _, releaseBusy, err := srv.sessions.acquire(nil, busy, time.Now())
+	require.NoError(t, err)
+
+	srv.sweep(time.Now().Add(time.Hour))
+	releaseBusy()
+
+	live := liveIDs(t, srv)
+	assert.NotContains(t, live, idleID, "the idle handle's sandbox is deleted")
+	assert.Contains(t, live, busyID, "a handle in a call is kept")
+
+	// The idle handle still works: its sandbox starts clean.
+	sess, _, release, err := srv.sessions.acquire(nil, idle, time.Now())
+	require.NoError(t, err)
+	res, err := sess.Call(ctx, "run_python", json.RawMessage(`{"code":"print(1+1)"}`))
+	release()
+	require.NoError(t, err)
+	assert.Contains(t, res.Text, "2")
+}
+
+func liveIDs(t *testing.T, srv *Server) []string {
+	var ids []string
+	pager := srv.client.NewSessionsClient().NewListPager(nil)
+	for pager.More() {
+		page, err := pager.NextPage(context.Background())
+		require.NoError(t, err)
+		for _, s := range page.Value {
+			ids = append(ids, *s.Identifier)
+		}
+	}
+	return ids
+}

@@ -1,0 +1,69 @@
+package mcpserver_test
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/seed-f3fa2c9d/azsessions/agenttool"
+	"github.com/seed-f3fa2c9d/azsessions/mcpserver"
+)
+
+func TestFilesAreResources(t *testing.T) {
+	f := newFixture(t, "", &mcpserver.Options{MaxResourceBytes: 1000})
+	cs := f.connect(t, nil)
+	ctx := testContext(t)
+
+	templates, err := cs.ListResourceTemplates(ctx, nil)
+	require.NoError(t, err)
+	var uris []string
+	for _, tmpl := range templates.ResourceTemplates {
+		uris = append(uris, tmpl.URITemplate)
+	}
+	assert.ElementsMatch(t, []string{mcpserver.FileTemplate, mcpserver.SessionFileTemplate}, uris)
+
+	_, err = cs.ReadResource(ctx, &mcp.ReadResourceParams{URI: "azsessions://files/notes.txt"})
+	require.Error(t, err, "a connection with no sandbox yet has no files")
+
+	code := pngCode("out/red.png") + "\nopen('/mnt/data/notes.txt', 'w').write('hello, resources')\nopen('/mnt/data/big.txt', 'w').write('x' * 2000)"
+	res := call(t, cs, agenttool.ToolRunPython, map[string]any{"code": "import os\nos.makedirs('/mnt/data/out', exist_ok=True)\n" + code})
+	require.False(t, res.IsError, text(res))
+
+	got, err := cs.ReadResource(ctx, &mcp.ReadResourceParams{URI: "azsessions://files/notes.txt"})
+	require.NoError(t, err)
+	require.Len(t, got.Contents, 1)
+	assert.Equal(t, "hello, resources", got.Contents[0].Text)
+	assert.Equal(t, "azsessions://files/notes.txt", got.Contents[0].URI)
+	assert.True(t, strings.HasPrefix(got.Contents[0].MIMEType, "text/plain"), got.Contents[0].MIMEType)
+
+	got, err = cs.ReadResource(ctx, &mcp.ReadResourceParams{URI: "azsessions://files/out/red.png"})
+	require.NoError(t, err)
+	assert.Equal(t, "image/png", got.Contents[0].MIMEType)
+	assert.True(t, bytes.HasPrefix(got.Contents[0].Blob, pngSignature), "binary files are blobs")
+
+	for _, c := range []struct{ uri, want string }{
+		{"azsessions://files/big.txt", "larger than 1000 bytes"},
+		{"azsessions://files/missing.txt", "not found"},
+		{"azsessions://files/../../etc/passwd", "inside /mnt/data"},
+		{"azsessions://files/out/%2e%2e/%2e%2e/etc/passwd", "inside /mnt/data"},
+		{"azsessions://files/", "no file"},
+		{"azsessions://sessions/azs1_forged/files/notes.txt", "new_session"},
+	} {
+		_, err := cs.ReadResource(ctx, &mcp.ReadResourceParams{URI: c.uri})
+		require.Error(t, err, c.uri)
+		assert.Contains(t, strings.ToLower(err.Error()), strings.ToLower(c.want), c.uri)
+	}
+
+	handle := call(t, cs, mcpserver.ToolNewSession, nil).StructuredContent.(map[string]any)["session"].(string)
+	res = call(t, cs, agenttool.ToolUploadFile, map[string]any{"path": "h.txt", "content": "in the handle's sandbox", "encoding": "text", "session": handle})
+	require.False(t, res.IsError, text(res))
+	got, err = cs.ReadResource(ctx, &mcp.ReadResourceParams{URI: "azsessions://sessions/" + handle + "/files/h.txt"})
+	require.NoError(t, err)
+	assert.Equal(t, "in the handle's sandbox", got.Contents[0].Text)
+	_, err = cs.ReadResource(ctx, &mcp.ReadResourceParams{URI: "azsessions://files/h.txt"})
+	assert.Error(t, err, "the connection's own sandbox does not have the handle's files")
+}
