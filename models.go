@@ -235,8 +235,10 @@ type File struct {
 	SizeInBytes *int64 `json:"sizeInBytes,omitempty"`
 	// LastModifiedAt is when the file last changed.
 	LastModifiedAt *time.Time `json:"lastModifiedAt,omitempty"`
-	// Directory is the directory holding the file, relative to /mnt/data
-	// (2025-10-02-preview and later).
+	// Directory is the directory holding the file (2025-10-02-preview and
+	// later). In a listing it is relative to the listed path: "" for the
+	// path's own entries, "b/c" for a/b/c/x.txt in a recursive listing of
+	// "a". In Get and Upload answers it is relative to /mnt/data.
 	Directory *string `json:"directory,omitempty"`
 }
 

@@ -243,9 +243,11 @@ func (s *Session) ListFiles(ctx context.Context, path string, recursive bool) (R
 			if f == nil || f.Name == nil {
 				continue
 			}
-			d := deref(f.Directory)
-			if d == "" || !recursive {
-				d = p.rel() // older api-versions send no directory
+			// A recursive listing names each entry's directory relative to
+			// the listed path; older api-versions send no directory.
+			d := p.rel()
+			if sub := deref(f.Directory); recursive && sub != "" {
+				d = joinRel(d, sub)
 			}
 			rel := joinRel(d, *f.Name)
 			files = append(files, FileInfo{Path: mountPoint + "/" + rel, Size: deref(f.SizeInBytes), IsDir: f.Type != nil && *f.Type == azsessions.FileTypeDirectory})

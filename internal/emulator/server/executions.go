@@ -245,9 +245,11 @@ func (c *call) execute() error {
 		shell: c.s.cfg.PoolType == PoolTypeShell, jupyter: in.ReturnJupyterFormatExecutionResult,
 	}
 	return c.submitExecution(x, func(e *execution, setTiming func()) error {
-		c.w.Header().Set("operation-id", e.id)
+		c.w.Header().Set(HeaderOperationID, e.id)
+		// The spec declares Operation-Location on the synchronous 200 as
+		// well, and every synchronous example shows it.
+		c.w.Header().Set(HeaderOperationLocation, c.operationLocation(e.id))
 		if execType == execAsynchronous {
-			c.w.Header().Set("Operation-Location", c.operationLocation(e.id))
 			c.setPollHint(e)
 			writeJSON(c.w, asyncSubmitStatus(c.version), c.resource(e))
 			return nil
@@ -336,7 +338,7 @@ func (c *call) getExecution() error {
 	if e == nil {
 		return newError(http.StatusNotFound, CodeExecutionNotFound, "no execution %q in session %q", id, c.identifier)
 	}
-	c.w.Header().Set("operation-id", e.id)
+	c.w.Header().Set(HeaderOperationID, e.id)
 	c.setPollHint(e)
 	writeJSON(c.w, http.StatusOK, c.resource(e))
 	return nil

@@ -3,7 +3,6 @@ package server
 import (
 	"errors"
 	"io/fs"
-	"mime"
 	"net/http"
 	"os"
 	"path"
@@ -20,8 +19,9 @@ type fileJSON struct {
 	ContentType    string `json:"contentType"`
 	SizeInBytes    int64  `json:"sizeInBytes"`
 	LastModifiedAt string `json:"lastModifiedAt"`
-	// Directory is relative to /mnt/data ("" at the top); only
-	// 2025-10-02-preview has it.
+	// Directory is the file's directory: in a listing relative to the
+	// listed path ("" for its direct children), elsewhere relative to
+	// /mnt/data ("" at the top). Only 2025-10-02-preview has it.
 	Directory *string `json:"directory,omitempty"`
 }
 
@@ -32,16 +32,6 @@ type fileListJSON struct {
 
 // skipTokenParam carries the offset of the next page of a file list.
 const skipTokenParam = "skipToken"
-
-// contentTypeOf guesses a file's media type from its extension, as the
-// service reports it; application/octet-stream when unknown. (Contents are
-// never sniffed: that would mean reading every listed file.)
-func contentTypeOf(name string) string {
-	if t := mime.TypeByExtension(path.Ext(name)); t != "" {
-		return t
-	}
-	return "application/octet-stream"
-}
 
 // fileEntry is one file or directory, located relative to the area.
 type fileEntry struct {
@@ -60,7 +50,7 @@ func (c *call) fileJSON(e fileEntry) fileJSON {
 	if e.info.IsDir() {
 		// Directories: type "directory", no media type of their own and no
 		// size (the spec example's 4096 is a file-system block, not data).
-		out.Type, out.ContentType, out.SizeInBytes = "directory", "application/octet-stream", 0
+		out.Type, out.ContentType, out.SizeInBytes = "directory", octetStream, 0
 	}
 	if emitsDirectory(c.version) {
 		d := e.dir
@@ -159,7 +149,12 @@ func (sess *session) listEntries(dir string, recursive, dirs bool) ([]fileEntry,
 		if err != nil || (!dirs && info.IsDir()) || !(info.IsDir() || info.Mode().IsRegular()) {
 			return
 		}
+		// The directory is relative to the listed one, as in the spec's
+		// examples: "" for its children, "b/c" for a/b/c/x listed from a.
 		parent := path.Dir(p)
+		if top != "." {
+			parent = strings.TrimPrefix(strings.TrimPrefix(parent, top), "/")
+		}
 		if parent == "." {
 			parent = ""
 		}

@@ -100,9 +100,28 @@ func TestFileDirectoriesAndRecursiveListing(t *testing.T) {
 		{"level1", "mid2.txt", "file"},
 		{"", "top.txt", "file"},
 	}, list(q, ""))
+	// Listing a path: each entry's directory is relative to that path, as
+	// in the spec's examples.
 	q = ident("d")
 	q.Set("path", "/mnt/data/level1")
-	require.Equal(t, []entry{{"level1", "level2", "directory"}, {"level1", "mid.txt", "file"}, {"level1", "mid2.txt", "file"}}, list(q, ""))
+	require.Equal(t, []entry{{"", "level2", "directory"}, {"", "mid.txt", "file"}, {"", "mid2.txt", "file"}}, list(q, ""))
+	require.Equal(t, http.StatusOK, e.upload("d", "level1/level2/level3", "deeper.txt", "x").status)
+	rq := ident("d")
+	rq.Set("path", "level1")
+	rq.Set("recursive", "true")
+	require.Equal(t, []entry{
+		{"", "level2", "directory"},
+		{"level2", "deep.txt", "file"},
+		{"level2", "level3", "directory"},
+		{"level2/level3", "deeper.txt", "file"},
+		{"", "mid.txt", "file"},
+		{"", "mid2.txt", "file"},
+	}, list(rq, ""))
+	require.Equal(t, http.StatusOK, e.upload("d", ".hidden", "h.txt", "h").status)
+	rq = ident("d")
+	rq.Set("recursive", "true")
+	require.Contains(t, list(rq, ""), entry{".hidden", "h.txt", "file"})
+	require.Equal(t, http.StatusNoContent, e.do(req{method: http.MethodDelete, path: "/files/.hidden", query: ident("d")}).status)
 
 	// "directory" is a 2025-10-02-preview field.
 	r := e.do(req{path: "/files", query: q, version: V20250202Preview})

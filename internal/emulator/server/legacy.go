@@ -42,9 +42,8 @@ type legacyExecProperties struct {
 // legacyExecute serves POST /code/execute. It always runs synchronously:
 // the legacy contract has no way to poll.
 func (c *call) legacyExecute() error {
-	if c.s.cfg.PoolType == PoolTypeShell {
-		// The service's own words for this case (api-contract.md 1).
-		return newError(http.StatusBadRequest, CodeRequestNotSupported, "Shell execution is not supported in API version %s", c.version)
+	if err := c.refuseShellPool(); err != nil {
+		return err
 	}
 	var in legacyExecRequest
 	if err := readJSON(c, &in); err != nil {
@@ -54,14 +53,29 @@ func (c *call) legacyExecute() error {
 	if p == nil || p.Code == nil || *p.Code == "" {
 		return newError(http.StatusBadRequest, CodePropertiesMissing, "properties.code is required but not provided")
 	}
-	if _, err := executionType(p.ExecutionType); err != nil {
+	return c.runLegacy(p.CodeInputType, p.ExecutionType, *p.Code, p.TimeoutInSeconds, func(e *execution) any { return legacyExecResult(e) })
+}
+
+// refuseShellPool answers the legacy routes on a shell pool, in the
+// service's own words (api-contract.md 1).
+func (c *call) refuseShellPool() error {
+	if c.s.cfg.PoolType == PoolTypeShell {
+		return newError(http.StatusBadRequest, CodeRequestNotSupported, "Shell execution is not supported in API version %s", c.version)
+	}
+	return nil
+}
+
+// runLegacy runs code synchronously for the legacy routes and writes
+// render's answer with the operation id and timing headers.
+func (c *call) runLegacy(inputType, execType, code string, timeoutSecs *int64, render func(*execution) any) error {
+	if _, err := executionType(execType); err != nil {
 		return err
 	}
-	code, err := decodeCode(p.CodeInputType, *p.Code)
+	code, err := decodeCode(inputType, code)
 	if err != nil {
 		return err
 	}
-	timeout, err := c.s.timeout(p.TimeoutInSeconds)
+	timeout, err := c.s.timeout(timeoutSecs)
 	if err != nil {
 		return err
 	}
@@ -75,7 +89,7 @@ func (c *call) legacyExecute() error {
 		}
 		c.w.Header().Set(HeaderOperationID, e.id)
 		setTiming()
-		writeJSON(c.w, http.StatusOK, legacyExecResult(e))
+		writeJSON(c.w, http.StatusOK, render(e))
 		return nil
 	})
 }

@@ -55,6 +55,8 @@ func (s *Server) routes() []route {
 		{http.MethodPost, segs(".management", "listSessions"), managementVersions, false, (*call).managementListSessions},
 		// Legacy family (2024-02-02-preview, 2024-08-02-preview).
 		{http.MethodPost, segs("code", "execute"), legacyVersions, true, (*call).legacyExecute},
+		// The first preview's route; the identifier may be in the body.
+		{http.MethodPost, segs("python", "execute"), legacyVersions, false, (*call).pythonExecute},
 		{http.MethodPost, segs("files", "upload"), legacyVersions, true, (*call).legacyUpload},
 		{http.MethodGet, segs("files"), legacyVersions, true, (*call).legacyListFiles},
 		{http.MethodGet, segs("files", "content", "{name}"), legacyVersions, true, (*call).fileContent},
