@@ -163,22 +163,23 @@ func TestBeginExecuteRefusesAResumeTokenOfAnotherHost(t *testing.T) {
 
 func TestBeginExecuteCancelStopsPollingOnly(t *testing.T) {
 	var polls atomic.Int32
+	secondPoll := make(chan struct{})
 	c, _ := newRecordedClient(t, func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodPost {
 			w.Header().Set("Operation-Location", "executions/e1")
 			reply(http.StatusAccepted, testdata(t, "executions/async_running.json"))(w, r)
 			return
 		}
-		polls.Add(1)
+		if polls.Add(1) == 2 {
+			close(secondPoll)
+		}
 		reply(http.StatusOK, testdata(t, "executions/async_running.json"))(w, r)
 	}, nil)
 	poller, err := c.NewExecutionClient().BeginExecute(context.Background(), "s1", azsessions.NewCodeRequest("x"), nil)
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() {
-		for polls.Load() < 2 {
-			time.Sleep(time.Millisecond)
-		}
+		<-secondPoll
 		cancel()
 	}()
 	_, err = poller.PollUntilDone(ctx, fastPolling)

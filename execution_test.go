@@ -274,9 +274,13 @@ func TestExecutionClientGet(t *testing.T) {
 	require.Equal(t, "42", resp.Result.Text())
 }
 
+// TestExecuteContextCancel cancels the context while the service holds the
+// request, and checks that Execute returns at once with context.Canceled.
 func TestExecuteContextCancel(t *testing.T) {
 	release := make(chan struct{})
+	arrived := make(chan struct{}, 1)
 	c, _ := newRecordedClient(t, func(w http.ResponseWriter, r *http.Request) {
+		arrived <- struct{}{}
 		select {
 		case <-release:
 		case <-r.Context().Done():
@@ -284,7 +288,10 @@ func TestExecuteContextCancel(t *testing.T) {
 	}, &azsessions.ClientOptions{ClientOptions: azcore.ClientOptions{Retry: policy.RetryOptions{MaxRetries: -1}}})
 	defer close(release)
 	ctx, cancel := context.WithCancel(context.Background())
-	go func() { time.Sleep(20 * time.Millisecond); cancel() }()
+	go func() {
+		<-arrived // the request is at the service: cancel while it waits
+		cancel()
+	}()
 	_, err := c.NewExecutionClient().Execute(ctx, "s1", azsessions.NewCodeRequest("x"), nil)
 	require.ErrorIs(t, err, context.Canceled)
 }
