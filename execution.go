@@ -88,22 +88,7 @@ func (client *ExecutionClient) BeginExecute(ctx context.Context, identifier stri
 	pl := client.c.internal.Pipeline()
 	tracer := client.c.internal.Tracer()
 	if options.ResumeToken != "" {
-		handler := &executionPoller{client: client}
-		poller, err := runtime.NewPollerFromResumeToken(options.ResumeToken, pl, &runtime.NewPollerFromResumeTokenOptions[ExecutionClientExecuteResponse]{
-			Handler: handler,
-			Tracer:  tracer,
-		})
-		if err != nil {
-			return nil, err
-		}
-		// A token is caller input: one edited, or made by a client of
-		// another pool, must not send this client's credential elsewhere.
-		if handler.PollURL != "" {
-			if _, err := client.c.trustedURL(handler.PollURL); err != nil {
-				return nil, fmt.Errorf("resume token: %w", err)
-			}
-		}
-		return poller, nil
+		return client.resume(options.ResumeToken)
 	}
 	var err error
 	ctx, endSpan := runtime.StartSpan(ctx, operationName, tracer, nil)
@@ -130,6 +115,26 @@ func (client *ExecutionClient) BeginExecute(ctx context.Context, identifier stri
 		return nil, err
 	}
 	return runtime.NewPoller(resp, pl, &runtime.NewPollerOptions[ExecutionClientExecuteResponse]{Handler: handler, Tracer: tracer})
+}
+
+// resume rebuilds the poller of BeginExecute from a resume token.
+func (client *ExecutionClient) resume(token string) (*runtime.Poller[ExecutionClientExecuteResponse], error) {
+	handler := &executionPoller{client: client}
+	poller, err := runtime.NewPollerFromResumeToken(token, client.c.internal.Pipeline(), &runtime.NewPollerFromResumeTokenOptions[ExecutionClientExecuteResponse]{
+		Handler: handler,
+		Tracer:  client.c.internal.Tracer(),
+	})
+	if err != nil {
+		return nil, err
+	}
+	// A token is caller input: one edited, or made by a client of another
+	// pool, must not send this client's credential elsewhere.
+	if handler.PollURL != "" {
+		if _, err := client.c.trustedURL(handler.PollURL); err != nil {
+			return nil, fmt.Errorf("resume token: %w", err)
+		}
+	}
+	return poller, nil
 }
 
 // Get returns the state of the execution executionID in the session
