@@ -207,6 +207,19 @@ func TestEmulatorShellPool(t *testing.T) {
 	r = call(t, s, agenttool.ToolRunShell, map[string]any{"command": "echo oops >&2; exit 3", "stdin": nil, "timeout_seconds": nil})
 	require.True(t, r.IsError, r.Text)
 	require.Contains(t, r.Text, "status: failed\nfailure: exit_code: the command exited with code 3.\nexit code: 3\n")
+	require.Contains(t, r.Text, "----- stderr -----\noops\n")
+	for _, cmd := range []string{"echo hi", "printf 'no newline'", "exit 0", "true", "exec echo replaced"} {
+		r = call(t, s, agenttool.ToolRunShell, map[string]any{"command": cmd, "stdin": nil, "timeout_seconds": nil})
+		require.NotContains(t, r.Text, "__azsessions", cmd)
+		if cmd != "exec echo replaced" {
+			require.NotContains(t, r.Text, "end marker", "%s: %s", cmd, r.Text)
+		}
+	}
+	r = call(t, s, agenttool.ToolRunShell, map[string]any{"command": "printf 'no newline'", "stdin": nil, "timeout_seconds": nil})
+	require.Equal(t, "no newline", r.Structured.(*agenttool.RunOutput).Stdout)
+	r = call(t, s, agenttool.ToolRunShell, map[string]any{"command": "echo $LINENO; syntax error (", "stdin": nil, "timeout_seconds": nil})
+	require.True(t, r.IsError)
+	require.Contains(t, r.Text, "line 1", "the model's line numbers are its own")
 	r = call(t, s, agenttool.ToolRunPython, map[string]any{"code": "1"})
 	require.True(t, r.IsError)
 	require.Contains(t, r.Text, "not enabled here")

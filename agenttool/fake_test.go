@@ -474,3 +474,15 @@ func TestFakeCallsTakeTurns(t *testing.T) {
 	close(unblock)
 	require.Contains(t, (<-done).Text, "done")
 }
+
+func TestFakeShellLostLastLine(t *testing.T) {
+	var sent string
+	kit, _ := newFakeKit(t, &agenttool.Options{PoolType: agenttool.PoolTypeShell, DisableFileDetection: true}, func(id string, req azsessions.ExecutionRequest) (azsessions.Execution, int, string) {
+		sent = *req.ShellCommand
+		return azsessions.Execution{Status: to.Ptr(azsessions.ExecutionStatusSucceeded), ExitCode: to.Ptr(0), Result: &azsessions.ExecutionResult{Stdout: to.Ptr("line 1\n")}}, 0, ""
+	})
+	r := call(t, kit.Session("c"), agenttool.ToolRunShell, map[string]any{"command": "cat big.txt", "stdin": nil, "timeout_seconds": nil})
+	require.True(t, strings.HasSuffix(sent, "; cat big.txt"), sent)
+	require.NotContains(t, sent, "\n", "the marker's trap shares the command's first line")
+	require.Contains(t, r.Text, "note: The output did not end with the toolkit's end marker: the pool may have dropped its last line.")
+}

@@ -20,6 +20,27 @@ const networkGrace = 30 * time.Second
 // outputStreamsMaxLength (older api-versions).
 const serviceDefaultCap = 4096
 
+// shellEnd ends the stdout of every shell run, written by an EXIT trap, so
+// the toolkit can tell when the pool dropped the last line of output (seen
+// in a few percent of shell-pool runs). The trap shares the command's first
+// line, so the shell's line numbers stay the model's.
+const (
+	shellEnd     = "__azsessions_end_of_output__"
+	shellEndTrap = `trap 'printf "\n%s\n" ` + shellEnd + `' EXIT; `
+)
+
+// stripShellEnd removes the end marker from a shell run's stdout and
+// reports whether it was there.
+func stripShellEnd(stdout string) (string, bool) {
+	if s, ok := strings.CutSuffix(stdout, "\n"+shellEnd+"\n"); ok {
+		return s, true
+	}
+	if s, ok := strings.CutSuffix(stdout, "\n"+shellEnd); ok {
+		return s, true
+	}
+	return stdout, false
+}
+
 // RunPython runs code in the session's Python interpreter. A timeout of 0
 // means Options.Timeout; longer than the maximum is capped. Code that
 // fails is a Result with IsError, not an error.
@@ -51,7 +72,7 @@ func (s *Session) RunShell(ctx context.Context, command, stdin string, timeout t
 	if strings.ContainsRune(command, 0) || strings.ContainsRune(stdin, 0) {
 		return errorResult("the command or stdin holds a NUL character, which the pool cannot pass on"), nil
 	}
-	req := azsessions.NewShellRequest(command)
+	req := azsessions.NewShellRequest(shellEndTrap + command)
 	if stdin != "" {
 		req.Stdin = &stdin
 	}
@@ -154,7 +175,16 @@ func (s *Session) run(ctx context.Context, tool string, req azsessions.Execution
 		msg := *resp.Error.Message
 		r.Stderr = &msg
 	}
-	out.Stdout, notes = s.stream("stdout", deref(r.Stdout), r.StdoutTruncated, int(poolCap), notes)
+	stdout := deref(r.Stdout)
+	if tool == ToolRunShell {
+		var marked bool
+		stdout, marked = stripShellEnd(stdout)
+		finished := failure == azsessions.ExecutionFailureNone || failure == azsessions.ExecutionFailureExitCode
+		if !marked && finished && !r.StdoutTruncated {
+			notes = append(notes, "The output did not end with the toolkit's end marker: the pool may have dropped its last line. Run the command again, or write its output to a file, if that line matters.")
+		}
+	}
+	out.Stdout, notes = s.stream("stdout", stdout, r.StdoutTruncated, int(poolCap), notes)
 	out.Stderr, notes = s.stream("stderr", deref(r.Stderr), r.StderrTruncated, int(poolCap), notes)
 	if r.Image != nil {
 		img, note := s.inlineImage(r.Image)
