@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/seed-f3fa2c9d/azsessions/internal/emulator/runtime"
@@ -22,6 +23,9 @@ type store struct {
 	srv      *Server
 	mu       sync.Mutex
 	sessions map[string]*session
+	// expiries counts finished expire passes, so that tests can wait for
+	// the janitor to have looked instead of sleeping.
+	expiries atomic.Int64
 }
 
 // session is one emulated session: a file area (a directory opened as an
@@ -208,6 +212,7 @@ func (st *store) expire(now time.Time) {
 	for _, sess := range dead {
 		_ = sess.teardown()
 	}
+	st.expiries.Add(1)
 }
 
 // closeAll deletes every session, in parallel because each teardown waits

@@ -19,6 +19,10 @@ func TestCooldownExpiry(t *testing.T) {
 	e.upload("cool", "", "f.txt", "x")
 	dir := e.sessionDir("cool")
 	eventually(t, func() bool { return e.do(req{path: "/session", query: ident("cool")}).status == http.StatusNotFound }, "session to expire")
+	// The session leaves the list before its teardown ends: wait for the
+	// janitor pass that removed it to finish.
+	passes := e.srv.store.expiries.Load()
+	eventually(t, func() bool { return e.srv.store.expiries.Load() > passes }, "the janitor pass to finish")
 	require.Equal(t, 0, e.factory.live())
 	_, err := os.Stat(dir)
 	require.ErrorIs(t, err, os.ErrNotExist, "the session's files are gone")
@@ -27,7 +31,11 @@ func TestCooldownExpiry(t *testing.T) {
 	resp := e.exec("busy", map[string]any{"code": "gate busy\nprint done", "executionType": "Asynchronous"})
 	require.Equal(t, http.StatusOK, resp.status)
 	id := resp.json(t)["id"].(string)
-	time.Sleep(150 * time.Millisecond) // several cooldowns pass while the code runs
+	// Several cooldowns pass while the code runs: the janitor looks at
+	// least 30 times, 5 ms apart, against a cooldown of 50 ms.
+	passes = e.srv.store.expiries.Load()
+	eventually(t, func() bool { return e.srv.store.expiries.Load() >= passes+30 }, "janitor passes")
+	require.Equal(t, http.StatusOK, e.do(req{path: "/session", query: ident("busy")}).status, "a busy session is never idle")
 	e.factory.open("busy")
 	eventually(t, func() bool {
 		r := e.do(req{path: "/executions/" + id, query: ident("busy")})
