@@ -122,6 +122,14 @@ func TestEmulatorFileDetectionAndImages(t *testing.T) {
 	require.Contains(t, r.Text, "  /mnt/data/notes.txt (11 bytes)\n")
 	require.Contains(t, r.Text, "  /mnt/data/out/chart.png (")
 
+	r = call(t, s, agenttool.ToolRunPython, map[string]any{"code": "import os\nos.makedirs('/mnt/data/out/deep', exist_ok=True)\nopen('/mnt/data/out/deep/d.txt','w').write('d')"})
+	require.Contains(t, r.Text, "created /mnt/data/out/deep/d.txt (1 byte)")
+	r = call(t, s, agenttool.ToolListFiles, map[string]any{"path": "/mnt/data/out", "recursive": true})
+	require.Equal(t, []string{"/mnt/data/out/chart.png", "/mnt/data/out/deep", "/mnt/data/out/deep/d.txt"}, paths(r.Files))
+	r = call(t, s, agenttool.ToolListFiles, map[string]any{"path": "out", "recursive": false})
+	require.Equal(t, []string{"/mnt/data/out/chart.png", "/mnt/data/out/deep"}, paths(r.Files))
+	require.Contains(t, r.Text, "  /mnt/data/out/deep/ (directory)\n")
+
 	r = call(t, s, agenttool.ToolDownloadFile, map[string]any{"path": "out/chart.png"})
 	require.False(t, r.IsError, r.Text)
 	require.Len(t, r.Images, 1)
@@ -258,4 +266,12 @@ func TestEmulatorHostFiles(t *testing.T) {
 	require.ErrorIs(t, err, os.ErrNotExist)
 	_, err = os.Stat(filepath.Join(dir, "missing.txt.partial"))
 	require.ErrorIs(t, err, os.ErrNotExist)
+}
+
+func paths(files []agenttool.FileInfo) []string {
+	out := []string{}
+	for _, f := range files {
+		out = append(out, f.Path)
+	}
+	return out
 }

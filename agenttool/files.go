@@ -246,7 +246,7 @@ func (s *Session) ListFiles(ctx context.Context, path string, recursive bool) (R
 			// A recursive listing names each entry's directory relative to
 			// the listed path; older api-versions send no directory.
 			d := p.rel()
-			if sub := deref(f.Directory); recursive && sub != "" {
+			if sub := strings.Trim(deref(f.Directory), "/"); recursive && sub != "" && sub != "." {
 				d = joinRel(d, sub)
 			}
 			rel := joinRel(d, *f.Name)
