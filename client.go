@@ -82,6 +82,9 @@ func NewClient(endpoint string, credential azcore.TokenCredential, options *Clie
 	// service link carries.
 	azOptions := options.ClientOptions
 	azOptions.APIVersion = ""
+	// No redirect is followed and no answer read without bound: see
+	// newTransport.
+	azOptions.Transport = newTransport(options.Transport)
 	internal, err := azcore.NewClient(moduleName, moduleVersion, runtime.PipelineOptions{
 		AllowedHeaders:         loggedHeaders(),
 		AllowedQueryParameters: []string{queryIdentifier, queryPath, queryRecursive, querySkip},

@@ -55,6 +55,7 @@ func (client *ContainerClient) Send(ctx context.Context, identifier string, meth
 	if !idempotent(method) {
 		ctx = policy.WithRetryOptions(ctx, client.c.singleRun)
 	}
+	ctx = withResponseLimit(ctx, responseLimit{send: true})
 	req, err := client.c.newRequest(ctx, method, escaped, identifier, options.Query)
 	if err != nil {
 		return ContainerClientSendResponse{}, err

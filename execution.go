@@ -215,6 +215,7 @@ func (client *ExecutionClient) executeRequest(ctx context.Context, identifier st
 		return nil, err
 	}
 	ctx = policy.WithRetryOptions(ctx, client.c.singleRun)
+	ctx = withExecutionLimit(ctx, outputCap(request))
 	req, err := client.c.newRequest(ctx, http.MethodPost, "/executions", identifier, nil)
 	if err != nil {
 		return nil, err

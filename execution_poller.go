@@ -85,6 +85,7 @@ func (p *executionPoller) Poll(ctx context.Context) (*http.Response, error) {
 		apiName = "ExecutionClient.BeginExecute"
 	}
 	ctx = withAPIName(ctx, apiName)
+	ctx = withExecutionLimit(ctx, p.OutputCap)
 	req, err := runtime.NewRequest(ctx, http.MethodGet, p.PollURL)
 	if err != nil {
 		return nil, err

@@ -195,6 +195,11 @@ func (client *FilesClient) do(ctx context.Context, method, identifier, name, suf
 	if err := checkArgs(identifier, name, path); err != nil {
 		return nil, err
 	}
+	if suffix == "/content" {
+		// The content streams to the caller unbounded; only a failed
+		// answer's body is cut to an excerpt.
+		ctx = withResponseLimit(ctx, responseLimit{})
+	}
 	req, err := client.c.newRequest(ctx, method, filePath(name, suffix), identifier, pathQuery(path))
 	if err != nil {
 		return nil, err
