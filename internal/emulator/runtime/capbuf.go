@@ -5,6 +5,12 @@ import "strings"
 // defaultMaxOutput is the service's default outputStreamsMaxLength.
 const defaultMaxOutput = 4096
 
+// MaxOutputLimit is the largest cap, in characters, the emulator keeps of
+// one stream of one execution (4 Mi, a thousand times the service's
+// default); larger Request.MaxOutput values are cut to it. It bounds what a
+// session's code can make the emulator hold: 16 MiB of UTF-8 per stream.
+const MaxOutputLimit = 4 << 20
+
 // capBuffer keeps the first max characters written to it and counts the
 // rest without storing them, so a command that prints gigabytes costs the
 // emulator only the cap. Characters are counted as UTF-8 code points (what
@@ -26,6 +32,7 @@ func newCapBuffer(max int) *capBuffer {
 	if max <= 0 {
 		max = defaultMaxOutput
 	}
+	max = min(max, MaxOutputLimit)
 	return &capBuffer{max: max}
 }
 

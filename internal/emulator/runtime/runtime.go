@@ -53,7 +53,8 @@ type Request struct {
 	// default and the 220 s cap. Zero means the caller's default.
 	Timeout time.Duration
 	// MaxOutput is the cap, in characters, of stdout and of stderr each.
-	// Output past it is cut without a marker. Zero means 4096.
+	// Output past it is cut without a marker. Zero means 4096; values
+	// above MaxOutputLimit mean MaxOutputLimit.
 	MaxOutput int
 	// UseEmptyKernel asks for an interpreter without pre-imported libraries.
 	UseEmptyKernel bool

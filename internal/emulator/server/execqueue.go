@@ -37,6 +37,8 @@ type execution struct {
 	status     string
 	startedAt  time.Time
 	finishedAt time.Time
+	// size is the output bytes res holds, counted in the session's history.
+	size int64
 }
 
 // finished reports whether the execution has ended.
@@ -78,17 +80,27 @@ func (sess *session) submit(e *execution) (*execution, bool, error) {
 	return e, false, nil
 }
 
-// trimLocked forgets the oldest finished executions past ExecutionHistory.
-// Unfinished ones are kept whatever the count: someone may be waiting.
+// trimLocked forgets the oldest finished executions past ExecutionHistory,
+// or while the finished ones hold more than ExecutionHistoryBytes of output.
+// Unfinished ones are kept whatever the count: someone may be waiting; so is
+// the newest finished one, however large, so that it can still be polled.
 func (sess *session) trimLocked() {
 	excess := len(sess.history) - sess.srv.cfg.ExecutionHistory
-	if excess <= 0 {
+	limit := sess.srv.cfg.ExecutionHistoryBytes
+	if excess <= 0 && sess.historyBytes <= limit {
 		return
 	}
+	newest := -1
+	for i, e := range sess.history {
+		if e.finished() {
+			newest = i
+		}
+	}
 	kept := sess.history[:0]
-	for _, e := range sess.history {
-		if excess > 0 && e.finished() {
+	for i, e := range sess.history {
+		if i != newest && e.finished() && (excess > 0 || sess.historyBytes > limit) {
 			delete(sess.execs, e.id)
+			sess.historyBytes -= e.size
 			excess--
 			continue
 		}
@@ -96,6 +108,22 @@ func (sess *session) trimLocked() {
 	}
 	clear(sess.history[len(kept):])
 	sess.history = kept
+}
+
+// finish publishes e's result and counts its output against the history.
+func (sess *session) finish(e *execution) {
+	r := e.res
+	e.size = int64(len(r.Stdout) + len(r.Stderr) + len(r.Value.Repr) + len(r.Value.Native))
+	if r.Value.Image != nil {
+		e.size += int64(len(r.Value.Image.Base64Data))
+	}
+	close(e.done)
+	sess.mu.Lock()
+	defer sess.mu.Unlock()
+	if sess.execs[e.id] == e {
+		sess.historyBytes += e.size
+		sess.trimLocked()
+	}
 }
 
 // lookup returns the execution with id, if the session still remembers it.
@@ -137,12 +165,12 @@ func (sess *session) run(e *execution) {
 		}
 		res = runtime.Result{Outcome: runtime.OutcomeKernelRestarted, Stderr: msg, ExitCode: -1, Duration: e.finishedAt.Sub(e.startedAt)}
 		e.res, e.status = res, statusOf(res, e.shell)
-		close(e.done)
+		sess.finish(e)
 		return
 	}
 	e.res = withServiceMessage(res)
 	e.status = statusOf(e.res, e.shell)
-	close(e.done)
+	sess.finish(e)
 }
 
 // withServiceMessage makes sure the service's stderr text for a timeout,

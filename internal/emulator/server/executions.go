@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"math"
 	"mime"
 	"net/http"
 	"net/url"
@@ -124,10 +125,13 @@ func outputLimit(n *int64) (int, error) {
 	if n == nil {
 		return DefaultOutputStreamsMaxLength, nil
 	}
-	if *n <= 0 || *n > 1<<30 {
-		return 0, badRequest("outputStreamsMaxLength must be a positive number of characters, got %d", *n)
+	// The spec types the field int32: a value past it cannot be sent to
+	// the service. A value past what the emulator keeps is cut to it, as
+	// the service accepts any int32 and its own bound is unknown.
+	if *n <= 0 || *n > math.MaxInt32 {
+		return 0, badRequest("outputStreamsMaxLength must be a positive number of characters no larger than %d, got %d", math.MaxInt32, *n)
 	}
-	return int(*n), nil
+	return int(min(*n, runtime.MaxOutputLimit)), nil
 }
 
 // shellRequest fills req with the command of a shell pool's request.

@@ -38,6 +38,7 @@ const (
 	DefaultListPageSize            = 300
 	DefaultFilesPageSize           = 1000
 	DefaultExecutionHistory        = 100
+	DefaultExecutionHistoryBytes   = 64 << 20
 	defaultJanitorInterval         = time.Second
 	defaultRetryAfterTooManyInSecs = "5"
 )
@@ -87,6 +88,10 @@ type Config struct {
 	// ExecutionHistory is how many finished executions per session stay
 	// readable with GET /executions/{id} (default 100).
 	ExecutionHistory int
+	// ExecutionHistoryBytes bounds the output (stdout, stderr, value) that
+	// a session's finished executions keep for GET /executions/{id}: past
+	// it the oldest are forgotten, though never the newest (default 64 MiB).
+	ExecutionHistoryBytes int64
 	// Root is the directory that holds the sessions' file areas. Default: a
 	// fresh temporary directory, removed by Close. When set, Close removes
 	// only what the server created in it.
@@ -220,6 +225,9 @@ func (c *Config) setDefaults() error {
 	}
 	if c.ExecutionHistory <= 0 {
 		c.ExecutionHistory = DefaultExecutionHistory
+	}
+	if c.ExecutionHistoryBytes <= 0 {
+		c.ExecutionHistoryBytes = DefaultExecutionHistoryBytes
 	}
 	if c.BodyReadTimeout <= 0 {
 		c.BodyReadTimeout = DefaultBodyReadTimeout

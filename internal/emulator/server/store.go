@@ -63,8 +63,10 @@ type session struct {
 	mu      sync.Mutex
 	execs   map[string]*execution
 	history []*execution // submission order, for trimming and nothing else
-	queue   []*execution
-	working bool
+	// historyBytes is the output held by the finished executions of history.
+	historyBytes int64
+	queue        []*execution
+	working      bool
 }
 
 func newStore(srv *Server) *store {
