@@ -1,0 +1,230 @@
+package anthropic_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/anthropics/anthropic-sdk-go/v2"
+	"github.com/anthropics/anthropic-sdk-go/v2/option"
+
+	adapter "github.com/seed-f3fa2c9d/azsessions/adapters/anthropic"
+	"github.com/seed-f3fa2c9d/azsessions/agenttool"
+	"github.com/seed-f3fa2c9d/azsessions/emulator"
+)
+
+// dotPNG is a 1x1 PNG, base64 encoded, that the scripted code writes.
+const dotPNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+
+// replay is a Messages API that answers each request with the next recorded
+// reply and keeps the requests for the test to read.
+type replay struct {
+	t        *testing.T
+	mu       sync.Mutex
+	replies  []string
+	requests []map[string]any
+}
+
+func (r *replay) ServeHTTP(w http.ResponseWriter, req *http.Request) {
+	body, _ := io.ReadAll(req.Body)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if req.Method != http.MethodPost || req.URL.Path != "/v1/messages" {
+		r.t.Errorf("unexpected request %s %s", req.Method, req.URL.Path)
+		http.Error(w, "not found", http.StatusNotFound)
+		return
+	}
+	var decoded map[string]any
+	if err := json.Unmarshal(body, &decoded); err != nil {
+		r.t.Errorf("request body is not JSON: %v", err)
+	}
+	r.requests = append(r.requests, decoded)
+	if len(r.requests) > len(r.replies) {
+		r.t.Errorf("request %d has no recorded reply", len(r.requests))
+		http.Error(w, "no more replies", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	io.WriteString(w, r.replies[len(r.requests)-1])
+}
+
+// toolUse is a recorded reply asking for one run_python call.
+func toolUse(n int, code string) string {
+	input, _ := json.Marshal(map[string]any{"code": code, "timeout_seconds": nil})
+	return `{"id":"msg_` + string(rune('0'+n)) + `","type":"message","role":"assistant","model":"claude-test",
+"content":[{"type":"text","text":"Running code."},{"type":"tool_use","id":"toolu_` + string(rune('0'+n)) + `","name":"run_python","input":` + string(input) + `}],
+"stop_reason":"tool_use","stop_sequence":null,"usage":{"input_tokens":10,"output_tokens":5}}`
+}
+
+const finalReply = `{"id":"msg_9","type":"message","role":"assistant","model":"claude-test",
+"content":[{"type":"text","text":"x*2 is 42."}],"stop_reason":"end_turn","stop_sequence":null,
+"usage":{"input_tokens":10,"output_tokens":5}}`
+
+// lastToolResult returns the tool_result block of the last message of a request.
+func lastToolResult(t *testing.T, request map[string]any) map[string]any {
+	t.Helper()
+	messages, _ := request["messages"].([]any)
+	if len(messages) == 0 {
+		t.Fatalf("request has no messages")
+	}
+	last, _ := messages[len(messages)-1].(map[string]any)
+	content, _ := last["content"].([]any)
+	for _, c := range content {
+		if block, _ := c.(map[string]any); block["type"] == "tool_result" {
+			return block
+		}
+	}
+	t.Fatalf("last message has no tool_result: %v", last)
+	return nil
+}
+
+func resultText(block map[string]any) string {
+	var b strings.Builder
+	content, _ := block["content"].([]any)
+	for _, c := range content {
+		if part, _ := c.(map[string]any); part["type"] == "text" {
+			b.WriteString(part["text"].(string))
+		}
+	}
+	return b.String()
+}
+
+func TestToolRunnerAgainstEmulator(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+
+	tk, err := agenttool.New(emulator.NewForTest(t, nil), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { tk.Close(context.Background()) })
+
+	api := &replay{t: t, replies: []string{
+		toolUse(1, "x = 21"),
+		toolUse(2, "print(x * 2)"),
+		toolUse(3, "1/0"),
+		toolUse(4, "import base64\nopen('/mnt/data/dot.png', 'wb').write(base64.b64decode('"+dotPNG+"'))"),
+		finalReply,
+	}}
+	srv := httptest.NewServer(api)
+	t.Cleanup(srv.Close)
+	client := anthropic.NewClient(option.WithBaseURL(srv.URL), option.WithAPIKey("test-key"), option.WithMaxRetries(0))
+
+	runner := client.Beta.Messages.NewToolRunner(adapter.Tools(tk, tk.Session("conversation-1")), anthropic.BetaToolRunnerParams{
+		BetaMessageNewParams: anthropic.BetaMessageNewParams{
+			Model:     "claude-test",
+			MaxTokens: 1024,
+			Messages:  []anthropic.BetaMessageParam{anthropic.NewBetaUserMessage(anthropic.NewBetaTextBlock("What is x*2?"))},
+		},
+		DisableThread: true,
+	})
+	final, err := runner.RunToCompletion(ctx)
+	if err != nil {
+		t.Fatalf("RunToCompletion: %v", err)
+	}
+	if got := final.Content[0].Text; got != "x*2 is 42." {
+		t.Errorf("final answer %q", got)
+	}
+	if len(api.requests) != 5 {
+		t.Fatalf("the runner sent %d requests, want 5", len(api.requests))
+	}
+
+	tools, _ := api.requests[0]["tools"].([]any)
+	var names []string
+	for _, tool := range tools {
+		tool := tool.(map[string]any)
+		names = append(names, tool["name"].(string))
+		if schema, _ := tool["input_schema"].(map[string]any); schema["type"] != "object" || schema["additionalProperties"] != false {
+			t.Errorf("tool %v: input_schema lost the toolkit's keywords: %v", tool["name"], schema)
+		}
+	}
+	if !strings.Contains(strings.Join(names, ","), "run_python") {
+		t.Errorf("tools sent to the model: %v", names)
+	}
+
+	first := lastToolResult(t, api.requests[1])
+	if first["is_error"] == true {
+		t.Errorf("x = 21 came back as a failure: %v", first)
+	}
+	second := lastToolResult(t, api.requests[2])
+	if text := resultText(second); !strings.Contains(text, "42") || second["is_error"] == true {
+		t.Errorf("the second run did not see x: is_error=%v %q", second["is_error"], text)
+	}
+	failed := lastToolResult(t, api.requests[3])
+	if text := resultText(failed); failed["is_error"] != true || !strings.Contains(text, "ZeroDivisionError") {
+		t.Errorf("1/0 was not a failure the model sees: is_error=%v %q", failed["is_error"], text)
+	}
+	image := lastToolResult(t, api.requests[4])
+	var sawImage bool
+	for _, c := range image["content"].([]any) {
+		part := c.(map[string]any)
+		if part["type"] == "image" {
+			source := part["source"].(map[string]any)
+			sawImage = source["media_type"] == "image/png" && source["data"] == dotPNG
+		}
+	}
+	if !sawImage {
+		t.Errorf("the image did not reach the model as an image block: %v", image)
+	}
+}
+
+func TestToolsForTakesTheSessionFromTheContext(t *testing.T) {
+	tk, err := agenttool.New(emulator.NewForTest(t, nil), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { tk.Close(context.Background()) })
+	type key struct{}
+	tools := adapter.ToolsFor(tk, func(ctx context.Context) (*agenttool.Session, error) {
+		return tk.Session(ctx.Value(key{}).(string)), nil
+	})
+	var run anthropic.BetaTool
+	for _, tool := range tools {
+		if tool.Name() == agenttool.ToolRunPython {
+			run = tool
+		}
+	}
+	if run == nil {
+		t.Fatal("no run_python tool")
+	}
+	ctx := context.Background()
+	alice := context.WithValue(ctx, key{}, "alice")
+	bob := context.WithValue(ctx, key{}, "bob")
+	if _, err := run.Execute(alice, json.RawMessage(`{"code":"secret = 'alice'"}`)); err != nil {
+		t.Fatal(err)
+	}
+	_, err = run.Execute(bob, json.RawMessage(`{"code":"print(secret)"}`))
+	if err == nil || !strings.Contains(err.Error(), "NameError") {
+		t.Errorf("bob's conversation saw alice's state: %v", err)
+	}
+	blocks, err := run.Execute(alice, json.RawMessage(`{"code":"print(secret)"}`))
+	if err != nil || !strings.Contains(*blocks[0].GetText(), "alice") {
+		t.Errorf("alice's state was lost: %v", err)
+	}
+}
+
+func TestBadArgumentsAreAFailureNotAPanic(t *testing.T) {
+	tk, err := agenttool.New(emulator.NewForTest(t, nil), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { tk.Close(context.Background()) })
+	for _, tool := range adapter.Tools(tk, tk.Session("c")) {
+		if tool.Name() != agenttool.ToolRunPython {
+			continue
+		}
+		_, err := tool.Execute(context.Background(), json.RawMessage(`{"code": 5}`))
+		if err == nil {
+			t.Errorf("a number for code was accepted")
+		}
+		if strings.Contains(err.Error(), "host error") {
+			t.Errorf("bad arguments were reported as a host error: %v", err)
+		}
+	}
+}
