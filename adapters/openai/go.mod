@@ -4,7 +4,7 @@ go 1.26.0
 
 require (
 	github.com/openai/openai-go/v3 v3.98.0
-	github.com/seed-f3fa2c9d/azsessions v0.0.0-00010101000000-000000000000
+	github.com/seed-f3fa2c9d/azsessions v0.1.0
 )
 
 require (
@@ -19,4 +19,5 @@ require (
 	golang.org/x/text v0.43.0 // indirect
 )
 
+// Inside this repository the adapter builds against the main module next to it.
 replace github.com/seed-f3fa2c9d/azsessions => ../..
