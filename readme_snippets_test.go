@@ -147,11 +147,23 @@ func docsEmulatorStart() error {
 }
 
 // docs/agents.md, "Using the toolkit from Go".
-func docsAgentsToolkit(ctx context.Context, endpoint string, cred azcore.TokenCredential, key []byte) error {
-	client, err := azsessions.NewClient(endpoint, cred, nil)        // or emulator.Start(nil) + emu.NewClient()
+func docsAgentsToolkit(ctx context.Context, endpoint string, cred azcore.TokenCredential, key []byte, conversationID string) error {
+	client, err := azsessions.NewClient(endpoint, cred, nil) // or emulator.Start(nil) + emu.NewClient()
+	if err != nil {
+		return err
+	}
 	kit, err := agenttool.New(client, &agenttool.Options{Key: key}) // key: 32 secret bytes, or nil
-	defer kit.Close(ctx)                                            // deletes every sandbox the toolkit made
-	return err
+	if err != nil {
+		return err
+	}
+	defer kit.Close(ctx) // deletes every sandbox the toolkit made
+	session := kit.Session(conversationID)
+	result, err := session.Call(ctx, agenttool.ToolRunPython, json.RawMessage(`{"code": "6 * 7", "timeout_seconds": null}`))
+	if err != nil {
+		return err // only what the host must fix: credential, throttling, network
+	}
+	fmt.Print(result.Text) // status: succeeded ... ----- value ----- 42 ...
+	return nil
 }
 
 // ModelTool and the other model* types stand for a model API's own types
