@@ -557,9 +557,11 @@ func TestPythonNoLeaks(t *testing.T) {
 	// A subprocess of the user's code dies with the session, and so does
 	// one that is still running when its parent interpreter crashes.
 	res := py(t, s, "import subprocess\np = subprocess.Popen(['sleep', '300'])\np.pid")
-	first, _ := strconv.Atoi(res.Value.Repr)
+	first := atoiPid(t, res.Value.Repr)
+	killAtCleanup(t, first, "sleep")
 	res = py(t, s, "q = subprocess.Popen(['sleep', '300'])\nq.pid")
-	orphan, _ := strconv.Atoi(res.Value.Repr)
+	orphan := atoiPid(t, res.Value.Repr)
+	killAtCleanup(t, orphan, "sleep")
 	pid := s.pid()
 	if res := run(t, s, Request{Code: "import os\nos._exit(3)"}); res.Outcome != OutcomeKernelRestarted {
 		t.Fatalf("outcome %s", res.Outcome)
@@ -568,7 +570,8 @@ func TestPythonNoLeaks(t *testing.T) {
 	waitGone(t, first)
 	waitGone(t, orphan)
 	res = py(t, s, "import subprocess\np = subprocess.Popen(['sleep', '300'])\np.pid")
-	child, _ := strconv.Atoi(res.Value.Repr)
+	child := atoiPid(t, res.Value.Repr)
+	killAtCleanup(t, child, "sleep")
 	pid = s.pid()
 	waitFor(t, "refill", func() bool { return f.readyCount() == 1 })
 	f.mu.Lock()

@@ -180,7 +180,8 @@ func TestShellTimeout(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		bg, _ := strconv.Atoi(strings.TrimSpace(string(b)))
+		bg := atoiPid(t, string(b))
+		killAtCleanup(t, bg, "sleep")
 		waitGone(t, bg)
 		if res := run(t, s, Request{ShellCommand: "echo again"}); res.Stdout != "again\n" {
 			t.Errorf("after timeout: %+v", res)
@@ -199,6 +200,7 @@ func TestShellBackgroundKilledAtExit(t *testing.T) {
 		if err != nil || res.ExitCode != 0 {
 			t.Fatalf("%+v", res)
 		}
+		killAtCleanup(t, bg, "sleep")
 		waitGone(t, bg)
 	})
 }
@@ -438,6 +440,7 @@ func TestShellProcessThatLeftTheGroupIsKilledAtExit(t *testing.T) {
 		if err != nil || res.ExitCode != 0 {
 			t.Fatalf("%+v", res)
 		}
+		killAtCleanup(t, pid, "sleep")
 		waitGone(t, pid)
 	})
 }

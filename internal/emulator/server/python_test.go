@@ -134,6 +134,7 @@ func TestPythonCloseLeavesNoProcess(t *testing.T) {
 	require.NoError(t, err)
 	s, err := New(Config{Factory: f, Root: t.TempDir()})
 	require.NoError(t, err)
+	t.Cleanup(func() { _ = s.Close() }) // kills what the test started, even when it fails
 	e := &env{t: t, srv: s, factory: newFakeFactory(), token: "x", http: httpServer(t, s)}
 	e.run("p1", "print(1)")
 	e.run("p2", "import subprocess\np = subprocess.Popen(['sleep', '300'])")
