@@ -3,6 +3,7 @@ package azsessions
 import (
 	"fmt"
 	"net/url"
+	"reflect"
 	"strings"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
@@ -27,11 +28,17 @@ const DefaultAudience = "https://dynamicsessions.io"
 
 // ClientOptions configures a Client. The zero value is valid.
 //
-// The embedded azcore.ClientOptions sets the transport, retries, logging,
-// telemetry and the api-version: APIVersion chooses one of the APIVersion
-// constants (default APIVersion20251002Preview).
+// The embedded azcore.ClientOptions sets the transport, retries, logging and
+// telemetry.
 type ClientOptions struct {
 	azcore.ClientOptions
+
+	// APIVersion is the api-version sent with every request: one of the
+	// APIVersion constants (default APIVersion20251002Preview), or any
+	// version string, as in APIVersion("2026-01-01-preview"). It hides the
+	// string field of the embedded azcore.ClientOptions, which is still
+	// read when this one is empty.
+	APIVersion APIVersion
 }
 
 // Client talks to one session pool's management endpoint. It is safe for
@@ -54,12 +61,16 @@ type Client struct {
 //     trailing "/" is ignored.
 //   - credential authenticates every request with an Entra ID bearer token
 //     (for example azidentity.NewDefaultAzureCredential). The caller needs the
-//     "Azure ContainerApps Session Executor" role on the pool.
+//     "Azure ContainerApps Session Executor" role on the pool. A nil
+//     credential is refused with an error wrapping ErrInvalidArgument.
 //   - options may be nil for defaults.
 func NewClient(endpoint string, credential azcore.TokenCredential, options *ClientOptions) (*Client, error) {
 	u, err := parseEndpoint(endpoint)
 	if err != nil {
 		return nil, err
+	}
+	if isNil(credential) {
+		return nil, fmt.Errorf("%w: credential is nil; pass an azcore.TokenCredential, such as azidentity.NewDefaultAzureCredential or, for the emulator, Emulator.Credential", ErrInvalidArgument)
 	}
 	if options == nil {
 		options = &ClientOptions{}
@@ -69,13 +80,12 @@ func NewClient(endpoint string, credential azcore.TokenCredential, options *Clie
 		audience = svc.Audience
 	}
 	scope := strings.TrimRight(audience, "/") + "/.default"
-	perRetry := []policy.Policy{}
-	if credential != nil {
-		perRetry = append(perRetry, runtime.NewBearerTokenPolicy(credential, []string{scope}, &policy.BearerTokenOptions{
+	perRetry := []policy.Policy{
+		runtime.NewBearerTokenPolicy(credential, []string{scope}, &policy.BearerTokenOptions{
 			InsecureAllowCredentialWithHTTP: options.InsecureAllowCredentialWithHTTP,
-		}))
+		}),
+		bodyPolicy{},
 	}
-	perRetry = append(perRetry, bodyPolicy{})
 	// The client writes api-version into each request itself, rather than
 	// through azcore's policy, which would put it back on requests that
 	// leave it out (ContainerClientSendOptions.OmitAPIVersion) and overwrite the one a
@@ -95,7 +105,10 @@ func NewClient(endpoint string, credential azcore.TokenCredential, options *Clie
 	if err != nil {
 		return nil, err
 	}
-	apiVersion := options.APIVersion
+	apiVersion := string(options.APIVersion)
+	if apiVersion == "" {
+		apiVersion = options.ClientOptions.APIVersion
+	}
 	if apiVersion == "" {
 		apiVersion = string(APIVersion20251002Preview)
 	}
@@ -162,4 +175,18 @@ func parseEndpoint(endpoint string) (*url.URL, error) {
 		return nil, fmt.Errorf("%w: credentials in the URL are not allowed", ErrInvalidEndpoint)
 	}
 	return u, nil
+}
+
+// isNil tells whether credential is nil, or an interface holding a nil
+// pointer, which would fail every request with a 401 or a panic.
+func isNil(credential azcore.TokenCredential) bool {
+	if credential == nil {
+		return true
+	}
+	v := reflect.ValueOf(credential)
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Map, reflect.Slice, reflect.Func, reflect.Interface, reflect.Chan:
+		return v.IsNil()
+	}
+	return false
 }

@@ -33,6 +33,39 @@ func TestNewClientRejectsBadEndpoints(t *testing.T) {
 	}
 }
 
+func TestNewClientRefusesANilCredential(t *testing.T) {
+	const endpoint = "https://eastus.dynamicsessions.io/subscriptions/s/resourceGroups/r/sessionPools/p"
+	var typedNil *scopeCredential
+	for name, cred := range map[string]azcore.TokenCredential{"nil": nil, "typed nil pointer": typedNil} {
+		c, err := azsessions.NewClient(endpoint, cred, nil)
+		require.ErrorIs(t, err, azsessions.ErrInvalidArgument, name)
+		require.ErrorContains(t, err, "credential is nil", name)
+		require.Nil(t, c, name)
+	}
+}
+
+func TestClientOptionsAPIVersionTakesTheConstants(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		opts azsessions.ClientOptions
+		want string
+	}{
+		{"constant", azsessions.ClientOptions{APIVersion: azsessions.APIVersion20250202Preview}, "2025-02-02-preview"},
+		{"any version string", azsessions.ClientOptions{APIVersion: "2099-01-01"}, "2099-01-01"},
+		{"embedded azcore field", azsessions.ClientOptions{ClientOptions: azcore.ClientOptions{APIVersion: "2024-10-02-preview"}}, "2024-10-02-preview"},
+		{"both: ours wins", azsessions.ClientOptions{APIVersion: azsessions.APIVersion20250202Preview, ClientOptions: azcore.ClientOptions{APIVersion: "2024-10-02-preview"}}, "2025-02-02-preview"},
+		{"neither: the default", azsessions.ClientOptions{}, string(azsessions.APIVersion20251002Preview)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			opts := tc.opts
+			c, srv := newRecordedClient(t, reply(http.StatusNoContent, nil), &opts)
+			_, err := c.NewSessionsClient().Delete(context.Background(), "s1", nil)
+			require.NoError(t, err)
+			require.Equal(t, []string{tc.want}, srv.last(t).Query["api-version"])
+		})
+	}
+}
+
 func TestNewClientAcceptsTrailingSlash(t *testing.T) {
 	c, err := azsessions.NewClient("https://eastus.dynamicsessions.io/subscriptions/s/resourceGroups/r/sessionPools/p/", &scopeCredential{}, nil)
 	require.NoError(t, err)

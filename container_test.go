@@ -63,7 +63,7 @@ func TestContainerSendOmitAPIVersion(t *testing.T) {
 	for _, version := range []string{"", "2025-02-02-preview"} {
 		t.Run("ClientOptions.APIVersion="+version, func(t *testing.T) {
 			opts := &azsessions.ClientOptions{}
-			opts.APIVersion = version
+			opts.APIVersion = azsessions.APIVersion(version)
 			c, srv := newRecordedClient(t, reply(http.StatusOK, nil), opts)
 			want := version
 			if want == "" {
