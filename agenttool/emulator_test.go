@@ -264,8 +264,13 @@ func TestEmulatorHostFiles(t *testing.T) {
 	require.Error(t, s.DownloadTo(ctx, root, "missing.txt"))
 	_, err = os.Stat(filepath.Join(dir, "missing.txt"))
 	require.ErrorIs(t, err, os.ErrNotExist)
-	_, err = os.Stat(filepath.Join(dir, "missing.txt.partial"))
-	require.ErrorIs(t, err, os.ErrNotExist)
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	require.Equal(t, []string{"in.csv", "out"}, names, "no partial file is left behind")
 }
 
 func paths(files []agenttool.FileInfo) []string {

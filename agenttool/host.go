@@ -2,6 +2,8 @@ package agenttool
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -127,8 +129,13 @@ func (s *Session) DownloadTo(ctx context.Context, root *os.Root, name string) (e
 			return fmt.Errorf("agenttool: DownloadTo: %w", err)
 		}
 	}
-	tmp := local + ".partial"
-	f, err := root.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	var suffix [6]byte
+	if _, err := rand.Read(suffix[:]); err != nil {
+		return fmt.Errorf("agenttool: DownloadTo: %w", err)
+	}
+	// A name of its own, so two downloads to one name never share it.
+	tmp := local + ".partial-" + hex.EncodeToString(suffix[:])
+	f, err := root.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
 		return fmt.Errorf("agenttool: DownloadTo: %w", err)
 	}
