@@ -280,3 +280,17 @@ func paths(files []agenttool.FileInfo) []string {
 	}
 	return out
 }
+
+func TestEmulatorMemoryAndKernelRestart(t *testing.T) {
+	kit := newEmulatorKit(t, &emulator.Options{MemoryLimitBytes: 1 << 30}, nil)
+	s := kit.Session("crash")
+	r := call(t, s, agenttool.ToolRunPython, map[string]any{"code": "keep = 1\nbig = bytearray(4 << 30)"})
+	require.True(t, r.IsError, r.Text)
+	require.Contains(t, r.Text, "status: failed\nfailure: memory: the code ran out of memory")
+	r = call(t, s, agenttool.ToolRunPython, map[string]any{"code": "import os\nos._exit(1)"})
+	require.True(t, r.IsError, r.Text)
+	require.Contains(t, r.Text, "status: failed\nfailure: kernel_restarted: the interpreter crashed and was restarted")
+	r = call(t, s, agenttool.ToolRunPython, map[string]any{"code": "'keep' in globals()"})
+	require.False(t, r.IsError, r.Text)
+	require.Contains(t, r.Text, "----- value -----\nFalse\n", "a restarted kernel has lost the variables, as the result said")
+}
