@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"time"
 	"unicode/utf8"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
@@ -79,6 +78,13 @@ func (client *ExecutionClient) Execute(ctx context.Context, identifier string, r
 // service has no way to cancel. Save Poller.ResumeToken to resume polling
 // later with ExecutionClientBeginExecuteOptions.ResumeToken. As with Execute, code that
 // fails is reported in the result, not as an error.
+//
+// PollUntilDone polls on a schedule fit for code: when the service sends no
+// Retry-After, each answer of a running execution carries a Retry-After-Ms
+// of 250 ms for the first six polls (about 1.5 s), then 500 ms, 1 s and 2 s
+// for three polls each, then 4 s. This schedule takes precedence over
+// PollUntilDoneOptions.Frequency, and a Retry-After from the service over
+// the schedule. Execute waits for an execution the same way.
 func (client *ExecutionClient) BeginExecute(ctx context.Context, identifier string, request ExecutionRequest, options *ExecutionClientBeginExecuteOptions) (*runtime.Poller[ExecutionClientExecuteResponse], error) {
 	const operationName = "ExecutionClient.BeginExecute"
 	ctx = withAPIName(ctx, operationName)
@@ -176,10 +182,6 @@ func stillRunning(httpResp *http.Response, resp ExecutionClientExecuteResponse) 
 	return *resp.Status == ExecutionStatusNotStarted || *resp.Status == ExecutionStatusRunning
 }
 
-// syncPollFrequency is how often Execute polls an execution the service
-// chose to run asynchronously, unless the service sends Retry-After.
-const syncPollFrequency = time.Second
-
 // waitFor polls the execution started by first until it ends. The timing
 // headers of the first response are kept when the last one has none.
 func (client *ExecutionClient) waitFor(ctx context.Context, identifier string, first *http.Response, started ExecutionClientExecuteResponse, cap int) (ExecutionClientExecuteResponse, error) {
@@ -192,7 +194,7 @@ func (client *ExecutionClient) waitFor(ctx context.Context, identifier string, f
 	if err != nil {
 		return ExecutionClientExecuteResponse{}, err
 	}
-	resp, err := poller.PollUntilDone(ctx, &runtime.PollUntilDoneOptions{Frequency: syncPollFrequency})
+	resp, err := poller.PollUntilDone(ctx, nil)
 	if err != nil {
 		return ExecutionClientExecuteResponse{}, err
 	}
