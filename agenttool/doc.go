@@ -2,11 +2,12 @@
 // code-interpreter tools, independent of any agent framework:
 //
 //	kit, err := agenttool.New(client, nil)
-//	defs := kit.Definitions()                 // names, descriptions, JSON Schemas for the model's API
-//	session := kit.Session(conversationID)    // one sandbox per conversation
-//	result, err := session.Call(ctx, call.Name, call.Arguments)
-//	// send result.Text (and result.Images) back to the model; result.IsError marks a failure
-//	defer kit.Close(ctx)                      // deletes every sandbox the toolkit made
+//	...
+//	defer kit.Close(ctx)                   // deletes every sandbox the toolkit made
+//	defs := kit.Definitions()              // names, descriptions, JSON Schemas for the model's API
+//	session := kit.Session(conversationID) // one sandbox per conversation, chosen by the host
+//	result, err := session.Call(ctx, call.Name, json.RawMessage(call.Arguments))
+//	// send result.Text and result.Images back to the model; result.IsError marks a failure
 //
 // # Tools
 //
@@ -64,4 +65,18 @@
 //
 // Images never appear in Text: they are in Result.Images as bytes with their
 // media type.
+//
+// # Limits
+//
+// Every budget has a default (see Options): 60 s a run (a model may ask for
+// up to 220 s), 8,000 characters a stream, 4 MiB an upload, 64 KiB of text a
+// download, 4 images and 4 MiB of images a result. The run's timeout is sent
+// to the pool as timeoutInSeconds and bounds the request as well.
+//
+// # Safety
+//
+// No tool reads a host file or fetches a URL for the model, and every path
+// is checked to stay inside /mnt/data before a request is sent. The host
+// moves files with Session.UploadFrom and Session.DownloadTo, inside one
+// *os.Root it chose. docs/agents.md describes the security model.
 package agenttool

@@ -72,11 +72,12 @@ type RunOutput struct {
 	Failure string `json:"failure"`
 	// ExitCode is the exit code of a shell command, when the pool sent one.
 	ExitCode *int `json:"exit_code"`
-	// Stdout, Stderr and Value are the streams and the value of the last
-	// expression, as kept within the output budget.
+	// Stdout is the run's standard output, within the output budget.
 	Stdout string `json:"stdout"`
+	// Stderr is its standard error (the traceback of a failed run).
 	Stderr string `json:"stderr"`
-	Value  string `json:"value"`
+	// Value is the value of the last expression, as text.
+	Value string `json:"value"`
 	// Notes are the plain sentences of the layout's note lines (output cut,
 	// images left out, ...).
 	Notes []string `json:"notes"`
@@ -136,6 +137,8 @@ type PoolInfoOutput struct {
 
 // Package is a runtime or package and its version.
 type Package struct {
-	Name    string `json:"name"`
+	// Name is the runtime's or package's name.
+	Name string `json:"name"`
+	// Version is its version, "" when the pool did not say.
 	Version string `json:"version"`
 }
