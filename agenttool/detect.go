@@ -3,6 +3,7 @@ package agenttool
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -17,6 +18,12 @@ import (
 // maxSnapshotFiles bounds the listing kept to detect changes; past it the
 // toolkit stops reporting created files rather than hold a huge tree.
 const maxSnapshotFiles = 10000
+
+// errTooManyFiles stops a listing past maxSnapshotFiles.
+var errTooManyFiles = fmt.Errorf("more than %d files", maxSnapshotFiles)
+
+// tooManyFilesNote is the note of a run whose files were not compared.
+var tooManyFilesNote = fmt.Sprintf("/mnt/data holds more than %d files, so created and changed files are not reported.", maxSnapshotFiles)
 
 // maxReportedFiles bounds the files one result names.
 const maxReportedFiles = 100
@@ -44,7 +51,7 @@ func (s *Session) listAll(ctx context.Context) (map[string]fileState, error) {
 			}
 			out[joinRel(deref(f.Directory), *f.Name)] = fileState{size: deref(f.SizeInBytes), modified: deref(f.LastModifiedAt)}
 			if len(out) > maxSnapshotFiles {
-				return nil, fmt.Errorf("more than %d files", maxSnapshotFiles)
+				return nil, errTooManyFiles
 			}
 		}
 	}
@@ -61,6 +68,9 @@ func (s *Session) detectChanges(ctx context.Context, imagesSoFar int, bytesSoFar
 			return nil, nil, nil, ctx.Err()
 		}
 		s.snapshot = nil
+		if errors.Is(err, errTooManyFiles) {
+			return nil, nil, []string{tooManyFilesNote}, nil
+		}
 		return nil, nil, []string{"The files could not be listed after the run, so created files are not reported."}, nil
 	}
 	before := s.snapshot

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"path"
@@ -485,4 +486,25 @@ func TestFakeShellLostLastLine(t *testing.T) {
 	require.True(t, strings.HasSuffix(sent, "; cat big.txt"), sent)
 	require.NotContains(t, sent, "\n", "the marker's trap shares the command's first line")
 	require.Contains(t, r.Text, "note: The output did not end with the toolkit's end marker: the pool may have dropped its last line.")
+}
+
+func TestFakeTooManyFiles(t *testing.T) {
+	kit, pool := newFakeKit(t, nil, nil)
+	pool.exec = func(id string, req azsessions.ExecutionRequest) (azsessions.Execution, int, string) {
+		if *req.Code == "many" {
+			for i := range 10001 {
+				pool.put(id, fmt.Sprintf("f%05d.txt", i), nil)
+			}
+		}
+		return succeeded("ran", "", ""), 0, ""
+	}
+	s := kit.Session("c")
+	for _, code := range []string{"many", "again"} {
+		r, err := s.RunPython(testContext(t), code, 0)
+		require.NoError(t, err, "a full /mnt/data is no reason to fail the host")
+		require.False(t, r.IsError)
+		require.Contains(t, r.Text, "ran")
+		require.Contains(t, r.Text, "note: /mnt/data holds more than 10000 files, so created and changed files are not reported.\n")
+		require.Empty(t, r.Files)
+	}
 }

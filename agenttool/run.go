@@ -120,11 +120,15 @@ func (s *Session) run(ctx context.Context, tool string, req azsessions.Execution
 			if ctx.Err() != nil {
 				return Result{}, ctx.Err()
 			}
-			if hostError(err) {
-				return Result{}, fmt.Errorf("agenttool: listing the files before the run: %w", err)
-			}
 			detect = false
-			notes = append(notes, "The files could not be listed before the run, so created files are not reported.")
+			switch {
+			case errors.Is(err, errTooManyFiles):
+				notes = append(notes, tooManyFilesNote)
+			case hostError(err):
+				return Result{}, fmt.Errorf("agenttool: listing the files before the run: %w", err)
+			default:
+				notes = append(notes, "The files could not be listed before the run, so created files are not reported.")
+			}
 		} else {
 			s.snapshot = snap
 		}
