@@ -3,9 +3,8 @@ package azsessions
 import (
 	"context"
 	"net/http"
-	"net/url"
-	"strconv"
 
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
 )
 
@@ -33,40 +32,30 @@ func (client *ContainerClient) GetSession(ctx context.Context, identifier string
 // the pool's management API (POST /.management/listSessions), as
 // custom-container pools require.
 func (client *ContainerClient) NewListSessionsPager(options *ContainerClientListSessionsOptions) *runtime.Pager[ContainerClientListSessionsResponse] {
+	return newPager(client.c, pagerSteps[ContainerClientListSessionsResponse]{
+		apiName: "ContainerClient.NewListSessionsPager",
+		method:  http.MethodPost,
+		createRequest: func(ctx context.Context) (*policy.Request, error) {
+			return client.listSessionsCreateRequest(ctx, options)
+		},
+		handleResponse: client.listSessionsHandleResponse,
+		nextLink:       func(page ContainerClientListSessionsResponse) *string { return page.NextLink },
+	})
+}
+
+// listSessionsCreateRequest builds POST /.management/listSessions.
+func (client *ContainerClient) listSessionsCreateRequest(ctx context.Context, options *ContainerClientListSessionsOptions) (*policy.Request, error) {
 	if options == nil {
 		options = &ContainerClientListSessionsOptions{}
 	}
-	fetched := &fetchedPages{}
-	return runtime.NewPager(runtime.PagingHandler[ContainerClientListSessionsResponse]{
-		More: func(page ContainerClientListSessionsResponse) bool {
-			return page.NextLink != nil && *page.NextLink != ""
-		},
-		Fetcher: func(ctx context.Context, page *ContainerClientListSessionsResponse) (ContainerClientListSessionsResponse, error) {
-			ctx = withAPIName(ctx, "ContainerClient.NewListSessionsPager")
-			next := ""
-			if page != nil {
-				next = *page.NextLink
-			}
-			httpResp, err := client.c.fetchPage(ctx, http.MethodPost, next, "", fetched, func(ctx context.Context) (*http.Request, error) {
-				var q url.Values
-				if options.Skip != nil {
-					q = url.Values{querySkip: {strconv.Itoa(int(*options.Skip))}}
-				}
-				req, err := client.c.newRequest(ctx, http.MethodPost, "/.management/listSessions", "", q)
-				if err != nil {
-					return nil, err
-				}
-				return req.Raw(), nil
-			})
-			if err != nil {
-				return ContainerClientListSessionsResponse{}, err
-			}
-			var resp ContainerClientListSessionsResponse
-			if err := runtime.UnmarshalAsJSON(httpResp, &resp.SessionList); err != nil {
-				return ContainerClientListSessionsResponse{}, err
-			}
-			return resp, nil
-		},
-		Tracer: client.c.internal.Tracer(),
-	})
+	return client.c.newRequest(ctx, http.MethodPost, "/.management/listSessions", "", skipQuery(options.Skip))
+}
+
+// listSessionsHandleResponse reads one page of sessions.
+func (client *ContainerClient) listSessionsHandleResponse(resp *http.Response) (ContainerClientListSessionsResponse, error) {
+	var result ContainerClientListSessionsResponse
+	if err := runtime.UnmarshalAsJSON(resp, &result.SessionList); err != nil {
+		return ContainerClientListSessionsResponse{}, err
+	}
+	return result, nil
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
 	"github.com/seed-f3fa2c9d/azsessions/internal/multipart"
 )
@@ -80,51 +81,46 @@ func (client *FilesClient) Upload(ctx context.Context, identifier string, name s
 // NewListPager lists the files and directories in the session named
 // identifier, following nextLink from page to page.
 func (client *FilesClient) NewListPager(identifier string, options *FilesClientListOptions) *runtime.Pager[FilesClientListResponse] {
+	return newPager(client.c, pagerSteps[FilesClientListResponse]{
+		apiName:    "FilesClient.NewListPager",
+		method:     http.MethodGet,
+		identifier: identifier,
+		createRequest: func(ctx context.Context) (*policy.Request, error) {
+			return client.listCreateRequest(ctx, identifier, options)
+		},
+		handleResponse: client.listHandleResponse,
+		nextLink:       func(page FilesClientListResponse) *string { return page.NextLink },
+	})
+}
+
+// listCreateRequest validates the arguments and builds GET /files.
+func (client *FilesClient) listCreateRequest(ctx context.Context, identifier string, options *FilesClientListOptions) (*policy.Request, error) {
 	if options == nil {
 		options = &FilesClientListOptions{}
 	}
-	fetched := &fetchedPages{}
-	return runtime.NewPager(runtime.PagingHandler[FilesClientListResponse]{
-		More: func(page FilesClientListResponse) bool {
-			return page.NextLink != nil && *page.NextLink != ""
-		},
-		Fetcher: func(ctx context.Context, page *FilesClientListResponse) (FilesClientListResponse, error) {
-			ctx = withAPIName(ctx, "FilesClient.NewListPager")
-			if err := checkIdentifier(identifier); err != nil {
-				return FilesClientListResponse{}, err
-			}
-			if err := checkPath(options.Path); err != nil {
-				return FilesClientListResponse{}, err
-			}
-			next := ""
-			if page != nil {
-				next = *page.NextLink
-			}
-			httpResp, err := client.c.fetchPage(ctx, http.MethodGet, next, identifier, fetched, func(ctx context.Context) (*http.Request, error) {
-				q := pathQuery(options.Path)
-				if options.Recursive != nil {
-					if q == nil {
-						q = url.Values{}
-					}
-					q.Set(queryRecursive, strconv.FormatBool(*options.Recursive))
-				}
-				req, err := client.c.newRequest(ctx, http.MethodGet, "/files", identifier, q)
-				if err != nil {
-					return nil, err
-				}
-				return req.Raw(), nil
-			})
-			if err != nil {
-				return FilesClientListResponse{}, err
-			}
-			var resp FilesClientListResponse
-			if err := runtime.UnmarshalAsJSON(httpResp, &resp.FileList); err != nil {
-				return FilesClientListResponse{}, err
-			}
-			return resp, nil
-		},
-		Tracer: client.c.internal.Tracer(),
-	})
+	if err := checkIdentifier(identifier); err != nil {
+		return nil, err
+	}
+	if err := checkPath(options.Path); err != nil {
+		return nil, err
+	}
+	q := pathQuery(options.Path)
+	if options.Recursive != nil {
+		if q == nil {
+			q = url.Values{}
+		}
+		q.Set(queryRecursive, strconv.FormatBool(*options.Recursive))
+	}
+	return client.c.newRequest(ctx, http.MethodGet, "/files", identifier, q)
+}
+
+// listHandleResponse reads one page of files.
+func (client *FilesClient) listHandleResponse(resp *http.Response) (FilesClientListResponse, error) {
+	var result FilesClientListResponse
+	if err := runtime.UnmarshalAsJSON(resp, &result.FileList); err != nil {
+		return FilesClientListResponse{}, err
+	}
+	return result, nil
 }
 
 // Get returns the metadata of the file name in the session named identifier.

@@ -5,56 +5,103 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
 )
 
-// fetchPage gets the first page with first, or sends method to nextLink. The
-// nextLink must stay on the endpoint's host (it receives the bearer token);
+// pagerSteps are what one pager is made of, in the azcore shape: the
+// request for the first page and the reading of each page. newPager adds the
+// rest, the same for every pager.
+type pagerSteps[T any] struct {
+	// apiName is the operation name, which azcore's fake dispatches on.
+	apiName string
+	// method is the HTTP method of every page's request.
+	method string
+	// identifier is added to a nextLink that lacks it; "" for pool-wide
+	// listings.
+	identifier string
+	// createRequest validates the arguments and builds the first page's
+	// request.
+	createRequest func(ctx context.Context) (*policy.Request, error)
+	// handleResponse reads one page.
+	handleResponse func(resp *http.Response) (T, error)
+	// nextLink returns the page's link to the next one.
+	nextLink func(page T) *string
+}
+
+// newPager returns a pager that fetches the first page with
+// s.createRequest and follows each nextLink with nextLinkRequest, which
+// checks the link before the credential is sent to it.
+func newPager[T any](c *Client, s pagerSteps[T]) *runtime.Pager[T] {
+	fetched := &fetchedPages{}
+	return runtime.NewPager(runtime.PagingHandler[T]{
+		More: func(page T) bool {
+			next := s.nextLink(page)
+			return next != nil && *next != ""
+		},
+		Fetcher: func(ctx context.Context, page *T) (T, error) {
+			ctx = withAPIName(ctx, s.apiName)
+			next := ""
+			if page != nil {
+				next = *s.nextLink(*page)
+			}
+			resp, err := runtime.FetcherForNextLink(ctx, c.internal.Pipeline(), next, func(ctx context.Context) (*policy.Request, error) {
+				req, err := s.createRequest(ctx)
+				if err != nil {
+					return nil, err
+				}
+				return req, fetched.add(req.Raw().URL)
+			}, &runtime.FetcherForNextLinkOptions{
+				NextReq: func(ctx context.Context, nextLink string) (*policy.Request, error) {
+					return c.nextLinkRequest(ctx, s.method, nextLink, s.identifier, fetched)
+				},
+			})
+			if err != nil {
+				var zero T
+				return zero, err
+			}
+			return s.handleResponse(resp)
+		},
+		Tracer: c.internal.Tracer(),
+	})
+}
+
+// nextLinkRequest builds the request for a nextLink the service sent. The
+// link must stay on the endpoint's host (it receives the bearer token);
 // api-version, and identifier when not empty, are added when the service
 // left them out. fetched holds the pages this pager already got: a nextLink
 // back to one of them is refused, or the pager would never end.
-func (c *Client) fetchPage(ctx context.Context, method, nextLink, identifier string, fetched *fetchedPages, first func(context.Context) (*http.Request, error)) (*http.Response, error) {
-	var raw *http.Request
-	if nextLink == "" {
-		r, err := first(ctx)
-		if err != nil {
-			return nil, err
-		}
-		raw = r
-	} else {
-		link, err := c.trustedURL(nextLink)
-		if err != nil {
-			return nil, err
-		}
-		u, err := url.Parse(link)
-		if err != nil {
-			return nil, err
-		}
-		u.RawQuery = withDefaults(u.Query(), c.apiVersion, identifier).Encode()
-		req, err := runtime.NewRequest(ctx, method, u.String())
-		if err != nil {
-			return nil, err
-		}
-		req.Raw().Header.Set("Accept", "application/json")
-		raw = req.Raw()
-	}
-	if err := fetched.add(raw.URL); err != nil {
-		return nil, err
-	}
-	req, err := runtime.NewRequestFromRequest(raw)
+func (c *Client) nextLinkRequest(ctx context.Context, method, nextLink, identifier string, fetched *fetchedPages) (*policy.Request, error) {
+	link, err := c.trustedURL(nextLink)
 	if err != nil {
 		return nil, err
 	}
-	resp, err := c.internal.Pipeline().Do(req)
+	u, err := url.Parse(link)
 	if err != nil {
 		return nil, err
 	}
-	if !runtime.HasStatusCode(resp, http.StatusOK) {
-		return nil, runtime.NewResponseError(resp)
+	u.RawQuery = withDefaults(u.Query(), c.apiVersion, identifier).Encode()
+	if err := fetched.add(u); err != nil {
+		return nil, err
 	}
-	return resp, nil
+	req, err := runtime.NewRequest(ctx, method, u.String())
+	if err != nil {
+		return nil, err
+	}
+	req.Raw().Header.Set("Accept", "application/json")
+	return req, nil
+}
+
+// skipQuery returns the skip query parameter of the session listings, when
+// set.
+func skipQuery(skip *int32) url.Values {
+	if skip == nil {
+		return nil
+	}
+	return url.Values{querySkip: {strconv.Itoa(int(*skip))}}
 }
 
 // withDefaults adds api-version and, when not empty, identifier to q where

@@ -3,9 +3,8 @@ package azsessions
 import (
 	"context"
 	"net/http"
-	"net/url"
-	"strconv"
 
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
 )
 
@@ -67,42 +66,32 @@ func (client *SessionsClient) Stop(ctx context.Context, identifier string, optio
 
 // NewListPager lists the pool's live sessions page by page.
 func (client *SessionsClient) NewListPager(options *SessionsClientListOptions) *runtime.Pager[SessionsClientListResponse] {
+	return newPager(client.c, pagerSteps[SessionsClientListResponse]{
+		apiName: "SessionsClient.NewListPager",
+		method:  http.MethodGet,
+		createRequest: func(ctx context.Context) (*policy.Request, error) {
+			return client.listCreateRequest(ctx, options)
+		},
+		handleResponse: client.listHandleResponse,
+		nextLink:       func(page SessionsClientListResponse) *string { return page.NextLink },
+	})
+}
+
+// listCreateRequest builds GET /listSessions.
+func (client *SessionsClient) listCreateRequest(ctx context.Context, options *SessionsClientListOptions) (*policy.Request, error) {
 	if options == nil {
 		options = &SessionsClientListOptions{}
 	}
-	fetched := &fetchedPages{}
-	return runtime.NewPager(runtime.PagingHandler[SessionsClientListResponse]{
-		More: func(page SessionsClientListResponse) bool {
-			return page.NextLink != nil && *page.NextLink != ""
-		},
-		Fetcher: func(ctx context.Context, page *SessionsClientListResponse) (SessionsClientListResponse, error) {
-			ctx = withAPIName(ctx, "SessionsClient.NewListPager")
-			next := ""
-			if page != nil {
-				next = *page.NextLink
-			}
-			httpResp, err := client.c.fetchPage(ctx, http.MethodGet, next, "", fetched, func(ctx context.Context) (*http.Request, error) {
-				var q url.Values
-				if options.Skip != nil {
-					q = url.Values{querySkip: {strconv.Itoa(int(*options.Skip))}}
-				}
-				req, err := client.c.newRequest(ctx, http.MethodGet, "/listSessions", "", q)
-				if err != nil {
-					return nil, err
-				}
-				return req.Raw(), nil
-			})
-			if err != nil {
-				return SessionsClientListResponse{}, err
-			}
-			var resp SessionsClientListResponse
-			if err := runtime.UnmarshalAsJSON(httpResp, &resp.SessionList); err != nil {
-				return SessionsClientListResponse{}, err
-			}
-			return resp, nil
-		},
-		Tracer: client.c.internal.Tracer(),
-	})
+	return client.c.newRequest(ctx, http.MethodGet, "/listSessions", "", skipQuery(options.Skip))
+}
+
+// listHandleResponse reads one page of sessions.
+func (client *SessionsClient) listHandleResponse(resp *http.Response) (SessionsClientListResponse, error) {
+	var result SessionsClientListResponse
+	if err := runtime.UnmarshalAsJSON(resp, &result.SessionList); err != nil {
+		return SessionsClientListResponse{}, err
+	}
+	return result, nil
 }
 
 // GetPoolMetadata describes the pool: its runtimes, pre-installed packages
