@@ -116,6 +116,9 @@ func (s *Session) run(ctx context.Context, tool string, req azsessions.Execution
 	detect := s.t.set.detectFiles
 	if detect && s.snapshot == nil {
 		snap, err := s.listAll(ctx)
+		if isNotFound(err) {
+			snap, err = map[string]fileState{}, nil // no session yet: no files
+		}
 		if err != nil {
 			if ctx.Err() != nil {
 				return Result{}, ctx.Err()
