@@ -46,8 +46,10 @@ func readmeSovereignCloud() *azsessions.ClientOptions {
 func readmeCreateClient(ctx context.Context) {
 	cred, err := azidentity.NewDefaultAzureCredential(nil)
 	// TODO: handle error
+	_ = err // not in the snippet
 	client, err := azsessions.NewClient("https://<region>.dynamicsessions.io/subscriptions/<sub>/resourceGroups/<rg>/sessionPools/<pool>", cred, nil)
 	// TODO: handle error
+	_ = err // not in the snippet
 
 	resp, err := client.NewExecutionClient().Execute(ctx, "user-42", azsessions.NewCodeRequest("print(6 * 7)"), nil)
 	// TODO: handle error
