@@ -35,6 +35,8 @@ type fakePool struct {
 	requests []azsessions.ExecutionRequest
 	deleted  []string
 	lists    int
+	// missing404 answers 404 to listing a session that has no files yet.
+	missing404 bool
 	// exec answers an execution; it may write files through put.
 	exec func(id string, req azsessions.ExecutionRequest) (azsessions.Execution, int, string)
 }
@@ -85,6 +87,10 @@ func newFakeKit(t *testing.T, opts *agenttool.Options, exec func(id string, req 
 				p.mu.Lock()
 				defer p.mu.Unlock()
 				p.lists++
+				if p.missing404 && p.files[id] == nil {
+					resp.AddResponseError(http.StatusNotFound, "SessionNotFound")
+					return
+				}
 				var page azsessions.FilesClientListResponse
 				page.Value = []*azsessions.File{}
 				names := make([]string, 0, len(p.files[id]))
@@ -507,4 +513,17 @@ func TestFakeTooManyFiles(t *testing.T) {
 		require.Contains(t, r.Text, "note: /mnt/data holds more than 10000 files, so created and changed files are not reported.\n")
 		require.Empty(t, r.Files)
 	}
+}
+
+func TestFakeFirstRunOnAPoolThatAnswers404(t *testing.T) {
+	kit, pool := newFakeKit(t, nil, nil)
+	pool.missing404 = true
+	pool.exec = func(id string, req azsessions.ExecutionRequest) (azsessions.Execution, int, string) {
+		pool.put(id, "out.txt", []byte("x"))
+		return succeeded("", "", ""), 0, ""
+	}
+	r := call(t, kit.Session("c"), agenttool.ToolRunPython, map[string]any{"code": "x"})
+	require.False(t, r.IsError, r.Text)
+	require.Contains(t, r.Text, "files:\n  created /mnt/data/out.txt (1 byte)\n")
+	require.NotContains(t, r.Text, "could not be listed")
 }
