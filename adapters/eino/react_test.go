@@ -1,0 +1,241 @@
+package eino_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/cloudwego/eino/components/model"
+	"github.com/cloudwego/eino/components/tool"
+	"github.com/cloudwego/eino/compose"
+	"github.com/cloudwego/eino/flow/agent/react"
+	"github.com/cloudwego/eino/schema"
+
+	adapter "github.com/seed-f3fa2c9d/azsessions/adapters/eino"
+	"github.com/seed-f3fa2c9d/azsessions/agenttool"
+	"github.com/seed-f3fa2c9d/azsessions/emulator"
+)
+
+// dotPNG is a 1x1 PNG, base64 encoded, that the scripted code writes.
+const dotPNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+
+// script is the code the scripted model runs, in order: state kept across
+// two runs, a failure, then an image.
+var script = []string{
+	"x = 21",
+	"print(x * 2)",
+	"1/0",
+	"import base64\nopen('/mnt/data/dot.png', 'wb').write(base64.b64decode('" + dotPNG + "'))",
+}
+
+// scriptedModel is a tool-calling chat model that asks for the next
+// run_python call of the script and, when the script is done, answers. It
+// keeps the tool messages it was sent and the tools it was given.
+type scriptedModel struct {
+	mu    *sync.Mutex
+	turn  *int
+	seen  *[]*schema.Message
+	tools []*schema.ToolInfo
+	given *[]*schema.ToolInfo
+}
+
+func newScriptedModel() *scriptedModel {
+	return &scriptedModel{mu: &sync.Mutex{}, turn: new(int), seen: &[]*schema.Message{}, given: &[]*schema.ToolInfo{}}
+}
+
+func (m *scriptedModel) WithTools(tools []*schema.ToolInfo) (model.ToolCallingChatModel, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	*m.given = tools
+	c := *m
+	c.tools = tools
+	return &c, nil
+}
+
+func (m *scriptedModel) Generate(_ context.Context, input []*schema.Message, _ ...model.Option) (*schema.Message, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if *m.turn > 0 {
+		last := input[len(input)-1]
+		if last.Role != schema.Tool {
+			return nil, fmt.Errorf("turn %d: the last message is a %s message, not a tool result", *m.turn, last.Role)
+		}
+		*m.seen = append(*m.seen, last)
+	}
+	*m.turn++
+	if *m.turn > len(script) {
+		return schema.AssistantMessage("x*2 is 42.", nil), nil
+	}
+	args, _ := json.Marshal(map[string]any{"code": script[*m.turn-1], "timeout_seconds": nil})
+	return schema.AssistantMessage("", []schema.ToolCall{{
+		ID:       fmt.Sprintf("call_%d", *m.turn),
+		Type:     "function",
+		Function: schema.FunctionCall{Name: agenttool.ToolRunPython, Arguments: string(args)},
+	}}), nil
+}
+
+func (m *scriptedModel) Stream(ctx context.Context, input []*schema.Message, opts ...model.Option) (*schema.StreamReader[*schema.Message], error) {
+	msg, err := m.Generate(ctx, input, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return schema.StreamReaderFromArray([]*schema.Message{msg}), nil
+}
+
+func newToolkit(t *testing.T) *agenttool.Toolkit {
+	t.Helper()
+	tk, err := agenttool.New(emulator.NewForTest(t, nil), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { tk.Close(context.Background()) })
+	return tk
+}
+
+func runAgent(t *testing.T, tools []tool.BaseTool) (*schema.Message, *scriptedModel) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	m := newScriptedModel()
+	agent, err := react.NewAgent(ctx, &react.AgentConfig{
+		ToolCallingModel: m,
+		ToolsConfig:      compose.ToolsNodeConfig{Tools: tools},
+		MaxStep:          20,
+	})
+	if err != nil {
+		t.Fatalf("NewAgent: %v", err)
+	}
+	answer, err := agent.Generate(ctx, []*schema.Message{schema.UserMessage("What is x*2?")})
+	if err != nil {
+		t.Fatalf("the agent run failed: %v", err)
+	}
+	if len(*m.seen) != len(script) {
+		t.Fatalf("the model saw %d tool results, want %d", len(*m.seen), len(script))
+	}
+	return answer, m
+}
+
+// text is the text of a tool message, wherever the ToolsNode put it.
+func text(msg *schema.Message) string {
+	s := msg.Content
+	for _, p := range msg.UserInputMultiContent {
+		if p.Type == schema.ChatMessagePartTypeText {
+			s += p.Text
+		}
+	}
+	return s
+}
+
+func TestReActAgentAgainstEmulator(t *testing.T) {
+	tk := newToolkit(t)
+	tools, err := adapter.Tools(tk, tk.Session("conversation-1"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	answer, m := runAgent(t, tools)
+	if answer.Content != "x*2 is 42." {
+		t.Errorf("answer %q", answer.Content)
+	}
+	seen := *m.seen
+	if !strings.HasPrefix(text(seen[0]), "status: succeeded") {
+		t.Errorf("x = 21: %q", text(seen[0]))
+	}
+	if !strings.Contains(text(seen[1]), "42") {
+		t.Errorf("the second run did not see x: %q", text(seen[1]))
+	}
+	if s := text(seen[2]); !strings.HasPrefix(s, "status: failed") || !strings.Contains(s, "ZeroDivisionError") {
+		t.Errorf("1/0 was not a failure the model sees: %q", s)
+	}
+	var images []*schema.MessageInputImage
+	for _, p := range seen[3].UserInputMultiContent {
+		if p.Type == schema.ChatMessagePartTypeImageURL {
+			images = append(images, p.Image)
+		}
+	}
+	if len(images) != 1 || images[0].Base64Data == nil || *images[0].Base64Data != dotPNG || images[0].MIMEType != "image/png" {
+		t.Errorf("the image did not reach the model as an image part: %+v", seen[3].UserInputMultiContent)
+	}
+
+	var run *schema.ToolInfo
+	for _, info := range *m.given {
+		if info.Name == agenttool.ToolRunPython {
+			run = info
+		}
+	}
+	if run == nil {
+		t.Fatal("run_python was not given to the model")
+	}
+	js, err := run.ToJSONSchema()
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := json.Marshal(js)
+	if !strings.Contains(string(raw), `"code"`) || !strings.Contains(string(raw), `"additionalProperties":false`) || !strings.Contains(string(raw), `["integer","null"]`) {
+		t.Errorf("run_python's parameters lost the toolkit's schema: %s", raw)
+	}
+}
+
+func TestTextOnlyTools(t *testing.T) {
+	tk := newToolkit(t)
+	tools, err := adapter.Tools(tk, tk.Session("conversation-1"), &adapter.Options{TextOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tl := range tools {
+		if _, ok := tl.(tool.InvokableTool); !ok {
+			t.Fatalf("%T is not an InvokableTool", tl)
+		}
+	}
+	_, m := runAgent(t, tools)
+	seen := *m.seen
+	if !strings.Contains(seen[1].Content, "42") {
+		t.Errorf("the second run did not see x: %q", seen[1].Content)
+	}
+	if s := seen[2].Content; !strings.HasPrefix(s, "status: failed") {
+		t.Errorf("1/0 was not a failure the model sees: %q", s)
+	}
+	if s := seen[3].Content; !strings.Contains(s, "image/png") || !strings.Contains(s, "not shown to you") || strings.Contains(s, dotPNG) {
+		t.Errorf("the image is not described to the model: %q", s)
+	}
+}
+
+func TestToolsForKeepsConversationsApart(t *testing.T) {
+	tk := newToolkit(t)
+	type key struct{}
+	tools, err := adapter.ToolsFor(tk, func(ctx context.Context) (*agenttool.Session, error) {
+		id, ok := ctx.Value(key{}).(string)
+		if !ok {
+			return nil, fmt.Errorf("no conversation in the context")
+		}
+		return tk.Session(id), nil
+	}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var run tool.EnhancedInvokableTool
+	for _, tl := range tools {
+		if info, _ := tl.Info(context.Background()); info.Name == agenttool.ToolRunPython {
+			run = tl.(tool.EnhancedInvokableTool)
+		}
+	}
+	alice := context.WithValue(context.Background(), key{}, "alice")
+	bob := context.WithValue(context.Background(), key{}, "bob")
+	if _, err := run.InvokableRun(alice, &schema.ToolArgument{Text: `{"code": "secret = 1"}`}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := run.InvokableRun(bob, &schema.ToolArgument{Text: `{"code": "print(secret)"}`})
+	if err != nil || !strings.Contains(res.Parts[0].Text, "NameError") {
+		t.Errorf("bob's conversation saw alice's state: %v %+v", err, res)
+	}
+	if _, err := run.InvokableRun(context.Background(), &schema.ToolArgument{Text: `{"code": "1"}`}); err == nil {
+		t.Errorf("a call with no session was not a Go error")
+	}
+	res, err = run.InvokableRun(alice, &schema.ToolArgument{Text: `not json`})
+	if err != nil || !strings.HasPrefix(res.Parts[0].Text, "status: error") {
+		t.Errorf("bad arguments: want a failure result, got %v %+v", err, res)
+	}
+}
