@@ -100,6 +100,10 @@ func (set settings) poolCap() int32 {
 }
 
 func (s *Session) run(ctx context.Context, tool string, req azsessions.ExecutionRequest, timeout time.Duration) (Result, error) {
+	var notes []string
+	if timeout > s.t.set.maxTimeout {
+		notes = append(notes, fmt.Sprintf("The timeout asked for is over the limit of %d seconds; the run had %d seconds.", int(s.t.set.maxTimeout.Seconds()), int(s.t.set.maxTimeout.Seconds())))
+	}
 	timeout = s.t.set.runTimeout(timeout)
 	secs := int32(math.Ceil(timeout.Seconds()))
 	req.TimeoutInSeconds = &secs
@@ -112,7 +116,6 @@ func (s *Session) run(ctx context.Context, tool string, req azsessions.Execution
 	defer s.release()
 	s.use()
 
-	var notes []string
 	detect := s.t.set.detectFiles
 	if detect && s.snapshot == nil {
 		snap, err := s.listAll(ctx)
@@ -147,7 +150,7 @@ func (s *Session) run(ctx context.Context, tool string, req azsessions.Execution
 		if errors.Is(err, context.DeadlineExceeded) {
 			// Our own deadline: the pool never answered. State is unknown.
 			s.snapshot = nil
-			return s.timedOutResult(tool, timeout), nil
+			return s.timedOutResult(timeout), nil
 		}
 		if !hostError(err) {
 			return errorResult("the pool refused to run it: %s", serviceProblem(err)), nil
@@ -268,12 +271,11 @@ func (s *Session) stream(name, text string, poolCut bool, poolCap int, notes []s
 	return kept, notes
 }
 
-func (s *Session) timedOutResult(tool string, timeout time.Duration) Result {
+func (s *Session) timedOutResult(timeout time.Duration) Result {
 	out := &RunOutput{Status: "failed", Failure: "timeout", Notes: []string{}, Files: []FileInfo{}, Images: []ImageInfo{}}
 	l := newLayout("failed")
 	l.linef("failure: timeout: the pool did not answer within %d seconds (the run's limit plus %d s); the run may still be going, and the session's state is unknown.", int(timeout.Seconds()), int(networkGrace.Seconds()))
 	l.line("(no output)")
-	_ = tool
 	return Result{Text: l.String(), IsError: true, Structured: out, Files: out.Files}
 }
 

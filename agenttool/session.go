@@ -229,9 +229,11 @@ func (set settings) modelTimeout(secs *float64) (time.Duration, Result, bool) {
 	if *secs <= 0 {
 		return 0, errorResult("timeout_seconds must be a positive number of seconds (at most %d), or null for the default of %d", int(set.maxTimeout.Seconds()), int(set.timeout.Seconds())), false
 	}
-	d := time.Duration(*secs * float64(time.Second))
-	if d > set.maxTimeout || *secs > set.maxTimeout.Seconds() {
-		d = set.maxTimeout
+	// Past a day the value only matters as "too long": run caps it to the
+	// limit and says so. The bound keeps the conversion from overflowing.
+	d := 24 * time.Hour
+	if *secs < d.Seconds() {
+		d = time.Duration(*secs * float64(time.Second))
 	}
 	return d, Result{}, true
 }
