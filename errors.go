@@ -2,6 +2,7 @@ package azsessions
 
 import (
 	"errors"
+	"fmt"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 )
@@ -33,6 +34,29 @@ var (
 	// returns this error instead.
 	ErrRepeatedNextLink = errors.New("azsessions: the service sent a nextLink to a page already fetched")
 )
+
+// ExecutionInterruptedError is returned by ExecutionClient.Execute when its
+// context ended before the service answered. The code may still be running,
+// or have finished: its result stays with the service, and
+// ExecutionClient.Get(ctx, e.Identifier, e.OperationID, nil) fetches it.
+// errors.Is(err, context.DeadlineExceeded) (or context.Canceled) holds.
+type ExecutionInterruptedError struct {
+	// OperationID is the execution's id: the operation-id header sent.
+	OperationID string
+	// Identifier is the session the execution runs in.
+	Identifier string
+	// Err is why the wait ended; it wraps the context's error.
+	Err error
+}
+
+// Error implements error. The text names the operation id, so that a
+// logged error is enough to find the result.
+func (e *ExecutionInterruptedError) Error() string {
+	return fmt.Sprintf("azsessions: stopped waiting for execution %s in session %q: %v; ExecutionClient.Get with this operation id fetches its result", e.OperationID, e.Identifier, e.Err)
+}
+
+// Unwrap returns Err.
+func (e *ExecutionInterruptedError) Unwrap() error { return e.Err }
 
 // ErrorCode is an error code the service returns in the x-ms-error-code
 // header and the error body. *azcore.ResponseError.ErrorCode holds it.

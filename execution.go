@@ -2,9 +2,11 @@ package azsessions
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
+	"time"
 	"unicode/utf8"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
@@ -39,7 +41,15 @@ type ExecutionClient struct {
 //
 // Execute waits as long as ctx allows. Give it a deadline (the service stops
 // any execution after 220 seconds, so a few minutes is plenty) so that an
-// answer lost on the network cannot hang the caller.
+// answer lost on the network cannot hang the caller. When request sets no
+// TimeoutInSeconds, the time ctx has left is sent as timeoutInSeconds (in
+// whole seconds, at least 1, at most 220), so that the service stops the
+// code, and frees the session, when the caller stops waiting.
+//
+// When ctx ends before the answer, the error is an
+// *ExecutionInterruptedError: it wraps ctx.Err() (errors.Is(err,
+// context.DeadlineExceeded) holds) and carries the execution's operation id
+// and session, with which ExecutionClient.Get fetches the result later.
 func (client *ExecutionClient) Execute(ctx context.Context, identifier string, request ExecutionRequest, options *ExecutionClientExecuteOptions) (resp ExecutionClientExecuteResponse, err error) {
 	const operationName = "ExecutionClient.Execute"
 	ctx = withAPIName(ctx, operationName)
@@ -48,13 +58,14 @@ func (client *ExecutionClient) Execute(ctx context.Context, identifier string, r
 	if options == nil {
 		options = &ExecutionClientExecuteOptions{}
 	}
+	request = withDeadlineTimeout(ctx, request)
 	req, err := client.executeRequest(ctx, identifier, request, ExecutionTypeSynchronous, options.OperationID)
 	if err != nil {
 		return ExecutionClientExecuteResponse{}, err
 	}
 	httpResp, err := client.c.internal.Pipeline().Do(req)
 	if err != nil {
-		return ExecutionClientExecuteResponse{}, err
+		return ExecutionClientExecuteResponse{}, interrupted(ctx, req.Raw().Header.Get(headerOperationID), identifier, err)
 	}
 	if !runtime.HasStatusCode(httpResp, http.StatusOK, http.StatusAccepted) {
 		return ExecutionClientExecuteResponse{}, runtime.NewResponseError(httpResp)
@@ -65,7 +76,39 @@ func (client *ExecutionClient) Execute(ctx context.Context, identifier string, r
 	}
 	// Some service revisions answer a synchronous request with 202 and a
 	// running execution: wait for it here, as the caller asked.
-	return client.waitFor(ctx, identifier, httpResp, resp, outputCap(request))
+	resp, err = client.waitFor(ctx, identifier, httpResp, resp, outputCap(request))
+	if err != nil {
+		return ExecutionClientExecuteResponse{}, interrupted(ctx, req.Raw().Header.Get(headerOperationID), identifier, err)
+	}
+	return resp, nil
+}
+
+// maxServiceTimeout is the longest any execution runs on the service.
+const maxServiceTimeout = 220
+
+// withDeadlineTimeout returns request with TimeoutInSeconds set to the time
+// ctx has left, when the caller set none and ctx has a deadline.
+func withDeadlineTimeout(ctx context.Context, request ExecutionRequest) ExecutionRequest {
+	deadline, ok := ctx.Deadline()
+	if !ok || request.TimeoutInSeconds != nil {
+		return request
+	}
+	secs := int32(min(max(time.Until(deadline)/time.Second, 1), maxServiceTimeout))
+	request.TimeoutInSeconds = &secs
+	return request
+}
+
+// interrupted returns err as an *ExecutionInterruptedError when ctx ended,
+// and as it is otherwise.
+func interrupted(ctx context.Context, operationID, identifier string, err error) error {
+	ctxErr := ctx.Err()
+	if ctxErr == nil {
+		return err
+	}
+	if !errors.Is(err, ctxErr) {
+		err = fmt.Errorf("%w (%v)", ctxErr, err)
+	}
+	return &ExecutionInterruptedError{OperationID: operationID, Identifier: identifier, Err: err}
 }
 
 // BeginExecute starts request in the session named identifier as an

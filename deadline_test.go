@@ -1,0 +1,151 @@
+package azsessions_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+	"github.com/stretchr/testify/require"
+
+	"github.com/seed-f3fa2c9d/azsessions"
+)
+
+// sentTimeout is the timeoutInSeconds of an execution body, or -1.
+func sentTimeout(t *testing.T, body []byte) int {
+	t.Helper()
+	var b struct {
+		TimeoutInSeconds *int `json:"timeoutInSeconds"`
+	}
+	require.NoError(t, json.Unmarshal(body, &b))
+	if b.TimeoutInSeconds == nil {
+		return -1
+	}
+	return *b.TimeoutInSeconds
+}
+
+// TestExecuteSendsTheDeadline checks that the time ctx has left reaches the
+// service as timeoutInSeconds when the request sets none.
+func TestExecuteSendsTheDeadline(t *testing.T) {
+	for name, tc := range map[string]struct {
+		timeout  time.Duration // 0: no deadline
+		set      *int32
+		min, max int
+	}{
+		"no deadline":             {0, nil, -1, -1},
+		"90 s left":               {90 * time.Second, nil, 80, 89},
+		"10 min left, capped":     {10 * time.Minute, nil, 220, 220},
+		"under a second left":     {900 * time.Millisecond, nil, 1, 1},
+		"caller's timeout stands": {90 * time.Second, ptr[int32](30), 30, 30},
+	} {
+		t.Run(name, func(t *testing.T) {
+			c, srv := newRecordedClient(t, reply(http.StatusOK, testdata(t, "executions/sync_succeeded.json")), nil)
+			ctx := context.Background()
+			if tc.timeout > 0 {
+				var cancel context.CancelFunc
+				ctx, cancel = context.WithTimeout(ctx, tc.timeout)
+				defer cancel()
+			}
+			req := azsessions.NewCodeRequest("x")
+			req.TimeoutInSeconds = tc.set
+			_, err := c.NewExecutionClient().Execute(ctx, "s1", req, nil)
+			if errors.Is(err, context.DeadlineExceeded) && tc.timeout < time.Second {
+				t.Skip("the machine is too slow for a 900 ms deadline")
+			}
+			require.NoError(t, err)
+			got := sentTimeout(t, srv.last(t).Body)
+			require.GreaterOrEqual(t, got, tc.min)
+			require.LessOrEqual(t, got, tc.max)
+			require.Equal(t, tc.set, req.TimeoutInSeconds, "the caller's request is not changed")
+		})
+	}
+}
+
+// interruptingService holds the answer to POST /executions until the client
+// goes away (sync) or answers 202 and then Running to every poll (async);
+// GET ?result=1 returns the finished execution, as a later Get would see it.
+func interruptingService(async bool, arrived chan<- struct{}) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.Method == http.MethodGet && r.URL.Query().Get("identifier") == "later":
+			reply(http.StatusOK, []byte(`{"id":"op-42","status":"Succeeded","result":{"stdout":"late\n"}}`))(w, r)
+		case r.Method == http.MethodGet:
+			select {
+			case arrived <- struct{}{}:
+			default:
+			}
+			reply(http.StatusOK, []byte(`{"id":"op-42","status":"Running"}`))(w, r)
+		case async:
+			w.Header().Set("Operation-Location", "executions/op-42")
+			reply(http.StatusAccepted, []byte(`{"id":"op-42","status":"Running"}`))(w, r)
+		default:
+			select {
+			case arrived <- struct{}{}:
+			default:
+			}
+			<-r.Context().Done() // the answer is lost
+		}
+	}
+}
+
+// TestExecuteInterruptedGivesTheOperationID lets the context end while the
+// service holds the answer, and while Execute polls an execution the
+// service answered with 202: the error wraps ctx.Err(), names the operation
+// id, and gives it through errors.As, with which Get fetches the result.
+func TestExecuteInterruptedGivesTheOperationID(t *testing.T) {
+	noRetry := &azsessions.ClientOptions{ClientOptions: azcore.ClientOptions{Retry: policy.RetryOptions{MaxRetries: -1}}}
+	for _, async := range []bool{false, true} {
+		for _, cause := range []error{context.DeadlineExceeded, context.Canceled} {
+			t.Run(fmt.Sprintf("async=%v/%v", async, cause), func(t *testing.T) {
+				arrived := make(chan struct{}, 1)
+				c, srv := newRecordedClient(t, interruptingService(async, arrived), noRetry)
+				var ctx context.Context
+				var cancel context.CancelFunc
+				if cause == context.DeadlineExceeded {
+					// Whenever it strikes, before or after the request
+					// reached the service, the error is the same.
+					ctx, cancel = context.WithTimeout(context.Background(), 300*time.Millisecond)
+				} else {
+					ctx, cancel = context.WithCancel(context.Background())
+					go func() {
+						<-arrived // the service has the request (or a poll)
+						cancel()
+					}()
+				}
+				defer cancel()
+				exec := c.NewExecutionClient()
+				_, err := exec.Execute(ctx, "s1", azsessions.NewCodeRequest("x"), &azsessions.ExecutionClientExecuteOptions{OperationID: ptr("op-42")})
+				require.ErrorIs(t, err, cause)
+				require.Contains(t, err.Error(), "op-42")
+				var ie *azsessions.ExecutionInterruptedError
+				require.True(t, errors.As(err, &ie), "want an *ExecutionInterruptedError, got %T: %v", err, err)
+				require.Equal(t, "op-42", ie.OperationID)
+				require.Equal(t, "s1", ie.Identifier)
+				if reqs := srv.requests(); len(reqs) > 0 {
+					require.Equal(t, "op-42", reqs[0].Header.Get("operation-id"))
+				}
+
+				// The result is reachable from what the error gave.
+				got, err := exec.Get(context.Background(), "later", ie.OperationID, nil)
+				require.NoError(t, err)
+				require.Equal(t, "late\n", *got.Result.Stdout)
+			})
+		}
+	}
+}
+
+// TestExecuteOtherErrorsAreNotInterruptions: a transport or HTTP failure
+// while ctx is alive is returned as before.
+func TestExecuteOtherErrorsAreNotInterruptions(t *testing.T) {
+	c, _ := newRecordedClient(t, reply(http.StatusInternalServerError, []byte(`{"error":{"code":"Boom"}}`)), nil)
+	_, err := c.NewExecutionClient().Execute(context.Background(), "s1", azsessions.NewCodeRequest("x"), nil)
+	var ie *azsessions.ExecutionInterruptedError
+	require.False(t, errors.As(err, &ie))
+	var re *azcore.ResponseError
+	require.True(t, errors.As(err, &re))
+}
