@@ -57,6 +57,19 @@ func readmeCreateClient(ctx context.Context) {
 	_ = err
 }
 
+// README.md, "Deadlines and interrupted executions".
+func readmeInterrupted(ctx context.Context, exec *azsessions.ExecutionClient, id string, req azsessions.ExecutionRequest) {
+	_, err := exec.Execute(ctx, id, req, nil)
+	var ie *azsessions.ExecutionInterruptedError
+	if errors.As(err, &ie) {
+		// The code may still be running; its result stays with the service.
+		later, err := exec.Get(context.Background(), ie.Identifier, ie.OperationID, nil)
+		if err == nil && later.Succeeded() {
+			fmt.Print(*later.Result.Stdout)
+		}
+	}
+}
+
 // README.md, "Run code and read the result".
 func readmeRunCode(ctx context.Context, client *azsessions.Client) error {
 	exec := client.NewExecutionClient()
@@ -228,6 +241,7 @@ var (
 	_ = readmeRunCode
 	_ = readmeFiles
 	_ = readmeErrors
+	_ = readmeInterrupted
 	_ = docsEmulatorInTest
 	_ = docsEmulatorStart
 	_ = docsAgentsToolkit
