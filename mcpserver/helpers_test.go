@@ -3,6 +3,7 @@ package mcpserver_test
 import (
 	"context"
 	"log/slog"
+	"os/exec"
 	"slices"
 	"sync"
 	"testing"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/seed-f3fa2c9d/azsessions"
 	"github.com/seed-f3fa2c9d/azsessions/emulator"
+	"github.com/seed-f3fa2c9d/azsessions/internal/testenv"
 	"github.com/seed-f3fa2c9d/azsessions/mcpserver"
 )
 
@@ -27,6 +29,13 @@ type fixture struct {
 // nil. Both stop with the test.
 func newFixture(t testing.TB, poolType string, opts *mcpserver.Options) *fixture {
 	t.Helper()
+	if poolType == emulator.PoolTypeShell {
+		if _, err := exec.LookPath("bash"); err != nil {
+			testenv.Missing(t, "bash", "apt-get install bash")
+		}
+	} else {
+		requirePython(t)
+	}
 	client := emulator.NewForTest(t, &emulator.Options{PoolType: poolType})
 	if opts == nil {
 		opts = &mcpserver.Options{}
@@ -54,6 +63,15 @@ func (f *fixture) connect(t testing.TB, opts *mcp.ClientOptions) *mcp.ClientSess
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = cs.Close() })
 	return cs
+}
+
+// requirePython skips (or, in CI, fails) a test that needs the emulator's
+// Python when python3 is not installed.
+func requirePython(t testing.TB) {
+	t.Helper()
+	if _, err := exec.LookPath("python3"); err != nil {
+		testenv.Missing(t, "python3", "apt-get install python3")
+	}
 }
 
 // liveSessions lists the identifiers of the emulator's sessions.

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"log/slog"
+	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/seed-f3fa2c9d/azsessions/emulator"
+	"github.com/seed-f3fa2c9d/azsessions/internal/testenv"
 )
 
 func TestSplitSessionArg(t *testing.T) {
@@ -93,6 +95,9 @@ func TestHandles(t *testing.T) {
 }
 
 func TestIdleHandleSandboxesAreDeleted(t *testing.T) {
+	if _, err := exec.LookPath("python3"); err != nil {
+		testenv.Missing(t, "python3", "apt-get install python3")
+	}
 	client := emulator.NewForTest(t, nil)
 	srv, err := New(client, &Options{HandleIdleTimeout: -1, Logger: slog.New(slog.DiscardHandler)})
 	require.NoError(t, err)
