@@ -12,6 +12,12 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
 
+// DefaultMaxRequestBodyBytes caps an HTTP request's body: room for an
+// upload_file call at the toolkit's default MaxUploadBytes (4 MiB) in
+// base64, so that a larger upload gets the toolkit's answer, which the model
+// can act on, rather than an HTTP 413 from the transport.
+const DefaultMaxRequestBodyBytes = 6 << 20
+
 // DefaultSessionTimeout is how long an HTTP MCP session lives without a
 // request before the server closes it and deletes its sandbox.
 const DefaultSessionTimeout = 30 * time.Minute
@@ -26,6 +32,9 @@ type HTTPOptions struct {
 	// session do not keep a sandbox forever (default DefaultSessionTimeout;
 	// negative: never).
 	SessionTimeout time.Duration
+	// MaxRequestBodyBytes caps a request's body; larger ones answer 413
+	// (default DefaultMaxRequestBodyBytes).
+	MaxRequestBodyBytes int64
 }
 
 // HTTPHandler returns an http.Handler that serves the MCP streamable HTTP
@@ -45,8 +54,13 @@ func (s *Server) HTTPHandler(opts HTTPOptions) (http.Handler, error) {
 	case timeout < 0:
 		timeout = 0 // the SDK's "never"
 	}
+	maxBody := opts.MaxRequestBodyBytes
+	if maxBody <= 0 {
+		maxBody = DefaultMaxRequestBodyBytes
+	}
 	streamable := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return s.mcp }, &mcp.StreamableHTTPOptions{
-		SessionTimeout: timeout,
+		SessionTimeout:      timeout,
+		MaxRequestBodyBytes: maxBody,
 	})
 	want := sha256.Sum256([]byte(opts.Token))
 	verify := func(_ context.Context, token string, _ *http.Request) (*auth.TokenInfo, error) {

@@ -2,6 +2,7 @@ package mcpserver_test
 
 import (
 	"bytes"
+	"encoding/base64"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -186,4 +187,19 @@ func TestHTTPIdleSessionIsClosedAndItsSandboxDeleted(t *testing.T) {
 	// The client goes quiet without ending its session.
 	f.logs.waitFor(t, "MCP session ended; sandbox deleted", "session", ids[0])
 	assert.NotContains(t, f.liveSessions(t), ids[0])
+}
+
+func TestHTTPUploadAtTheToolkitLimitReachesTheToolkit(t *testing.T) {
+	f := newFixture(t, "", nil)
+	ts := serveHTTP(t, f)
+	cs, err := connectHTTP(t, ts.URL, testToken)
+	require.NoError(t, err)
+	// 4 MiB + 1 byte in base64: the toolkit refuses it with a sentence the
+	// model can act on; the transport does not cut the request first.
+	content := base64.StdEncoding.EncodeToString(make([]byte, 4<<20+1))
+	res := call(t, cs, agenttool.ToolUploadFile, map[string]any{"path": "big.bin", "content": content, "encoding": "base64"})
+	assert.True(t, res.IsError)
+	assert.Contains(t, text(res), "4194304")
+	res = call(t, cs, agenttool.ToolUploadFile, map[string]any{"path": "ok.bin", "content": base64.StdEncoding.EncodeToString(make([]byte, 3<<20)), "encoding": "base64"})
+	require.False(t, res.IsError, text(res))
 }
