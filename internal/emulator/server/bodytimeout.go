@@ -3,6 +3,7 @@ package server
 import (
 	"io"
 	"net/http"
+	"sync/atomic"
 	"time"
 )
 
@@ -20,21 +21,25 @@ type progressBody struct {
 	io.ReadCloser
 	timeout     time.Duration
 	setDeadline func(time.Time) error
+	reads       *atomic.Int64 // counts reads, for tests
 }
 
 // withProgressDeadline wraps r's body (when it has one) so that each read
 // must receive data within timeout.
-func withProgressDeadline(w http.ResponseWriter, r *http.Request, timeout time.Duration) {
+func withProgressDeadline(w http.ResponseWriter, r *http.Request, timeout time.Duration, reads *atomic.Int64) {
 	if r.Body == nil || r.Body == http.NoBody || timeout <= 0 {
 		return
 	}
 	rc := http.NewResponseController(w)
-	r.Body = &progressBody{ReadCloser: r.Body, timeout: timeout, setDeadline: rc.SetReadDeadline}
+	r.Body = &progressBody{ReadCloser: r.Body, timeout: timeout, setDeadline: rc.SetReadDeadline, reads: reads}
 }
 
 func (b *progressBody) Read(p []byte) (int, error) {
 	// A writer that cannot set deadlines (a test recorder) answers
 	// ErrNotSupported: the body is then read without one.
 	_ = b.setDeadline(time.Now().Add(b.timeout))
+	if b.reads != nil {
+		b.reads.Add(1)
+	}
 	return b.ReadCloser.Read(p)
 }

@@ -133,6 +133,12 @@ type Server struct {
 	closeErr  error
 
 	info infoCache
+
+	// stats counts I/O calls, so that tests can check the buffering.
+	stats struct {
+		bodyReads  atomic.Int64 // reads of request bodies
+		fileWrites atomic.Int64 // writes of uploaded files
+	}
 }
 
 // New returns a Server for cfg. It creates the file-area root and, when
@@ -237,7 +243,7 @@ func (c *Config) setDefaults() error {
 
 // ServeHTTP serves one request of the data-plane contract.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	withProgressDeadline(w, r, s.cfg.BodyReadTimeout)
+	withProgressDeadline(w, r, s.cfg.BodyReadTimeout, &s.stats.bodyReads)
 	lw := s.logger.wrap(w)
 	defer s.logger.done(lw, r)
 	if s.closed.Load() {

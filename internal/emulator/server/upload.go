@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -10,8 +11,17 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"sync/atomic"
 	"syscall"
 )
+
+// uploadBufferSize is the size of an upload's read buffer and of its
+// file-write buffer: a part arrives from multipart.Reader at most 4 KiB at
+// a time, and writing it as it comes meant 262,144 writes (and as many
+// reads of the connection) per GiB. 64 KiB cuts both 16-fold; larger
+// buffers measured slower here (1 MiB took twice as long as 32-128 KiB),
+// as data no longer stays in the CPU's cache between the copies.
+const uploadBufferSize = 64 << 10
 
 // multipartOverhead is what a request may carry beyond its files (headers
 // of parts, boundaries, small form fields) before it is cut off.
@@ -51,7 +61,9 @@ func (c *call) multipartReader(many bool) (*multipart.Reader, error) {
 	if !many {
 		body = http.MaxBytesReader(c.w, c.r.Body, c.s.cfg.MaxUploadBytes+multipartOverhead)
 	}
-	return multipart.NewReader(body, params["boundary"]), nil
+	// multipart.Reader reads through a 4 KiB buffer of its own: without a
+	// larger one under it, each of those reads is a read of the connection.
+	return multipart.NewReader(bufio.NewReaderSize(body, uploadBufferSize), params["boundary"]), nil
 }
 
 // receiveParts stores the body's "file" parts under temporary names (only
@@ -176,7 +188,7 @@ func (sess *session) receivePart(part *multipart.Part, dir string, limit int64) 
 	if err != nil {
 		return pendingFile{}, pathError(err, dir)
 	}
-	n, err := io.Copy(f, io.LimitReader(part, limit+1))
+	n, err := sess.srv.copyToFile(f, io.LimitReader(part, limit+1))
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
@@ -238,4 +250,27 @@ func (c *call) uploadFile() error {
 		writeJSON(c.w, http.StatusOK, c.fileJSON(files[0]))
 		return nil
 	})
+}
+
+// copyToFile copies r to f through a write buffer, counting the writes.
+func (s *Server) copyToFile(f io.Writer, r io.Reader) (int64, error) {
+	// The writer is wrapped so that bufio.Writer cannot hand the copy to
+	// os.File.ReadFrom, which would write each small read as it comes.
+	bw := bufio.NewWriterSize(countingWriter{f, &s.stats.fileWrites}, uploadBufferSize)
+	n, err := bw.ReadFrom(r)
+	if ferr := bw.Flush(); err == nil {
+		err = ferr
+	}
+	return n, err
+}
+
+// countingWriter counts the writes that reach w.
+type countingWriter struct {
+	w     io.Writer
+	count *atomic.Int64
+}
+
+func (c countingWriter) Write(p []byte) (int, error) {
+	c.count.Add(1)
+	return c.w.Write(p)
 }
