@@ -32,8 +32,11 @@ type ContainerClient struct {
 //
 // The response is returned whatever its status code, as the container
 // defines what its codes mean; build an *azcore.ResponseError with
-// runtime.NewResponseError if you want one. The caller must close
-// resp.Body, which is streamed.
+// runtime.NewResponseError if you want one. A redirect is not followed: a
+// 3xx comes back as it was sent. The caller must close resp.Body, which is
+// streamed (a failed answer, status 400 or more, is read into memory by
+// azcore first, up to 16 MiB; past that Send fails with
+// ErrResponseTooLarge).
 func (client *ContainerClient) Send(ctx context.Context, identifier string, method string, path string, body io.ReadSeeker, options *ContainerClientSendOptions) (resp ContainerClientSendResponse, err error) {
 	const operationName = "ContainerClient.Send"
 	ctx = withAPIName(ctx, operationName)

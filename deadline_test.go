@@ -139,6 +139,24 @@ func TestExecuteInterruptedGivesTheOperationID(t *testing.T) {
 	}
 }
 
+// TestBeginExecuteInterruptedGivesTheOperationID: the start of an
+// asynchronous execution whose answer is lost says the operation id too.
+func TestBeginExecuteInterruptedGivesTheOperationID(t *testing.T) {
+	arrived := make(chan struct{}, 1)
+	c, _ := newRecordedClient(t, interruptingService(false, arrived), &azsessions.ClientOptions{ClientOptions: azcore.ClientOptions{Retry: policy.RetryOptions{MaxRetries: -1}}})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		<-arrived
+		cancel()
+	}()
+	_, err := c.NewExecutionClient().BeginExecute(ctx, "s1", azsessions.NewCodeRequest("x"), &azsessions.ExecutionClientBeginExecuteOptions{OperationID: ptr("op-42")})
+	require.ErrorIs(t, err, context.Canceled)
+	var ie *azsessions.ExecutionInterruptedError
+	require.True(t, errors.As(err, &ie), "%v", err)
+	require.Equal(t, "op-42", ie.OperationID)
+}
+
 // TestExecuteOtherErrorsAreNotInterruptions: a transport or HTTP failure
 // while ctx is alive is returned as before.
 func TestExecuteOtherErrorsAreNotInterruptions(t *testing.T) {

@@ -35,8 +35,8 @@ var (
 	ErrRepeatedNextLink = errors.New("azsessions: the service sent a nextLink to a page already fetched")
 )
 
-// ExecutionInterruptedError is returned by ExecutionClient.Execute when its
-// context ended before the service answered. The code may still be running,
+// ExecutionInterruptedError is returned by ExecutionClient.Execute (and
+// BeginExecute) when its context ended before the service answered. The code may still be running,
 // or have finished: its result stays with the service, and
 // ExecutionClient.Get(ctx, e.Identifier, e.OperationID, nil) fetches it.
 // errors.Is(err, context.DeadlineExceeded) (or context.Canceled) holds.

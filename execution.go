@@ -148,6 +148,8 @@ func (client *ExecutionClient) BeginExecute(ctx context.Context, identifier stri
 	}
 	resp, err := pl.Do(req)
 	if err != nil {
+		// The service may have started the execution: say its id.
+		err = interrupted(ctx, req.Raw().Header.Get(headerOperationID), identifier, err)
 		return nil, err
 	}
 	if !runtime.HasStatusCode(resp, http.StatusOK, http.StatusCreated, http.StatusAccepted) {
@@ -199,6 +201,11 @@ func (client *ExecutionClient) Get(ctx context.Context, identifier string, execu
 	if err := checkExecutionID(executionID); err != nil {
 		return ExecutionClientGetResponse{}, err
 	}
+	cap := defaultOutputCap
+	if options != nil && options.OutputStreamsMaxLength != nil && *options.OutputStreamsMaxLength > 0 {
+		cap = int(*options.OutputStreamsMaxLength)
+	}
+	ctx = withExecutionLimit(ctx, cap)
 	req, err := client.c.newRequest(ctx, http.MethodGet, "/executions/"+url.PathEscape(executionID), identifier, nil)
 	if err != nil {
 		return ExecutionClientGetResponse{}, err
@@ -210,7 +217,7 @@ func (client *ExecutionClient) Get(ctx context.Context, identifier string, execu
 	if !runtime.HasStatusCode(httpResp, http.StatusOK) {
 		return ExecutionClientGetResponse{}, runtime.NewResponseError(httpResp)
 	}
-	r, err := executeResponse(httpResp, defaultOutputCap)
+	r, err := executeResponse(httpResp, cap)
 	return ExecutionClientGetResponse(r), err
 }
 

@@ -183,9 +183,10 @@ type ExecutionResult struct {
 	// ExecutionTimeInMilliseconds is how long the code ran.
 	ExecutionTimeInMilliseconds *int64
 	// StdoutTruncated is true when Stdout is exactly as long as the output
-	// cap, so the service probably dropped the rest (it adds no marker). For
-	// ExecutionClient.Get and pollers resumed elsewhere the cap is taken to be the
-	// default, 4096.
+	// cap, so the service probably dropped the rest (it adds no marker).
+	// ExecutionClient.Get takes the cap from
+	// ExecutionClientGetOptions.OutputStreamsMaxLength, and else, like a
+	// poller resumed elsewhere, to be the default, 4096.
 	StdoutTruncated bool
 	// StderrTruncated is the same for Stderr.
 	StderrTruncated bool

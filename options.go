@@ -21,7 +21,11 @@ type ExecutionClientBeginExecuteOptions struct {
 // ExecutionClientGetOptions contains the optional parameters of
 // ExecutionClient.Get.
 type ExecutionClientGetOptions struct {
-	// placeholder for future optional parameters
+	// OutputStreamsMaxLength is the output cap the execution ran with, when
+	// it was not the default 4096. Get then flags output cut at that cap
+	// (ExecutionResult.StdoutTruncated) and reads an answer as large as
+	// the cap allows (see the README's response size limit).
+	OutputStreamsMaxLength *int32
 }
 
 // FilesClientUploadOptions contains the optional parameters of FilesClient.Upload.

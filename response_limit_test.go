@@ -152,6 +152,20 @@ func TestLargerOutputCapRaisesTheLimit(t *testing.T) {
 	require.Len(t, *resp.Result.Stdout, len(stdout))
 }
 
+// TestGetTakesTheCapTheExecutionRanWith: Get reads a large answer and
+// judges truncation with the cap given in its options.
+func TestGetTakesTheCapTheExecutionRanWith(t *testing.T) {
+	stdout := strings.Repeat("x", 17<<20)
+	c, _ := newRecordedClient(t, reply(http.StatusOK, []byte(`{"id":"e1","status":"Succeeded","result":{"stdout":"`+stdout+`"}}`)), nil)
+	exec := c.NewExecutionClient()
+	_, err := exec.Get(context.Background(), "s1", "e1", nil)
+	require.ErrorIs(t, err, azsessions.ErrResponseTooLarge)
+	resp, err := exec.Get(context.Background(), "s1", "e1", &azsessions.ExecutionClientGetOptions{OutputStreamsMaxLength: ptr[int32](17 << 20)})
+	require.NoError(t, err)
+	require.Len(t, *resp.Result.Stdout, len(stdout))
+	require.True(t, resp.Result.StdoutTruncated, "output exactly at the given cap was probably cut")
+}
+
 // TestShortErrorBodiesAreKeptWhole checks that an ordinary service error
 // is not marked as cut.
 func TestShortErrorBodiesAreKeptWhole(t *testing.T) {
