@@ -112,7 +112,7 @@ func (s *Session) detectChanges(ctx context.Context, imagesSoFar int, bytesSoFar
 			if ctx.Err() != nil {
 				return nil, nil, nil, ctx.Err()
 			}
-			notes = append(notes, fmt.Sprintf("The image %s could not be read: %s.", f.Path, serviceProblem(err)))
+			notes = append(notes, fmt.Sprintf("The image %s could not be read: %s.", f.Path, s.serviceProblem(err)))
 			continue
 		}
 		if mime == "" {

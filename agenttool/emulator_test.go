@@ -294,3 +294,17 @@ func TestEmulatorMemoryAndKernelRestart(t *testing.T) {
 	require.False(t, r.IsError, r.Text)
 	require.Contains(t, r.Text, "----- value -----\nFalse\n", "a restarted kernel has lost the variables, as the result said")
 }
+
+func TestEmulatorPoolMessagesAndOddText(t *testing.T) {
+	kit := newEmulatorKit(t, nil, nil)
+	s := kit.Session("odd")
+	r := call(t, s, agenttool.ToolRunPython, map[string]any{"code": "open('/mnt/data/lat.txt','wb').write('caf\\xe9'.encode('latin-1'))"})
+	require.False(t, r.IsError, r.Text)
+	r = call(t, s, agenttool.ToolDownloadFile, map[string]any{"path": "lat.txt"})
+	require.False(t, r.IsError, r.Text)
+	require.Contains(t, r.Text, "/mnt/data/lat.txt: text that is not UTF-8 (4 bytes); read it with code that names its encoding")
+	r = call(t, s, agenttool.ToolListFiles, map[string]any{"path": "lat.txt", "recursive": nil})
+	require.True(t, r.IsError)
+	require.Contains(t, r.Text, "error: could not list /mnt/data/lat.txt: the pool refused it (400 SessionRequestValidationFailed): the path \"lat.txt\" is a file, not a directory\n",
+		"the pool's own message tells the model what is wrong")
+}

@@ -89,7 +89,7 @@ func (s *Session) upload(ctx context.Context, p sandboxPath, body io.ReadSeeker)
 		if ctx.Err() != nil || hostError(err) {
 			return Result{}, fmt.Errorf("agenttool: uploading a file: %w", err), false
 		}
-		return errorResult("could not upload %s: %s", p.abs(), serviceProblem(err)), nil, false
+		return errorResult("could not upload %s: %s", p.abs(), s.serviceProblem(err)), nil, false
 	}
 	if s.snapshot != nil {
 		s.snapshot[p.rel()] = fileState{size: deref(resp.SizeInBytes), modified: deref(resp.LastModifiedAt)}
@@ -121,7 +121,7 @@ func (s *Session) DownloadFile(ctx context.Context, path string) (Result, error)
 		if isNotFound(err) {
 			return errorResult("there is no file %s; call list_files to see what exists", p.abs()), nil
 		}
-		return errorResult("could not download %s: %s", p.abs(), serviceProblem(err)), nil
+		return errorResult("could not download %s: %s", p.abs(), s.serviceProblem(err)), nil
 	}
 	defer resp.Body.Close()
 	set := s.t.set
@@ -176,6 +176,13 @@ func (s *Session) DownloadFile(ctx context.Context, path string) (Result, error)
 		return Result{Text: l.String(), Structured: out}, nil
 	}
 	out.Kind, out.MIMEType = "binary", http.DetectContentType(data)
+	if strings.HasPrefix(out.MIMEType, "text/plain") {
+		// Text, but not UTF-8 (Latin-1, UTF-16...): say so, so the model
+		// decodes it with code rather than guessing from base64.
+		out.MIMEType = "text/plain"
+		l.linef("%s: text that is not UTF-8 (%s); read it with code that names its encoding, such as open(path, encoding='latin-1').", p.abs(), sizeText)
+		return Result{Text: l.String(), Structured: out}, nil
+	}
 	if whole && int64(len(data)) <= set.maxBase64 {
 		out.Content, out.Encoding = base64.StdEncoding.EncodeToString(data), "base64"
 		l.linef("%s: binary data (%s, %s), base64 below", p.abs(), out.MIMEType, sizeText)
@@ -237,7 +244,7 @@ func (s *Session) ListFiles(ctx context.Context, path string, recursive bool) (R
 			if isNotFound(err) {
 				return errorResult("there is no directory %s", p.abs()), nil
 			}
-			return errorResult("could not list %s: %s", p.abs(), serviceProblem(err)), nil
+			return errorResult("could not list %s: %s", p.abs(), s.serviceProblem(err)), nil
 		}
 		for _, f := range page.Value {
 			if f == nil || f.Name == nil {
@@ -298,7 +305,7 @@ func (s *Session) DeleteFile(ctx context.Context, path string) (Result, error) {
 		if isNotFound(err) {
 			return errorResult("there is no file %s; call list_files to see what exists", p.abs()), nil
 		}
-		return errorResult("could not delete %s: %s", p.abs(), serviceProblem(err)), nil
+		return errorResult("could not delete %s: %s", p.abs(), s.serviceProblem(err)), nil
 	}
 	for k := range s.snapshot {
 		if k == p.rel() || strings.HasPrefix(k, p.rel()+"/") {

@@ -24,7 +24,7 @@ func (s *Session) PoolInfo(ctx context.Context) (Result, error) {
 		if ctx.Err() != nil || hostError(err) {
 			return Result{}, fmt.Errorf("agenttool: reading the pool metadata: %w", err)
 		}
-		return errorResult("this pool does not describe itself (%s); check for a package with code instead", serviceProblem(err)), nil
+		return errorResult("this pool does not describe itself (%s); check for a package with code instead", s.serviceProblem(err)), nil
 	}
 	out := &PoolInfoOutput{PoolType: string(s.t.set.poolType), Runtimes: packages(md.Runtimes), Packages: packages(md.PreInstalledPackages)}
 	if k := md.JupyterKernel; k != nil {

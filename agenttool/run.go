@@ -153,7 +153,7 @@ func (s *Session) run(ctx context.Context, tool string, req azsessions.Execution
 			return s.timedOutResult(timeout), nil
 		}
 		if !hostError(err) {
-			return errorResult("the pool refused to run it: %s", serviceProblem(err)), nil
+			return errorResult("the pool refused to run it: %s", s.serviceProblem(err)), nil
 		}
 		return Result{}, fmt.Errorf("agenttool: running %s: %w", tool, err)
 	}

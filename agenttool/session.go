@@ -11,8 +11,10 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
 	"github.com/seed-f3fa2c9d/azsessions"
 )
 
@@ -253,24 +255,66 @@ func hostError(err error) bool {
 	return !errors.Is(err, azsessions.ErrInvalidFileName) && !errors.Is(err, azsessions.ErrInvalidPath) && !errors.Is(err, azsessions.ErrInvalidArgument)
 }
 
-// serviceProblem words an error the model can fix, without echoing the
-// request or anything secret.
-func serviceProblem(err error) string {
+// serviceProblem words an error the model can fix: the status, the error
+// code and the pool's own message, without the request, and with the
+// session identifier masked.
+func (s *Session) serviceProblem(err error) string {
 	var re *azcore.ResponseError
 	if errors.As(err, &re) {
-		switch re.StatusCode {
-		case http.StatusNotFound:
-			return "not found"
-		case http.StatusRequestEntityTooLarge:
-			return "too large for the pool"
+		var what string
+		switch {
+		case re.StatusCode == http.StatusNotFound:
+			what = "not found"
+		case re.StatusCode == http.StatusRequestEntityTooLarge:
+			what = "too large for the pool"
+		case re.ErrorCode != "":
+			what = fmt.Sprintf("the pool refused it (%d %s)", re.StatusCode, re.ErrorCode)
+		default:
+			what = fmt.Sprintf("the pool refused it (HTTP %d)", re.StatusCode)
 		}
-		if re.ErrorCode != "" {
-			return fmt.Sprintf("the pool refused it (%d %s)", re.StatusCode, re.ErrorCode)
+		if msg := poolMessage(re, s.Identifier()); msg != "" {
+			what += ": " + msg
 		}
-		return fmt.Sprintf("the pool refused it (HTTP %d)", re.StatusCode)
+		return what
 	}
 	msg := err.Error()
 	msg = strings.TrimPrefix(msg, "azsessions: ")
+	return msg
+}
+
+// maxPoolMessage bounds the pool's error message quoted to the model.
+const maxPoolMessage = 300
+
+// poolMessage is the message of the pool's error body ({"error":
+// {"message"}} or {"message"}), on one line, with the identifier masked.
+func poolMessage(re *azcore.ResponseError, identifier string) string {
+	if re.RawResponse == nil {
+		return ""
+	}
+	body, err := runtime.Payload(re.RawResponse)
+	if err != nil || len(body) == 0 {
+		return ""
+	}
+	var v struct {
+		Message string `json:"message"`
+		Error   *struct {
+			Message string `json:"message"`
+		} `json:"error"`
+	}
+	if json.Unmarshal(body, &v) != nil {
+		return ""
+	}
+	msg := v.Message
+	if v.Error != nil && v.Error.Message != "" {
+		msg = v.Error.Message
+	}
+	if identifier != "" {
+		msg = strings.ReplaceAll(msg, identifier, "<session>")
+	}
+	msg = oneLine(msg)
+	if utf8.RuneCountInString(msg) > maxPoolMessage {
+		msg = string([]rune(msg)[:maxPoolMessage]) + "..."
+	}
 	return msg
 }
 
