@@ -1,5 +1,8 @@
 // Package anthropic gives the agenttool code-interpreter toolkit to the
-// Anthropic Go SDK's tool runner: one [anthropic.BetaTool] per toolkit tool.
+// Anthropic Go SDK: one [anthropic.BetaTool] per toolkit tool for the SDK's
+// tool runner ([Tools], [ToolsFor]), and, for hosts that run their own loop
+// over client.Messages.New, tool definitions ([ToolParams]) and a helper that
+// runs the tool calls of one answer ([RunToolUses]).
 //
 // The host decides which sandbox a conversation uses: [Tools] binds every tool
 // to one [agenttool.Session], and [ToolsFor] looks the session up from the
@@ -8,8 +11,9 @@
 // Results go back as a text block followed by image blocks (PNG, JPEG, GIF
 // and WebP; other images are described in the text). A call that failed
 // because of the model's code or arguments is answered with is_error set, so
-// the model sees it as a failure; the runner carries such a result as text
-// only, so images of a failed run are not sent.
+// the model sees it as a failure; the tool runner carries such a result as
+// text only, so images of a failed run are not sent there ([RunToolUses]
+// keeps them).
 package anthropic
 
 import (
