@@ -6,7 +6,9 @@ import (
 	"crypto/subtle"
 	"errors"
 	"net/http"
+	"strings"
 	"time"
+	"unicode"
 
 	"github.com/modelcontextprotocol/go-sdk/auth"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
@@ -46,6 +48,10 @@ type HTTPOptions struct {
 func (s *Server) HTTPHandler(opts HTTPOptions) (http.Handler, error) {
 	if opts.Token == "" {
 		return nil, errors.New("mcpserver: HTTPOptions.Token is empty: the HTTP transport needs a bearer token")
+	}
+	if strings.ContainsFunc(opts.Token, unicode.IsSpace) {
+		// An Authorization header splits on spaces: no client could send it.
+		return nil, errors.New("mcpserver: HTTPOptions.Token holds white space, which no Authorization header can carry")
 	}
 	timeout := opts.SessionTimeout
 	switch {

@@ -116,6 +116,8 @@ func TestHTTPRequiresTheToken(t *testing.T) {
 
 	_, err = f.srv.HTTPHandler(mcpserver.HTTPOptions{})
 	assert.ErrorContains(t, err, "Token")
+	_, err = f.srv.HTTPHandler(mcpserver.HTTPOptions{Token: "two words"})
+	assert.ErrorContains(t, err, "white space")
 }
 
 func TestHTTPRefusesRebindingAndCrossOrigin(t *testing.T) {
@@ -175,7 +177,7 @@ func TestHTTPSessionsAreSeparateAndDeletedAtTheEnd(t *testing.T) {
 
 func TestHTTPIdleSessionIsClosedAndItsSandboxDeleted(t *testing.T) {
 	f := newFixture(t, "", nil)
-	h, err := f.srv.HTTPHandler(mcpserver.HTTPOptions{Token: testToken, SessionTimeout: 100 * time.Millisecond})
+	h, err := f.srv.HTTPHandler(mcpserver.HTTPOptions{Token: testToken, SessionTimeout: 3 * time.Second})
 	require.NoError(t, err)
 	ts := httptest.NewServer(h)
 	t.Cleanup(ts.Close)
