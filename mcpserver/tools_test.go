@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
@@ -12,12 +13,16 @@ import (
 	"testing"
 	"time"
 
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/google/jsonschema-go/jsonschema"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/seed-f3fa2c9d/azsessions"
 	"github.com/seed-f3fa2c9d/azsessions/agenttool"
+	"github.com/seed-f3fa2c9d/azsessions/emulator"
 	"github.com/seed-f3fa2c9d/azsessions/mcpserver"
 )
 
@@ -298,4 +303,31 @@ func TestToolsOptionLimitsTheSet(t *testing.T) {
 	_, err = cs.CallTool(testContext(t), &mcp.CallToolParams{Name: agenttool.ToolListFiles, Arguments: map[string]any{}})
 	assert.Error(t, err)
 	assert.True(t, strings.Contains(err.Error(), agenttool.ToolListFiles))
+}
+
+// wrongToken is a credential whose token the emulator refuses.
+type wrongToken struct{}
+
+func (wrongToken) GetToken(context.Context, policy.TokenRequestOptions) (azcore.AccessToken, error) {
+	return azcore.AccessToken{Token: "wrong", ExpiresOn: time.Now().Add(time.Hour)}, nil
+}
+
+func TestHostFailureIsAnErrorResultThatBlamesTheService(t *testing.T) {
+	requirePython(t)
+	emu := emulator.StartForTest(t, &emulator.Options{Token: "the-right-token"})
+	client, err := azsessions.NewClient(emu.Endpoint(), wrongToken{}, emu.ClientOptions())
+	require.NoError(t, err)
+	logs := newRecorder()
+	srv, err := mcpserver.New(client, &mcpserver.Options{Logger: slog.New(logs)})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = srv.Close(context.Background()) })
+	f := &fixture{srv: srv, client: client, logs: logs}
+	cs := f.connect(t, nil)
+
+	res := call(t, cs, agenttool.ToolRunPython, map[string]any{"code": "print('never runs')"})
+	assert.True(t, res.IsError)
+	assert.Contains(t, text(res), "The sandbox service failed (it answered HTTP 401")
+	assert.Contains(t, text(res), "not caused by your code")
+	assert.Contains(t, logs.all(), "HTTP 401")
+	assert.NotContains(t, logs.all(), "never runs")
 }

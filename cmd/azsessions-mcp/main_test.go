@@ -285,3 +285,23 @@ func TestStdoutCarriesOnlyTheProtocol(t *testing.T) {
 	require.NoError(t, stdin.Close())
 	require.NoError(t, cmd.Wait())
 }
+
+// TestEndpointSelectsThePool runs the command with the endpoint variable
+// set: it says it uses that pool (the credential is only asked for a token
+// at the first call) and ends at once on the end of stdin.
+func TestEndpointSelectsThePool(t *testing.T) {
+	env := func(k string) string {
+		if k == endpointVariable {
+			return "https://pool.example.invalid/subscriptions/s/resourceGroups/g/sessionPools/p"
+		}
+		return ""
+	}
+	var stderr bytes.Buffer
+	var stdout bytes.Buffer
+	err := run(testContext(t), []string{"-pool-type", "shell"}, env, io.NopCloser(strings.NewReader("")), nopWriteCloser{&stdout}, &stderr)
+	require.NoError(t, err)
+	assert.Contains(t, stderr.String(), "using the session pool at https://pool.example.invalid/")
+	assert.Contains(t, stderr.String(), "as a shell pool")
+	assert.NotContains(t, stderr.String(), "emulator")
+	assert.Empty(t, stdout.String(), "nothing but the protocol on stdout")
+}
