@@ -143,6 +143,29 @@ func TestIntegrationPythonExecution(t *testing.T) {
 	require.Equal(t, azsessions.ExecutionFailureError, resp.Failure())
 	require.Contains(t, *resp.Result.Stderr, "KeyError: 'sales_amount'")
 
+	// Output that starts like the service's own message is the code's.
+	resp, err = exec.Execute(ctx, id, azsessions.NewCodeRequest("import sys\nprint('Kernel restarted because I said so', file=sys.stderr)\nraise ValueError('no')"), nil)
+	require.NoError(t, err)
+	require.Equal(t, azsessions.ExecutionFailureError, resp.Failure())
+
+	// The caller's deadline reaches the service: code that would run for
+	// minutes is stopped when the caller stops waiting, and the session
+	// serves the next call at once.
+	short, cancelShort := context.WithTimeout(ctx, 3*time.Second)
+	resp, err = exec.Execute(short, id, azsessions.NewCodeRequest("import time\ntime.sleep(300)"), nil)
+	cancelShort()
+	var ie *azsessions.ExecutionInterruptedError
+	if err != nil {
+		require.ErrorAs(t, err, &ie, "the answer came too late; the error must say which execution")
+	} else {
+		require.Equal(t, azsessions.ExecutionFailureTimeout, resp.Failure())
+	}
+	next, cancelNext := context.WithTimeout(ctx, time.Minute)
+	resp, err = exec.Execute(next, id, azsessions.NewCodeRequest("1 + 1"), nil)
+	cancelNext()
+	require.NoError(t, err, "the session was still held by the stopped code")
+	require.Equal(t, "2", resp.Result.Text())
+
 	req := azsessions.NewCodeRequest("import time\ntime.sleep(30)")
 	req.TimeoutInSeconds = ptr[int32](1)
 	resp, err = exec.Execute(ctx, id, req, nil)
