@@ -20,9 +20,9 @@ type event struct {
 	Action     string
 	Package    string
 	ImportPath string // build events name the package here
-	Test    string
-	Output  string
-	Elapsed float64
+	Test       string
+	Output     string
+	Elapsed    float64
 }
 
 type key struct{ pkg, test string }
