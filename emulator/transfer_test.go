@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -29,7 +30,8 @@ const transferEnv = "AZSESSIONS_TRANSFER_TEST"
 // passing load spike on a shared machine does not decide; the disk is
 // synced before each step), and checks the
 // heap grows by less than 64 MiB. Set AZSESSIONS_TRANSFER_TEST=1 to run
-// it (AZSESSIONS_TRANSFER_MIB sets the size, default 1024).
+// it (AZSESSIONS_TRANSFER_MIB sets the size, default 1024;
+// AZSESSIONS_TRANSFER_TLS=1 serves HTTPS instead of plain HTTP).
 func TestTransferSpeedAgainstCp(t *testing.T) {
 	if os.Getenv(transferEnv) == "" {
 		t.Skip("set " + transferEnv + "=1 to time 1 GiB transfers against cp")
@@ -45,7 +47,8 @@ func TestTransferSpeedAgainstCp(t *testing.T) {
 	src := filepath.Join(dir, "src.bin")
 	writeRandomFile(t, src, size)
 
-	emu := emulator.StartForTest(t, &emulator.Options{InsecureHTTP: true, ReadySessions: -1, MaxUploadBytes: size + 1})
+	tlsOn := os.Getenv("AZSESSIONS_TRANSFER_TLS") != ""
+	emu := emulator.StartForTest(t, &emulator.Options{InsecureHTTP: !tlsOn, ReadySessions: -1, MaxUploadBytes: size + 1})
 	client, err := emu.NewClient()
 	require.NoError(t, err)
 	files := client.NewFilesClient()
@@ -101,8 +104,8 @@ func TestTransferSpeedAgainstCp(t *testing.T) {
 		require.NoError(t, os.Remove(out2.Name()))
 	}
 	up, down := float64(upBest)/float64(cpBest), float64(downBest)/float64(cpBest)
-	t.Logf("%d MiB, best of %d: cp %v, upload %v (%.2f x cp), download %v (%.2f x cp); heap growth upload %d KiB, download %d KiB",
-		size>>20, rounds, cpBest.Round(time.Millisecond), upBest.Round(time.Millisecond), up, downBest.Round(time.Millisecond), down, upHeap>>10, downHeap>>10)
+	t.Logf("%s, %d MiB, best of %d: cp %v, upload %v (%.2f x cp), download %v (%.2f x cp); heap growth upload %d KiB, download %d KiB",
+		emu.Endpoint()[:strings.Index(emu.Endpoint(), ":")], size>>20, rounds, cpBest.Round(time.Millisecond), upBest.Round(time.Millisecond), up, downBest.Round(time.Millisecond), down, upHeap>>10, downHeap>>10)
 	require.LessOrEqual(t, up, 3.0, "upload time / cp time")
 	require.LessOrEqual(t, down, 3.0, "download time / cp time")
 	require.Less(t, upHeap, uint64(64<<20), "upload heap growth")
