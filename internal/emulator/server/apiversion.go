@@ -1,6 +1,6 @@
 package server
 
-// The api-versions the emulator serves (api-contract.md section 1). The
+// The api-versions the emulator serves (docs/emulator.md, "Where the real service is unknown", 1). The
 // legacy family speaks the properties/$id envelopes; the v2 family the flat
 // contract of the TypeSpec versions.
 const (

@@ -6,9 +6,9 @@ import (
 )
 
 // Error codes the emulator returns in the x-ms-error-code header and in the
-// body's error.code. The 400 codes are the service's own (api-contract.md
-// section 8); the others are the emulator's choice, because the service's
-// codes for 401/404/413/429 are not documented.
+// body's error.code. The 400 codes are the service's own (docs/emulator.md,
+// Errors); the others are the emulator's choice, because the service's codes
+// for 401/404/413/429 are not documented.
 const (
 	CodeValidationFailed      = "SessionRequestValidationFailed"
 	CodePropertiesMissing     = "SessionPropertiesMissing"

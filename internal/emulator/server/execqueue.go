@@ -175,7 +175,7 @@ func (sess *session) run(e *execution) {
 
 // withServiceMessage makes sure the service's stderr text for a timeout,
 // memory abort or kernel restart is there, as clients classify failures by
-// it (api-contract.md section 8).
+// it (docs/emulator.md, Errors).
 func withServiceMessage(res runtime.Result) runtime.Result {
 	var msg string
 	switch res.Outcome {

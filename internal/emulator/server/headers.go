@@ -18,7 +18,7 @@ const (
 )
 
 // Headers of the API, named once in package wire, among them the
-// diagnostic headers of Python executions (api-contract.md section 7). The
+// diagnostic headers of Python executions (docs/emulator.md, Executions). The
 // values are measured; their formats copy the one transcript that shows
 // them, which mixes integer milliseconds, float milliseconds and a Go
 // duration string, so that clients are exercised against all three.

@@ -11,7 +11,7 @@ import (
 
 // The legacy contract (2024-02-02-preview, 2024-08-02-preview) that the
 // Python and JavaScript tools of other frameworks still speak: properties
-// envelopes and JSON.NET "$id" reference numbers (api-contract.md 4).
+// envelopes and JSON.NET "$id" reference numbers (docs/emulator.md, Legacy routes).
 
 type legacyExecRequest struct {
 	Properties *struct {
@@ -57,7 +57,7 @@ func (c *call) legacyExecute() error {
 }
 
 // refuseShellPool answers the legacy routes on a shell pool, in the
-// service's own words (api-contract.md 1).
+// service's own words.
 func (c *call) refuseShellPool() error {
 	if c.s.cfg.PoolType == PoolTypeShell {
 		return newError(http.StatusBadRequest, CodeRequestNotSupported, "Shell execution is not supported in API version %s", c.version)

@@ -10,7 +10,7 @@ import (
 // still calls with api-version 2024-02-02-preview and early Semantic Kernel
 // .NET called too: the code in properties.pythonCode, the identifier in
 // the body (or the query), and a flat answer with result, stdout and
-// stderr at the top level (api-contract.md 1, peers.md 1.7).
+// stderr at the top level (docs/emulator.md, Legacy routes).
 
 type pythonExecuteRequest struct {
 	Properties *struct {

@@ -7,7 +7,7 @@ import (
 )
 
 // imageJSON is how a figure comes back, with the keys the legacy service
-// was seen to use (api-contract.md 9.3).
+// was seen to use (docs/emulator.md, Legacy routes).
 type imageJSON struct {
 	Type       string `json:"type"`
 	Format     string `json:"format"`

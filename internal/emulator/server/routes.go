@@ -233,7 +233,7 @@ func asAPIError(err error) *apiError {
 }
 
 // maxIdentifierLength is the spec's maxLength. The spec's patterns disagree
-// with each other and with Learn (api-contract.md 2.3), so the emulator only
+// with each other and with Learn, so the emulator only
 // enforces what every source agrees on: 1 to 256 characters of UTF-8
 // without control characters.
 const maxIdentifierLength = 256

@@ -1,5 +1,5 @@
 // Package server is the emulator's HTTP engine: it serves the dynamic
-// sessions data-plane contract (api-contract.md) on top of a runtime.Factory
+// sessions data-plane contract (docs/emulator.md) on top of a runtime.Factory
 // that runs the code. It owns routing, authentication, the session store,
 // files, executions, errors and headers; the public emulator package and the
 // azsessions-emulator command wrap it.
