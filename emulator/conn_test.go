@@ -20,7 +20,8 @@ import (
 // are closed by the emulator. The test counts closed connections; the
 // deadline on the client side only guards against a hang.
 func TestIdleAndSlowHeaderConnectionsAreClosed(t *testing.T) {
-	emulator.SetConnectionTimeoutsForTest(t, 50*time.Millisecond, 50*time.Millisecond)
+	// The header limit leaves a loaded machine time to send a first request.
+	emulator.SetConnectionTimeoutsForTest(t, 2*time.Second, 50*time.Millisecond)
 	emu := emulator.StartForTest(t, &emulator.Options{InsecureHTTP: true, ReadySessions: -1})
 	u, err := url.Parse(emu.Endpoint())
 	require.NoError(t, err)
