@@ -85,6 +85,12 @@ type Options struct {
 	MaxUploadBytes int64
 	// MaxExecutionTimeout caps timeoutInSeconds (default 220 s).
 	MaxExecutionTimeout time.Duration
+	// Python is the Python interpreter sessions run, a path or a name looked
+	// up in PATH (default "python3"). When it can import IPython, cells run
+	// through IPython's InteractiveShell as on the service's Jupyter kernel
+	// (display(), !commands, %magics, inline figures); otherwise through a
+	// plain interpreter. /metadata says which.
+	Python string
 	// MemoryLimitBytes caps each Python interpreter's address space; code
 	// that exhausts it fails with "Execution aborted". Zero: no limit.
 	MemoryLimitBytes int64
@@ -169,6 +175,7 @@ func serverConfig(opts *Options) server.Config {
 		MaxUploadBytes:      opts.MaxUploadBytes,
 		MaxExecutionTimeout: opts.MaxExecutionTimeout,
 		MemoryLimitBytes:    opts.MemoryLimitBytes,
+		Python:              opts.Python,
 		PoolName:            opts.PoolName,
 		Log:                 opts.Log,
 	}

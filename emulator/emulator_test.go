@@ -121,3 +121,10 @@ func children(t *testing.T) []int {
 	}
 	return out
 }
+
+// Options.Python chooses the interpreter; one that does not exist fails
+// Start with an error naming it.
+func TestStartWithMissingPython(t *testing.T) {
+	_, err := emulator.Start(&emulator.Options{Python: "/no/such/dir/python3"})
+	require.ErrorContains(t, err, "/no/such/dir/python3")
+}

@@ -69,6 +69,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 // flags is the parsed command line.
 type flags struct {
 	addr, poolType, token, certFile, poolName string
+	python                                    string
 	cooldown, maxExecution                    time.Duration
 	maxSessions, ready                        int
 	useTLS                                    bool
@@ -91,6 +92,7 @@ func parseFlags(args []string, stderr io.Writer) (*flags, error) {
 	fs.StringVar(&f.poolName, "pool-name", server.DefaultPoolName, "pool name reported by stopSession")
 	fs.DurationVar(&f.maxExecution, "max-execution-timeout", server.DefaultMaxExecutionTimeout, "cap on an execution's timeoutInSeconds")
 	fs.Var(&f.maxUpload, "max-upload-bytes", "largest file an upload may carry (bytes, or with a K/M/G/KiB/MiB/GiB suffix); larger answer 413")
+	fs.StringVar(&f.python, "python", "python3", "Python interpreter of python pools (path, or name in PATH); cells run through IPython when it can import IPython")
 	fs.Var(&f.memLimit, "memory-limit", "memory cap of each Python interpreter (bytes or with a suffix); 0: none")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -119,6 +121,7 @@ func (f *flags) options(log io.Writer) *emulator.Options {
 		MaxUploadBytes:      int64(f.maxUpload),
 		MaxExecutionTimeout: f.maxExecution,
 		MemoryLimitBytes:    int64(f.memLimit),
+		Python:              f.python,
 		PoolName:            f.poolName,
 		Log:                 log,
 	}

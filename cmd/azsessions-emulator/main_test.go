@@ -239,6 +239,10 @@ func TestFlagDefaultsAreTheEngines(t *testing.T) {
 	require.Equal(t, server.DefaultMaxExecutionTimeout, f.maxExecution)
 	require.Equal(t, int64(server.DefaultMaxUploadBytes), int64(f.maxUpload))
 	require.Equal(t, emulator.DefaultReadySessions, f.ready)
+	require.Equal(t, "python3", f.options(nil).Python)
+	f, err = parseFlags([]string{"-python", "/opt/py/bin/python3"}, io.Discard)
+	require.NoError(t, err)
+	require.Equal(t, "/opt/py/bin/python3", f.options(nil).Python)
 	_, err = parseFlags([]string{"extra"}, io.Discard)
 	require.ErrorContains(t, err, "unexpected arguments")
 }

@@ -8,12 +8,9 @@ are left to the user's code. After each execution the driver writes a
 marker to fd 1 and fd 2 so Go knows all output, including what
 subprocesses wrote to those descriptors, has arrived.
 
-The process Go starts becomes the session's supervisor (see _supervise): it
-forks the interpreter and stays behind as a child subreaper, so that every
-process the session's code starts, even one that left the process group or
-was orphaned by a double fork, stays its descendant. When the interpreter
-dies, when Go asks (SIGTERM), or when the emulator dies (the lifeline ends,
-or the parent-death signal arrives), it kills all of them.
+This part runs in the interpreter, after supervisor.py forked it off the
+session's supervisor, and after ipython_kernel.py defined the IPython
+kernel, which _main starts when the interpreter can import IPython.
 
 Everything the driver defines lives in this module's globals, which are not
 the user's namespace (that is a fresh __main__ module), so user variables
@@ -30,8 +27,6 @@ import linecache
 import math
 import os
 import re
-import select
-import signal
 import struct
 import sys
 import time
@@ -40,206 +35,10 @@ import traceback
 import types
 import warnings
 
-_IN, _OUT, _LIFE = 3, 4, 5
 _DRIVER_GLOBALS = globals()
 sys.argv = [""]
 # Importing modules from the session dir must not litter it with __pycache__.
 sys.dont_write_bytecode = True
-
-
-# --- supervisor ------------------------------------------------------------
-
-_PR_SET_PDEATHSIG = 1
-_PR_SET_CHILD_SUBREAPER = 36
-
-
-def _prctl(option, arg):
-    """prctl(2) through ctypes; False where there is no such call."""
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        import ctypes
-        libc = ctypes.CDLL(None, use_errno=True)
-        return libc.prctl(option, arg, 0, 0, 0) == 0
-    except Exception:
-        return False
-
-
-def _proc_table():
-    """{pid: (ppid, pgid)} of every live (not zombie) process, from /proc;
-    None where /proc cannot be read."""
-    table = {}
-    try:
-        names = os.listdir("/proc")
-    except OSError:
-        return None
-    for name in names:
-        if not name.isdigit():
-            continue
-        try:
-            with open("/proc/%s/stat" % name, "rb") as f:
-                stat = f.read()
-        except OSError:
-            continue
-        fields = stat[stat.rfind(b")") + 2:].split()
-        try:
-            if fields[0] != b"Z":
-                table[int(name)] = (int(fields[1]), int(fields[2]))
-        except (IndexError, ValueError):
-            continue
-    return table
-
-
-def _tagged(pid, entry):
-    try:
-        with open("/proc/%d/environ" % pid, "rb") as f:
-            env = f.read()
-    except OSError:
-        return False
-    return env.startswith(entry) or (b"\0" + entry) in env
-
-
-def _targets(me, pgid, tag_entry):
-    """The live processes to kill: descendants of me (all of the session's,
-    as we are its subreaper), members of our group and, where the subreaper
-    could not be set, processes carrying the group tag."""
-    table = _proc_table()
-    if table is None:
-        return None
-    children = {}
-    found = set()
-    for pid, (ppid, pg) in table.items():
-        children.setdefault(ppid, []).append(pid)
-        if pg == pgid:
-            found.add(pid)
-    frontier, seen = [me], {me}
-    while frontier:
-        for kid in children.get(frontier.pop(), ()):
-            if kid not in seen:
-                seen.add(kid)
-                found.add(kid)
-                frontier.append(kid)
-    if tag_entry is not None:
-        found.update(pid for pid in table if _tagged(pid, tag_entry))
-    found.discard(me)
-    return found
-
-
-def _kill_all(me, pgid, tag_entry):
-    """Kill every target until none is left, reaping our children (every
-    orphan of the session, as subreaper) so nothing of it outlives us."""
-    for _ in range(10000):
-        targets = _targets(me, pgid, tag_entry)
-        if targets is None:
-            return
-        for pid in targets:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except OSError:
-                pass
-        while True:
-            try:
-                pid, _ = os.waitpid(-1, os.WNOHANG)
-            except ChildProcessError:
-                if not targets:
-                    return
-                break
-            if pid == 0:
-                break
-        if targets:
-            time.sleep(0.001)
-
-
-def _supervise(child, subreaper, wake_r):
-    devnull = os.open(os.devnull, os.O_RDWR)
-    for fd in (0, 1, 2):
-        os.dup2(devnull, fd)
-    os.close(devnull)
-    os.close(_IN)
-    os.close(_OUT)
-    tag = os.environ.get("AZSESSIONS_EMULATOR_GROUP")
-    tag_entry = None
-    if tag and not subreaper:
-        tag_entry = ("AZSESSIONS_EMULATOR_GROUP=%s\0" % tag).encode()
-    me, pgid = os.getpid(), os.getpgid(0)
-    status = None
-    while True:
-        # Reap first, so the interpreter's own end is known even when Go's
-        # SIGTERM (sent as it saw the replies pipe end) came with it.
-        while True:
-            try:
-                pid, st = os.waitpid(-1, os.WNOHANG)
-            except ChildProcessError:
-                pid = 0
-            if pid == 0:
-                break
-            if pid == child:
-                status = st
-        if status is not None or _stop:
-            break
-        try:
-            ready = select.select([_LIFE, wake_r], [], [])[0]
-        except OSError:
-            break
-        if _LIFE in ready:
-            break  # the emulator is gone (or closed the lifeline)
-        try:
-            os.read(wake_r, 512)
-        except OSError:
-            pass
-    _kill_all(me, pgid, tag_entry)
-    if status is not None and os.WIFSIGNALED(status):
-        # Die as the interpreter died, so Go sees its signal (SIGABRT from
-        # an allocation failure), without writing a core file.
-        sig = os.WTERMSIG(status)
-        try:
-            import resource
-            resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-        except Exception:
-            pass
-        signal.signal(sig, signal.SIG_DFL)
-        os.kill(me, sig)
-    if status is not None and os.WIFEXITED(status):
-        os._exit(os.WEXITSTATUS(status))
-    if tag_entry is not None or not subreaper:
-        try:
-            os.killpg(pgid, signal.SIGKILL)  # ourselves last
-        except OSError:
-            pass
-    os._exit(0)
-
-
-_stop = []
-
-
-def _start_supervisor():
-    """Fork the interpreter; the parent stays as its supervisor."""
-    wake_r, wake_w = os.pipe()
-    os.set_blocking(wake_w, False)
-    signal.set_wakeup_fd(wake_w)
-    signal.signal(signal.SIGCHLD, lambda *_: None)
-    signal.signal(signal.SIGTERM, lambda *_: _stop.append(True))
-    subreaper = _prctl(_PR_SET_CHILD_SUBREAPER, 1)
-    supervisor = os.getpid()
-    child = os.fork()
-    if child:
-        _supervise(child, subreaper, wake_r)
-    # The interpreter: undo the supervisor's signal set-up and leave if the
-    # supervisor is already gone.
-    signal.set_wakeup_fd(-1)
-    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    os.close(wake_r)
-    os.close(wake_w)
-    os.close(_LIFE)
-    _prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    if os.getppid() != supervisor:
-        os._exit(1)
-
-
-if hasattr(os, "fork"):
-    _start_supervisor()
-_PID = os.getpid()  # the interpreter's; a fork of user code has another
 
 
 def _hide(fd):
@@ -505,13 +304,22 @@ def _describe(value, node):
             return None
         return {"is_none": True, "repr": "None"}
     out = {"repr": repr(value)}
+    native = _native(value)
+    if native is not None:
+        out["native"] = native
+    return out
+
+
+def _native(value):
+    """The value as JSON text when it is an exact bool, int, finite float or
+    str; None otherwise."""
     kind = type(value)
     if kind in (bool, int, str) or (kind is float and math.isfinite(value)):
         try:
-            out["native"] = json.dumps(value, ensure_ascii=False)
+            return json.dumps(value, ensure_ascii=False)
         except ValueError:  # an int past the str conversion digit limit
             pass
-    return out
+    return None
 
 
 def _run_cell(code, filename, ns):
@@ -592,7 +400,10 @@ def _execute(req):
     status, value = "ok", None
     start = time.perf_counter_ns()
     try:
-        value = _run_cell(code, filename, ns)
+        if _kernel is not None and not req.get("empty"):
+            status, value = _run_ipython(code)
+        else:
+            value = _run_cell(code, filename, ns)
     except MemoryError:
         _leave_if_forked()
         status = "memory"
@@ -612,7 +423,7 @@ def _execute(req):
     _leave_if_forked()
     duration = time.perf_counter_ns() - start
     image = _take_figure(status == "ok")
-    if image is not None:
+    if image is not None and not (value and "image" in value):
         value = dict(value or {}, image=image)
     out_marked, err_marked = _end_streams()
     return {
@@ -655,7 +466,14 @@ def _main():
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     _marker = init["marker"].encode()
     _install_mapping()
-    _send({"seq": init.get("seq"), "ok": True})
+    kernel = "python"
+    if init.get("kernel") != "plain" and _start_ipython() is not None:
+        kernel = "ipython"
+    elif init.get("kernel") == "ipython":
+        _send({"seq": init.get("seq"), "ok": False,
+               "error": "IPython cannot be imported by this interpreter"})
+        return
+    _send({"seq": init.get("seq"), "ok": True, "kernel": kernel})
     while True:
         try:
             req = _recv()

@@ -26,8 +26,14 @@ func guardCtx(t *testing.T) context.Context {
 	return ctx
 }
 
+// newPython starts a factory; the plain kernel unless opts asks for
+// another, so that the plain driver is what most tests test even where
+// python3 has IPython.
 func newPython(t *testing.T, opts PythonOptions) *PythonFactory {
 	t.Helper()
+	if opts.Kernel == KernelAuto {
+		opts.Kernel = KernelPlain
+	}
 	f, err := NewPython(opts)
 	if err != nil {
 		t.Fatal(err)
@@ -154,16 +160,4 @@ func zombie(stat string) bool {
 
 func hasMatplotlib() bool {
 	return exec.Command("python3", "-c", "import matplotlib").Run() == nil
-}
-
-// pythonWithMatplotlib returns an interpreter that can import matplotlib:
-// python3 on PATH, or the system's (Debian's python3-matplotlib installs
-// there), or "" when there is none.
-func pythonWithMatplotlib() string {
-	for _, python := range []string{"python3", "/usr/bin/python3"} {
-		if exec.Command(python, "-c", "import matplotlib").Run() == nil {
-			return python
-		}
-	}
-	return ""
 }

@@ -18,8 +18,18 @@ import (
 	"unicode/utf8"
 )
 
-//go:embed driver.py
-var driverSource string
+// The interpreter's program: the supervisor forks the interpreter, which
+// then defines the IPython kernel and runs the driver (see supervisor.py).
+var (
+	//go:embed supervisor.py
+	supervisorSource string
+	//go:embed ipython_kernel.py
+	ipythonKernelSource string
+	//go:embed driver.py
+	driverMainSource string
+
+	driverSource = supervisorSource + "\n" + ipythonKernelSource + "\n" + driverMainSource
+)
 
 // startTimeout guards the interpreter's start-up and bind handshakes, which
 // take milliseconds; it only exists so a wedged interpreter cannot hang the
@@ -30,6 +40,8 @@ const startTimeout = time.Minute
 type interpConfig struct {
 	python   string
 	memLimit int64
+	kernel   string // Kernel* of PythonOptions
+	env      []string
 }
 
 // interp is one running driver.py process: the Go end of its pipes and the
@@ -37,6 +49,7 @@ type interpConfig struct {
 type interp struct {
 	g        *group
 	memLimit bool
+	ipython  bool // cells run through IPython's InteractiveShell
 
 	ctrl    *os.File // requests, the driver's fd 3
 	replies *os.File // replies, the driver's fd 4
@@ -77,6 +90,7 @@ func startInterp(ctx context.Context, cfg interpConfig) (_ *interp, err error) {
 	cmd := exec.Command(cfg.python, "-u", "-X", "utf8", "-c", driverSource)
 	cmd.Dir = "/"
 	cmd.Env = append(os.Environ(), "MPLBACKEND=Agg", "PYTHONDONTWRITEBYTECODE=1")
+	cmd.Env = append(cmd.Env, cfg.env...)
 	cmd.ExtraFiles = []*os.File{pipes[0][0], pipes[1][1], pipes[4][0]} // fd 3, 4, 5
 	cmd.Stdout, cmd.Stderr = pipes[2][1], pipes[3][1]
 	cmd.SysProcAttr = supervisorAttr()
@@ -113,7 +127,8 @@ func startInterp(ctx context.Context, cfg interpConfig) (_ *interp, err error) {
 	go ip.watchExit()
 
 	ip.seq++
-	if err := ip.handshake(ctx, initRequest{Op: "init", Seq: ip.seq, Marker: marker, MemLimit: cfg.memLimit}); err != nil {
+	rep, err := ip.handshake(ctx, initRequest{Op: "init", Seq: ip.seq, Marker: marker, MemLimit: cfg.memLimit, Kernel: cfg.kernel})
+	if err != nil {
 		ip.shutdown()
 		// Whatever Python printed (a missing module, a bad flag) is the
 		// useful part of the error.
@@ -122,6 +137,7 @@ func startInterp(ctx context.Context, cfg interpConfig) (_ *interp, err error) {
 		}
 		return nil, fmt.Errorf("runtime: start %s: %w", cfg.python, err)
 	}
+	ip.ipython = rep.Kernel == KernelIPython
 	return ip, nil
 }
 
@@ -198,37 +214,37 @@ func (ip *interp) shutdown() {
 }
 
 // handshake sends an init or bind request and waits for its okReply.
-func (ip *interp) handshake(ctx context.Context, req any) error {
+func (ip *interp) handshake(ctx context.Context, req any) (okReply, error) {
 	ctx, cancel := context.WithTimeout(ctx, startTimeout)
 	defer cancel()
+	var rep okReply
 	if err := writeFrame(ip.ctrl, req); err != nil {
-		return fmt.Errorf("interpreter gone: %w", err)
+		return rep, fmt.Errorf("interpreter gone: %w", err)
 	}
 	select {
 	case b, ok := <-ip.frames:
 		if !ok {
-			return errors.New("interpreter exited")
+			return rep, errors.New("interpreter exited")
 		}
-		var rep okReply
 		if err := json.Unmarshal(b, &rep); err != nil || rep.Seq != ip.seq {
 			ip.g.kill(notKilled)
-			return fmt.Errorf("bad driver reply (%v)", err)
+			return rep, fmt.Errorf("bad driver reply (%v)", err)
 		}
 		if !rep.OK {
-			return errors.New(rep.Error)
+			return rep, errors.New(rep.Error)
 		}
-		return nil
+		return rep, nil
 	case <-ip.g.exited:
-		return errors.New("interpreter exited")
+		return rep, errors.New("interpreter exited")
 	case <-ctx.Done():
-		return ctx.Err()
+		return rep, ctx.Err()
 	}
 }
 
 // bind makes dir the interpreter's working directory and its /mnt/data.
 func (ip *interp) bind(ctx context.Context, dir string) error {
 	ip.seq++
-	if err := ip.handshake(ctx, bindRequest{Op: "bind", Seq: ip.seq, Dir: dir}); err != nil {
+	if _, err := ip.handshake(ctx, bindRequest{Op: "bind", Seq: ip.seq, Dir: dir}); err != nil {
 		return fmt.Errorf("runtime: bind interpreter to %s: %w", dir, err)
 	}
 	return nil

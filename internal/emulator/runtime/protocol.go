@@ -25,6 +25,9 @@ type initRequest struct {
 	Seq      uint64 `json:"seq"`
 	Marker   string `json:"marker"`
 	MemLimit int64  `json:"mem_limit,omitempty"`
+	// Kernel is KernelPlain or KernelIPython to insist on one; empty runs
+	// IPython when the interpreter can import it.
+	Kernel string `json:"kernel,omitempty"`
 }
 
 // bindRequest points a (possibly pre-started) interpreter at a session dir.
@@ -47,6 +50,9 @@ type okReply struct {
 	Seq   uint64 `json:"seq"`
 	OK    bool   `json:"ok"`
 	Error string `json:"error,omitempty"`
+	// Kernel, in the answer to init, is the kernel that runs the cells:
+	// KernelIPython or "python" (the plain driver).
+	Kernel string `json:"kernel,omitempty"`
 }
 
 // execReply answers exec.

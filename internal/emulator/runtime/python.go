@@ -34,7 +34,19 @@ type PythonOptions struct {
 	MemoryLimitBytes int64
 	// DefaultTimeout applies when Request.Timeout is zero. Default 120 s.
 	DefaultTimeout time.Duration
+	// Kernel chooses how cells run: KernelAuto (the default) runs them
+	// through IPython when the interpreter can import it and through the
+	// plain driver otherwise; KernelIPython requires IPython (interpreters
+	// fail to start without it); KernelPlain never uses it.
+	Kernel string
 }
+
+// Kernels of PythonOptions.Kernel.
+const (
+	KernelAuto    = ""
+	KernelIPython = "ipython"
+	KernelPlain   = "plain"
+)
 
 // PythonFactory hands out Python sessions: one long-lived interpreter per
 // session, in which variables and imports persist between executions as
@@ -68,6 +80,8 @@ type PythonOptions struct {
 //     file system.
 type PythonFactory struct {
 	cfg            interpConfig
+	ipythonDir     string // removed by Close
+	gate           *startGate
 	defaultTimeout time.Duration
 	want           int
 
@@ -99,6 +113,11 @@ func NewPython(opts PythonOptions) (*PythonFactory, error) {
 	if opts.ReadySessions < 0 || opts.MemoryLimitBytes < 0 || opts.DefaultTimeout < 0 {
 		return nil, errors.New("runtime: negative PythonOptions value")
 	}
+	switch opts.Kernel {
+	case KernelAuto, KernelIPython, KernelPlain:
+	default:
+		return nil, fmt.Errorf("runtime: unknown PythonOptions.Kernel %q (want %q, %q or empty)", opts.Kernel, KernelIPython, KernelPlain)
+	}
 	python, err := resolvePython(opts.Python)
 	if err != nil {
 		return nil, err
@@ -106,9 +125,21 @@ func NewPython(opts PythonOptions) (*PythonFactory, error) {
 	if opts.DefaultTimeout == 0 {
 		opts.DefaultTimeout = defaultTimeout
 	}
+	// IPython keeps its profile and caches here, not in the user's home.
+	ipythonDir, err := os.MkdirTemp("", "azsessions-ipython-")
+	if err != nil {
+		return nil, fmt.Errorf("runtime: %w", err)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	f := &PythonFactory{
-		cfg:            interpConfig{python: python, memLimit: opts.MemoryLimitBytes},
+		ipythonDir: ipythonDir,
+		gate:       newStartGate(),
+		cfg: interpConfig{
+			python:   python,
+			memLimit: opts.MemoryLimitBytes,
+			kernel:   opts.Kernel,
+			env:      []string{"IPYTHONDIR=" + ipythonDir},
+		},
 		defaultTimeout: opts.DefaultTimeout,
 		want:           opts.ReadySessions,
 		ctx:            ctx,
@@ -195,7 +226,7 @@ func (f *PythonFactory) interpFor(ctx context.Context, dir string) (*interp, boo
 		// The ready interpreter died while waiting; try the next.
 		ip.shutdown()
 	}
-	ip, err := startInterp(ctx, f.cfg)
+	ip, err := f.start(ctx, true)
 	if err != nil {
 		return nil, false, err
 	}
@@ -204,6 +235,16 @@ func (f *PythonFactory) interpFor(ctx context.Context, dir string) (*interp, boo
 		return nil, false, err
 	}
 	return ip, true, nil
+}
+
+// start starts an interpreter once the gate lets it: foreground for a
+// request waiting for it, background for the ready pool.
+func (f *PythonFactory) start(ctx context.Context, foreground bool) (*interp, error) {
+	if err := f.gate.acquire(ctx, foreground); err != nil {
+		return nil, fmt.Errorf("runtime: waiting to start %s: %w", f.cfg.python, err)
+	}
+	defer f.gate.release()
+	return startInterp(ctx, f.cfg)
 }
 
 // takeReady pops the oldest ready interpreter, if any, and starts its
@@ -235,7 +276,7 @@ func (f *PythonFactory) refill() {
 
 func (f *PythonFactory) startReady() {
 	defer f.wg.Done()
-	ip, err := startInterp(f.ctx, f.cfg)
+	ip, err := f.start(f.ctx, false)
 	f.mu.Lock()
 	f.starting--
 	if err == nil && !f.closed {
@@ -272,6 +313,7 @@ func (f *PythonFactory) Close() error {
 			ip.shutdown()
 		}
 		f.wg.Wait()
+		_ = os.RemoveAll(f.ipythonDir)
 	})
 	return nil
 }
@@ -295,6 +337,7 @@ func (f *PythonFactory) Info(ctx context.Context) (Info, error) {
 	}
 	var raw struct {
 		Version  string      `json:"version"`
+		IPython  string      `json:"ipython"`
 		Packages [][2]string `json:"packages"`
 	}
 	if err := json.Unmarshal(out, &raw); err != nil {
@@ -305,6 +348,15 @@ func (f *PythonFactory) Info(ctx context.Context) (Info, error) {
 		RuntimeVersion: raw.Version,
 		KernelName:     "python3",
 		KernelVersion:  raw.Version,
+		Kernel:         KernelPlain,
+		KernelDescription: "azsessions emulator Python kernel: one long-lived plain Python " + raw.Version +
+			" interpreter per session (IPython is not installed for it), with Jupyter-like last-expression results",
+	}
+	if raw.IPython != "" && f.cfg.kernel != KernelPlain {
+		info.Kernel = KernelIPython
+		info.KernelVersion = raw.IPython
+		info.KernelDescription = "azsessions emulator Python kernel: IPython " + raw.IPython +
+			" InteractiveShell on Python " + raw.Version + ", one per session"
 	}
 	for _, p := range raw.Packages {
 		info.Packages = append(info.Packages, Package{Name: p[0], Version: p[1]})

@@ -631,11 +631,7 @@ func TestPythonWithoutMatplotlib(t *testing.T) {
 
 func TestPythonMatplotlib(t *testing.T) {
 	t.Parallel()
-	python := pythonWithMatplotlib()
-	if python == "" {
-		t.Skip("no python3 with matplotlib (apt-get install python3-matplotlib); image path not tested")
-	}
-	s, _ := newPySession(t, newPython(t, PythonOptions{Python: python}))
+	s, _ := newPySession(t, newPython(t, PythonOptions{Python: kernelPython(t)}))
 	res := py(t, s, "import matplotlib.pyplot as plt\nplt.plot([1, 2, 3])\nplt.show()")
 	img := res.Value.Image
 	if img == nil || img.Format != "png" || !strings.HasPrefix(img.Base64Data, "iVBORw0KGgo") {

@@ -129,4 +129,9 @@ type Info struct {
 	Packages       []Package
 	KernelName     string // e.g. "python3"
 	KernelVersion  string
+	// Kernel says what runs Python cells: KernelIPython or KernelPlain;
+	// empty for other runtimes.
+	Kernel string
+	// KernelDescription says what runs the code, for /metadata.
+	KernelDescription string
 }

@@ -11,6 +11,7 @@ func newBuiltinFactory(cfg Config) (runtime.Factory, error) {
 	switch cfg.PoolType {
 	case PoolTypePython:
 		f, err := runtime.NewPython(runtime.PythonOptions{
+			Python:           cfg.Python,
 			ReadySessions:    cfg.ReadySessions,
 			MemoryLimitBytes: cfg.MemoryLimitBytes,
 			DefaultTimeout:   cfg.DefaultExecutionTimeout,

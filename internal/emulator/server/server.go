@@ -72,6 +72,10 @@ type Config struct {
 	// MaxExecutionTimeout caps timeoutInSeconds (default 220 s, the
 	// platform's cap).
 	MaxExecutionTimeout time.Duration
+	// Python is the interpreter of the built-in Python runtime, a path or a
+	// name looked up in PATH (default "python3"). Cells run through IPython
+	// when it can import IPython. Ignored when Factory is set.
+	Python string
 	// MemoryLimitBytes caps an interpreter's memory in the built-in runtime;
 	// zero means the runtime's default. Ignored when Factory is set.
 	MemoryLimitBytes int64

@@ -226,8 +226,10 @@ func kernelFor(info runtime.Info) kernelJSON {
 	if k.Version == "" {
 		k.Version = info.RuntimeVersion
 	}
-	switch info.RuntimeName {
-	case "bash":
+	switch {
+	case info.KernelDescription != "":
+		k.Description = info.KernelDescription
+	case info.RuntimeName == "bash":
 		k.Description = "azsessions emulator shell runner: one bash process per execution in the session's file area"
 	default:
 		k.Description = "azsessions emulator Python kernel: one long-lived interpreter per session with Jupyter-like last-expression results"

@@ -1,0 +1,213 @@
+"""The session supervisor: the first part of the interpreter's program.
+
+interp.go runs supervisor.py, ipython_kernel.py and driver.py as one
+program (in that order). This part forks: the parent stays behind as the
+session's supervisor, a child subreaper, so that every process the session's
+code starts, even one that left the process group or was orphaned by a
+double fork, stays its descendant. When the interpreter dies, when Go asks
+(SIGTERM), or when the emulator dies (the lifeline on fd 5 ends, or the
+parent-death signal arrives), it kills all of them, reaps them and exits,
+dying as the interpreter died. The child goes on as the interpreter.
+"""
+
+import os
+import select
+import signal
+import sys
+import time
+
+_IN, _OUT, _LIFE = 3, 4, 5
+
+_PR_SET_PDEATHSIG = 1
+_PR_SET_CHILD_SUBREAPER = 36
+
+
+def _prctl(option, arg):
+    """prctl(2) through ctypes; False where there is no such call."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        import ctypes
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(option, arg, 0, 0, 0) == 0
+    except Exception:
+        return False
+
+
+def _proc_table():
+    """{pid: (ppid, pgid)} of every live (not zombie) process, from /proc;
+    None where /proc cannot be read."""
+    table = {}
+    try:
+        names = os.listdir("/proc")
+    except OSError:
+        return None
+    for name in names:
+        if not name.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % name, "rb") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        fields = stat[stat.rfind(b")") + 2:].split()
+        try:
+            if fields[0] != b"Z":
+                table[int(name)] = (int(fields[1]), int(fields[2]))
+        except (IndexError, ValueError):
+            continue
+    return table
+
+
+def _tagged(pid, entry):
+    try:
+        with open("/proc/%d/environ" % pid, "rb") as f:
+            env = f.read()
+    except OSError:
+        return False
+    return env.startswith(entry) or (b"\0" + entry) in env
+
+
+def _targets(me, pgid, tag_entry):
+    """The live processes to kill: descendants of me (all of the session's,
+    as we are its subreaper), members of our group and, where the subreaper
+    could not be set, processes carrying the group tag."""
+    table = _proc_table()
+    if table is None:
+        return None
+    children = {}
+    found = set()
+    for pid, (ppid, pg) in table.items():
+        children.setdefault(ppid, []).append(pid)
+        if pg == pgid:
+            found.add(pid)
+    frontier, seen = [me], {me}
+    while frontier:
+        for kid in children.get(frontier.pop(), ()):
+            if kid not in seen:
+                seen.add(kid)
+                found.add(kid)
+                frontier.append(kid)
+    if tag_entry is not None:
+        found.update(pid for pid in table if _tagged(pid, tag_entry))
+    found.discard(me)
+    return found
+
+
+def _kill_all(me, pgid, tag_entry):
+    """Kill every target until none is left, reaping our children (every
+    orphan of the session, as subreaper) so nothing of it outlives us."""
+    for _ in range(10000):
+        targets = _targets(me, pgid, tag_entry)
+        if targets is None:
+            return
+        for pid in targets:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        while True:
+            try:
+                pid, _ = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                if not targets:
+                    return
+                break
+            if pid == 0:
+                break
+        if targets:
+            time.sleep(0.001)
+
+
+def _supervise(child, subreaper, wake_r):
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(devnull, fd)
+    os.close(devnull)
+    os.close(_IN)
+    os.close(_OUT)
+    tag = os.environ.get("AZSESSIONS_EMULATOR_GROUP")
+    tag_entry = None
+    if tag and not subreaper:
+        tag_entry = ("AZSESSIONS_EMULATOR_GROUP=%s\0" % tag).encode()
+    me, pgid = os.getpid(), os.getpgid(0)
+    status = None
+    while True:
+        # Reap first, so the interpreter's own end is known even when Go's
+        # SIGTERM (sent as it saw the replies pipe end) came with it.
+        while True:
+            try:
+                pid, st = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                pid = 0
+            if pid == 0:
+                break
+            if pid == child:
+                status = st
+        if status is not None or _stop:
+            break
+        try:
+            ready = select.select([_LIFE, wake_r], [], [])[0]
+        except OSError:
+            break
+        if _LIFE in ready:
+            break  # the emulator is gone (or closed the lifeline)
+        try:
+            os.read(wake_r, 512)
+        except OSError:
+            pass
+    _kill_all(me, pgid, tag_entry)
+    if status is not None and os.WIFSIGNALED(status):
+        # Die as the interpreter died, so Go sees its signal (SIGABRT from
+        # an allocation failure), without writing a core file.
+        sig = os.WTERMSIG(status)
+        try:
+            import resource
+            resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        except Exception:
+            pass
+        signal.signal(sig, signal.SIG_DFL)
+        os.kill(me, sig)
+    if status is not None and os.WIFEXITED(status):
+        os._exit(os.WEXITSTATUS(status))
+    if tag_entry is not None or not subreaper:
+        try:
+            os.killpg(pgid, signal.SIGKILL)  # ourselves last
+        except OSError:
+            pass
+    os._exit(0)
+
+
+_stop = []
+
+
+def _start_supervisor():
+    """Fork the interpreter; the parent stays as its supervisor."""
+    wake_r, wake_w = os.pipe()
+    os.set_blocking(wake_w, False)
+    signal.set_wakeup_fd(wake_w)
+    signal.signal(signal.SIGCHLD, lambda *_: None)
+    signal.signal(signal.SIGTERM, lambda *_: _stop.append(True))
+    subreaper = _prctl(_PR_SET_CHILD_SUBREAPER, 1)
+    supervisor = os.getpid()
+    child = os.fork()
+    if child:
+        _supervise(child, subreaper, wake_r)
+    # The interpreter: undo the supervisor's signal set-up and leave if the
+    # supervisor is already gone.
+    signal.set_wakeup_fd(-1)
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    os.close(wake_r)
+    os.close(wake_w)
+    os.close(_LIFE)
+    _prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != supervisor:
+        os._exit(1)
+
+
+if hasattr(os, "fork"):
+    _start_supervisor()
+_PID = os.getpid()  # the interpreter's; a fork of user code has another
+
+
