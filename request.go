@@ -28,14 +28,22 @@ func (c *Client) newRequest(ctx context.Context, method, path, identifier string
 	if err != nil {
 		return nil, err
 	}
-	q := url.Values{queryAPIVersion: {c.apiVersion}}
+	// Built by hand: this runs on every call, and url.Values.Encode sorts.
+	// With the execution body's encoder and the pre-set request id it is
+	// worth about 6 % of an Execute (docs/benchmarks.md).
+	var q strings.Builder
+	q.Grow(len(queryAPIVersion+"=&"+queryIdentifier+"=") + len(c.apiVersion) + 3*len(identifier))
+	q.WriteString(queryAPIVersion + "=")
+	q.WriteString(url.QueryEscape(c.apiVersion))
 	if identifier != "" {
-		q.Set(queryIdentifier, identifier)
+		q.WriteString("&" + queryIdentifier + "=")
+		q.WriteString(url.QueryEscape(identifier))
 	}
-	for k, vs := range query {
-		q[k] = append(q[k], vs...)
+	if len(query) > 0 {
+		q.WriteByte('&')
+		q.WriteString(query.Encode())
 	}
-	req.Raw().URL.RawQuery = q.Encode()
+	req.Raw().URL.RawQuery = q.String()
 	req.Raw().Header.Set("Accept", "application/json")
 	return req, nil
 }

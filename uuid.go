@@ -5,11 +5,12 @@ import (
 	"encoding/hex"
 )
 
-// newUUID returns a random version 4 UUID with the RFC 4122 variant, the
-// operation-id of an execution. azcore's runtime.NewUUID is not used because
-// its UUIDs fail the RFC 4122 variant test: it sets the variant bits to 01
-// (byte 8 in 0x40-0x7f), not 10 (0x80-0xbf), and strict parsers of the
-// operation-id may reject that.
+// newUUID returns a random version 4 UUID with the RFC 4122 variant: an
+// execution's operation-id and client request id. azcore's runtime.NewUUID
+// is not used because its UUIDs fail the RFC 4122 variant test: it sets the
+// variant bits to 01 (byte 8 in 0x40-0x7f), not 10 (0x80-0xbf), and strict
+// parsers of the ids may reject that. It also formats without fmt.Sprintf,
+// which counts on the execution path (docs/benchmarks.md).
 func newUUID() (string, error) {
 	var u [16]byte
 	if _, err := rand.Read(u[:]); err != nil {
