@@ -29,7 +29,6 @@ type execution struct {
 	execType   string
 	req        runtime.Request
 	shell      bool // a shell pool's execution: status is the exit code
-	jupyter    bool // returnJupyterFormatExecutionResult
 
 	// done is closed when the fields below are final.
 	done       chan struct{}

@@ -246,7 +246,7 @@ func (c *call) execute() error {
 	}
 	x := &execution{
 		execType: execType, req: req,
-		shell: c.s.cfg.PoolType == PoolTypeShell, jupyter: in.ReturnJupyterFormatExecutionResult,
+		shell: c.s.cfg.PoolType == PoolTypeShell,
 	}
 	return c.submitExecution(x, func(e *execution, setTiming func()) error {
 		c.w.Header().Set(HeaderOperationID, e.id)
@@ -325,7 +325,7 @@ func (c *call) resource(e *execution) execResourceJSON {
 		ExecutionTimeInMilliseconds: e.res.Duration.Milliseconds(),
 	}
 	if !e.shell {
-		out.Result.ExecutionResult = v2Result(e.res.Value, e.jupyter)
+		out.Result.ExecutionResult = v2Result(e.res.Value)
 	}
 	return out
 }

@@ -63,19 +63,23 @@ func TestExecutionResultEncoding(t *testing.T) {
 		jupyter bool
 		want    any
 	}{
-		{"print 1", false, ""},
-		{"none", false, nil},
-		{"value 42 42", false, "42"},
-		{"value 42 42", true, float64(42)},
-		{"value True true", true, true},
-		{"value 'abc' \"abc\"", false, "'abc'"},
-		{"value 'abc' \"abc\"", true, "abc"},
+		// The spec's examples (CodeExecution_Result_*): the same with and
+		// without returnJupyterFormatExecutionResult.
 		{"value 'nan' \"nan\"", false, "'nan'"},
+		{"value 'nan' \"nan\"", true, "'nan'"},
 		{"value nan", false, "nan"},
 		{"value nan", true, "nan"},
-		{"value {'a':1}", true, "{'a':1}"},
+		{"none", false, nil},
 		{"none", true, nil},
+		{"print 1", false, ""},
+		{"print 1", true, ""},
+		{"value 42 42", false, "42"},
+		{"value 42 42", true, "42"},
+		{"value True true", true, "True"},
+		{"value 'abc' \"abc\"", true, "'abc'"},
+		{"value {'a':1}", true, "{'a':1}"},
 		{"image", false, map[string]any{"type": "image", "format": "png", "base64_data": "iVBORw0KGgo="}},
+		{"image", true, map[string]any{"type": "image", "format": "png", "base64_data": "iVBORw0KGgo="}},
 	}
 	for _, tc := range cases {
 		resp := e.exec("enc", map[string]any{"code": tc.code, "returnJupyterFormatExecutionResult": tc.jupyter})

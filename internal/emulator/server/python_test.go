@@ -50,8 +50,8 @@ func TestPythonStateAndResults(t *testing.T) {
 	} {
 		require.Equal(t, want, result(e.run("py", code))["executionResult"], code)
 	}
-	resp := e.exec("py", map[string]any{"code": "6 * 7", "returnJupyterFormatExecutionResult": true})
-	require.Equal(t, float64(42), result(resp.json(t))["executionResult"])
+	resp := e.exec("py", map[string]any{"code": "'nan'", "returnJupyterFormatExecutionResult": true})
+	require.Equal(t, "'nan'", result(resp.json(t))["executionResult"])
 
 	m = e.run("py", "d = {}\nd['sales_amount']")
 	require.Equal(t, "Failed", m["status"])

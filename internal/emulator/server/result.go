@@ -30,12 +30,13 @@ func imageResult(img *runtime.Image) json.RawMessage {
 	return mustJSON(imageJSON{Type: "image", Format: format, Base64Data: img.Base64Data})
 }
 
-// v2Result encodes the last expression's value as the v2 contract's
-// spec examples do: "" with no expression, null for None, the repr string
-// otherwise (42 -> "42", 'nan' -> "'nan'"). With
-// returnJupyterFormatExecutionResult, bool/int/float/str come back as
-// native JSON instead, the emulator's reading of the flag's description.
-func v2Result(v runtime.Value, jupyter bool) json.RawMessage {
+// v2Result encodes the last expression's value as the v2 contract's spec
+// examples do: "" with no expression, null for None, an image object for
+// a figure, the repr string otherwise (42 -> "42", 'nan' -> "'nan'",
+// float('nan') -> "nan"). returnJupyterFormatExecutionResult changes
+// nothing: its spec examples give the same values as those without it
+// (docs/emulator.md has the table).
+func v2Result(v runtime.Value) json.RawMessage {
 	switch {
 	case v.Image != nil:
 		return imageResult(v.Image)
@@ -43,8 +44,6 @@ func v2Result(v runtime.Value, jupyter bool) json.RawMessage {
 		return mustJSON("")
 	case v.IsNone:
 		return json.RawMessage("null")
-	case jupyter && v.Native != nil:
-		return v.Native
 	default:
 		return mustJSON(v.Repr)
 	}
