@@ -60,8 +60,11 @@
 // itself contains a line like the end marker, the marker gets more dashes,
 // so output cannot close its block early. When a stream is longer than
 // Options.OutputBudget characters, its first and last halves are kept with a
-// "[... N characters left out ...]" line between and a note says so; when
-// the pool cut a stream, a note says that the rest was lost.
+// "[... N characters left out ...]" line between and a note gives the
+// counts. The pool cuts a stream at its cap without a marker, so a stream
+// that reached the cap was probably cut (or was whole at exactly that
+// length): a note says "stdout reached the pool's cap of N characters, so it
+// was probably cut".
 //
 // Images never appear in Text: they are in Result.Images as bytes with their
 // media type.

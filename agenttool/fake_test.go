@@ -254,11 +254,27 @@ func TestFakeTruncationNotes(t *testing.T) {
 	r := call(t, kit.Session("c"), agenttool.ToolRunPython, map[string]any{"code": "x"})
 	require.False(t, r.IsError)
 	require.EqualValues(t, 4096, *pool.requests[0].OutputStreamsMaxLength, "the pool is asked for at least its default cap")
-	require.Contains(t, r.Text, "note: The pool cut stdout at 4096 characters; the rest of it was lost. Write long output to a file in /mnt/data instead.\n")
+	require.Contains(t, r.Text, "note: stdout reached the pool's cap of 4096 characters, so it was probably cut; the rest of it, if there was more, was lost. Write long output to a file in /mnt/data instead.\n")
 	require.Contains(t, r.Text, "note: stdout was 4096 characters; the first 50 and the last 50 are shown, 3996 in between are left out.\n")
 	require.Contains(t, r.Text, "----- stderr -----\n"+strings.Repeat("a", 50)+"\n[... 200 characters left out ...]\n"+strings.Repeat("z", 50)+"\n----- end of stderr -----\n")
 	require.Contains(t, r.Text, "note: stderr was 300 characters; the first 50 and the last 50 are shown, 200 in between are left out.\n")
-	require.NotContains(t, r.Text, "The pool cut stderr")
+	require.NotContains(t, r.Text, "stderr reached the pool's cap")
+	require.NotContains(t, r.Text, "The pool cut", "the pool's cut is a guess the note must not state as fact")
+}
+
+// An odd budget cannot be halved: the value and the streams must say the
+// same counts, the ones the kept text has, and how much was left out.
+func TestFakeTruncationNotesOddBudget(t *testing.T) {
+	const budget = 101
+	long := strings.Repeat("a", 150) + strings.Repeat("z", 150)
+	kit, _ := newFakeKit(t, &agenttool.Options{OutputBudget: budget}, fixed(succeeded(long, "", long)))
+	r := call(t, kit.Session("c"), agenttool.ToolRunPython, map[string]any{"code": "x"})
+	require.False(t, r.IsError, r.Text)
+	kept := strings.Repeat("a", 50) + "\n[... 199 characters left out ...]\n" + strings.Repeat("z", 51)
+	require.Contains(t, r.Text, "----- stdout -----\n"+kept+"\n----- end of stdout -----\n")
+	require.Contains(t, r.Text, "----- value -----\n"+kept+"\n----- end of value -----\n")
+	require.Contains(t, r.Text, "note: stdout was 300 characters; the first 50 and the last 51 are shown, 199 in between are left out.\n")
+	require.Contains(t, r.Text, "note: The value was 300 characters; the first 50 and the last 51 are shown, 199 in between are left out.\n")
 }
 
 func TestFakeOutputCannotCloseItsBlock(t *testing.T) {

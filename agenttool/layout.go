@@ -65,20 +65,32 @@ func oneLine(s string) string {
 	return strings.Join(strings.Fields(s), " ")
 }
 
-// clip keeps the first and last budget/2 characters of s. It returns the
-// kept text (with a marker line where the middle was) and how many
-// characters it left out.
-func clip(s string, budget int) (string, int) {
+// clipped says what clip kept of a text, in characters.
+type clipped struct {
+	total, head, tail, cut int
+}
+
+// note is the sentence telling the model what of what (stdout, the value...)
+// the budget left out. Every cut says it the same way, with the counts clip
+// used.
+func (c clipped) note(what string) string {
+	return fmt.Sprintf("%s was %d characters; the first %d and the last %d are shown, %d in between are left out.", what, c.total, c.head, c.tail, c.cut)
+}
+
+// clip keeps the first budget/2 and the last budget-budget/2 characters of
+// s. It returns the kept text (with a marker line where the middle was) and
+// the counts; cut is 0 when s fits.
+func clip(s string, budget int) (string, clipped) {
 	n := utf8.RuneCountInString(s)
 	if n <= budget {
-		return s, 0
+		return s, clipped{total: n, head: n}
 	}
-	head := budget / 2
-	tail := budget - head
-	cut := n - head - tail
-	hb := byteOffset(s, head)
-	tb := byteOffset(s, n-tail)
-	return s[:hb] + fmt.Sprintf("\n[... %d characters left out ...]\n", cut) + s[tb:], cut
+	c := clipped{total: n, head: budget / 2}
+	c.tail = budget - c.head
+	c.cut = n - c.head - c.tail
+	hb := byteOffset(s, c.head)
+	tb := byteOffset(s, n-c.tail)
+	return s[:hb] + fmt.Sprintf("\n[... %d characters left out ...]\n", c.cut) + s[tb:], c
 }
 
 // byteOffset is the byte offset of the rune at index i of s.

@@ -7,7 +7,6 @@ import (
 	"math"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/seed-f3fa2c9d/azsessions"
 )
@@ -205,10 +204,10 @@ func (s *Session) run(ctx context.Context, tool string, req azsessions.Execution
 			out.Value = "(an image that is not returned: " + note + ")"
 		}
 	} else {
-		var cut int
-		out.Value, cut = clip(r.Text(), s.t.set.outputBudget)
-		if cut > 0 {
-			notes = append(notes, fmt.Sprintf("The value was %d characters; the first and last %d are shown.", utf8.RuneCountInString(r.Text()), s.t.set.outputBudget/2))
+		var c clipped
+		out.Value, c = clip(r.Text(), s.t.set.outputBudget)
+		if c.cut > 0 {
+			notes = append(notes, c.note("The value"))
 		}
 	}
 	if out.Stdout == "" && out.Stderr == "" && out.Value == "" {
@@ -257,16 +256,18 @@ func (s *Session) run(ctx context.Context, tool string, req azsessions.Execution
 // stream applies the output budget to one stream and adds the notes on
 // what was cut, by the pool or by the toolkit.
 func (s *Session) stream(name, text string, poolCut bool, poolCap int, notes []string) (string, []string) {
-	n := utf8.RuneCountInString(text)
+	kept, c := clip(text, s.t.set.outputBudget)
+	// The SDK flags a stream exactly as long as the cap: the pool cuts
+	// without a marker, so that is all anyone can see, and output that is
+	// whole at exactly the cap looks the same.
 	switch {
 	case poolCut:
-		notes = append(notes, fmt.Sprintf("The pool cut %s at %d characters; the rest of it was lost. Write long output to a file in /mnt/data instead.", name, n))
-	case n == serviceDefaultCap && poolCap != serviceDefaultCap:
-		notes = append(notes, fmt.Sprintf("%s is exactly %d characters, the pool's default cap: it may have been cut.", name, n))
+		notes = append(notes, fmt.Sprintf("%s reached the pool's cap of %d characters, so it was probably cut; the rest of it, if there was more, was lost. Write long output to a file in /mnt/data instead.", name, poolCap))
+	case c.total == serviceDefaultCap && poolCap != serviceDefaultCap:
+		notes = append(notes, fmt.Sprintf("%s is exactly %d characters, the pool's default cap: it may have been cut.", name, c.total))
 	}
-	kept, cut := clip(text, s.t.set.outputBudget)
-	if cut > 0 {
-		notes = append(notes, fmt.Sprintf("%s was %d characters; the first %d and the last %d are shown, %d in between are left out.", name, n, s.t.set.outputBudget/2, s.t.set.outputBudget-s.t.set.outputBudget/2, cut))
+	if c.cut > 0 {
+		notes = append(notes, c.note(name))
 	}
 	return kept, notes
 }
