@@ -83,3 +83,30 @@ func TestMessagesLoopAgainstEmulator(t *testing.T) {
 		t.Errorf("the failed run's image did not reach the model: %v", failed)
 	}
 }
+
+// In the tool runner a host failure becomes an is_error result saying so
+// (the runner does not stop for a tool's error); RunToolUses returns it.
+func TestHostFailure(t *testing.T) {
+	tk, err := agenttool.New(emulator.NewForTest(t, nil), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { tk.Close(context.Background()) })
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, tool := range adapter.Tools(tk, tk.Session("c")) {
+		if tool.Name() != agenttool.ToolRunPython {
+			continue
+		}
+		if _, err := tool.Execute(ctx, []byte(`{"code": "print(1)"}`)); err == nil || !strings.HasPrefix(err.Error(), "host error: ") {
+			t.Errorf("tool runner: want a host error, got %v", err)
+		}
+	}
+	var msg anthropic.Message
+	if err := msg.UnmarshalJSON([]byte(toolUse(1, "print(1)"))); err != nil {
+		t.Fatal(err)
+	}
+	if blocks, err := adapter.RunToolUses(ctx, tk, tk.Session("c"), &msg); err == nil || blocks != nil {
+		t.Errorf("RunToolUses: want an error and no blocks, got %v %v", err, blocks)
+	}
+}

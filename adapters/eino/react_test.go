@@ -239,3 +239,32 @@ func TestToolsForKeepsConversationsApart(t *testing.T) {
 		t.Errorf("bad arguments: want a failure result, got %v %+v", err, res)
 	}
 }
+
+// A failure only the host can fix (here, a context that ended) is a Go
+// error, which stops the agent, not a result for the model.
+func TestHostFailureIsAGoError(t *testing.T) {
+	tk := newToolkit(t)
+	for _, opts := range []*adapter.Options{nil, {TextOnly: true}} {
+		tools, err := adapter.Tools(tk, tk.Session("c"), opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		args := `{"code": "print(1)"}`
+		for _, tl := range tools {
+			if info, _ := tl.Info(ctx); info.Name != agenttool.ToolRunPython {
+				continue
+			}
+			switch tl := tl.(type) {
+			case tool.EnhancedInvokableTool:
+				_, err = tl.InvokableRun(ctx, &schema.ToolArgument{Text: args})
+			case tool.InvokableTool:
+				_, err = tl.InvokableRun(ctx, args)
+			}
+			if err == nil {
+				t.Errorf("%T: a cancelled context gave no error", tl)
+			}
+		}
+	}
+}

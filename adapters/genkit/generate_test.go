@@ -194,3 +194,16 @@ func TestArgumentsOutsideTheSchemaEndGenerate(t *testing.T) {
 		t.Errorf("want an error naming the argument, got %v", err)
 	}
 }
+
+// A failure only the host can fix (here, a context that ended) is a Go
+// error, which ends Generate, not an answer for the model.
+func TestHostFailureIsAGoError(t *testing.T) {
+	tk := newToolkit(t)
+	g := genkit.Init(context.Background())
+	adapter.DefineTools(g, tk, func(context.Context) (*agenttool.Session, error) { return tk.Session("c"), nil })
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if resp, err := genkit.LookupTool(g, agenttool.ToolRunPython).RunRawMultipart(ctx, map[string]any{"code": "print(1)"}); err == nil {
+		t.Errorf("a cancelled context gave no error but %+v", resp)
+	}
+}

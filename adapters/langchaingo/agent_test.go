@@ -221,3 +221,15 @@ func TestToolsForKeepsConversationsApart(t *testing.T) {
 		t.Errorf("a call with no session was not a Go error")
 	}
 }
+
+// A failure only the host can fix (here, a context that ended) is a Go
+// error, which ends the agent run, not text for the model.
+func TestHostFailureIsAGoError(t *testing.T) {
+	tk := newToolkit(t)
+	run := tool(t, adapter.Tools(tk, tk.Session("c"), nil), agenttool.ToolRunPython)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if out, err := run.Call(ctx, "print(1)"); err == nil {
+		t.Errorf("a cancelled context gave no error but %q", out)
+	}
+}

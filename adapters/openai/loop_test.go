@@ -286,3 +286,19 @@ func TestOtherFunctionsAreLeftToTheHost(t *testing.T) {
 		t.Errorf("bad arguments did not come back as a failure: %q", text)
 	}
 }
+
+// A failure only the host can fix (here, a context that ended) is a Go
+// error for the host, and no message goes to the model.
+func TestHostFailureIsAGoError(t *testing.T) {
+	tk := newToolkit(t)
+	var msg openai.ChatCompletionMessage
+	if err := json.Unmarshal([]byte(`{"role":"assistant","content":null,"tool_calls":[
+{"id":"call_a","type":"function","function":{"name":"run_python","arguments":"{\"code\": \"print(1)\"}"}}]}`), &msg); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if out, err := adapter.RunChatToolCalls(ctx, tk, tk.Session("c"), msg, nil); err == nil || out != nil {
+		t.Errorf("a cancelled context: want an error and no messages, got %v %+v", err, out)
+	}
+}
