@@ -2,10 +2,15 @@ package mcpserver_test
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
+	"os"
 	"os/exec"
+	"path/filepath"
+	"runtime"
 	"slices"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -206,4 +211,33 @@ png = b'\x89PNG\r\n\x1a\n' + chunk(b'IHDR', struct.pack('>IIBBBBB', 4, 4, 8, 2, 
 open('/mnt/data/` + name + `', 'wb').write(png)
 print('wrote', len(png), 'bytes')
 `
+}
+
+// runStarted returns Python code that opens a FIFO on the host (the
+// emulator runs code on this machine) and then sleeps for 100 s, and a
+// function that waits until the code has opened it: the run is under way.
+func runStarted(t *testing.T) (code string, wait func()) {
+	t.Helper()
+	if runtime.GOOS != "linux" {
+		t.Skip("the test waits on a FIFO")
+	}
+	fifo := filepath.Join(t.TempDir(), "started")
+	require.NoError(t, syscall.Mkfifo(fifo, 0o600))
+	opened := make(chan error, 1)
+	go func() {
+		f, err := os.Open(fifo) // blocks until the code opens it
+		if err == nil {
+			f.Close()
+		}
+		opened <- err
+	}()
+	return fmt.Sprintf("import time\nopen(%q, 'w').close()\ntime.sleep(100)", fifo), func() {
+		t.Helper()
+		select {
+		case err := <-opened:
+			require.NoError(t, err)
+		case <-testContext(t).Done():
+			t.Fatal("the run never started")
+		}
+	}
 }

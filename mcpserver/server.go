@@ -78,6 +78,13 @@ type Server struct {
 
 	sessions *sessionTable
 
+	// shutdown ends with Close; every call's context ends with it, so
+	// Close does not wait for a run to finish before deleting its sandbox.
+	shutdown    context.Context
+	endAllCalls context.CancelCauseFunc
+	connMu      sync.Mutex
+	conns       map[*mcp.ServerSession]*connection
+
 	stopSweep chan struct{}
 	sweepDone chan struct{}
 	closeOnce sync.Once
@@ -128,9 +135,11 @@ func New(client *azsessions.Client, options *Options) (*Server, error) {
 		log:       log,
 		tools:     map[string]bool{},
 		sessions:  table,
+		conns:     map[*mcp.ServerSession]*connection{},
 		stopSweep: make(chan struct{}),
 		sweepDone: make(chan struct{}),
 	}
+	s.shutdown, s.endAllCalls = context.WithCancelCause(context.Background())
 	instructions := opts.Instructions
 	if instructions == "" {
 		instructions = defaultInstructions
@@ -162,17 +171,23 @@ func (s *Server) Toolkit() *agenttool.Toolkit { return s.toolkit }
 
 // Run serves one connection over t (mcp.StdioTransport, say) until the
 // client ends it or ctx is done, then deletes the connection's sandbox and
-// returns. Sandboxes of handles stay until their idle timeout or Close.
+// returns. When ctx ends, the connection's calls in progress are stopped
+// (their clients get an isError result) rather than waited for. Sandboxes
+// of handles stay until their idle timeout or Close.
 func (s *Server) Run(ctx context.Context, t mcp.Transport) error {
 	ss, err := s.mcp.Connect(ctx, t, nil)
 	if err != nil {
 		return fmt.Errorf("mcpserver: %w", err)
 	}
+	conn := s.connection(ss)
 	ended := make(chan error, 1)
 	go func() { ended <- ss.Wait() }()
 	select {
 	case err = <-ended:
 	case <-ctx.Done():
+		// The SDK's Close waits for the calls in progress: end them
+		// first, or a shutdown waits for the longest run.
+		conn.end(errShuttingDown)
 		_ = ss.Close()
 		<-ended
 		err = ctx.Err()
@@ -181,10 +196,15 @@ func (s *Server) Run(ctx context.Context, t mcp.Transport) error {
 	return err
 }
 
-// Close deletes every sandbox the server made and stops its background
-// work. Calls after Close fail. Close waits for the deletions, within ctx.
+// Close stops the calls in progress (their clients get an isError result
+// saying the server is shutting down), deletes every sandbox the server
+// made and stops its background work. Calls after Close fail. Close waits
+// for the deletions, within ctx.
 func (s *Server) Close(ctx context.Context) error {
 	s.closeOnce.Do(func() {
+		// Calls in progress end first: each holds its session's turn,
+		// which deleting the sandbox waits for.
+		s.endAllCalls(errShuttingDown)
 		close(s.stopSweep)
 		<-s.sweepDone
 		s.sessions.close()

@@ -139,18 +139,13 @@ func (s *Server) toolHandler(name string) mcp.ToolHandler {
 		if err != nil {
 			return errorResult(err.Error()), nil
 		}
-		sess, isNew, release, err := s.sessions.acquire(req.Session, handle, time.Now())
+		ctx, endCall := s.callContext(ctx, req.Session)
+		defer endCall()
+		sess, _, release, err := s.sessions.acquire(req.Session, handle, time.Now())
 		if err != nil {
 			return errorResult(err.Error()), nil
 		}
 		defer release()
-		if isNew {
-			ss := req.Session
-			go func() {
-				_ = ss.Wait()
-				s.endSession(context.Background(), ss)
-			}()
-		}
 		stop := s.startProgress(ctx, req, name)
 		id := sess.Identifier() // reset_session moves the session to a new one
 		start := time.Now()
@@ -158,6 +153,10 @@ func (s *Server) toolHandler(name string) mcp.ToolHandler {
 		stop()
 		elapsed := time.Since(start).Round(time.Millisecond)
 		if err != nil {
+			if shuttingDown(ctx) {
+				s.log.Info("tool call stopped: the server is shutting down", "tool", name, "session", id, "duration", elapsed)
+				return errorResult("The call was stopped: the server is shutting down, and this sandbox is being deleted."), nil
+			}
 			if ctx.Err() != nil {
 				s.log.Info("tool call ended by the client", "tool", name, "session", id, "duration", elapsed)
 				return nil, ctx.Err()

@@ -247,6 +247,14 @@ func serveHTTP(ctx context.Context, srv *mcpserver.Server, cfg config, stderr io
 	case <-ctx.Done():
 	}
 	fmt.Fprintln(stderr, "azsessions-mcp: shutting down")
+	// Close stops the calls in progress, whose requests Shutdown would
+	// otherwise wait for, and deletes the sandboxes; run's own Close is
+	// then a no-op.
+	closeCtx, cancelClose := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancelClose()
+	if err := srv.Close(closeCtx); err != nil {
+		fmt.Fprintln(stderr, "azsessions-mcp: deleting the sandboxes:", err)
+	}
 	// Streams that stay open (a client's event stream) would hold Shutdown
 	// for ever: give open requests a moment, then cut them.
 	shutCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)

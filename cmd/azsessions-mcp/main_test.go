@@ -5,6 +5,8 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -83,17 +85,16 @@ func (w *lineWriter) Write(p []byte) (int, error) {
 	}
 }
 
-// TestHTTPWithAGeneratedToken runs the command in this process with
-// -transport http and no token: it prints a token and the URL, and serves
-// MCP to a client that sends the token until its context ends.
-func TestHTTPWithAGeneratedToken(t *testing.T) {
-	ctx, cancel := context.WithCancel(testContext(t))
+// startHTTP runs the command in this process with -transport http and no
+// token until ctx ends, and returns its URL, its generated token and where
+// its error arrives.
+func startHTTP(ctx context.Context, t *testing.T) (url, token string, done chan error) {
+	t.Helper()
 	stderr := &lineWriter{lines: make(chan string, 100)}
-	done := make(chan error, 1)
+	done = make(chan error, 1)
 	go func() {
 		done <- run(ctx, []string{"-transport", "http", "-addr", "127.0.0.1:0"}, noEnv, io.NopCloser(strings.NewReader("")), nopWriteCloser{io.Discard}, stderr)
 	}()
-	var url, token string
 	for url == "" || token == "" {
 		select {
 		case line := <-stderr.lines:
@@ -110,6 +111,15 @@ func TestHTTPWithAGeneratedToken(t *testing.T) {
 			t.Fatal("no URL and token on stderr")
 		}
 	}
+	return url, token, done
+}
+
+// TestHTTPWithAGeneratedToken runs the command in this process with
+// -transport http and no token: it prints a token and the URL, and serves
+// MCP to a client that sends the token until its context ends.
+func TestHTTPWithAGeneratedToken(t *testing.T) {
+	ctx, cancel := context.WithCancel(testContext(t))
+	url, token, done := startHTTP(ctx, t)
 	require.Len(t, token, 26, "rand.Text: 130 bits")
 
 	resp, err := http.Post(url, "application/json", strings.NewReader(`{}`))
@@ -304,4 +314,121 @@ func TestEndpointSelectsThePool(t *testing.T) {
 	assert.Contains(t, stderr.String(), "as a shell pool")
 	assert.NotContains(t, stderr.String(), "emulator")
 	assert.Empty(t, stdout.String(), "nothing but the protocol on stdout")
+}
+
+// TestShutdownDuringARun ends the binary while a run sleeps for 100 s (with
+// a 210 s timeout): SIGTERM, SIGINT and the end of stdin each stop the run,
+// delete its sandbox and exit 0 well before the run would have ended, and no
+// process is left behind.
+func TestShutdownDuringARun(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("the test reads /proc and waits on a FIFO")
+	}
+	bin := buildBinary(t)
+	for _, how := range []string{"SIGTERM", "SIGINT", "stdin EOF"} {
+		t.Run(how, func(t *testing.T) {
+			// The run's code opens the FIFO once it runs, so the test
+			// knows the sleep has begun.
+			fifo := filepath.Join(t.TempDir(), "started")
+			require.NoError(t, syscall.Mkfifo(fifo, 0o600))
+			// Far less than the run's 100 s: if the binary is still there
+			// when this ends, the shutdown waited for the run.
+			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+			defer cancel()
+			marker := "AZSESSIONS_MCP_TEST_MARK=" + rand.Text()
+			cmd := exec.CommandContext(ctx, bin, "-log-level", "debug")
+			cmd.Env = append(os.Environ(), marker, endpointVariable+"=")
+			stderr := &bytes.Buffer{}
+			cmd.Stderr = stderr
+			stdin, err := cmd.StdinPipe()
+			require.NoError(t, err)
+			cmd.Stdout = io.Discard
+			require.NoError(t, cmd.Start())
+			t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+
+			code := fmt.Sprintf("import time\nopen(%q, 'w').close()\ntime.sleep(100)", fifo)
+			args, err := json.Marshal(map[string]any{"code": code, "timeout_seconds": 210})
+			require.NoError(t, err)
+			_, err = io.WriteString(stdin, strings.Join([]string{
+				`{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}`,
+				`{"jsonrpc":"2.0","method":"notifications/initialized"}`,
+				`{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"run_python","arguments":` + string(args) + `}}`,
+			}, "\n")+"\n")
+			require.NoError(t, err)
+
+			opened := make(chan error, 1)
+			go func() {
+				f, err := os.Open(fifo) // blocks until the code opens it
+				if err == nil {
+					f.Close()
+				}
+				opened <- err
+			}()
+			select {
+			case err := <-opened:
+				require.NoError(t, err)
+			case <-ctx.Done():
+				t.Fatalf("the run never started: %s", stderr)
+			}
+			require.NotEmpty(t, processesWith(t, marker))
+
+			switch how {
+			case "SIGTERM":
+				require.NoError(t, cmd.Process.Signal(syscall.SIGTERM))
+			case "SIGINT":
+				require.NoError(t, cmd.Process.Signal(syscall.SIGINT))
+			default:
+				require.NoError(t, stdin.Close())
+			}
+			err = cmd.Wait()
+			require.NoError(t, ctx.Err(), "the binary did not exit while the run slept: %s", stderr)
+			require.NoError(t, err, "a shutdown is a clean exit: %s", stderr)
+			assert.Empty(t, processesWith(t, marker), "no process is left behind")
+			log := stderr.String()
+			assert.NotContains(t, log, "failed", "every sandbox was deleted")
+			assert.Contains(t, log, "sandbox deleted")
+		})
+	}
+}
+
+// TestHTTPShutdownDuringARun ends the command serving HTTP while a run
+// sleeps for 100 s (with a 210 s timeout): it returns well before the run
+// would have ended, and the call gets an answer.
+func TestHTTPShutdownDuringARun(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("the test waits on a FIFO")
+	}
+	fifo := filepath.Join(t.TempDir(), "started")
+	require.NoError(t, syscall.Mkfifo(fifo, 0o600))
+	ctx, cancel := context.WithCancel(testContext(t))
+	defer cancel()
+	url, token, done := startHTTP(ctx, t)
+	transport := &mcp.StreamableClientTransport{Endpoint: url, HTTPClient: &http.Client{Transport: bearer{token}}}
+	cs, err := mcp.NewClient(&mcp.Implementation{Name: "t", Version: "1"}, nil).Connect(testContext(t), transport, nil)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = cs.Close() })
+	code := fmt.Sprintf("import time\nopen(%q, 'w').close()\ntime.sleep(100)", fifo)
+	answered := make(chan error, 1)
+	go func() {
+		_, err := cs.CallTool(testContext(t), &mcp.CallToolParams{Name: "run_python", Arguments: map[string]any{"code": code, "timeout_seconds": 210}})
+		answered <- err
+	}()
+	f, err := os.Open(fifo) // blocks until the code opens it
+	require.NoError(t, err)
+	f.Close()
+
+	cancel()
+	wait, stop := context.WithTimeout(context.Background(), 60*time.Second)
+	defer stop()
+	select {
+	case err := <-done:
+		require.NoError(t, err)
+	case <-wait.Done():
+		t.Fatal("the command waited for the run")
+	}
+	select {
+	case <-answered:
+	case <-wait.Done():
+		t.Fatal("the call got no answer")
+	}
 }
