@@ -33,6 +33,10 @@ var (
 	// already fetched. Following it would loop forever, so NextPage
 	// returns this error instead.
 	ErrRepeatedNextLink = errors.New("azsessions: the service sent a nextLink to a page already fetched")
+	// ErrTooManyPages: a pager fetched 100,000 pages and the service still
+	// sent a nextLink, each one new; the listing is stopped rather than
+	// followed until the caller's deadline.
+	ErrTooManyPages = errors.New("azsessions: the service sent more pages than any listing has")
 )
 
 // ExecutionInterruptedError is returned by ExecutionClient.Execute (and

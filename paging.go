@@ -36,7 +36,7 @@ type pagerSteps[T any] struct {
 // s.createRequest and follows each nextLink with nextLinkRequest, which
 // checks the link before the credential is sent to it.
 func newPager[T any](c *Client, s pagerSteps[T]) *runtime.Pager[T] {
-	fetched := &fetchedPages{}
+	fetched := &fetchedPages{limit: maxPagesPerPager}
 	return runtime.NewPager(runtime.PagingHandler[T]{
 		More: func(page T) bool {
 			next := s.nextLink(page)
@@ -122,13 +122,26 @@ func withDefaults(q url.Values, apiVersion, identifier string) url.Values {
 // not safe for concurrent use, and neither is this.
 type fetchedPages struct {
 	seen map[string]struct{}
+	// limit is the most pages the pager fetches: a service that sends a new
+	// nextLink forever would otherwise keep the pager going, and seen
+	// growing, until the caller's deadline.
+	limit int
 }
 
-// add records u, or returns ErrRepeatedNextLink if it was requested before.
+// maxPagesPerPager bounds a listing at 100,000 pages, far above any real
+// listing (a pool holds at most a few thousand sessions, and a file page
+// holds many entries), and about 20 MB of remembered links.
+const maxPagesPerPager = 100_000
+
+// add records u, or returns ErrRepeatedNextLink if it was requested before
+// and ErrTooManyPages past the limit.
 func (f *fetchedPages) add(u *url.URL) error {
 	key := strings.ToLower(u.Scheme+"://"+u.Host+u.EscapedPath()) + "?" + u.Query().Encode()
 	if _, dup := f.seen[key]; dup {
 		return fmt.Errorf("%w: %s", ErrRepeatedNextLink, u.EscapedPath())
+	}
+	if len(f.seen) >= f.limit {
+		return fmt.Errorf("%w: %d pages", ErrTooManyPages, f.limit)
 	}
 	if f.seen == nil {
 		f.seen = make(map[string]struct{})
