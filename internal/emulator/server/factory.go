@@ -12,6 +12,7 @@ func newBuiltinFactory(cfg Config) (runtime.Factory, error) {
 	case PoolTypePython:
 		f, err := runtime.NewPython(runtime.PythonOptions{
 			Python:           cfg.Python,
+			Kernel:           cfg.PythonKernel,
 			ReadySessions:    cfg.ReadySessions,
 			MemoryLimitBytes: cfg.MemoryLimitBytes,
 			DefaultTimeout:   cfg.DefaultExecutionTimeout,

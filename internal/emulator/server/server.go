@@ -76,6 +76,10 @@ type Config struct {
 	// name looked up in PATH (default "python3"). Cells run through IPython
 	// when it can import IPython. Ignored when Factory is set.
 	Python string
+	// PythonKernel is runtime.KernelPlain or runtime.KernelIPython to insist
+	// on one kernel; empty uses IPython when Python can import it. Ignored
+	// when Factory is set.
+	PythonKernel string
 	// MemoryLimitBytes caps an interpreter's memory in the built-in runtime;
 	// zero means the runtime's default. Ignored when Factory is set.
 	MemoryLimitBytes int64
