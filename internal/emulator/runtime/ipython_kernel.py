@@ -76,7 +76,12 @@ def _start_ipython():
     # No history file is written (IPYTHONDIR, set by Go, holds the rest).
     c.HistoryManager.hist_file = ":memory:"
     c.InteractiveShell.colors = "NoColor"
-    shell = _Shell.instance(config=c, user_module=_user)
+    try:
+        shell = _Shell.instance(config=c, user_module=_user)
+    except Exception:
+        # A broken installation, or too little memory under the cap: the
+        # plain kernel still works.
+        return None
 
     def _showtraceback(etype, evalue, stb):
         # IPython prints tracebacks to stdout; the service reports them in
