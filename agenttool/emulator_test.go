@@ -3,14 +3,17 @@ package agenttool_test
 import (
 	"context"
 	"encoding/json"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/stretchr/testify/require"
 
+	"github.com/seed-f3fa2c9d/azsessions"
 	"github.com/seed-f3fa2c9d/azsessions/agenttool"
 	"github.com/seed-f3fa2c9d/azsessions/emulator"
 )
@@ -307,4 +310,44 @@ func TestEmulatorPoolMessagesAndOddText(t *testing.T) {
 	require.True(t, r.IsError)
 	require.Contains(t, r.Text, "error: could not list /mnt/data/lat.txt: the pool refused it (400 SessionRequestValidationFailed): the path \"lat.txt\" is a file, not a directory\n",
 		"the pool's own message tells the model what is wrong")
+}
+
+// TestEmulatorReadFile reads sandbox files for the host: whole, too large,
+// missing, outside /mnt/data; and a read of a fresh session, which makes
+// the pool create its sandbox, leaves nothing behind once the toolkit is
+// closed.
+func TestEmulatorReadFile(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs code through the emulator")
+	}
+	client := emulator.NewForTest(t, nil)
+	kit, err := agenttool.New(client, nil)
+	require.NoError(t, err)
+	ctx := testContext(t)
+
+	s := kit.Session("reader")
+	r := call(t, s, agenttool.ToolUploadFile, map[string]any{"path": "out/a.txt", "content": "twelve bytes"})
+	require.False(t, r.IsError, r.Text)
+	got, err := s.ReadFile(ctx, "out/a.txt", 12)
+	require.NoError(t, err)
+	require.Equal(t, "twelve bytes", string(got))
+	_, err = s.ReadFile(ctx, "/mnt/data/out/a.txt", 11)
+	require.ErrorIs(t, err, agenttool.ErrFileTooLarge)
+	_, err = s.ReadFile(ctx, "../etc/passwd", 100)
+	require.ErrorIs(t, err, azsessions.ErrInvalidPath)
+	require.ErrorContains(t, err, "/mnt/data")
+
+	fresh := kit.Session("only-read")
+	_, err = fresh.ReadFile(ctx, "missing.txt", 100)
+	var re *azcore.ResponseError
+	require.ErrorAs(t, err, &re)
+	require.Equal(t, http.StatusNotFound, re.StatusCode)
+
+	require.NoError(t, kit.Close(ctx))
+	pager := client.NewSessionsClient().NewListPager(nil)
+	for pager.More() {
+		page, err := pager.NextPage(ctx)
+		require.NoError(t, err)
+		require.Empty(t, page.Value, "Close deletes the sandboxes reads made")
+	}
 }

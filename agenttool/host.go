@@ -156,3 +156,45 @@ func (s *Session) DownloadTo(ctx context.Context, root *os.Root, name string) (e
 	}
 	return nil
 }
+
+// ErrFileTooLarge is what ReadFile returns (wrapped) for a file larger than
+// the limit it was given.
+var ErrFileTooLarge = errors.New("agenttool: the file is larger than the limit")
+
+// ReadFile returns the content of the sandbox file name (relative to
+// /mnt/data, or absolute under it), for a host that serves it elsewhere
+// (an MCP resource, say). A file larger than max bytes fails with an error
+// wrapping ErrFileTooLarge; a missing one with the pool's 404
+// *azcore.ResponseError; a path that leaves /mnt/data with one wrapping
+// azsessions.ErrInvalidPath. Like the tools, it waits for the session's turn,
+// and a sandbox the read makes the pool create is deleted by Close.
+func (s *Session) ReadFile(ctx context.Context, name string, max int64) ([]byte, error) {
+	if max < 0 {
+		return nil, fmt.Errorf("agenttool: ReadFile: max is %d", max)
+	}
+	p, err := parseFilePath(name)
+	if err != nil {
+		return nil, fmt.Errorf("agenttool: ReadFile: %v (%w)", err, azsessions.ErrInvalidPath)
+	}
+	if err := s.acquire(ctx); err != nil {
+		return nil, err
+	}
+	defer s.release()
+	s.use()
+	resp, err := s.t.files.Download(ctx, s.Identifier(), p.name, &azsessions.FilesClientDownloadOptions{Path: p.dirOption()})
+	if err != nil {
+		return nil, fmt.Errorf("agenttool: ReadFile %s: %w", p.abs(), err)
+	}
+	defer resp.Body.Close()
+	if resp.ContentLength != nil && *resp.ContentLength > max {
+		return nil, fmt.Errorf("%w: %s is %d bytes, the limit %d", ErrFileTooLarge, p.abs(), *resp.ContentLength, max)
+	}
+	data, err := io.ReadAll(io.LimitReader(resp.Body, max+1))
+	if err != nil {
+		return nil, fmt.Errorf("agenttool: ReadFile %s: %w", p.abs(), err)
+	}
+	if int64(len(data)) > max {
+		return nil, fmt.Errorf("%w: %s is more than %d bytes", ErrFileTooLarge, p.abs(), max)
+	}
+	return data, nil
+}
