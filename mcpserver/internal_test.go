@@ -151,3 +151,23 @@ func liveIDs(t *testing.T, srv *Server) []string {
 	}
 	return ids
 }
+
+func TestMediaTypeComesFromTheServersOwnTable(t *testing.T) {
+	png := []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+	for _, c := range []struct {
+		name string
+		data []byte
+		want string
+	}{
+		{"data.csv", []byte("a,b\n1,2\n"), "text/csv; charset=utf-8"},
+		{"NOTES.MD", []byte("# hi"), "text/markdown; charset=utf-8"},
+		{"t.parquet", []byte("PAR1"), "application/vnd.apache.parquet"},
+		{"c.yaml", []byte("a: 1"), "application/yaml"},
+		{"chart.PNG", png, "image/png"},
+		{"latin1.txt", []byte("caf\xe9"), "text/plain"},
+		{"no-extension", png, "image/png"},
+		{"x.unknownext", []byte("plain words"), "text/plain; charset=utf-8"},
+	} {
+		assert.Equal(t, c.want, mediaType(c.name, c.data), c.name)
+	}
+}

@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"mime"
 	"net/http"
 	"net/url"
 	"path"
@@ -13,9 +11,11 @@ import (
 	"unicode/utf8"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/seed-f3fa2c9d/azsessions"
+	"github.com/seed-f3fa2c9d/azsessions/agenttool"
 )
 
 // Resource URIs. Paths are relative to /mnt/data, with "/" between
@@ -48,7 +48,9 @@ func (s *Server) addResources() {
 }
 
 // readResource returns a sandbox file as text (UTF-8 text files) or as a
-// blob, up to MaxResourceBytes.
+// blob, up to MaxResourceBytes. A URI the server cannot serve is a
+// JSON-RPC invalid-params error (the SDK's resource-not-found for a file
+// that does not exist); a failure of the pool an internal error.
 func (s *Server) readResource(ctx context.Context, req *mcp.ReadResourceRequest) (*mcp.ReadResourceResult, error) {
 	uri := req.Params.URI
 	handle, dir, name, err := parseFileURI(uri)
@@ -57,35 +59,33 @@ func (s *Server) readResource(ctx context.Context, req *mcp.ReadResourceRequest)
 	}
 	sess, err := s.sessions.lookup(req.Session, handle)
 	if err != nil {
-		return nil, err
+		return nil, invalidParams(err.Error())
 	}
 	if sess == nil {
 		return nil, mcp.ResourceNotFoundError(uri)
 	}
-	var opts *azsessions.FilesClientDownloadOptions
-	if dir != "" {
-		opts = &azsessions.FilesClientDownloadOptions{Path: &dir}
-	}
-	resp, err := s.client.NewFilesClient().Download(ctx, sess.Identifier(), name, opts)
+	ctx, endCall := s.callContext(ctx, req.Session)
+	defer endCall()
+	// ReadFile takes the session's turn and marks it used, so the sandbox
+	// a read makes the pool create is deleted with the others.
+	data, err := sess.ReadFile(ctx, path.Join(dir, name), s.opts.MaxResourceBytes)
 	if err != nil {
-		if azsessions.HasCode(err, "FileNotFound", "SessionNotFound") || isStatus(err, http.StatusNotFound) {
+		switch {
+		case errors.Is(err, agenttool.ErrFileTooLarge):
+			return nil, invalidParams(fmt.Sprintf("%s is larger than %d bytes, the limit for a resource; read it with a tool (download_file, or code that summarises it)", uri, s.opts.MaxResourceBytes))
+		case errors.Is(err, azsessions.ErrInvalidPath), errors.Is(err, azsessions.ErrInvalidFileName):
+			return nil, invalidParams(fmt.Sprintf("%s: the path is not one the sandbox accepts", uri))
+		case azsessions.HasCode(err, "FileNotFound", "SessionNotFound") || isStatus(err, http.StatusNotFound):
 			return nil, mcp.ResourceNotFoundError(uri)
+		case shuttingDown(ctx):
+			return nil, &jsonrpc.Error{Code: jsonrpc.CodeInternalError, Message: errShuttingDown.Error()}
+		case ctx.Err() != nil:
+			return nil, ctx.Err()
 		}
 		s.log.Error("reading a resource failed in the session pool", "session", sess.Identifier(), "error", safeError(err))
-		return nil, fmt.Errorf("the sandbox service failed: %s", safeError(err))
+		return nil, &jsonrpc.Error{Code: jsonrpc.CodeInternalError, Message: "the sandbox service failed: " + safeError(err)}
 	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, s.opts.MaxResourceBytes+1))
-	if err != nil {
-		return nil, fmt.Errorf("reading %s: the connection to the sandbox service failed", uri)
-	}
-	if int64(len(data)) > s.opts.MaxResourceBytes {
-		return nil, fmt.Errorf("%s is larger than %d bytes, the limit for a resource; read it with a tool (download_file, or code that summarises it)", uri, s.opts.MaxResourceBytes)
-	}
-	mimeType := mime.TypeByExtension(path.Ext(name))
-	if mimeType == "" {
-		mimeType = http.DetectContentType(data)
-	}
+	mimeType := mediaType(name, data)
 	contents := &mcp.ResourceContents{URI: uri, MIMEType: mimeType}
 	if isText(mimeType, data) {
 		contents.Text = string(data)
@@ -94,6 +94,12 @@ func (s *Server) readResource(ctx context.Context, req *mcp.ReadResourceRequest)
 	}
 	s.log.Info("resource read", "session", sess.Identifier(), "bytes", len(data))
 	return &mcp.ReadResourceResult{Contents: []*mcp.ResourceContents{contents}}, nil
+}
+
+// invalidParams is the JSON-RPC error for a resource URI the server cannot
+// serve, with a sentence saying why.
+func invalidParams(msg string) error {
+	return &jsonrpc.Error{Code: jsonrpc.CodeInvalidParams, Message: msg}
 }
 
 // parseFileURI splits a resource URI into its handle (empty for the
@@ -120,16 +126,16 @@ func parseFileURI(uri string) (handle, dir, name string, err error) {
 	}
 	p, err := url.PathUnescape(rest)
 	if err != nil {
-		return "", "", "", fmt.Errorf("%s: the path is not valid URI escaping", uri)
+		return "", "", "", invalidParams(uri + ": the path is not valid URI escaping")
 	}
 	for _, elem := range strings.Split(p, "/") {
 		if elem == ".." || elem == "." || strings.ContainsRune(elem, 0) || strings.Contains(elem, `\`) {
-			return "", "", "", fmt.Errorf("%s: the path must stay inside /mnt/data (no '.', '..' or '\\' elements)", uri)
+			return "", "", "", invalidParams(uri + `: the path must stay inside /mnt/data (no '.', '..' or '\' elements)`)
 		}
 	}
 	p = strings.Trim(p, "/")
 	if p == "" {
-		return "", "", "", fmt.Errorf("%s names no file", uri)
+		return "", "", "", invalidParams(uri + " names no file")
 	}
 	dir, name = path.Split(p)
 	return handle, strings.TrimSuffix(dir, "/"), name, nil

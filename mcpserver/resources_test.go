@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -66,4 +67,42 @@ func TestFilesAreResources(t *testing.T) {
 	assert.Equal(t, "in the handle's sandbox", got.Contents[0].Text)
 	_, err = cs.ReadResource(ctx, &mcp.ReadResourceParams{URI: "azsessions://files/h.txt"})
 	assert.Error(t, err, "the connection's own sandbox does not have the handle's files")
+}
+
+// TestResourceErrorsAreInvalidParams checks the JSON-RPC code of each
+// resource a client cannot read: -32602 (invalid params, which the SDK's
+// resource-not-found is too), never 0.
+func TestResourceErrorsAreInvalidParams(t *testing.T) {
+	f := newFixture(t, "", &mcpserver.Options{MaxResourceBytes: 10})
+	cs := f.connect(t, nil)
+	ctx := testContext(t)
+	res := call(t, cs, agenttool.ToolUploadFile, map[string]any{"path": "big.txt", "content": "more than ten bytes"})
+	require.False(t, res.IsError, text(res))
+	for _, uri := range []string{
+		"azsessions://files/big.txt",
+		"azsessions://files/missing.txt",
+		"azsessions://files/../../etc/passwd",
+		"azsessions://files/%zz",
+		"azsessions://files/",
+		"azsessions://sessions/azs1_forged/files/notes.txt",
+		"azsessions://elsewhere/a.txt",
+	} {
+		_, err := cs.ReadResource(ctx, &mcp.ReadResourceParams{URI: uri})
+		var wire *jsonrpc.Error
+		require.ErrorAs(t, err, &wire, uri)
+		assert.Equal(t, int64(jsonrpc.CodeInvalidParams), wire.Code, "%s: %v", uri, err)
+	}
+}
+
+// TestReadingAHandleFileLeavesNoSandbox reads a resource of a handle that
+// no tool has used: the read makes the pool create the sandbox, and Close
+// deletes it.
+func TestReadingAHandleFileLeavesNoSandbox(t *testing.T) {
+	f := newFixture(t, "", nil)
+	cs := f.connect(t, nil)
+	handle := call(t, cs, mcpserver.ToolNewSession, nil).StructuredContent.(map[string]any)["session"].(string)
+	_, err := cs.ReadResource(testContext(t), &mcp.ReadResourceParams{URI: "azsessions://sessions/" + handle + "/files/x.txt"})
+	require.Error(t, err, "a fresh sandbox has no files")
+	require.NoError(t, f.srv.Close(testContext(t)))
+	assert.Empty(t, f.liveSessions(t), "Close deletes the sandbox the read made")
 }
