@@ -13,6 +13,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	azfake "github.com/Azure/azure-sdk-for-go/sdk/azcore/fake"
@@ -547,4 +548,73 @@ func TestFakeFirstRunOnAPoolThatAnswers404(t *testing.T) {
 	require.False(t, r.IsError, r.Text)
 	require.Contains(t, r.Text, "files:\n  created /mnt/data/out.txt (1 byte)\n")
 	require.NotContains(t, r.Text, "could not be listed")
+}
+
+// timeout_seconds comes from a model: every odd number either becomes the
+// limit the pool had, with a note when it differs from the one asked, or is
+// refused with a sentence naming the range.
+func TestFakeModelTimeouts(t *testing.T) {
+	kit, pool := newFakeKit(t, &agenttool.Options{DisableFileDetection: true}, fixed(succeeded("ok\n", "", "")))
+	s := kit.Session("c")
+	for _, tc := range []struct {
+		arg      string
+		wantSecs int32  // 0: refused
+		want     string // a note, an error sentence, or "" for neither
+	}{
+		{`null`, 60, ""},
+		{`30`, 30, ""},
+		{`30.0`, 30, ""},
+		{`220`, 220, ""},
+		{`1e-300`, 1, "note: The timeout asked for is under the minimum of 1 second; the run had 1 second.\n"},
+		{`1e-400`, 1, "note: The timeout asked for is under the minimum of 1 second; the run had 1 second.\n"},
+		{`0.5`, 1, "note: The timeout asked for is under the minimum of 1 second; the run had 1 second.\n"},
+		{`2.5`, 3, "note: The timeout asked for, 2.5 seconds, is not a whole number of seconds, which the pool counts in; the run had 3 seconds.\n"},
+		{`221`, 220, "note: The timeout asked for is over the limit of 220 seconds; the run had 220 seconds.\n"},
+		{`1e300`, 220, "note: The timeout asked for is over the limit of 220 seconds; the run had 220 seconds.\n"},
+		{`1e400`, 220, "note: The timeout asked for is over the limit of 220 seconds; the run had 220 seconds.\n"},
+		{`0`, 0, "error: timeout_seconds must be a positive number of seconds (at most 220), or null for the default of 60; got 0\n"},
+		{`-0`, 0, "error: timeout_seconds must be a positive number of seconds (at most 220), or null for the default of 60; got -0\n"},
+		{`-5`, 0, "error: timeout_seconds must be a positive number of seconds (at most 220), or null for the default of 60; got -5\n"},
+		{`-1e400`, 0, "got -1e400\n"},
+		{`-1e-400`, 0, "got -1e-400\n"},
+		{`"30"`, 0, "error: timeout_seconds must be a number of seconds from 1 to 220, or null for the default of 60; got \"30\"\n"},
+		{`true`, 0, "got true\n"},
+		{`[30]`, 0, "got [30]\n"},
+	} {
+		before := len(pool.requests)
+		r, err := s.Call(testContext(t), agenttool.ToolRunPython, json.RawMessage(`{"code":"x","timeout_seconds":`+tc.arg+`}`))
+		require.NoError(t, err, tc.arg)
+		require.NotContains(t, r.Text, "JSON number", tc.arg)
+		if tc.wantSecs == 0 {
+			require.True(t, r.IsError, "%s: %s", tc.arg, r.Text)
+			require.True(t, strings.HasPrefix(r.Text, "status: error\nerror: timeout_seconds must be "), "%s: %s", tc.arg, r.Text)
+			require.Contains(t, r.Text, tc.want, tc.arg)
+			require.Len(t, pool.requests, before, "%s: a refused timeout runs nothing", tc.arg)
+			continue
+		}
+		require.False(t, r.IsError, "%s: %s", tc.arg, r.Text)
+		require.Len(t, pool.requests, before+1, tc.arg)
+		require.Equal(t, tc.wantSecs, *pool.requests[before].TimeoutInSeconds, tc.arg)
+		if tc.want == "" {
+			require.NotContains(t, r.Text, "note:", tc.arg)
+		} else {
+			require.Contains(t, r.Text, tc.want, tc.arg)
+		}
+	}
+
+	// The typed API gets the same rounding and notes.
+	r, err := s.RunPython(testContext(t), "x", 1500*time.Millisecond)
+	require.NoError(t, err)
+	require.Contains(t, r.Text, "note: The timeout asked for, 1.5 seconds, is not a whole number of seconds, which the pool counts in; the run had 2 seconds.\n")
+	require.EqualValues(t, 2, *pool.requests[len(pool.requests)-1].TimeoutInSeconds)
+}
+
+func TestFakeLongTimeoutArgumentStaysUTF8(t *testing.T) {
+	kit, _ := newFakeKit(t, nil, fixed(succeeded("", "", "")))
+	arg, _ := json.Marshal(map[string]any{"code": "x", "timeout_seconds": strings.Repeat("é", 100)})
+	r, err := kit.Session("c").Call(testContext(t), agenttool.ToolRunPython, arg)
+	require.NoError(t, err)
+	require.True(t, r.IsError)
+	require.True(t, utf8.ValidString(r.Text), r.Text)
+	require.Contains(t, r.Text, "got \""+strings.Repeat("é", 39)+"...\n")
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"time"
 
@@ -78,16 +79,33 @@ func (s *Session) RunShell(ctx context.Context, command, stdin string, timeout t
 	return s.run(ctx, ToolRunShell, req, timeout)
 }
 
+// runTimeout is the limit a run gets for the timeout asked: the default for
+// 0, else within 1 s and the maximum, rounded up to whole seconds, the unit
+// the pool counts in, so what the result says is what the pool had.
 func (set settings) runTimeout(d time.Duration) time.Duration {
 	switch {
 	case d <= 0:
-		return set.timeout
+		d = set.timeout
 	case d > set.maxTimeout:
-		return set.maxTimeout
+		d = set.maxTimeout
 	case d < time.Second:
-		return time.Second
+		d = time.Second
 	}
-	return d
+	return d + (time.Second-d%time.Second)%time.Second
+}
+
+// timeoutNote says how the run's limit differs from the one asked for, if
+// it does; "" when it is the same or none was asked for.
+func (set settings) timeoutNote(asked, got time.Duration) string {
+	switch {
+	case asked <= 0 || asked == got:
+		return ""
+	case asked > set.maxTimeout:
+		return fmt.Sprintf("The timeout asked for is over the limit of %d seconds; the run had %d seconds.", int(set.maxTimeout.Seconds()), int(got.Seconds()))
+	case asked < time.Second:
+		return "The timeout asked for is under the minimum of 1 second; the run had 1 second."
+	}
+	return fmt.Sprintf("The timeout asked for, %s seconds, is not a whole number of seconds, which the pool counts in; the run had %d seconds.", strconv.FormatFloat(asked.Seconds(), 'f', -1, 64), int(got.Seconds()))
 }
 
 // poolCap is the output cap asked of the pool: well above the budget, so
@@ -100,11 +118,12 @@ func (set settings) poolCap() int32 {
 
 func (s *Session) run(ctx context.Context, tool string, req azsessions.ExecutionRequest, timeout time.Duration) (Result, error) {
 	var notes []string
-	if timeout > s.t.set.maxTimeout {
-		notes = append(notes, fmt.Sprintf("The timeout asked for is over the limit of %d seconds; the run had %d seconds.", int(s.t.set.maxTimeout.Seconds()), int(s.t.set.maxTimeout.Seconds())))
-	}
+	asked := timeout
 	timeout = s.t.set.runTimeout(timeout)
-	secs := int32(math.Ceil(timeout.Seconds()))
+	if n := s.t.set.timeoutNote(asked, timeout); n != "" {
+		notes = append(notes, n)
+	}
+	secs := int32(timeout / time.Second)
 	req.TimeoutInSeconds = &secs
 	poolCap := s.t.set.poolCap()
 	req.OutputStreamsMaxLength = &poolCap

@@ -6,8 +6,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -74,8 +76,8 @@ func (s *Session) Call(ctx context.Context, name string, args json.RawMessage) (
 	switch name {
 	case ToolRunPython:
 		var a struct {
-			Code           *string  `json:"code"`
-			TimeoutSeconds *float64 `json:"timeout_seconds"`
+			Code           *string          `json:"code"`
+			TimeoutSeconds *json.RawMessage `json:"timeout_seconds"`
 		}
 		if r, ok := decodeArgs(name, args, &a, "code", "timeout_seconds"); !ok {
 			return r, nil
@@ -90,9 +92,9 @@ func (s *Session) Call(ctx context.Context, name string, args json.RawMessage) (
 		return s.RunPython(ctx, *a.Code, timeout)
 	case ToolRunShell:
 		var a struct {
-			Command        *string  `json:"command"`
-			Stdin          *string  `json:"stdin"`
-			TimeoutSeconds *float64 `json:"timeout_seconds"`
+			Command        *string          `json:"command"`
+			Stdin          *string          `json:"stdin"`
+			TimeoutSeconds *json.RawMessage `json:"timeout_seconds"`
 		}
 		if r, ok := decodeArgs(name, args, &a, "command", "stdin", "timeout_seconds"); !ok {
 			return r, nil
@@ -224,20 +226,54 @@ func jsonTypeName(goType string) string {
 }
 
 // modelTimeout turns timeout_seconds into a duration within the limits.
-func (set settings) modelTimeout(secs *float64) (time.Duration, Result, bool) {
-	if secs == nil {
+// It is read as raw JSON so that a number no float64 holds (1e400) is
+// still a number, too long, rather than a decoding error. Zero and negative
+// values are refused; tiny, fractional and huge ones go to run, which rounds
+// them into the pool's whole seconds from 1 to the maximum and says so.
+func (set settings) modelTimeout(raw *json.RawMessage) (time.Duration, Result, bool) {
+	if raw == nil || string(bytes.TrimSpace(*raw)) == "null" {
 		return 0, Result{}, true
 	}
-	if *secs <= 0 {
-		return 0, errorResult("timeout_seconds must be a positive number of seconds (at most %d), or null for the default of %d", int(set.maxTimeout.Seconds()), int(set.timeout.Seconds())), false
+	text := string(bytes.TrimSpace(*raw))
+	limits := fmt.Sprintf("a number of seconds from 1 to %d, or null for the default of %d", int(set.maxTimeout.Seconds()), int(set.timeout.Seconds()))
+	secs, err := strconv.ParseFloat(text, 64)
+	if err != nil && !errors.Is(err, strconv.ErrRange) || !isJSONNumber(text) {
+		if r := []rune(text); len(r) > 40 {
+			text = string(r[:40]) + "..."
+		}
+		return 0, errorResult("timeout_seconds must be %s; got %s", limits, text), false
+	}
+	if secs == 0 && text[0] != '-' && nonzeroMantissa(text) {
+		secs = math.SmallestNonzeroFloat64 // 1e-400: positive, too small for a float64
+	}
+	if secs <= 0 {
+		// 0 and negatives (and -1e400) are not a limit: refuse them, rather
+		// than guess whether the model meant "none" or the default.
+		return 0, errorResult("timeout_seconds must be a positive number of seconds (at most %d), or null for the default of %d; got %s", int(set.maxTimeout.Seconds()), int(set.timeout.Seconds()), text), false
 	}
 	// Past a day the value only matters as "too long": run caps it to the
-	// limit and says so. The bound keeps the conversion from overflowing.
+	// limit and says so. The bound keeps the conversion from overflowing;
+	// the floor keeps a tiny positive value from becoming 0, the default.
 	d := 24 * time.Hour
-	if *secs < d.Seconds() {
-		d = time.Duration(*secs * float64(time.Second))
+	if secs < d.Seconds() {
+		d = max(time.Duration(secs*float64(time.Second)), time.Nanosecond)
 	}
 	return d, Result{}, true
+}
+
+// nonzeroMantissa reports whether the JSON number s has a digit other than
+// 0 before its exponent, that is whether it is not zero.
+func nonzeroMantissa(s string) bool {
+	if i := strings.IndexAny(s, "eE"); i >= 0 {
+		s = s[:i]
+	}
+	return strings.ContainsAny(s, "123456789")
+}
+
+// isJSONNumber reports whether s is a JSON number literal (ParseFloat also
+// takes "Inf", "0x10" and "1_000", which are not).
+func isJSONNumber(s string) bool {
+	return json.Valid([]byte(s)) && s != "" && (s[0] == '-' || s[0] >= '0' && s[0] <= '9')
 }
 
 // hostError reports whether err is one the model cannot fix, to return as a
