@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -162,6 +161,37 @@ type shellSession struct {
 func (s *shellSession) Execute(ctx context.Context, req Request) (Result, error) {
 	s.run.Lock()
 	defer s.run.Unlock()
+	cmd, err := s.command(req)
+	if err != nil {
+		return Result{}, err
+	}
+	timeout := req.Timeout
+	if timeout <= 0 {
+		timeout = s.f.defaultTimeout
+	}
+	p, err := openExecPipes(cmd, s.f.ns != nil)
+	if err != nil {
+		return Result{}, err
+	}
+	started := time.Now()
+	g, res, err := s.launch(cmd, p)
+	if g == nil {
+		return res, err
+	}
+	defer s.clearCurrent()
+
+	out, errOut := newCapBuffer(req.MaxOutput), newCapBuffer(req.MaxOutput)
+	p.transfer(req.Stdin, out, errOut)
+	waitOrKill(ctx, g, timeout)
+	duration := time.Since(started)
+	st := p.collect()
+	return shellResult(ctx, g, out, errOut, st, duration)
+}
+
+// command builds the process for req: bash -c for a shell command, the
+// program itself otherwise, wrapped in the namespace prelude in namespace
+// mode and pointed at the session dir in cwd-only mode.
+func (s *shellSession) command(req Request) (*exec.Cmd, error) {
 	var argv []string
 	switch {
 	case req.ShellCommand != "":
@@ -169,95 +199,60 @@ func (s *shellSession) Execute(ctx context.Context, req Request) (Result, error)
 	case len(req.ExecCommandAndArgs) > 0:
 		argv = req.ExecCommandAndArgs
 	default:
-		return Result{}, errors.New("runtime: shell request has neither ShellCommand nor ExecCommandAndArgs")
+		return nil, errors.New("runtime: shell request has neither ShellCommand nor ExecCommandAndArgs")
 	}
-	timeout := req.Timeout
-	if timeout <= 0 {
-		timeout = s.f.defaultTimeout
+	if s.f.ns != nil {
+		return s.f.ns.command(s.f.bash, s.dir, argv), nil
 	}
-	ns := s.f.ns
-	var cmd *exec.Cmd
-	if ns != nil {
-		cmd = ns.command(s.f.bash, s.dir, argv)
-	} else {
-		cmd = exec.Command(argv[0], argv[1:]...)
-		cmd.Dir = s.dir
-		cmd.Env = append(os.Environ(), "HOME="+s.dir, "PWD="+s.dir)
-	}
+	cmd := exec.Command(argv[0], argv[1:]...)
+	cmd.Dir = s.dir
+	cmd.Env = append(os.Environ(), "HOME="+s.dir, "PWD="+s.dir)
+	return cmd, nil
+}
 
-	// stdin, stdout, stderr and, in namespace mode, the prelude's status
-	// channel: {read, write}.
-	pipes := make([][2]*os.File, 3, 4)
-	if ns != nil {
-		pipes = pipes[:4]
-	}
-	for i := range pipes {
-		r, w, err := os.Pipe()
-		if err != nil {
-			for _, p := range pipes[:i] {
-				p[0].Close()
-				p[1].Close()
-			}
-			return Result{}, err
-		}
-		pipes[i] = [2]*os.File{r, w}
-	}
-	stdinW, outR, errR := pipes[0][1], pipes[1][0], pipes[2][0]
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = pipes[0][0], pipes[1][1], pipes[2][1]
-	var statusR *os.File
-	if ns != nil {
-		statusR = pipes[3][0]
-		cmd.ExtraFiles = []*os.File{pipes[3][1]} // fd 3
-	}
-
+// launch starts cmd as the session's current command, so that Close can
+// kill it; the closed check and the start share one lock so a Close cannot
+// slip between them. When it returns a nil group the command is not
+// running and (Result, error) is Execute's answer: ErrClosed, the
+// emulator's failure to enter the namespaces, or (cwd-only mode) a command
+// that could not be started, reported as bash would.
+func (s *shellSession) launch(cmd *exec.Cmd, p *execPipes) (*group, Result, error) {
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
-		for _, p := range pipes {
-			p[0].Close()
-			p[1].Close()
-		}
-		return Result{}, ErrClosed
+		p.closeChildEnds()
+		p.closeOwnEnds()
+		return nil, Result{}, ErrClosed
 	}
-	start := time.Now()
-	g, startErr := startGroup(cmd)
+	g, err := startGroup(cmd)
 	s.cur = g
 	s.mu.Unlock()
-	defer func() {
-		s.mu.Lock()
-		s.cur = nil
-		s.mu.Unlock()
-	}()
-	pipes[0][0].Close()
-	pipes[1][1].Close()
-	pipes[2][1].Close()
-	if ns != nil {
-		pipes[3][1].Close()
+	// The child has its copies now (or never will); ours would keep the
+	// pipes open past its exit.
+	p.closeChildEnds()
+	if err == nil {
+		return g, Result{}, nil
 	}
-	if startErr != nil {
-		stdinW.Close()
-		outR.Close()
-		errR.Close()
-		if ns != nil {
-			// bash itself, in new namespaces, did not start: the
-			// emulator's fault, not the user's program's.
-			statusR.Close()
-			return Result{}, fmt.Errorf("runtime: start %s in a mount namespace: %w", s.f.bash, startErr)
-		}
-		return startFailure(startErr), nil
+	p.closeOwnEnds()
+	if s.f.ns != nil {
+		// bash itself, in new namespaces, did not start: the emulator's
+		// fault, not the user's program's.
+		return nil, Result{}, fmt.Errorf("runtime: start %s in a mount namespace: %w", s.f.bash, err)
 	}
+	return nil, startFailure(err), nil
+}
 
-	outBuf, errBuf := newCapBuffer(req.MaxOutput), newCapBuffer(req.MaxOutput)
-	outDone, errDone, inDone := make(chan struct{}), make(chan struct{}), make(chan struct{})
-	go drainPipe(outR, outBuf, outDone)
-	go drainPipe(errR, errBuf, errDone)
-	go func() {
-		defer close(inDone)
-		// A command that does not read its input gets EPIPE; that is fine.
-		_, _ = io.WriteString(stdinW, req.Stdin)
-		stdinW.Close()
-	}()
+// clearCurrent forgets the finished command, so Close does not kill a
+// process group that is gone.
+func (s *shellSession) clearCurrent() {
+	s.mu.Lock()
+	s.cur = nil
+	s.mu.Unlock()
+}
 
+// waitOrKill returns once g has exited, killing it first if the timeout
+// passes or ctx ends; the reason is kept in g for shellResult.
+func waitOrKill(ctx context.Context, g *group, timeout time.Duration) {
 	timer := time.NewTimer(timeout)
 	defer timer.Stop()
 	select {
@@ -268,29 +263,19 @@ func (s *shellSession) Execute(ctx context.Context, req Request) (Result, error)
 		g.kill(killedCanceled)
 	}
 	<-g.exited
-	duration := time.Since(start)
-	// What is in the pipes is read at once; the deadlines only stop a
-	// process that escaped the group from holding us.
-	deadline := time.Now().Add(drainGrace)
-	_ = outR.SetReadDeadline(deadline)
-	_ = errR.SetReadDeadline(deadline)
-	_ = stdinW.SetWriteDeadline(time.Now())
-	<-outDone
-	<-errDone
-	<-inDone
-	outR.Close()
-	errR.Close()
-	var st nsStatus
-	if ns != nil {
-		st = readNSStatus(statusR)
-	}
+}
 
+// shellResult is Execute's answer once g has exited: the exit status
+// (128+n for signal n) and output of a command that ran, whatever its
+// status; the timeout message; or the error of a canceled, closed or
+// (namespace mode) mis-set-up execution.
+func shellResult(ctx context.Context, g *group, out, errOut *capBuffer, st nsStatus, duration time.Duration) (Result, error) {
 	res := Result{
 		Outcome:    OutcomeSucceeded,
-		Stdout:     outBuf.String(),
-		StdoutFull: outBuf.Full(),
-		Stderr:     errBuf.String(),
-		StderrFull: errBuf.Full(),
+		Stdout:     out.String(),
+		StdoutFull: out.Full(),
+		Stderr:     errOut.String(),
+		StderrFull: errOut.Full(),
 		ExitCode:   g.state.ExitCode(),
 		Duration:   duration,
 	}
