@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/modelcontextprotocol/go-sdk/mcp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -76,9 +77,9 @@ func TestWithSessionArgKeepsLooseSchemasLoose(t *testing.T) {
 }
 
 func TestHandles(t *testing.T) {
-	table, err := newSessionTable(nil, []byte("key"))
+	table, err := newSessionTable(nil, []byte("key"), 0)
 	require.NoError(t, err)
-	other, err := newSessionTable(nil, []byte("another key"))
+	other, err := newSessionTable(nil, []byte("another key"), 0)
 	require.NoError(t, err)
 	nonce := []byte("0123456789abcdef")
 	raw := append(append([]byte{}, nonce...), table.tag(nonce)...)
@@ -170,4 +171,88 @@ func TestMediaTypeComesFromTheServersOwnTable(t *testing.T) {
 	} {
 		assert.Equal(t, c.want, mediaType(c.name, c.data), c.name)
 	}
+}
+
+// TestSweptHandleSaysItStartsEmpty calls a handle whose sandbox the idle
+// sweep deleted: that call's text and structured notes say the sandbox is
+// new and empty; the next call's do not.
+func TestSweptHandleSaysItStartsEmpty(t *testing.T) {
+	if _, err := exec.LookPath("python3"); err != nil {
+		testenv.Missing(t, "python3", "apt-get install python3")
+	}
+	srv, err := New(emulator.NewForTest(t, nil), &Options{HandleIdleTimeout: time.Hour, Logger: slog.New(slog.DiscardHandler)})
+	require.NoError(t, err)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	t.Cleanup(func() { _ = srv.Close(context.Background()) })
+	serverT, clientT := mcp.NewInMemoryTransports()
+	_, err = srv.MCPServer().Connect(ctx, serverT, nil)
+	require.NoError(t, err)
+	cs, err := mcp.NewClient(&mcp.Implementation{Name: "t", Version: "1"}, nil).Connect(ctx, clientT, nil)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = cs.Close() })
+	run := func(args map[string]any) (string, []any) {
+		res, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: "run_python", Arguments: args})
+		require.NoError(t, err)
+		out := res.StructuredContent.(map[string]any)
+		return res.Content[0].(*mcp.TextContent).Text, out["notes"].([]any)
+	}
+	res, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: ToolNewSession})
+	require.NoError(t, err)
+	handle := res.StructuredContent.(map[string]any)["session"].(string)
+	text, notes := run(map[string]any{"code": "kept = 1", "session": handle})
+	assert.NotContains(t, text, "deleted after")
+	assert.Empty(t, notes)
+
+	srv.sweep(time.Now().Add(2 * time.Hour))
+	text, notes = run(map[string]any{"code": "print('kept' in dir())", "session": handle})
+	assert.Contains(t, text, "False")
+	const want = "This handle's sandbox was deleted after 60 minutes without calls, so this call started in an empty one"
+	assert.Contains(t, text, "status: succeeded\nnote: "+want)
+	require.NotEmpty(t, notes)
+	assert.Contains(t, notes[0], want)
+
+	text, notes = run(map[string]any{"code": "1", "session": handle})
+	assert.NotContains(t, text, "deleted after", "only the first call after the sweep says so")
+	assert.Empty(t, notes)
+}
+
+// TestHandlesAreCapped asks for more handles than MaxHandles: past the cap
+// new_session is an isError result saying what to do, and the handles
+// already issued keep working.
+func TestHandlesAreCapped(t *testing.T) {
+	if _, err := exec.LookPath("python3"); err != nil {
+		testenv.Missing(t, "python3", "apt-get install python3")
+	}
+	srv, err := New(emulator.NewForTest(t, nil), &Options{MaxHandles: 2, Logger: slog.New(slog.DiscardHandler)})
+	require.NoError(t, err)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	t.Cleanup(func() { _ = srv.Close(context.Background()) })
+	serverT, clientT := mcp.NewInMemoryTransports()
+	_, err = srv.MCPServer().Connect(ctx, serverT, nil)
+	require.NoError(t, err)
+	cs, err := mcp.NewClient(&mcp.Implementation{Name: "t", Version: "1"}, nil).Connect(ctx, clientT, nil)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = cs.Close() })
+	var handles []string
+	for range 2 {
+		res, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: ToolNewSession})
+		require.NoError(t, err)
+		require.False(t, res.IsError)
+		handles = append(handles, res.StructuredContent.(map[string]any)["session"].(string))
+	}
+	res, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: ToolNewSession})
+	require.NoError(t, err)
+	assert.True(t, res.IsError)
+	assert.Contains(t, res.Content[0].(*mcp.TextContent).Text, "already has 2 live session handles, its limit")
+	for _, h := range handles {
+		res, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: "run_python", Arguments: map[string]any{"code": "1", "session": h}})
+		require.NoError(t, err)
+		assert.False(t, res.IsError, "an issued handle keeps working")
+	}
+	srv.sweep(time.Now().Add(time.Hour))
+	res, err = cs.CallTool(ctx, &mcp.CallToolParams{Name: ToolNewSession})
+	require.NoError(t, err)
+	assert.False(t, res.IsError, "the sweep frees handles")
 }

@@ -23,6 +23,9 @@ const (
 	// DefaultHandleIdleTimeout is how long a handle's sandbox lives without
 	// a call before the server deletes it.
 	DefaultHandleIdleTimeout = 30 * time.Minute
+	// DefaultMaxHandles caps the new_session handles a Server holds at
+	// once: each can hold a sandbox of the pool until its idle timeout.
+	DefaultMaxHandles = 100
 	// DefaultMaxResourceBytes caps the size of a file read as a resource.
 	DefaultMaxResourceBytes = 4 << 20
 	// DefaultName is the implementation name reported to clients.
@@ -55,6 +58,11 @@ type Options struct {
 	// (several replicas behind one address). Nil: a random key, so handles
 	// are only valid in this process.
 	HandleKey []byte
+	// MaxHandles caps the live new_session handles (default
+	// DefaultMaxHandles; negative: no limit). Past it, new_session is an
+	// isError result telling the model to reuse a handle; handles free up
+	// when their sandbox is deleted after HandleIdleTimeout.
+	MaxHandles int
 	// MaxResourceBytes caps the size of a file read as a resource (default
 	// DefaultMaxResourceBytes): a resource travels in one message.
 	MaxResourceBytes int64
@@ -124,7 +132,10 @@ func New(client *azsessions.Client, options *Options) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("mcpserver: %w", err)
 	}
-	table, err := newSessionTable(toolkit, opts.HandleKey)
+	if opts.MaxHandles == 0 {
+		opts.MaxHandles = DefaultMaxHandles
+	}
+	table, err := newSessionTable(toolkit, opts.HandleKey, opts.MaxHandles)
 	if err != nil {
 		return nil, fmt.Errorf("mcpserver: %w", err)
 	}

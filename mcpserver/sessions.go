@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"time"
@@ -32,15 +33,21 @@ var errBadHandle = errors.New("`session` is not a handle this server issued: cal
 // errClosed is what calls see once the Server is closed.
 var errClosed = errors.New("the server is shutting down")
 
+// sweptMemory is how long the table remembers that it deleted an idle
+// handle's sandbox, to tell the handle's next call so.
+const sweptMemory = 24 * time.Hour
+
 // sessionTable maps MCP sessions and handles to toolkit sessions.
 type sessionTable struct {
-	toolkit *agenttool.Toolkit
-	key     []byte
+	toolkit    *agenttool.Toolkit
+	key        []byte
+	maxHandles int // <= 0: no limit
 
 	mu      sync.Mutex
 	closed  bool
 	byMCP   map[*mcp.ServerSession]*agenttool.Session
 	handles map[string]*handleState // by conversation id
+	swept   map[string]time.Time    // conversations of swept handles, when
 }
 
 // handleState tracks one handle's sandbox for the idle sweep.
@@ -50,7 +57,7 @@ type handleState struct {
 	active   int // calls running now
 }
 
-func newSessionTable(toolkit *agenttool.Toolkit, key []byte) (*sessionTable, error) {
+func newSessionTable(toolkit *agenttool.Toolkit, key []byte, maxHandles int) (*sessionTable, error) {
 	if key == nil {
 		key = make([]byte, 32)
 		if _, err := rand.Read(key); err != nil {
@@ -58,15 +65,26 @@ func newSessionTable(toolkit *agenttool.Toolkit, key []byte) (*sessionTable, err
 		}
 	}
 	return &sessionTable{
-		toolkit: toolkit,
-		key:     key,
-		byMCP:   map[*mcp.ServerSession]*agenttool.Session{},
-		handles: map[string]*handleState{},
+		toolkit:    toolkit,
+		key:        key,
+		maxHandles: maxHandles,
+		byMCP:      map[*mcp.ServerSession]*agenttool.Session{},
+		handles:    map[string]*handleState{},
+		swept:      map[string]time.Time{},
 	}, nil
 }
 
+// errTooManyHandles is newHandle's answer past the table's limit.
+type errTooManyHandles struct{ limit int }
+
+func (e errTooManyHandles) Error() string {
+	return fmt.Sprintf("this server already has %d live session handles, its limit: reuse a handle you have "+
+		"(call reset_session with it for an empty sandbox), or leave `session` out to use this connection's own sandbox; "+
+		"handles that go unused are freed after their idle timeout", e.limit)
+}
+
 // newHandle returns a fresh handle and registers its (not yet created)
-// sandbox.
+// sandbox, unless the table holds maxHandles live handles already.
 func (t *sessionTable) newHandle(now time.Time) (string, error) {
 	nonce := make([]byte, nonceSize)
 	if _, err := rand.Read(nonce); err != nil {
@@ -78,6 +96,9 @@ func (t *sessionTable) newHandle(now time.Time) (string, error) {
 	defer t.mu.Unlock()
 	if t.closed {
 		return "", errClosed
+	}
+	if t.maxHandles > 0 && len(t.handles) >= t.maxHandles {
+		return "", errTooManyHandles{t.maxHandles}
 	}
 	conv := handleConversation(nonce)
 	t.handles[conv] = &handleState{session: t.toolkit.Session(conv), lastUsed: now}
@@ -96,10 +117,11 @@ func handleConversation(nonce []byte) string {
 }
 
 // acquire returns the toolkit session a call uses: the handle's when handle
-// is not empty, else the MCP session's own (made on first use; isNew says
-// so, and the caller then watches for the MCP session's end). release must
-// be called when the call ends.
-func (t *sessionTable) acquire(ss *mcp.ServerSession, handle string, now time.Time) (sess *agenttool.Session, isNew bool, release func(), err error) {
+// is not empty, else the MCP session's own (made on first use). swept says
+// the handle's sandbox was deleted by the idle sweep since its last call,
+// so the call starts in an empty one. release must be called when the
+// call ends.
+func (t *sessionTable) acquire(ss *mcp.ServerSession, handle string, now time.Time) (sess *agenttool.Session, swept bool, release func(), err error) {
 	if handle != "" {
 		nonce, ok := t.verify(handle)
 		if !ok {
@@ -113,14 +135,17 @@ func (t *sessionTable) acquire(ss *mcp.ServerSession, handle string, now time.Ti
 		}
 		h := t.handles[conv]
 		if h == nil {
-			// Issued by an earlier process or a replica with the same
-			// key, or swept while idle: the sandbox starts clean.
+			// Swept while idle (the sandbox starts clean), or issued by
+			// an earlier process or a replica with the same key (whose
+			// sandbox, with the same toolkit key, may still be there).
 			h = &handleState{session: t.toolkit.Session(conv)}
 			t.handles[conv] = h
+			_, swept = t.swept[conv]
+			delete(t.swept, conv)
 		}
 		h.active++
 		h.lastUsed = now
-		return h.session, false, func() {
+		return h.session, swept, func() {
 			t.mu.Lock()
 			h.active--
 			h.lastUsed = time.Now()
@@ -202,6 +227,7 @@ func (t *sessionTable) forget(ss *mcp.ServerSession) *agenttool.Session {
 // idleHandles removes and returns the sessions of handles not used since
 // before cutoff and not in use now.
 func (t *sessionTable) idleHandles(cutoff time.Time) []*agenttool.Session {
+	now := time.Now()
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	var idle []*agenttool.Session
@@ -209,6 +235,12 @@ func (t *sessionTable) idleHandles(cutoff time.Time) []*agenttool.Session {
 		if h.active == 0 && h.lastUsed.Before(cutoff) {
 			idle = append(idle, h.session)
 			delete(t.handles, conv)
+			t.swept[conv] = now
+		}
+	}
+	for conv, when := range t.swept {
+		if now.Sub(when) > sweptMemory {
+			delete(t.swept, conv)
 		}
 	}
 	return idle
@@ -222,4 +254,5 @@ func (t *sessionTable) close() {
 	t.closed = true
 	t.byMCP = map[*mcp.ServerSession]*agenttool.Session{}
 	t.handles = map[string]*handleState{}
+	t.swept = map[string]time.Time{}
 }

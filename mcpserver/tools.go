@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"strings"
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
@@ -141,7 +142,7 @@ func (s *Server) toolHandler(name string) mcp.ToolHandler {
 		}
 		ctx, endCall := s.callContext(ctx, req.Session)
 		defer endCall()
-		sess, _, release, err := s.sessions.acquire(req.Session, handle, time.Now())
+		sess, swept, release, err := s.sessions.acquire(req.Session, handle, time.Now())
 		if err != nil {
 			return errorResult(err.Error()), nil
 		}
@@ -169,6 +170,9 @@ func (s *Server) toolHandler(name string) mcp.ToolHandler {
 			outcome = "error result"
 		}
 		s.log.Info("tool call", "tool", name, "session", id, "duration", elapsed, "outcome", outcome, "images", len(res.Images))
+		if swept {
+			res = withNote(res, fmt.Sprintf("This handle's sandbox was deleted after %s without calls, so this call started in an empty one: earlier files and variables are gone.", durationWords(s.opts.HandleIdleTimeout)))
+		}
 		return callToolResult(res), nil
 	}
 }
@@ -302,4 +306,28 @@ func (s *Server) startProgress(ctx context.Context, req *mcp.CallToolRequest, to
 		close(done)
 		<-finished
 	}
+}
+
+// withNote adds a note line to a result's Text, after its status line, and
+// to its structured notes when it has them.
+func withNote(res agenttool.Result, note string) agenttool.Result {
+	status, rest, _ := strings.Cut(res.Text, "\n")
+	res.Text = status + "\nnote: " + note + "\n" + rest
+	if out, ok := res.Structured.(*agenttool.RunOutput); ok {
+		withNote := *out
+		withNote.Notes = append([]string{note}, out.Notes...)
+		res.Structured = &withNote
+	}
+	return res
+}
+
+// durationWords says d the way a sentence would: "30 minutes", "90s".
+func durationWords(d time.Duration) string {
+	switch {
+	case d == time.Minute:
+		return "1 minute"
+	case d >= time.Minute && d%time.Minute == 0:
+		return fmt.Sprintf("%d minutes", d/time.Minute)
+	}
+	return d.Round(time.Second).String()
 }
