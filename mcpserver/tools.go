@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"maps"
 	"strings"
 	"time"
@@ -169,7 +170,9 @@ func (s *Server) toolHandler(name string) mcp.ToolHandler {
 		if res.IsError {
 			outcome = "error result"
 		}
-		s.log.Info("tool call", "tool", name, "session", id, "duration", elapsed, "outcome", outcome, "images", len(res.Images))
+		if s.log.Enabled(ctx, slog.LevelInfo) { // the arguments cost allocations even for a discarded record
+			s.log.Info("tool call", "tool", name, "session", id, "duration", elapsed, "outcome", outcome, "images", len(res.Images))
+		}
 		if swept {
 			res = withNote(res, fmt.Sprintf("This handle's sandbox was deleted after %s without calls, so this call started in an empty one: earlier files and variables are gone.", durationWords(s.opts.HandleIdleTimeout)))
 		}
