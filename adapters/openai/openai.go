@@ -73,7 +73,9 @@ type ChatOptions struct {
 // toolkit's tools and returns one tool message per call. Calls to other
 // functions are left for the host to answer. A failed run is a tool message
 // that says so; the error is non-nil only for failures the model cannot fix
-// (authentication, network, ctx ended), and then no message is returned.
+// (authentication, network, ctx ended). The messages are then those of the
+// calls before the failed one, whose code has run: send them with an answer
+// of your own for the rest, or drop the conversation's turn.
 func RunChatToolCalls(ctx context.Context, tk *agenttool.Toolkit, session *agenttool.Session, msg openai.ChatCompletionMessage, opts *ChatOptions) ([]openai.ChatCompletionMessageParamUnion, error) {
 	if opts == nil {
 		opts = &ChatOptions{}
@@ -87,7 +89,7 @@ func RunChatToolCalls(ctx context.Context, tk *agenttool.Toolkit, session *agent
 		}
 		res, err := session.Call(ctx, call.Function.Name, json.RawMessage(call.Function.Arguments))
 		if err != nil {
-			return nil, fmt.Errorf("running %s: %w", call.Function.Name, err)
+			return withImages(out, images), fmt.Errorf("running %s: %w", call.Function.Name, err)
 		}
 		text := res.Text
 		if len(res.Images) > 0 {
@@ -102,11 +104,17 @@ func RunChatToolCalls(ctx context.Context, tk *agenttool.Toolkit, session *agent
 		}
 		out = append(out, openai.ToolMessage(orNoOutput(text), call.ID))
 	}
-	if len(images) > 0 {
-		parts := append([]openai.ChatCompletionContentPartUnionParam{openai.TextContentPart("The images your code produced:")}, images...)
-		out = append(out, openai.UserMessage(parts))
+	return withImages(out, images), nil
+}
+
+// withImages adds the user message holding images, if there are any, after
+// the tool messages.
+func withImages(out []openai.ChatCompletionMessageParamUnion, images []openai.ChatCompletionContentPartUnionParam) []openai.ChatCompletionMessageParamUnion {
+	if len(images) == 0 {
+		return out
 	}
-	return out, nil
+	parts := append([]openai.ChatCompletionContentPartUnionParam{openai.TextContentPart("The images your code produced:")}, images...)
+	return append(out, openai.UserMessage(parts))
 }
 
 // RunResponseToolCalls runs, in session and in order, the function_call
@@ -115,7 +123,8 @@ func RunChatToolCalls(ctx context.Context, tk *agenttool.Toolkit, session *agent
 // each image as an input_image. Calls to other functions are left for the
 // host to answer. A failed run is an output that says so; the error is
 // non-nil only for failures the model cannot fix (authentication, network,
-// ctx ended), and then no item is returned.
+// ctx ended). The items are then those of the calls before the failed one,
+// whose code has run.
 func RunResponseToolCalls(ctx context.Context, tk *agenttool.Toolkit, session *agenttool.Session, output []responses.ResponseOutputItemUnion) ([]responses.ResponseInputItemUnionParam, error) {
 	names := toolNames(tk)
 	var out []responses.ResponseInputItemUnionParam
@@ -129,7 +138,7 @@ func RunResponseToolCalls(ctx context.Context, tk *agenttool.Toolkit, session *a
 		}
 		res, err := session.Call(ctx, call.Name, json.RawMessage(call.Arguments))
 		if err != nil {
-			return nil, fmt.Errorf("running %s: %w", call.Name, err)
+			return out, fmt.Errorf("running %s: %w", call.Name, err)
 		}
 		items := responses.ResponseFunctionCallOutputItemListParam{{
 			OfInputText: &responses.ResponseInputTextContentParam{Text: orNoOutput(res.Text)},
