@@ -24,6 +24,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/anthropics/anthropic-sdk-go/v2"
 
 	"github.com/seed-f3fa2c9d/azsessions/agenttool"
@@ -33,28 +34,44 @@ import (
 // belongs to, typically from a value the host put in ctx.
 type SessionFunc func(ctx context.Context) (*agenttool.Session, error)
 
+// Options changes what [Tools] and [ToolsFor] return. The zero value (or
+// nil) is the default.
+type Options struct {
+	// OnHostError, when set, is called with the detail of every failure only
+	// the host can fix (authentication, network, a cancelled context, no
+	// session): the tool runner never returns such an error to the host, and
+	// the model is told only that the sandbox service failed, since the
+	// detail can hold the request URL (with the session identifier) and the
+	// service's answer. Log it with care: it may quote a response body.
+	OnHostError func(ctx context.Context, tool string, err error)
+}
+
 // Tools returns the toolkit's tools for the tool runner, every call running
-// in session.
-func Tools(tk *agenttool.Toolkit, session *agenttool.Session) []anthropic.BetaTool {
-	return ToolsFor(tk, func(context.Context) (*agenttool.Session, error) { return session, nil })
+// in session. opts may be nil.
+func Tools(tk *agenttool.Toolkit, session *agenttool.Session, opts *Options) []anthropic.BetaTool {
+	return ToolsFor(tk, func(context.Context) (*agenttool.Session, error) { return session, nil }, opts)
 }
 
 // ToolsFor returns the toolkit's tools for the tool runner, each call running
 // in the session sessionFor returns for the call's context. Use it when one
-// set of tools serves many conversations.
-func ToolsFor(tk *agenttool.Toolkit, sessionFor SessionFunc) []anthropic.BetaTool {
+// set of tools serves many conversations. opts may be nil.
+func ToolsFor(tk *agenttool.Toolkit, sessionFor SessionFunc, opts *Options) []anthropic.BetaTool {
+	if opts == nil {
+		opts = &Options{}
+	}
 	defs := tk.Definitions()
 	out := make([]anthropic.BetaTool, 0, len(defs))
 	for _, d := range defs {
-		out = append(out, &tool{def: d, schema: inputSchema(d.InputSchema), sessionFor: sessionFor})
+		out = append(out, &tool{def: d, schema: inputSchema(d.InputSchema), sessionFor: sessionFor, onHostError: opts.OnHostError})
 	}
 	return out
 }
 
 type tool struct {
-	def        agenttool.Definition
-	schema     anthropic.BetaToolInputSchemaParam
-	sessionFor SessionFunc
+	def         agenttool.Definition
+	schema      anthropic.BetaToolInputSchemaParam
+	sessionFor  SessionFunc
+	onHostError func(ctx context.Context, tool string, err error)
 }
 
 func (t *tool) Name() string                                    { return t.def.Name }
@@ -64,24 +81,58 @@ func (t *tool) InputSchema() anthropic.BetaToolInputSchemaParam { return t.schem
 // Execute runs the tool. The runner answers a returned error with an
 // is_error tool_result holding the error's text, and never stops the run for
 // it, so a failure only the host can fix (authentication, network, a
-// cancelled context) reaches the model as "host error: ..." as well.
+// cancelled context) is returned as a [*HostError]: its text is a fixed
+// sentence for the model, its detail goes to Options.OnHostError.
 func (t *tool) Execute(ctx context.Context, input json.RawMessage) ([]anthropic.BetaToolResultBlockParamContentUnion, error) {
 	session, err := t.sessionFor(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("host error: no session for this conversation: %w", err)
+	if err == nil && session == nil {
+		err = errors.New("no session for this conversation")
+	} else if err != nil {
+		err = fmt.Errorf("no session for this conversation: %w", err)
 	}
-	if session == nil {
-		return nil, errors.New("host error: no session for this conversation")
+	if err == nil {
+		var res agenttool.Result
+		res, err = session.Call(ctx, t.def.Name, input)
+		if err == nil {
+			if res.IsError {
+				return nil, failure(res.Text)
+			}
+			return Blocks(res), nil
+		}
 	}
-	res, err := session.Call(ctx, t.def.Name, input)
-	if err != nil {
-		return nil, fmt.Errorf("host error: %w", err)
+	if t.onHostError != nil {
+		t.onHostError(ctx, t.def.Name, err)
 	}
-	if res.IsError {
-		return nil, failure(res.Text)
-	}
-	return Blocks(res), nil
+	return nil, &HostError{Err: err}
 }
+
+// HostError is what a tool of [Tools] or [ToolsFor] returns for a failure
+// only the host can fix. Its text, which the tool runner shows the model,
+// says the sandbox service failed and to tell the user, with the HTTP status
+// at most; Err (reached by errors.As and errors.Is) has the detail.
+type HostError struct {
+	Err error
+}
+
+// Error returns the sentence the model sees.
+func (e *HostError) Error() string {
+	detail := "it could not be reached"
+	var re *azcore.ResponseError
+	switch {
+	case errors.As(e.Err, &re):
+		detail = fmt.Sprintf("it answered HTTP %d", re.StatusCode)
+		if re.ErrorCode != "" {
+			detail += " " + re.ErrorCode
+		}
+	case errors.Is(e.Err, context.Canceled), errors.Is(e.Err, context.DeadlineExceeded):
+		detail = "the host stopped waiting for it"
+	}
+	return "host error: the sandbox service failed (" + detail + "). This is not caused by your code or arguments, " +
+		"and retrying at once will not help; tell the user."
+}
+
+// Unwrap returns the failure's detail.
+func (e *HostError) Unwrap() error { return e.Err }
 
 // failure is a failed run; the runner sends its text with is_error set.
 type failure string

@@ -15,7 +15,7 @@ var tk *agenttool.Toolkit // agenttool.New(sessionsClient, nil)
 func Example() {
 	client := anthropic.NewClient() // reads ANTHROPIC_API_KEY
 	// The host picks the sandbox: one session per conversation.
-	tools := adapter.Tools(tk, tk.Session("conversation-1234"))
+	tools := adapter.Tools(tk, tk.Session("conversation-1234"), nil)
 	runner := client.Beta.Messages.NewToolRunner(tools, anthropic.BetaToolRunnerParams{
 		BetaMessageNewParams: anthropic.BetaMessageNewParams{
 			Model:     anthropic.ModelClaudeSonnet5_5,

@@ -35,7 +35,8 @@ func ToolParams(tk *agenttool.Toolkit) []anthropic.ToolUnionParam {
 // with the results of any other tools, in the next user message:
 // anthropic.NewUserMessage(blocks...). Calls to other tools are left for the
 // host. The error is non-nil only for failures the model cannot fix
-// (authentication, network, ctx ended), and then no block is returned.
+// (authentication, network, ctx ended); the blocks are then those of the
+// calls before the failed one, whose code has run.
 func RunToolUses(ctx context.Context, tk *agenttool.Toolkit, session *agenttool.Session, msg *anthropic.Message) ([]anthropic.ContentBlockParamUnion, error) {
 	names := map[string]bool{}
 	for _, d := range tk.Definitions() {
@@ -52,7 +53,7 @@ func RunToolUses(ctx context.Context, tk *agenttool.Toolkit, session *agenttool.
 		}
 		res, err := session.Call(ctx, use.Name, use.Input)
 		if err != nil {
-			return nil, fmt.Errorf("running %s: %w", use.Name, err)
+			return out, fmt.Errorf("running %s: %w", use.Name, err)
 		}
 		out = append(out, anthropic.ContentBlockParamUnion{OfToolResult: toolResult(use.ID, res)})
 	}

@@ -94,7 +94,7 @@ func TestHostFailure(t *testing.T) {
 	t.Cleanup(func() { tk.Close(context.Background()) })
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	for _, tool := range adapter.Tools(tk, tk.Session("c")) {
+	for _, tool := range adapter.Tools(tk, tk.Session("c"), nil) {
 		if tool.Name() != agenttool.ToolRunPython {
 			continue
 		}

@@ -116,7 +116,7 @@ func TestToolRunnerAgainstEmulator(t *testing.T) {
 	t.Cleanup(srv.Close)
 	client := anthropic.NewClient(option.WithBaseURL(srv.URL), option.WithAPIKey("test-key"), option.WithMaxRetries(0))
 
-	runner := client.Beta.Messages.NewToolRunner(adapter.Tools(tk, tk.Session("conversation-1")), anthropic.BetaToolRunnerParams{
+	runner := client.Beta.Messages.NewToolRunner(adapter.Tools(tk, tk.Session("conversation-1"), nil), anthropic.BetaToolRunnerParams{
 		BetaMessageNewParams: anthropic.BetaMessageNewParams{
 			Model:     "claude-test",
 			MaxTokens: 1024,
@@ -183,7 +183,7 @@ func TestToolsForTakesTheSessionFromTheContext(t *testing.T) {
 	type key struct{}
 	tools := adapter.ToolsFor(tk, func(ctx context.Context) (*agenttool.Session, error) {
 		return tk.Session(ctx.Value(key{}).(string)), nil
-	})
+	}, nil)
 	var run anthropic.BetaTool
 	for _, tool := range tools {
 		if tool.Name() == agenttool.ToolRunPython {
@@ -215,7 +215,7 @@ func TestBadArgumentsAreAFailureNotAPanic(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { tk.Close(context.Background()) })
-	for _, tool := range adapter.Tools(tk, tk.Session("c")) {
+	for _, tool := range adapter.Tools(tk, tk.Session("c"), nil) {
 		if tool.Name() != agenttool.ToolRunPython {
 			continue
 		}
