@@ -121,6 +121,10 @@ func NewClient(endpoint string, credential azcore.TokenCredential, options *Clie
 	}, nil
 }
 
+// APIVersion returns the api-version the client sends with every request,
+// so code built on a client can leave out what that version does not have.
+func (c *Client) APIVersion() APIVersion { return APIVersion(c.apiVersion) }
+
 // Endpoint returns the pool management endpoint the client sends requests to,
 // without a trailing "/".
 func (c *Client) Endpoint() string { return c.endpoint }

@@ -62,6 +62,7 @@ func TestClientOptionsAPIVersionTakesTheConstants(t *testing.T) {
 			_, err := c.NewSessionsClient().Delete(context.Background(), "s1", nil)
 			require.NoError(t, err)
 			require.Equal(t, []string{tc.want}, srv.last(t).Query["api-version"])
+			require.Equal(t, azsessions.APIVersion(tc.want), c.APIVersion(), "APIVersion says what is sent")
 		})
 	}
 }

@@ -351,3 +351,30 @@ func TestEmulatorReadFile(t *testing.T) {
 		require.Empty(t, page.Value, "Close deletes the sandboxes reads made")
 	}
 }
+
+// At 2025-02-02-preview outputStreamsMaxLength does not exist: the toolkit
+// leaves it out, the pool cuts at its default 4096, and the note says so.
+// (The emulator would honour the field at any version, so a toolkit that
+// sent it would get all 5000 characters here.)
+func TestEmulatorOlderAPIVersionOutputCap(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs code through the emulator")
+	}
+	e := emulator.StartForTest(t, nil)
+	o := e.ClientOptions()
+	o.APIVersion = azsessions.APIVersion20250202Preview
+	client, err := azsessions.NewClient(e.Endpoint(), e.Credential(), o)
+	require.NoError(t, err)
+	kit, err := agenttool.New(client, nil)
+	require.NoError(t, err)
+	t.Cleanup(func() { require.NoError(t, kit.Close(context.Background())) })
+	s := kit.Session("old")
+	r := call(t, s, agenttool.ToolRunPython, map[string]any{"code": "print('a' * 5000)"})
+	require.False(t, r.IsError, r.Text)
+	require.Contains(t, r.Text, "----- stdout -----\n"+strings.Repeat("a", 4096)+"\n----- end of stdout -----\n")
+	require.Contains(t, r.Text, "note: stdout reached the pool's cap of 4096 characters, so it was probably cut; ")
+
+	r = call(t, s, agenttool.ToolRunPython, map[string]any{"code": "print('short')"})
+	require.False(t, r.IsError, r.Text)
+	require.NotContains(t, r.Text, "note:")
+}

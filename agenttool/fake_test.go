@@ -53,6 +53,13 @@ func (p *fakePool) put(id, rel string, data []byte) {
 
 func newFakeKit(t *testing.T, opts *agenttool.Options, exec func(id string, req azsessions.ExecutionRequest) (azsessions.Execution, int, string)) (*agenttool.Toolkit, *fakePool) {
 	t.Helper()
+	return newFakeKitAt(t, "", opts, exec)
+}
+
+// newFakeKitAt is newFakeKit with a client at api-version v ("": the SDK's
+// default).
+func newFakeKitAt(t *testing.T, v azsessions.APIVersion, opts *agenttool.Options, exec func(id string, req azsessions.ExecutionRequest) (azsessions.Execution, int, string)) (*agenttool.Toolkit, *fakePool) {
+	t.Helper()
 	p := &fakePool{files: map[string]map[string][]byte{}, modified: map[string]time.Time{}, clock: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), exec: exec}
 	srv := fake.ServerFactory{
 		ExecutionServer: fake.ExecutionServer{
@@ -153,6 +160,7 @@ func newFakeKit(t *testing.T, opts *agenttool.Options, exec func(id string, req 
 	}
 	client, err := azsessions.NewClient("https://fake.dynamicsessions.io/subscriptions/x/resourceGroups/y/sessionPools/z", &azfake.TokenCredential{}, &azsessions.ClientOptions{
 		ClientOptions: azcore.ClientOptions{Transport: fake.NewServerFactoryTransport(&srv), Retry: policy.RetryOptions{MaxRetries: -1}},
+		APIVersion:    v,
 	})
 	require.NoError(t, err)
 	kit, err := agenttool.New(client, opts)
@@ -617,4 +625,38 @@ func TestFakeLongTimeoutArgumentStaysUTF8(t *testing.T) {
 	require.True(t, r.IsError)
 	require.True(t, utf8.ValidString(r.Text), r.Text)
 	require.Contains(t, r.Text, "got \""+strings.Repeat("é", 39)+"...\n")
+}
+
+// outputStreamsMaxLength is new in 2025-10-02-preview: on older api-versions
+// the toolkit does not send it, and its notes name the pool's default cap.
+func TestFakeOutputCapOnOlderAPIVersions(t *testing.T) {
+	for _, tc := range []struct {
+		version azsessions.APIVersion
+		asks    bool
+	}{
+		{"", true},
+		{azsessions.APIVersion20251002Preview, true},
+		{"2026-01-01-preview", true},
+		{"2025-10-02", true},
+		{"next", true},
+		{azsessions.APIVersion20250202Preview, false},
+		{azsessions.APIVersion20241002Preview, false},
+		{"2024-02-02-preview", false},
+	} {
+		t.Run(string(tc.version), func(t *testing.T) {
+			kit, pool := newFakeKitAt(t, tc.version, &agenttool.Options{DisableFileDetection: true}, func(id string, req azsessions.ExecutionRequest) (azsessions.Execution, int, string) {
+				return succeeded(strings.Repeat("p", 4096), "", ""), 0, ""
+			})
+			r := call(t, kit.Session("c"), agenttool.ToolRunPython, map[string]any{"code": "x"})
+			require.False(t, r.IsError, r.Text)
+			if tc.asks {
+				require.NotNil(t, pool.requests[0].OutputStreamsMaxLength)
+				require.EqualValues(t, 4*agenttool.DefaultOutputBudget, *pool.requests[0].OutputStreamsMaxLength)
+				require.Contains(t, r.Text, "note: stdout is exactly 4096 characters, the pool's default cap: it may have been cut.\n")
+				return
+			}
+			require.Nil(t, pool.requests[0].OutputStreamsMaxLength, "the field does not exist at %s", tc.version)
+			require.Contains(t, r.Text, "note: stdout reached the pool's cap of 4096 characters, so it was probably cut; ")
+		})
+	}
 }

@@ -116,6 +116,23 @@ func (set settings) poolCap() int32 {
 	return int32(min(c, math.MaxInt32))
 }
 
+// hasOutputCap reports whether api-version v has outputStreamsMaxLength
+// (2025-10-02-preview and later). The SDK sends the field whatever the
+// version, so the toolkit leaves it out for older ones, where the pool cuts
+// at its default. Versions are compared by their date; one that does not
+// start with a date is taken to be newer.
+func hasOutputCap(v azsessions.APIVersion) bool {
+	const first = azsessions.APIVersion20251002Preview
+	date := string(v)
+	if len(date) < 10 {
+		return true
+	}
+	if _, err := time.Parse(time.DateOnly, date[:10]); err != nil {
+		return true
+	}
+	return date[:10] >= string(first)[:10]
+}
+
 func (s *Session) run(ctx context.Context, tool string, req azsessions.ExecutionRequest, timeout time.Duration) (Result, error) {
 	var notes []string
 	asked := timeout
@@ -125,8 +142,11 @@ func (s *Session) run(ctx context.Context, tool string, req azsessions.Execution
 	}
 	secs := int32(timeout / time.Second)
 	req.TimeoutInSeconds = &secs
-	poolCap := s.t.set.poolCap()
-	req.OutputStreamsMaxLength = &poolCap
+	poolCap := int32(serviceDefaultCap)
+	if s.t.askCap {
+		poolCap = s.t.set.poolCap()
+		req.OutputStreamsMaxLength = &poolCap
+	}
 
 	if err := s.acquire(ctx); err != nil {
 		return Result{}, err

@@ -23,6 +23,8 @@ type Toolkit struct {
 	pool   *azsessions.SessionsClient
 	set    settings
 	defs   []Definition
+	// askCap: the client's api-version has outputStreamsMaxLength.
+	askCap bool
 
 	mu       sync.Mutex
 	sessions map[string]*Session
@@ -54,6 +56,7 @@ func New(client *azsessions.Client, options *Options) (*Toolkit, error) {
 		pool:     client.NewSessionsClient(),
 		set:      set,
 		sessions: map[string]*Session{},
+		askCap:   hasOutputCap(client.APIVersion()),
 	}
 	t.defs = definitions(set)
 	return t, nil
