@@ -100,19 +100,23 @@ func (s *Session) detectChanges(ctx context.Context, imagesSoFar int, bytesSoFar
 		}
 		switch {
 		case count >= s.t.set.maxImages:
-			notes = append(notes, fmt.Sprintf("The image %s is not shown: a result carries at most %s.", f.Path, plural(int64(s.t.set.maxImages), "image")))
+			notes = append(notes, fmt.Sprintf("The image %s is not shown: a result carries at most %s.", shown(f.Path), plural(int64(s.t.set.maxImages), "image")))
 			continue
 		case total+f.Size > s.t.set.maxImageBytes:
-			notes = append(notes, fmt.Sprintf("The image %s (%d bytes) is not shown: it would pass the image budget of %d bytes a result.", f.Path, f.Size, s.t.set.maxImageBytes))
+			notes = append(notes, fmt.Sprintf("The image %s (%d bytes) is not shown: it would pass the image budget of %d bytes a result.", shown(f.Path), f.Size, s.t.set.maxImageBytes))
 			continue
 		}
-		p, _ := parseFilePath(f.Path)
+		p, err := parseFilePath(f.Path)
+		if err != nil {
+			notes = append(notes, fmt.Sprintf("The image %s is not shown: its name holds characters the toolkit does not send to the pool.", shown(f.Path)))
+			continue
+		}
 		data, mime, err := s.readImage(ctx, p, s.t.set.maxImageBytes-total)
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil, nil, nil, ctx.Err()
 			}
-			notes = append(notes, fmt.Sprintf("The image %s could not be read: %s.", f.Path, s.serviceProblem(err)))
+			notes = append(notes, fmt.Sprintf("The image %s could not be read: %s.", shown(f.Path), s.serviceProblem(err)))
 			continue
 		}
 		if mime == "" {
@@ -210,7 +214,7 @@ func writeFiles(l *layout, files []FileInfo) {
 	}
 	l.line("files:")
 	for _, f := range files {
-		l.linef("  %s %s (%s)", f.Change, f.Path, plural(f.Size, "byte"))
+		l.linef("  %s %s (%s)", f.Change, shown(f.Path), plural(f.Size, "byte"))
 	}
 }
 
@@ -221,7 +225,7 @@ func writeImages(l *layout, images []Image) {
 	}
 	names := make([]string, 0, len(images))
 	for _, im := range images {
-		n := im.Name
+		n := shown(im.Name)
 		if n == "" {
 			n = "the run's figure"
 		}

@@ -275,9 +275,9 @@ func (s *Session) ListFiles(ctx context.Context, path string, recursive bool) (R
 		l.linef("%s holds %s:", p.abs(), plural(int64(len(files)), "entry"))
 		for _, f := range files {
 			if f.IsDir {
-				l.linef("  %s/ (directory)", f.Path)
+				l.linef("  %s/ (directory)", shown(f.Path))
 			} else {
-				l.linef("  %s (%s)", f.Path, plural(f.Size, "byte"))
+				l.linef("  %s (%s)", shown(f.Path), plural(f.Size, "byte"))
 			}
 		}
 	}

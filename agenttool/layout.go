@@ -2,7 +2,9 @@ package agenttool
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -38,10 +40,7 @@ func (l *layout) block(label, content string) {
 		l.blocks = true
 	}
 	end := " end of " + label + " "
-	dashes := "-----"
-	for strings.Contains(content, dashes+end) {
-		dashes += "-"
-	}
+	dashes := strings.Repeat("-", markerDashes(content, end))
 	l.line(dashes + " " + label + " " + dashes)
 	l.b.WriteString(content)
 	if content != "" && !strings.HasSuffix(content, "\n") {
@@ -50,7 +49,30 @@ func (l *layout) block(label, content string) {
 	l.line(dashes + end + dashes)
 }
 
-func (l *layout) String() string { return l.b.String() }
+// markerDashes is how many dashes the block's markers need: at least 5,
+// and more than any run of dashes before end in content, so no line of the
+// content is the end marker. One pass, so hostile output of many dashes
+// costs no more than any other.
+func markerDashes(content, end string) int {
+	n := 5
+	for i := 0; ; {
+		j := strings.Index(content[i:], end)
+		if j < 0 {
+			return n
+		}
+		k := i + j
+		run := 0
+		for k-run > 0 && content[k-run-1] == '-' {
+			run++
+		}
+		n = max(n, run+1)
+		i += j + len(end)
+	}
+}
+
+// String is the Text. The pool's JSON cannot carry bytes that are not
+// UTF-8, but the layout must stay valid UTF-8 even if a source did.
+func (l *layout) String() string { return strings.ToValidUTF8(l.b.String(), "\uFFFD") }
 
 // errorResult is the result of a call the model got wrong: IsError, the
 // sentence in the layout, no Structured value.
@@ -58,6 +80,19 @@ func errorResult(format string, args ...any) Result {
 	l := newLayout("error")
 	l.line("error: " + oneLine(fmt.Sprintf(format, args...)))
 	return Result{Text: l.String(), IsError: true}
+}
+
+// shown is a sandbox path as a line of the layout shows it: as it is, or
+// Go-quoted when it holds a control character (a newline would end the
+// line and start one that poses as the toolkit's) or a line or paragraph
+// separator. Structured results keep the path as it is.
+func shown(path string) string {
+	if strings.ContainsFunc(path, func(r rune) bool {
+		return unicode.IsControl(r) || r == '\u2028' || r == '\u2029' || r == utf8.RuneError
+	}) {
+		return strconv.Quote(path)
+	}
+	return path
 }
 
 // oneLine keeps a message on one line of the layout.
