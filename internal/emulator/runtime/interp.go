@@ -72,60 +72,13 @@ type interp struct {
 
 // startInterp starts an interpreter and waits until the driver is ready for
 // requests (not yet bound to a session dir).
-func startInterp(ctx context.Context, cfg interpConfig) (_ *interp, err error) {
-	var pipes [5][2]*os.File // ctrl, replies, stdout, stderr, lifeline: {read, write}
-	for i := range pipes {
-		r, w, err := os.Pipe()
-		if err != nil {
-			for _, p := range pipes[:i] {
-				p[0].Close()
-				p[1].Close()
-			}
-			return nil, err
-		}
-		pipes[i] = [2]*os.File{r, w}
+func startInterp(ctx context.Context, cfg interpConfig) (*interp, error) {
+	ip, err := launchInterp(cfg)
+	if err != nil {
+		return nil, err
 	}
-	// -u: user output reaches the pipes as it is written, in order with what
-	// subprocesses write. -X utf8: streams are UTF-8 whatever the locale.
-	cmd := exec.Command(cfg.python, "-u", "-X", "utf8", "-c", driverSource)
-	cmd.Dir = "/"
-	cmd.Env = append(os.Environ(), "MPLBACKEND=Agg", "PYTHONDONTWRITEBYTECODE=1")
-	cmd.Env = append(cmd.Env, cfg.env...)
-	cmd.ExtraFiles = []*os.File{pipes[0][0], pipes[1][1], pipes[4][0]} // fd 3, 4, 5
-	cmd.Stdout, cmd.Stderr = pipes[2][1], pipes[3][1]
-	cmd.SysProcAttr = supervisorAttr()
-	g, startErr := startSupervised(cmd)
-	// The child has its own copies of its ends now.
-	for _, f := range []*os.File{pipes[0][0], pipes[1][1], pipes[2][1], pipes[3][1], pipes[4][0]} {
-		f.Close()
-	}
-	if startErr != nil {
-		for _, f := range []*os.File{pipes[0][1], pipes[1][0], pipes[2][0], pipes[3][0], pipes[4][1]} {
-			f.Close()
-		}
-		return nil, fmt.Errorf("runtime: start %s: %w", cfg.python, startErr)
-	}
-	var token [16]byte
-	_, _ = rand.Read(token[:]) // never fails (crypto/rand panics instead)
-	marker := "\x00azsessions-end-" + hex.EncodeToString(token[:]) + "\x00"
-	ip := &interp{
-		g:        g,
-		memLimit: cfg.memLimit > 0,
-		ctrl:     pipes[0][1],
-		replies:  pipes[1][0],
-		lifeline: pipes[4][1],
-		frames:   make(chan []byte, 1),
-		quit:     make(chan struct{}),
-		readerD:  make(chan struct{}),
-		outR:     pipes[2][0],
-		errR:     pipes[3][0],
-	}
-	var startupErr *capBuffer
-	ip.stdout, _ = newStream(ip.outR, []byte(marker))
-	ip.stderr, startupErr = newStream(ip.errR, []byte(marker))
-	go ip.readReplies()
-	go ip.watchExit()
-
+	marker := newEndMarker()
+	startupErr := ip.readOutput(marker)
 	ip.seq++
 	rep, err := ip.handshake(ctx, initRequest{Op: "init", Seq: ip.seq, Marker: marker, MemLimit: cfg.memLimit, Kernel: cfg.kernel})
 	if err != nil {
@@ -139,6 +92,75 @@ func startInterp(ctx context.Context, cfg interpConfig) (_ *interp, err error) {
 	}
 	ip.ipython = rep.Kernel == KernelIPython
 	return ip, nil
+}
+
+// launchInterp starts the interpreter process with its five pipes: requests
+// (fd 3), replies (fd 4), the lifeline (fd 5), stdout and stderr. Nothing
+// reads them yet.
+func launchInterp(cfg interpConfig) (*interp, error) {
+	pipes, err := openPipes(5) // ctrl, replies, stdout, stderr, lifeline
+	if err != nil {
+		return nil, err
+	}
+	cmd := interpCommand(cfg)
+	cmd.ExtraFiles = []*os.File{pipes[0][0], pipes[1][1], pipes[4][0]} // fd 3, 4, 5
+	cmd.Stdout, cmd.Stderr = pipes[2][1], pipes[3][1]
+	g, startErr := startSupervised(cmd)
+	// The child has its own copies of its ends now.
+	for _, f := range []*os.File{pipes[0][0], pipes[1][1], pipes[2][1], pipes[3][1], pipes[4][0]} {
+		f.Close()
+	}
+	if startErr != nil {
+		for _, f := range []*os.File{pipes[0][1], pipes[1][0], pipes[2][0], pipes[3][0], pipes[4][1]} {
+			f.Close()
+		}
+		return nil, fmt.Errorf("runtime: start %s: %w", cfg.python, startErr)
+	}
+	return &interp{
+		g:        g,
+		memLimit: cfg.memLimit > 0,
+		ctrl:     pipes[0][1],
+		replies:  pipes[1][0],
+		lifeline: pipes[4][1],
+		frames:   make(chan []byte, 1),
+		quit:     make(chan struct{}),
+		readerD:  make(chan struct{}),
+		outR:     pipes[2][0],
+		errR:     pipes[3][0],
+	}, nil
+}
+
+// interpCommand is the interpreter's command line and environment, with
+// the pipes still to be attached.
+func interpCommand(cfg interpConfig) *exec.Cmd {
+	// -u: user output reaches the pipes as it is written, in order with what
+	// subprocesses write. -X utf8: streams are UTF-8 whatever the locale.
+	cmd := exec.Command(cfg.python, "-u", "-X", "utf8", "-c", driverSource)
+	cmd.Dir = "/"
+	cmd.Env = append(os.Environ(), "MPLBACKEND=Agg", "PYTHONDONTWRITEBYTECODE=1")
+	cmd.Env = append(cmd.Env, cfg.env...)
+	cmd.SysProcAttr = supervisorAttr()
+	return cmd
+}
+
+// newEndMarker returns the marker the driver writes to stdout and stderr
+// after each cell's output. It is random so that user code cannot end a
+// cell's output early by printing it.
+func newEndMarker() string {
+	var token [16]byte
+	_, _ = rand.Read(token[:]) // never fails (crypto/rand panics instead)
+	return "\x00azsessions-end-" + hex.EncodeToString(token[:]) + "\x00"
+}
+
+// readOutput starts the goroutines reading the interpreter's pipes. It
+// returns the buffer of what the interpreter writes to stderr before its
+// first cell: start-up errors.
+func (ip *interp) readOutput(marker string) (startupErr *capBuffer) {
+	ip.stdout, _ = newStream(ip.outR, []byte(marker))
+	ip.stderr, startupErr = newStream(ip.errR, []byte(marker))
+	go ip.readReplies()
+	go ip.watchExit()
+	return startupErr
 }
 
 // readReplies turns the reply pipe into frames.
@@ -256,20 +278,39 @@ func (ip *interp) execute(ctx context.Context, req Request, timeout time.Duratio
 	outBuf, outDone := ip.stdout.begin(req.MaxOutput)
 	errBuf, errDone := ip.stderr.begin(req.MaxOutput)
 	start := time.Now()
-	timer := time.NewTimer(timeout)
-	defer timer.Stop()
-
-	// A large cell does not fit the pipe buffer; the deadline keeps a
-	// driver that stopped reading from blocking us past the timeout.
-	_ = ip.ctrl.SetWriteDeadline(start.Add(timeout))
-	ip.seq++
-	if err := writeFrame(ip.ctrl, execRequest{Op: "exec", Seq: ip.seq, Code: req.Code, Empty: req.UseEmptyKernel}); err != nil {
-		if errors.Is(err, os.ErrDeadlineExceeded) {
-			ip.g.kill(killedTimeout)
-		}
+	deadline := start.Add(timeout)
+	if !ip.sendCell(req, deadline) {
 		return ip.ended(ctx, nil, outBuf, errBuf, start)
 	}
+	reply, ok := ip.awaitCell(ctx, deadline, outBuf, errBuf, outDone, errDone)
+	if !ok {
+		return ip.ended(ctx, reply, outBuf, errBuf, start)
+	}
+	return replyResult(reply, outBuf, errBuf), nil
+}
 
+// sendCell sends the cell to the driver. It reports false when the driver
+// cannot take it: gone, or not reading by the deadline (then it is killed
+// for the timeout).
+func (ip *interp) sendCell(req Request, deadline time.Time) bool {
+	// A large cell does not fit the pipe buffer; the deadline keeps a
+	// driver that stopped reading from blocking us past the timeout.
+	_ = ip.ctrl.SetWriteDeadline(deadline)
+	ip.seq++
+	err := writeFrame(ip.ctrl, execRequest{Op: "exec", Seq: ip.seq, Code: req.Code, Empty: req.UseEmptyKernel})
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		ip.g.kill(killedTimeout)
+	}
+	return err == nil
+}
+
+// awaitCell waits for the cell's reply and for both streams to reach their
+// end marker. It reports false when the interpreter exited or was killed
+// first (deadline, cancellation, a frame the driver would never send); the
+// reply is then the one that arrived before, if any, for ended.
+func (ip *interp) awaitCell(ctx context.Context, deadline time.Time, outBuf, errBuf *capBuffer, outDone, errDone <-chan struct{}) (*execReply, bool) {
+	timer := time.NewTimer(time.Until(deadline))
+	defer timer.Stop()
 	var reply *execReply
 	var grace <-chan time.Time
 	frames := ip.frames
@@ -280,18 +321,15 @@ func (ip *interp) execute(ctx context.Context, req Request, timeout time.Duratio
 				frames = nil // the process is going; exited follows
 				continue
 			}
+			// A second reply to one request is nothing the driver sends,
+			// so the interpreter can no longer be trusted.
 			if reply != nil {
-				// A second reply to one request: nothing the driver
-				// sends, so the interpreter can no longer be trusted.
 				ip.g.kill(killedCorrupt)
-				return ip.ended(ctx, nil, outBuf, errBuf, start)
+				return nil, false
 			}
-			reply = new(execReply)
-			if err := json.Unmarshal(b, reply); err != nil || reply.Seq != ip.seq {
-				// A stray or forged frame (user code wrote to the
-				// protocol): never take it as this cell's answer.
+			if reply = ip.decodeReply(b); reply == nil {
 				ip.g.kill(killedCorrupt)
-				return ip.ended(ctx, nil, outBuf, errBuf, start)
+				return nil, false
 			}
 			if !reply.StdoutMarked || !reply.StderrMarked {
 				// The code closed fd 1 or 2, so no marker will come. What
@@ -311,16 +349,27 @@ func (ip *interp) execute(ctx context.Context, req Request, timeout time.Duratio
 		case <-errDone:
 			errDone = nil
 		case <-ip.g.exited:
-			return ip.ended(ctx, reply, outBuf, errBuf, start)
+			return reply, false
 		case <-timer.C:
 			ip.g.kill(killedTimeout)
-			return ip.ended(ctx, reply, outBuf, errBuf, start)
+			return reply, false
 		case <-ctx.Done():
 			ip.g.kill(killedCanceled)
-			return ip.ended(ctx, reply, outBuf, errBuf, start)
+			return reply, false
 		}
 	}
-	return replyResult(reply, outBuf, errBuf), nil
+	return reply, true
+}
+
+// decodeReply parses b as the reply to the cell just sent. It returns nil
+// for a stray or forged frame (user code wrote to the protocol), which must
+// never be taken as this cell's answer.
+func (ip *interp) decodeReply(b []byte) *execReply {
+	var reply execReply
+	if err := json.Unmarshal(b, &reply); err != nil || reply.Seq != ip.seq {
+		return nil
+	}
+	return &reply
 }
 
 // ended builds the result of an execution whose interpreter is gone or

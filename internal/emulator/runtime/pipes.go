@@ -7,6 +7,23 @@ import (
 	"time"
 )
 
+// openPipes makes n pipes, each {read, write}; on failure none stays open.
+func openPipes(n int) ([][2]*os.File, error) {
+	pairs := make([][2]*os.File, n)
+	for i := range pairs {
+		r, w, err := os.Pipe()
+		if err != nil {
+			for _, p := range pairs[:i] {
+				p[0].Close()
+				p[1].Close()
+			}
+			return nil, err
+		}
+		pairs[i] = [2]*os.File{r, w}
+	}
+	return pairs, nil
+}
+
 // execPipes are one shell execution's pipes: standard input, output and
 // error and, in namespace mode, the prelude's status channel (fd 3 in the
 // child). The session keeps one end of each and the command gets the other.
@@ -22,24 +39,15 @@ type execPipes struct {
 }
 
 // openExecPipes makes the pipes and hands the child's ends to cmd; with
-// status it adds the namespace prelude's status channel as fd 3. On failure
-// nothing stays open.
+// status it adds the namespace prelude's status channel as fd 3.
 func openExecPipes(cmd *exec.Cmd, status bool) (*execPipes, error) {
 	n := 3
 	if status {
 		n = 4
 	}
-	pairs := make([][2]*os.File, n) // {read, write}
-	for i := range pairs {
-		r, w, err := os.Pipe()
-		if err != nil {
-			for _, p := range pairs[:i] {
-				p[0].Close()
-				p[1].Close()
-			}
-			return nil, err
-		}
-		pairs[i] = [2]*os.File{r, w}
+	pairs, err := openPipes(n)
+	if err != nil {
+		return nil, err
 	}
 	p := &execPipes{stdin: pairs[0][1], stdout: pairs[1][0], stderr: pairs[2][0]}
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = pairs[0][0], pairs[1][1], pairs[2][1]
