@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -116,6 +117,24 @@ func probeNamespaces(bash string) (*nsTools, error) {
 	if !canMountNS {
 		return nil, errors.New("mount namespaces need Linux")
 	}
+	t, err := findNSTools()
+	if err != nil {
+		return nil, err
+	}
+	dir, err := newProbeDir()
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	if err := t.probe(bash, dir); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// findNSTools looks the prelude's programs up in PATH, once, so that a
+// changed PATH cannot change what the prelude runs later.
+func findNSTools() (*nsTools, error) {
 	var t nsTools
 	for _, p := range []struct {
 		name string
@@ -130,17 +149,30 @@ func probeNamespaces(bash string) (*nsTools, error) {
 		}
 		*p.dst = path
 	}
+	return &t, nil
+}
+
+// newProbeDir makes a scratch session dir holding the marker file the probe
+// looks for; the caller removes it.
+func newProbeDir() (string, error) {
 	dir, err := os.MkdirTemp("", "azsessions-nsprobe-")
 	if err != nil {
-		return nil, err
+		return "", err
 	}
-	defer os.RemoveAll(dir)
 	if err := os.WriteFile(filepath.Join(dir, "probe"), nil, 0o644); err != nil {
-		return nil, err
+		os.RemoveAll(dir)
+		return "", err
 	}
+	return dir, nil
+}
+
+// probe runs the real prelude once with dir as the session dir and
+// requires the command to see the marker file at /mnt/data and to run
+// there.
+func (t *nsTools) probe(bash, dir string) error {
 	statusR, statusW, err := os.Pipe()
 	if err != nil {
-		return nil, err
+		return err
 	}
 	cmd := t.command(bash, dir, []string{bash, "-c", `test -f /mnt/data/probe && pwd`})
 	var stdout, stderr strings.Builder
@@ -151,24 +183,17 @@ func probeNamespaces(bash string) (*nsTools, error) {
 	statusW.Close()
 	if err != nil {
 		statusR.Close()
-		return nil, fmt.Errorf("start: %w", err)
+		return fmt.Errorf("start: %w", err)
 	}
-	timer := time.NewTimer(nsProbeTimeout)
-	defer timer.Stop()
-	select {
-	case <-g.exited:
-	case <-timer.C:
-		g.kill(killedTimeout)
-	}
-	<-g.exited
+	waitOrKill(context.Background(), g, nsProbeTimeout)
 	st := readNSStatus(statusR)
 	switch {
 	case g.killedFor() == killedTimeout:
-		return nil, errors.New("probe timed out")
+		return errors.New("probe timed out")
 	case st.setupErr != nil:
-		return nil, st.setupErr
+		return st.setupErr
 	case g.state.ExitCode() != 0 || stdout.String() != sandboxDir+"\n":
-		return nil, fmt.Errorf("probe: exit %d, stdout %q, stderr %q", g.state.ExitCode(), stdout.String(), stderr.String())
+		return fmt.Errorf("probe: exit %d, stdout %q, stderr %q", g.state.ExitCode(), stdout.String(), stderr.String())
 	}
-	return &t, nil
+	return nil
 }
