@@ -63,22 +63,37 @@ func run(ctx context.Context, out io.Writer, outDir string) error {
 		}
 	}()
 
-	// A real host sends these definitions to its model API as tools.
+	printTools(out, kit)
+	// The conversation id comes from the host (a chat id, a user's thread):
+	// the model never sees or picks the session identifier.
+	session := kit.Session("conversation-42")
+	if err := converse(ctx, out, session, &scriptedModel{}); err != nil {
+		return err
+	}
+	if outDir == "" {
+		return nil
+	}
+	return saveChart(ctx, out, session, outDir)
+}
+
+// printTools lists the tools; a real host sends these definitions to its
+// model API as tools.
+func printTools(out io.Writer, kit *agenttool.Toolkit) {
 	fmt.Fprintln(out, "Tools offered to the model:")
 	for _, d := range kit.Definitions() {
 		fmt.Fprintf(out, "  %s\n", d.Name)
 	}
+}
 
-	// The conversation id comes from the host (a chat id, a user's thread):
-	// the model never sees or picks the session identifier.
-	session := kit.Session("conversation-42")
-	model := &scriptedModel{}
+// converse runs the model's turns until it stops calling tools, running
+// each call in the session and handing the result back to the model.
+func converse(ctx context.Context, out io.Writer, session *agenttool.Session, model *scriptedModel) error {
 	var last *agenttool.Result
 	for turn := 1; ; turn++ {
 		say, call := model.next(last)
 		fmt.Fprintf(out, "\n[model] %s\n", say)
 		if call == nil {
-			break
+			return nil
 		}
 		fmt.Fprintf(out, "[tool call %d] %s %s\n", turn, call.Name, compact(call.Arguments))
 		result, err := session.Call(ctx, call.Name, call.Arguments)
@@ -89,20 +104,20 @@ func run(ctx context.Context, out io.Writer, outDir string) error {
 		printResult(out, result)
 		last = &result
 	}
+}
 
-	if outDir != "" {
-		root, err := os.OpenRoot(outDir)
-		if err != nil {
-			return err
-		}
-		defer root.Close()
-		// The host, not the model, moves files to its own disk, into the one
-		// directory it chose.
-		if err := session.DownloadTo(ctx, root, "chart.png"); err != nil {
-			return err
-		}
-		fmt.Fprintf(out, "\n[host] saved the chart in %s\n", outDir)
+// saveChart downloads the chart into outDir. The host, not the model, moves
+// files to its own disk, into the one directory it chose.
+func saveChart(ctx context.Context, out io.Writer, session *agenttool.Session, outDir string) error {
+	root, err := os.OpenRoot(outDir)
+	if err != nil {
+		return err
 	}
+	defer root.Close()
+	if err := session.DownloadTo(ctx, root, "chart.png"); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "\n[host] saved the chart in %s\n", outDir)
 	return nil
 }
 
