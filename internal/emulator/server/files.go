@@ -128,7 +128,6 @@ func (c *call) listFiles() error {
 // cannot carry them, and the name it would show instead (with U+FFFD)
 // reaches no file.
 func (sess *session) listEntries(dir string, recursive, dirs bool) ([]fileEntry, error) {
-	fsys := sess.root.FS()
 	top := fsPath(dir)
 	info, err := sess.root.Stat(top)
 	if err != nil {
@@ -137,63 +136,92 @@ func (sess *session) listEntries(dir string, recursive, dirs bool) ([]fileEntry,
 	if !info.IsDir() {
 		return nil, badRequest("the path %q is a file, not a directory", dir)
 	}
-	var out []fileEntry
-	add := func(p string, d fs.DirEntry) {
-		if strings.HasPrefix(d.Name(), uploadTempPrefix) || !utf8.ValidString(d.Name()) {
-			return
-		}
-		info, err := d.Info()
-		if d.Type()&fs.ModeSymlink != 0 {
-			info, err = sess.root.Stat(fsPath(sess.followAreaLinks(p)))
-		}
-		if err != nil || (!dirs && info.IsDir()) || !(info.IsDir() || info.Mode().IsRegular()) {
-			return
-		}
-		// The directory is relative to the listed one, as in the spec's
-		// examples: "" for its children, "b/c" for a/b/c/x listed from a.
-		parent := path.Dir(p)
-		if top != "." {
-			parent = strings.TrimPrefix(strings.TrimPrefix(parent, top), "/")
-		}
-		if parent == "." {
-			parent = ""
-		}
-		out = append(out, fileEntry{dir: parent, info: namedInfo{info, d.Name()}})
+	l := &entryLister{sess: sess, top: top, dirs: dirs}
+	if recursive {
+		err = l.walk()
+	} else {
+		err = l.readDir()
 	}
-	if !recursive {
-		des, err := fs.ReadDir(fsys, top)
-		if err != nil {
-			return nil, fileError(err, "the directory "+quote(dir))
-		}
-		for _, d := range des {
-			add(path.Join(top, d.Name()), d)
-		}
-		return out, nil
+	if err != nil {
+		return nil, fileError(err, "the directory "+quote(dir))
 	}
-	err = fs.WalkDir(fsys, top, func(p string, d fs.DirEntry, err error) error {
+	return l.out, nil
+}
+
+// entryLister collects the entries of one listEntries call.
+type entryLister struct {
+	sess *session
+	top  string // the listed directory, as a path in sess.root
+	dirs bool   // directories are listed too
+	out  []fileEntry
+}
+
+// readDir lists top's children.
+func (l *entryLister) readDir() error {
+	des, err := fs.ReadDir(l.sess.root.FS(), l.top)
+	if err != nil {
+		return err
+	}
+	for _, d := range des {
+		l.add(path.Join(l.top, d.Name()), d)
+	}
+	return nil
+}
+
+// walk lists top's whole subtree. Only top itself being unreadable is an
+// error: of an unreadable subdirectory it lists what can be read.
+func (l *entryLister) walk() error {
+	return fs.WalkDir(l.sess.root.FS(), l.top, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
-			if p == top {
+			if p == l.top {
 				return err
 			}
-			return nil // an unreadable subdirectory: list what can be read
+			return nil
 		}
-		if p == top {
+		if p == l.top {
 			return nil
 		}
 		if !utf8.ValidString(d.Name()) {
-			// Nothing under it can be named either (see add).
+			// Nothing under it can be named either (see listEntries).
 			if d.IsDir() {
 				return fs.SkipDir
 			}
 			return nil
 		}
-		add(p, d)
+		l.add(p, d)
 		return nil
 	})
-	if err != nil {
-		return nil, fileError(err, "the directory "+quote(dir))
+}
+
+// add records the entry d found at p, unless the listing leaves it out: an
+// upload in progress, a name JSON cannot carry, a link leading out of the
+// area, a directory when dirs is false, anything neither file nor
+// directory.
+func (l *entryLister) add(p string, d fs.DirEntry) {
+	if strings.HasPrefix(d.Name(), uploadTempPrefix) || !utf8.ValidString(d.Name()) {
+		return
 	}
-	return out, nil
+	info, err := d.Info()
+	if d.Type()&fs.ModeSymlink != 0 {
+		info, err = l.sess.root.Stat(fsPath(l.sess.followAreaLinks(p)))
+	}
+	if err != nil || (!l.dirs && info.IsDir()) || !(info.IsDir() || info.Mode().IsRegular()) {
+		return
+	}
+	l.out = append(l.out, fileEntry{dir: l.parentOf(p), info: namedInfo{info, d.Name()}})
+}
+
+// parentOf is the directory of p relative to the listed one, as in the
+// spec's examples: "" for its children, "b/c" for a/b/c/x listed from a.
+func (l *entryLister) parentOf(p string) string {
+	parent := path.Dir(p)
+	if l.top != "." {
+		parent = strings.TrimPrefix(strings.TrimPrefix(parent, l.top), "/")
+	}
+	if parent == "." {
+		parent = ""
+	}
+	return parent
 }
 
 // namedInfo keeps the directory entry's name when a symbolic link was
