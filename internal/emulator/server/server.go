@@ -195,58 +195,55 @@ func New(cfg Config) (*Server, error) {
 	return s, nil
 }
 
+// setDefaults refuses a config no default can fix, then fills every unset
+// (zero or negative) field with its default.
 func (c *Config) setDefaults() error {
-	switch c.PoolType {
-	case "":
+	if err := c.validate(); err != nil {
+		return err
+	}
+	if c.PoolType == "" {
 		c.PoolType = PoolTypePython
-	case PoolTypePython, PoolTypeShell:
+	}
+	if c.PoolName == "" {
+		c.PoolName = DefaultPoolName
+	}
+	c.Cooldown = positiveOr(c.Cooldown, DefaultCooldown)
+	if c.JanitorInterval <= 0 {
+		// At least two sweeps per cooldown, so an idle session is removed
+		// at most half a cooldown late.
+		c.JanitorInterval = positiveOr(min(defaultJanitorInterval, c.Cooldown/2), time.Millisecond)
+	}
+	c.MaxSessions = positiveOr(c.MaxSessions, DefaultMaxSessions)
+	c.MaxUploadBytes = positiveOr(c.MaxUploadBytes, DefaultMaxUploadBytes)
+	c.MaxExecutionTimeout = positiveOr(c.MaxExecutionTimeout, DefaultMaxExecutionTimeout)
+	c.DefaultExecutionTimeout = min(positiveOr(c.DefaultExecutionTimeout, DefaultExecutionTimeout), c.MaxExecutionTimeout)
+	c.ListPageSize = positiveOr(c.ListPageSize, DefaultListPageSize)
+	c.FilesPageSize = positiveOr(c.FilesPageSize, DefaultFilesPageSize)
+	c.ExecutionHistory = positiveOr(c.ExecutionHistory, DefaultExecutionHistory)
+	c.ExecutionHistoryBytes = positiveOr(c.ExecutionHistoryBytes, DefaultExecutionHistoryBytes)
+	c.BodyReadTimeout = positiveOr(c.BodyReadTimeout, DefaultBodyReadTimeout)
+	return nil
+}
+
+// validate reports the fields whose value has no sensible reading.
+func (c *Config) validate() error {
+	switch c.PoolType {
+	case "", PoolTypePython, PoolTypeShell:
 	default:
 		return fmt.Errorf("server: unknown pool type %q (want %q or %q)", c.PoolType, PoolTypePython, PoolTypeShell)
-	}
-	if c.Cooldown <= 0 {
-		c.Cooldown = DefaultCooldown
-	}
-	if c.JanitorInterval <= 0 {
-		c.JanitorInterval = min(defaultJanitorInterval, c.Cooldown/2)
-		if c.JanitorInterval <= 0 {
-			c.JanitorInterval = time.Millisecond
-		}
-	}
-	if c.MaxSessions <= 0 {
-		c.MaxSessions = DefaultMaxSessions
 	}
 	if c.ReadySessions < 0 {
 		return errors.New("server: ReadySessions must not be negative")
 	}
-	if c.MaxUploadBytes <= 0 {
-		c.MaxUploadBytes = DefaultMaxUploadBytes
-	}
-	if c.MaxExecutionTimeout <= 0 {
-		c.MaxExecutionTimeout = DefaultMaxExecutionTimeout
-	}
-	if c.DefaultExecutionTimeout <= 0 {
-		c.DefaultExecutionTimeout = DefaultExecutionTimeout
-	}
-	c.DefaultExecutionTimeout = min(c.DefaultExecutionTimeout, c.MaxExecutionTimeout)
-	if c.PoolName == "" {
-		c.PoolName = DefaultPoolName
-	}
-	if c.ListPageSize <= 0 {
-		c.ListPageSize = DefaultListPageSize
-	}
-	if c.FilesPageSize <= 0 {
-		c.FilesPageSize = DefaultFilesPageSize
-	}
-	if c.ExecutionHistory <= 0 {
-		c.ExecutionHistory = DefaultExecutionHistory
-	}
-	if c.ExecutionHistoryBytes <= 0 {
-		c.ExecutionHistoryBytes = DefaultExecutionHistoryBytes
-	}
-	if c.BodyReadTimeout <= 0 {
-		c.BodyReadTimeout = DefaultBodyReadTimeout
-	}
 	return nil
+}
+
+// positiveOr returns v when it is set (positive), and def otherwise.
+func positiveOr[T int | int64 | time.Duration](v, def T) T {
+	if v > 0 {
+		return v
+	}
+	return def
 }
 
 // ServeHTTP serves one request of the data-plane contract.
