@@ -12,25 +12,21 @@ import (
 
 	adapter "github.com/seed-f3fa2c9d/azsessions/adapters/anthropic"
 	"github.com/seed-f3fa2c9d/azsessions/agenttool"
-	"github.com/seed-f3fa2c9d/azsessions/emulator"
+	"github.com/seed-f3fa2c9d/azsessions/internal/agenttest"
 )
 
 // A host's own loop over client.Messages.New, with ToolParams and RunToolUses.
 func TestMessagesLoopAgainstEmulator(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	tk, err := agenttool.New(emulator.NewForTest(t, nil), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { tk.Close(context.Background()) })
+	tk := agenttest.Toolkit(t)
 	session := tk.Session("conversation-1")
 
-	api := &replay{t: t, replies: []string{
+	api := &agenttest.Replay{T: t, Path: "/v1/messages", Answers: []string{
 		toolUse(1, "x = 21"),
 		toolUse(2, "print(x * 2)"),
 		// A failing run that also made an image: the failure keeps it.
-		toolUse(3, "import base64\nopen('/mnt/data/dot.png', 'wb').write(base64.b64decode('"+dotPNG+"'))\n1/0"),
+		toolUse(3, "import base64\nopen('/mnt/data/dot.png', 'wb').write(base64.b64decode('"+agenttest.DotPNG+"'))\n1/0"),
 		finalReply,
 	}}
 	srv := httptest.NewServer(api)
@@ -57,26 +53,26 @@ func TestMessagesLoopAgainstEmulator(t *testing.T) {
 		}
 		messages = append(messages, anthropic.NewUserMessage(results...))
 	}
-	if final != "x*2 is 42." {
+	if final != agenttest.FinalAnswer {
 		t.Fatalf("final answer %q", final)
 	}
-	if len(api.requests) != 4 {
-		t.Fatalf("%d requests, want 4", len(api.requests))
+	if len(api.Requests()) != 4 {
+		t.Fatalf("%d requests, want 4", len(api.Requests()))
 	}
-	if tool := api.requests[0]["tools"].([]any)[0].(map[string]any); tool["input_schema"].(map[string]any)["additionalProperties"] != false {
+	if tool := api.Requests()[0]["tools"].([]any)[0].(map[string]any); tool["input_schema"].(map[string]any)["additionalProperties"] != false {
 		t.Errorf("the tool's schema lost the toolkit's keywords: %v", tool)
 	}
-	if second := lastToolResult(t, api.requests[2]); second["is_error"] != false || !strings.Contains(resultText(second), "42") {
+	if second := lastToolResult(t, api.Requests()[2]); second["is_error"] != false || !strings.Contains(resultText(second), "42") {
 		t.Errorf("the second run did not see x: %v", second)
 	}
-	failed := lastToolResult(t, api.requests[3])
+	failed := lastToolResult(t, api.Requests()[3])
 	if failed["is_error"] != true || !strings.Contains(resultText(failed), "ZeroDivisionError") {
 		t.Errorf("1/0 was not a failure the model sees: %v", failed)
 	}
 	var sawImage bool
 	for _, c := range failed["content"].([]any) {
 		if part := c.(map[string]any); part["type"] == "image" {
-			sawImage = part["source"].(map[string]any)["data"] == dotPNG
+			sawImage = part["source"].(map[string]any)["data"] == agenttest.DotPNG
 		}
 	}
 	if !sawImage {
@@ -87,11 +83,7 @@ func TestMessagesLoopAgainstEmulator(t *testing.T) {
 // In the tool runner a host failure becomes an is_error result saying so
 // (the runner does not stop for a tool's error); RunToolUses returns it.
 func TestHostFailure(t *testing.T) {
-	tk, err := agenttool.New(emulator.NewForTest(t, nil), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { tk.Close(context.Background()) })
+	tk := agenttest.Toolkit(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	for _, tool := range adapter.Tools(tk, tk.Session("c"), nil) {

@@ -3,11 +3,8 @@ package anthropic_test
 import (
 	"context"
 	"encoding/json"
-	"io"
-	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -16,43 +13,8 @@ import (
 
 	adapter "github.com/seed-f3fa2c9d/azsessions/adapters/anthropic"
 	"github.com/seed-f3fa2c9d/azsessions/agenttool"
-	"github.com/seed-f3fa2c9d/azsessions/emulator"
+	"github.com/seed-f3fa2c9d/azsessions/internal/agenttest"
 )
-
-// dotPNG is a 1x1 PNG, base64 encoded, that the scripted code writes.
-const dotPNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
-
-// replay is a Messages API that answers each request with the next recorded
-// reply and keeps the requests for the test to read.
-type replay struct {
-	t        *testing.T
-	mu       sync.Mutex
-	replies  []string
-	requests []map[string]any
-}
-
-func (r *replay) ServeHTTP(w http.ResponseWriter, req *http.Request) {
-	body, _ := io.ReadAll(req.Body)
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if req.Method != http.MethodPost || req.URL.Path != "/v1/messages" {
-		r.t.Errorf("unexpected request %s %s", req.Method, req.URL.Path)
-		http.Error(w, "not found", http.StatusNotFound)
-		return
-	}
-	var decoded map[string]any
-	if err := json.Unmarshal(body, &decoded); err != nil {
-		r.t.Errorf("request body is not JSON: %v", err)
-	}
-	r.requests = append(r.requests, decoded)
-	if len(r.requests) > len(r.replies) {
-		r.t.Errorf("request %d has no recorded reply", len(r.requests))
-		http.Error(w, "no more replies", http.StatusInternalServerError)
-		return
-	}
-	w.Header().Set("Content-Type", "application/json")
-	io.WriteString(w, r.replies[len(r.requests)-1])
-}
 
 // toolUse is a recorded reply asking for one run_python call.
 func toolUse(n int, code string) string {
@@ -99,17 +61,13 @@ func TestToolRunnerAgainstEmulator(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 
-	tk, err := agenttool.New(emulator.NewForTest(t, nil), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { tk.Close(context.Background()) })
+	tk := agenttest.Toolkit(t)
 
-	api := &replay{t: t, replies: []string{
+	api := &agenttest.Replay{T: t, Path: "/v1/messages", Answers: []string{
 		toolUse(1, "x = 21"),
 		toolUse(2, "print(x * 2)"),
 		toolUse(3, "1/0"),
-		toolUse(4, "import base64\nopen('/mnt/data/dot.png', 'wb').write(base64.b64decode('"+dotPNG+"'))"),
+		toolUse(4, "import base64\nopen('/mnt/data/dot.png', 'wb').write(base64.b64decode('"+agenttest.DotPNG+"'))"),
 		finalReply,
 	}}
 	srv := httptest.NewServer(api)
@@ -128,14 +86,14 @@ func TestToolRunnerAgainstEmulator(t *testing.T) {
 	if err != nil {
 		t.Fatalf("RunToCompletion: %v", err)
 	}
-	if got := final.Content[0].Text; got != "x*2 is 42." {
+	if got := final.Content[0].Text; got != agenttest.FinalAnswer {
 		t.Errorf("final answer %q", got)
 	}
-	if len(api.requests) != 5 {
-		t.Fatalf("the runner sent %d requests, want 5", len(api.requests))
+	if len(api.Requests()) != 5 {
+		t.Fatalf("the runner sent %d requests, want 5", len(api.Requests()))
 	}
 
-	tools, _ := api.requests[0]["tools"].([]any)
+	tools, _ := api.Requests()[0]["tools"].([]any)
 	var names []string
 	for _, tool := range tools {
 		tool := tool.(map[string]any)
@@ -148,25 +106,25 @@ func TestToolRunnerAgainstEmulator(t *testing.T) {
 		t.Errorf("tools sent to the model: %v", names)
 	}
 
-	first := lastToolResult(t, api.requests[1])
+	first := lastToolResult(t, api.Requests()[1])
 	if first["is_error"] == true {
 		t.Errorf("x = 21 came back as a failure: %v", first)
 	}
-	second := lastToolResult(t, api.requests[2])
+	second := lastToolResult(t, api.Requests()[2])
 	if text := resultText(second); !strings.Contains(text, "42") || second["is_error"] == true {
 		t.Errorf("the second run did not see x: is_error=%v %q", second["is_error"], text)
 	}
-	failed := lastToolResult(t, api.requests[3])
+	failed := lastToolResult(t, api.Requests()[3])
 	if text := resultText(failed); failed["is_error"] != true || !strings.Contains(text, "ZeroDivisionError") {
 		t.Errorf("1/0 was not a failure the model sees: is_error=%v %q", failed["is_error"], text)
 	}
-	image := lastToolResult(t, api.requests[4])
+	image := lastToolResult(t, api.Requests()[4])
 	var sawImage bool
 	for _, c := range image["content"].([]any) {
 		part := c.(map[string]any)
 		if part["type"] == "image" {
 			source := part["source"].(map[string]any)
-			sawImage = source["media_type"] == "image/png" && source["data"] == dotPNG
+			sawImage = source["media_type"] == "image/png" && source["data"] == agenttest.DotPNG
 		}
 	}
 	if !sawImage {
@@ -175,11 +133,7 @@ func TestToolRunnerAgainstEmulator(t *testing.T) {
 }
 
 func TestToolsForTakesTheSessionFromTheContext(t *testing.T) {
-	tk, err := agenttool.New(emulator.NewForTest(t, nil), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { tk.Close(context.Background()) })
+	tk := agenttest.Toolkit(t)
 	type key struct{}
 	tools := adapter.ToolsFor(tk, func(ctx context.Context) (*agenttool.Session, error) {
 		return tk.Session(ctx.Value(key{}).(string)), nil
@@ -199,7 +153,7 @@ func TestToolsForTakesTheSessionFromTheContext(t *testing.T) {
 	if _, err := run.Execute(alice, json.RawMessage(`{"code":"secret = 'alice'"}`)); err != nil {
 		t.Fatal(err)
 	}
-	_, err = run.Execute(bob, json.RawMessage(`{"code":"print(secret)"}`))
+	_, err := run.Execute(bob, json.RawMessage(`{"code":"print(secret)"}`))
 	if err == nil || !strings.Contains(err.Error(), "NameError") {
 		t.Errorf("bob's conversation saw alice's state: %v", err)
 	}
@@ -210,11 +164,7 @@ func TestToolsForTakesTheSessionFromTheContext(t *testing.T) {
 }
 
 func TestBadArgumentsAreAFailureNotAPanic(t *testing.T) {
-	tk, err := agenttool.New(emulator.NewForTest(t, nil), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { tk.Close(context.Background()) })
+	tk := agenttest.Toolkit(t)
 	for _, tool := range adapter.Tools(tk, tk.Session("c"), nil) {
 		if tool.Name() != agenttool.ToolRunPython {
 			continue

@@ -17,23 +17,11 @@ import (
 
 	adapter "github.com/seed-f3fa2c9d/azsessions/adapters/eino"
 	"github.com/seed-f3fa2c9d/azsessions/agenttool"
-	"github.com/seed-f3fa2c9d/azsessions/emulator"
+	"github.com/seed-f3fa2c9d/azsessions/internal/agenttest"
 )
 
-// dotPNG is a 1x1 PNG, base64 encoded, that the scripted code writes.
-const dotPNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
-
-// script is the code the scripted model runs, in order: state kept across
-// two runs, a failure, then an image.
-var script = []string{
-	"x = 21",
-	"print(x * 2)",
-	"1/0",
-	"import base64\nopen('/mnt/data/dot.png', 'wb').write(base64.b64decode('" + dotPNG + "'))",
-}
-
 // scriptedModel is a tool-calling chat model that asks for the next
-// run_python call of the script and, when the script is done, answers. It
+// run_python call of agenttest.Script and, when the script is done, answers. It
 // keeps the tool messages it was sent and the tools it was given.
 type scriptedModel struct {
 	mu    *sync.Mutex
@@ -67,10 +55,10 @@ func (m *scriptedModel) Generate(_ context.Context, input []*schema.Message, _ .
 		*m.seen = append(*m.seen, last)
 	}
 	*m.turn++
-	if *m.turn > len(script) {
-		return schema.AssistantMessage("x*2 is 42.", nil), nil
+	if *m.turn > len(agenttest.Script) {
+		return schema.AssistantMessage(agenttest.FinalAnswer, nil), nil
 	}
-	args, _ := json.Marshal(map[string]any{"code": script[*m.turn-1], "timeout_seconds": nil})
+	args, _ := json.Marshal(map[string]any{"code": agenttest.Script[*m.turn-1], "timeout_seconds": nil})
 	return schema.AssistantMessage("", []schema.ToolCall{{
 		ID:       fmt.Sprintf("call_%d", *m.turn),
 		Type:     "function",
@@ -84,16 +72,6 @@ func (m *scriptedModel) Stream(ctx context.Context, input []*schema.Message, opt
 		return nil, err
 	}
 	return schema.StreamReaderFromArray([]*schema.Message{msg}), nil
-}
-
-func newToolkit(t *testing.T) *agenttool.Toolkit {
-	t.Helper()
-	tk, err := agenttool.New(emulator.NewForTest(t, nil), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { tk.Close(context.Background()) })
-	return tk
 }
 
 func runAgent(t *testing.T, tools []tool.BaseTool) (*schema.Message, *scriptedModel) {
@@ -113,8 +91,8 @@ func runAgent(t *testing.T, tools []tool.BaseTool) (*schema.Message, *scriptedMo
 	if err != nil {
 		t.Fatalf("the agent run failed: %v", err)
 	}
-	if len(*m.seen) != len(script) {
-		t.Fatalf("the model saw %d tool results, want %d", len(*m.seen), len(script))
+	if len(*m.seen) != len(agenttest.Script) {
+		t.Fatalf("the model saw %d tool results, want %d", len(*m.seen), len(agenttest.Script))
 	}
 	return answer, m
 }
@@ -131,13 +109,13 @@ func text(msg *schema.Message) string {
 }
 
 func TestReActAgentAgainstEmulator(t *testing.T) {
-	tk := newToolkit(t)
+	tk := agenttest.Toolkit(t)
 	tools, err := adapter.Tools(tk, tk.Session("conversation-1"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	answer, m := runAgent(t, tools)
-	if answer.Content != "x*2 is 42." {
+	if answer.Content != agenttest.FinalAnswer {
 		t.Errorf("answer %q", answer.Content)
 	}
 	seen := *m.seen
@@ -156,7 +134,7 @@ func TestReActAgentAgainstEmulator(t *testing.T) {
 			images = append(images, p.Image)
 		}
 	}
-	if len(images) != 1 || images[0].Base64Data == nil || *images[0].Base64Data != dotPNG || images[0].MIMEType != "image/png" {
+	if len(images) != 1 || images[0].Base64Data == nil || *images[0].Base64Data != agenttest.DotPNG || images[0].MIMEType != "image/png" {
 		t.Errorf("the image did not reach the model as an image part: %+v", seen[3].UserInputMultiContent)
 	}
 
@@ -180,7 +158,7 @@ func TestReActAgentAgainstEmulator(t *testing.T) {
 }
 
 func TestTextOnlyTools(t *testing.T) {
-	tk := newToolkit(t)
+	tk := agenttest.Toolkit(t)
 	tools, err := adapter.Tools(tk, tk.Session("conversation-1"), &adapter.Options{TextOnly: true})
 	if err != nil {
 		t.Fatal(err)
@@ -198,13 +176,13 @@ func TestTextOnlyTools(t *testing.T) {
 	if s := seen[2].Content; !strings.HasPrefix(s, "status: failed") {
 		t.Errorf("1/0 was not a failure the model sees: %q", s)
 	}
-	if s := seen[3].Content; !strings.Contains(s, "image/png") || !strings.Contains(s, "not shown to you") || strings.Contains(s, dotPNG) {
+	if s := seen[3].Content; !strings.Contains(s, "image/png") || !strings.Contains(s, "not shown to you") || strings.Contains(s, agenttest.DotPNG) {
 		t.Errorf("the image is not described to the model: %q", s)
 	}
 }
 
 func TestToolsForKeepsConversationsApart(t *testing.T) {
-	tk := newToolkit(t)
+	tk := agenttest.Toolkit(t)
 	type key struct{}
 	tools, err := adapter.ToolsFor(tk, func(ctx context.Context) (*agenttool.Session, error) {
 		id, ok := ctx.Value(key{}).(string)
@@ -243,7 +221,7 @@ func TestToolsForKeepsConversationsApart(t *testing.T) {
 // A failure only the host can fix (here, a context that ended) is a Go
 // error, which stops the agent, not a result for the model.
 func TestHostFailureIsAGoError(t *testing.T) {
-	tk := newToolkit(t)
+	tk := agenttest.Toolkit(t)
 	for _, opts := range []*adapter.Options{nil, {TextOnly: true}} {
 		tools, err := adapter.Tools(tk, tk.Session("c"), opts)
 		if err != nil {

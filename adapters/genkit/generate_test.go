@@ -14,22 +14,10 @@ import (
 
 	adapter "github.com/seed-f3fa2c9d/azsessions/adapters/genkit"
 	"github.com/seed-f3fa2c9d/azsessions/agenttool"
-	"github.com/seed-f3fa2c9d/azsessions/emulator"
+	"github.com/seed-f3fa2c9d/azsessions/internal/agenttest"
 )
 
-// dotPNG is a 1x1 PNG, base64 encoded, that the scripted code writes.
-const dotPNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
-
-// script is the code the scripted model runs, in order: state kept across
-// two runs, a failure, then an image.
-var script = []string{
-	"x = 21",
-	"print(x * 2)",
-	"1/0",
-	"import base64\nopen('/mnt/data/dot.png', 'wb').write(base64.b64decode('" + dotPNG + "'))",
-}
-
-// scripted is a model that asks for the next run_python call of the script
+// scripted is a model that asks for the next run_python call of agenttest.Script
 // and, when the script is done, answers. It keeps the tool responses it was
 // sent and the tools it was offered.
 type scripted struct {
@@ -54,25 +42,15 @@ func (s *scripted) define(g *genkit.Genkit) ai.Model {
 			s.seen = append(s.seen, last.Content[0].ToolResponse)
 		}
 		s.turn++
-		if s.turn > len(script) {
-			return &ai.ModelResponse{Message: ai.NewModelTextMessage("x*2 is 42."), FinishReason: ai.FinishReasonStop}, nil
+		if s.turn > len(agenttest.Script) {
+			return &ai.ModelResponse{Message: ai.NewModelTextMessage(agenttest.FinalAnswer), FinishReason: ai.FinishReasonStop}, nil
 		}
 		return &ai.ModelResponse{Message: ai.NewModelMessage(ai.NewToolRequestPart(&ai.ToolRequest{
 			Name:  agenttool.ToolRunPython,
 			Ref:   fmt.Sprintf("call_%d", s.turn),
-			Input: map[string]any{"code": script[s.turn-1], "timeout_seconds": nil},
+			Input: map[string]any{"code": agenttest.Script[s.turn-1], "timeout_seconds": nil},
 		})), FinishReason: ai.FinishReasonStop}, nil
 	})
-}
-
-func newToolkit(t *testing.T) *agenttool.Toolkit {
-	t.Helper()
-	tk, err := agenttool.New(emulator.NewForTest(t, nil), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { tk.Close(context.Background()) })
-	return tk
 }
 
 // output decodes a tool response's output, which Genkit carries as JSON.
@@ -88,11 +66,11 @@ func output(t *testing.T, resp *ai.ToolResponse) adapter.Output {
 
 func check(t *testing.T, s *scripted, answer *ai.ModelResponse) {
 	t.Helper()
-	if got := answer.Text(); got != "x*2 is 42." {
+	if got := answer.Text(); got != agenttest.FinalAnswer {
 		t.Errorf("answer %q", got)
 	}
-	if len(s.seen) != len(script) {
-		t.Fatalf("the model saw %d tool responses, want %d", len(s.seen), len(script))
+	if len(s.seen) != len(agenttest.Script) {
+		t.Fatalf("the model saw %d tool responses, want %d", len(s.seen), len(agenttest.Script))
 	}
 	if out := output(t, s.seen[0]); out.IsError || !strings.HasPrefix(out.Text, "status: succeeded") {
 		t.Errorf("x = 21: %+v", out)
@@ -109,7 +87,7 @@ func check(t *testing.T, s *scripted, answer *ai.ModelResponse) {
 			media = append(media, p)
 		}
 	}
-	if len(media) != 1 || media[0].ContentType != "image/png" || media[0].Text != "data:image/png;base64,"+dotPNG {
+	if len(media) != 1 || media[0].ContentType != "image/png" || media[0].Text != "data:image/png;base64,"+agenttest.DotPNG {
 		t.Errorf("the image did not reach the model as a media part: %+v", s.seen[3].Content)
 	}
 	var offered bool
@@ -126,7 +104,7 @@ func check(t *testing.T, s *scripted, answer *ai.ModelResponse) {
 func TestDefinedToolsAgainstEmulator(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	tk := newToolkit(t)
+	tk := agenttest.Toolkit(t)
 	g := genkit.Init(ctx)
 	s := &scripted{}
 	model := s.define(g)
@@ -163,7 +141,7 @@ func TestDefinedToolsAgainstEmulator(t *testing.T) {
 func TestNewToolsAgainstEmulator(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	tk := newToolkit(t)
+	tk := agenttest.Toolkit(t)
 	g := genkit.Init(ctx)
 	s := &scripted{}
 	model := s.define(g)
@@ -180,7 +158,7 @@ func TestNewToolsAgainstEmulator(t *testing.T) {
 func TestArgumentsOutsideTheSchemaEndGenerate(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	tk := newToolkit(t)
+	tk := agenttest.Toolkit(t)
 	g := genkit.Init(ctx)
 	model := genkit.DefineModel(g, "test/wrong", &ai.ModelOptions{Supports: &ai.ModelSupports{Tools: true, Multiturn: true}},
 		func(context.Context, *ai.ModelRequest, ai.ModelStreamCallback) (*ai.ModelResponse, error) {
@@ -198,7 +176,7 @@ func TestArgumentsOutsideTheSchemaEndGenerate(t *testing.T) {
 // A failure only the host can fix (here, a context that ended) is a Go
 // error, which ends Generate, not an answer for the model.
 func TestHostFailureIsAGoError(t *testing.T) {
-	tk := newToolkit(t)
+	tk := agenttest.Toolkit(t)
 	g := genkit.Init(context.Background())
 	adapter.DefineTools(g, tk, func(context.Context) (*agenttool.Session, error) { return tk.Session("c"), nil })
 	ctx, cancel := context.WithCancel(context.Background())

@@ -16,11 +16,8 @@ import (
 
 	adapter "github.com/seed-f3fa2c9d/azsessions/adapters/langchaingo"
 	"github.com/seed-f3fa2c9d/azsessions/agenttool"
-	"github.com/seed-f3fa2c9d/azsessions/emulator"
+	"github.com/seed-f3fa2c9d/azsessions/internal/agenttest"
 )
-
-// dotPNG is a 1x1 PNG, base64 encoded, that the scripted code writes.
-const dotPNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
 
 // scriptedModel is an llms.Model that answers with the next scripted tool
 // call (its arguments as written, for the agent to parse) and, when the
@@ -51,7 +48,7 @@ func (m *scriptedModel) GenerateContent(_ context.Context, messages []llms.Messa
 	}
 	m.turn++
 	if m.turn > len(m.arguments) {
-		return &llms.ContentResponse{Choices: []*llms.ContentChoice{{Content: "x*2 is 42."}}}, nil
+		return &llms.ContentResponse{Choices: []*llms.ContentChoice{{Content: agenttest.FinalAnswer}}}, nil
 	}
 	return &llms.ContentResponse{Choices: []*llms.ContentChoice{{
 		ToolCalls: []llms.ToolCall{{
@@ -66,16 +63,6 @@ func (m *scriptedModel) Call(ctx context.Context, prompt string, options ...llms
 	return llms.GenerateFromSinglePrompt(ctx, m, prompt, options...)
 }
 
-func newToolkit(t *testing.T) *agenttool.Toolkit {
-	t.Helper()
-	tk, err := agenttool.New(emulator.NewForTest(t, nil), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { tk.Close(context.Background()) })
-	return tk
-}
-
 func wrapped(s string) string {
 	b, _ := json.Marshal(map[string]string{"__arg1": s})
 	return string(b)
@@ -84,7 +71,7 @@ func wrapped(s string) string {
 func TestOpenAIFunctionsAgentAgainstEmulator(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	tk := newToolkit(t)
+	tk := agenttest.Toolkit(t)
 
 	var mu sync.Mutex
 	var got []agenttool.Image
@@ -97,7 +84,7 @@ func TestOpenAIFunctionsAgentAgainstEmulator(t *testing.T) {
 		wrapped("x = 21"),          // the agent's own wrapping, plain code inside
 		`{"code": "print(x * 2)"}`, // raw JSON of the toolkit's schema
 		wrapped(`{"code": "1/0"}`), // JSON inside the wrapping
-		wrapped("```python\nimport base64\nopen('/mnt/data/dot.png', 'wb').write(base64.b64decode('" + dotPNG + "'))\n```"),
+		wrapped("```python\nimport base64\nopen('/mnt/data/dot.png', 'wb').write(base64.b64decode('" + agenttest.DotPNG + "'))\n```"),
 	}}
 	agent := agents.NewOpenAIFunctionsAgent(model, adapter.Tools(tk, tk.Session("conversation-1"), opts))
 	executor := agents.NewExecutor(agent, agents.WithMaxIterations(10))
@@ -105,7 +92,7 @@ func TestOpenAIFunctionsAgentAgainstEmulator(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the agent run failed: %v", err)
 	}
-	if answer != "x*2 is 42." {
+	if answer != agenttest.FinalAnswer {
 		t.Errorf("answer %q", answer)
 	}
 	if len(model.seen) != 4 {
@@ -123,7 +110,7 @@ func TestOpenAIFunctionsAgentAgainstEmulator(t *testing.T) {
 	if !strings.Contains(model.seen[3], "image/png") || !strings.Contains(model.seen[3], "went to the user") {
 		t.Errorf("the image is not described to the model: %q", model.seen[3])
 	}
-	if strings.Contains(model.seen[3], dotPNG) {
+	if strings.Contains(model.seen[3], agenttest.DotPNG) {
 		t.Errorf("the image's base64 reached the model's text")
 	}
 	mu.Lock()
@@ -153,7 +140,7 @@ func tool(t *testing.T, ts []tools.Tool, name string) tools.Tool {
 
 func TestInputForms(t *testing.T) {
 	ctx := context.Background()
-	tk := newToolkit(t)
+	tk := agenttest.Toolkit(t)
 	ts := adapter.Tools(tk, tk.Session("forms"), nil)
 	run := tool(t, ts, agenttool.ToolRunPython)
 	if d := run.Description(); !strings.Contains(d, `"code": string`) || !strings.Contains(d, "plain text") {
@@ -200,7 +187,7 @@ func TestInputForms(t *testing.T) {
 }
 
 func TestToolsForKeepsConversationsApart(t *testing.T) {
-	tk := newToolkit(t)
+	tk := agenttest.Toolkit(t)
 	type key struct{}
 	run := tool(t, adapter.ToolsFor(tk, func(ctx context.Context) (*agenttool.Session, error) {
 		id, ok := ctx.Value(key{}).(string)
@@ -225,7 +212,7 @@ func TestToolsForKeepsConversationsApart(t *testing.T) {
 // A failure only the host can fix (here, a context that ended) is a Go
 // error, which ends the agent run, not text for the model.
 func TestHostFailureIsAGoError(t *testing.T) {
-	tk := newToolkit(t)
+	tk := agenttest.Toolkit(t)
 	run := tool(t, adapter.Tools(tk, tk.Session("c"), nil), agenttool.ToolRunPython)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()

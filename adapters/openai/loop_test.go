@@ -4,11 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,54 +14,8 @@ import (
 	"github.com/openai/openai-go/v3/responses"
 
 	adapter "github.com/seed-f3fa2c9d/azsessions/adapters/openai"
-	"github.com/seed-f3fa2c9d/azsessions/agenttool"
-	"github.com/seed-f3fa2c9d/azsessions/emulator"
+	"github.com/seed-f3fa2c9d/azsessions/internal/agenttest"
 )
-
-// dotPNG is a 1x1 PNG, base64 encoded, that the scripted code writes.
-const dotPNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
-
-// script is the code the recorded answers ask to run, in order: state kept
-// across two runs, a failure, then an image.
-var script = []string{
-	"x = 21",
-	"print(x * 2)",
-	"1/0",
-	"import base64\nopen('/mnt/data/dot.png', 'wb').write(base64.b64decode('" + dotPNG + "'))",
-}
-
-// replay is an OpenAI API that answers each request to path with the next
-// recorded answer and keeps the requests for the test to read.
-type replay struct {
-	t        *testing.T
-	path     string
-	mu       sync.Mutex
-	answers  []string
-	requests []map[string]any
-}
-
-func (r *replay) ServeHTTP(w http.ResponseWriter, req *http.Request) {
-	body, _ := io.ReadAll(req.Body)
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if req.Method != http.MethodPost || req.URL.Path != r.path {
-		r.t.Errorf("unexpected request %s %s", req.Method, req.URL.Path)
-		http.Error(w, "not found", http.StatusNotFound)
-		return
-	}
-	var decoded map[string]any
-	if err := json.Unmarshal(body, &decoded); err != nil {
-		r.t.Errorf("request body is not JSON: %v", err)
-	}
-	r.requests = append(r.requests, decoded)
-	if len(r.requests) > len(r.answers) {
-		r.t.Errorf("request %d has no recorded answer", len(r.requests))
-		http.Error(w, "no more answers", http.StatusInternalServerError)
-		return
-	}
-	w.Header().Set("Content-Type", "application/json")
-	io.WriteString(w, r.answers[len(r.requests)-1])
-}
 
 func arguments(code string) string {
 	args, _ := json.Marshal(map[string]any{"code": code, "timeout_seconds": nil})
@@ -83,27 +34,17 @@ const chatFinal = `{"id":"chatcmpl-9","object":"chat.completion","created":17000
 "choices":[{"index":0,"finish_reason":"stop","logprobs":null,"message":{"role":"assistant","content":"x*2 is 42.","refusal":null}}],
 "usage":{"prompt_tokens":10,"completion_tokens":5,"total_tokens":15}}`
 
-func newToolkit(t *testing.T) *agenttool.Toolkit {
-	t.Helper()
-	tk, err := agenttool.New(emulator.NewForTest(t, nil), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { tk.Close(context.Background()) })
-	return tk
-}
-
 func TestChatCompletionsLoopAgainstEmulator(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	tk := newToolkit(t)
+	tk := agenttest.Toolkit(t)
 	session := tk.Session("conversation-1")
 
-	api := &replay{t: t, path: "/v1/chat/completions"}
-	for i, code := range script {
-		api.answers = append(api.answers, chatAnswer(i+1, code))
+	api := &agenttest.Replay{T: t, Path: "/v1/chat/completions"}
+	for i, code := range agenttest.Script {
+		api.Answers = append(api.Answers, chatAnswer(i+1, code))
 	}
-	api.answers = append(api.answers, chatFinal)
+	api.Answers = append(api.Answers, chatFinal)
 	srv := httptest.NewServer(api)
 	t.Cleanup(srv.Close)
 	client := openai.NewClient(option.WithBaseURL(srv.URL+"/v1/"), option.WithAPIKey("test-key"), option.WithMaxRetries(0))
@@ -129,14 +70,14 @@ func TestChatCompletionsLoopAgainstEmulator(t *testing.T) {
 		}
 		messages = append(messages, results...)
 	}
-	if final != "x*2 is 42." {
+	if final != agenttest.FinalAnswer {
 		t.Fatalf("final answer %q", final)
 	}
-	if len(api.requests) != len(script)+1 {
-		t.Fatalf("%d requests, want %d", len(api.requests), len(script)+1)
+	if len(api.Requests()) != len(agenttest.Script)+1 {
+		t.Fatalf("%d requests, want %d", len(api.Requests()), len(agenttest.Script)+1)
 	}
 
-	tools := api.requests[0]["tools"].([]any)
+	tools := api.Requests()[0]["tools"].([]any)
 	for _, tool := range tools {
 		fn := tool.(map[string]any)["function"].(map[string]any)
 		if fn["strict"] != true {
@@ -167,17 +108,17 @@ func TestChatCompletionsLoopAgainstEmulator(t *testing.T) {
 		}
 		return text, images
 	}
-	if text, _ := toolText(api.requests[2]); !strings.Contains(text, "42") {
+	if text, _ := toolText(api.Requests()[2]); !strings.Contains(text, "42") {
 		t.Errorf("the second run did not see x: %q", text)
 	}
-	if text, _ := toolText(api.requests[3]); !strings.Contains(text, "ZeroDivisionError") || !strings.Contains(strings.ToLower(text), "error") {
+	if text, _ := toolText(api.Requests()[3]); !strings.Contains(text, "ZeroDivisionError") || !strings.Contains(strings.ToLower(text), "error") {
 		t.Errorf("1/0 was not a failure the model sees: %q", text)
 	}
-	text, images := toolText(api.requests[4])
+	text, images := toolText(api.Requests()[4])
 	if !strings.Contains(text, "image/png") || !strings.Contains(text, "user message that follows") {
 		t.Errorf("the tool message does not describe the image: %q", text)
 	}
-	if len(images) != 1 || !strings.HasSuffix(images[0].(map[string]any)["image_url"].(map[string]any)["url"].(string), dotPNG) {
+	if len(images) != 1 || !strings.HasSuffix(images[0].(map[string]any)["image_url"].(map[string]any)["url"].(string), agenttest.DotPNG) {
 		t.Errorf("the image was not sent in a user message: %v", images)
 	}
 }
@@ -197,14 +138,14 @@ const responseFinal = `{"id":"resp_9","object":"response","created_at":170000000
 func TestResponsesLoopAgainstEmulator(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	tk := newToolkit(t)
+	tk := agenttest.Toolkit(t)
 	session := tk.Session("conversation-1")
 
-	api := &replay{t: t, path: "/v1/responses"}
-	for i, code := range script {
-		api.answers = append(api.answers, responseAnswer(i+1, code))
+	api := &agenttest.Replay{T: t, Path: "/v1/responses"}
+	for i, code := range agenttest.Script {
+		api.Answers = append(api.Answers, responseAnswer(i+1, code))
 	}
-	api.answers = append(api.answers, responseFinal)
+	api.Answers = append(api.Answers, responseFinal)
 	srv := httptest.NewServer(api)
 	t.Cleanup(srv.Close)
 	client := openai.NewClient(option.WithBaseURL(srv.URL+"/v1/"), option.WithAPIKey("test-key"), option.WithMaxRetries(0))
@@ -231,11 +172,11 @@ func TestResponsesLoopAgainstEmulator(t *testing.T) {
 		params.PreviousResponseID = openai.String(resp.ID)
 		params.Input = responses.ResponseNewParamsInputUnion{OfInputItemList: outputs}
 	}
-	if final != "x*2 is 42." {
+	if final != agenttest.FinalAnswer {
 		t.Fatalf("final answer %q", final)
 	}
-	if len(api.requests) != len(script)+1 {
-		t.Fatalf("%d requests, want %d", len(api.requests), len(script)+1)
+	if len(api.Requests()) != len(agenttest.Script)+1 {
+		t.Fatalf("%d requests, want %d", len(api.Requests()), len(agenttest.Script)+1)
 	}
 	output := func(request map[string]any) (string, []map[string]any) {
 		items := request["input"].([]any)
@@ -256,19 +197,19 @@ func TestResponsesLoopAgainstEmulator(t *testing.T) {
 		}
 		return text, images
 	}
-	if text, _ := output(api.requests[2]); !strings.Contains(text, "42") {
+	if text, _ := output(api.Requests()[2]); !strings.Contains(text, "42") {
 		t.Errorf("the second run did not see x: %q", text)
 	}
-	if text, _ := output(api.requests[3]); !strings.Contains(text, "ZeroDivisionError") || !strings.Contains(strings.ToLower(text), "error") {
+	if text, _ := output(api.Requests()[3]); !strings.Contains(text, "ZeroDivisionError") || !strings.Contains(strings.ToLower(text), "error") {
 		t.Errorf("1/0 was not a failure the model sees: %q", text)
 	}
-	if _, images := output(api.requests[4]); len(images) != 1 || images[0]["image_url"] != "data:image/png;base64,"+dotPNG {
+	if _, images := output(api.Requests()[4]); len(images) != 1 || images[0]["image_url"] != "data:image/png;base64,"+agenttest.DotPNG {
 		t.Errorf("the image did not come back as input_image: %v", images)
 	}
 }
 
 func TestOtherFunctionsAreLeftToTheHost(t *testing.T) {
-	tk := newToolkit(t)
+	tk := agenttest.Toolkit(t)
 	var msg openai.ChatCompletionMessage
 	if err := json.Unmarshal([]byte(`{"role":"assistant","content":null,"tool_calls":[
 {"id":"call_a","type":"function","function":{"name":"get_weather","arguments":"{}"}},
@@ -290,7 +231,7 @@ func TestOtherFunctionsAreLeftToTheHost(t *testing.T) {
 // A failure only the host can fix (here, a context that ended) is a Go
 // error for the host, and no message goes to the model.
 func TestHostFailureIsAGoError(t *testing.T) {
-	tk := newToolkit(t)
+	tk := agenttest.Toolkit(t)
 	var msg openai.ChatCompletionMessage
 	if err := json.Unmarshal([]byte(`{"role":"assistant","content":null,"tool_calls":[
 {"id":"call_a","type":"function","function":{"name":"run_python","arguments":"{\"code\": \"print(1)\"}"}}]}`), &msg); err != nil {
