@@ -116,9 +116,12 @@ func (sess *session) finish(e *execution) {
 	if r.Value.Image != nil {
 		e.size += int64(len(r.Value.Image.Base64Data))
 	}
-	close(e.done)
+	// done closes under the lock, after which the history is trimmed in the
+	// same critical section: a client woken by done that asks for an older
+	// execution must find it already forgotten, not race the trim.
 	sess.mu.Lock()
 	defer sess.mu.Unlock()
+	close(e.done)
 	if sess.execs[e.id] == e {
 		sess.historyBytes += e.size
 		sess.trimLocked()
