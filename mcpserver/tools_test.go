@@ -258,13 +258,19 @@ func TestProgressWhileARunIsLong(t *testing.T) {
 	// which the test creates once progress has arrived: the run can only
 	// end after at least one notification.
 	release := filepath.Join(t.TempDir(), "release")
-	var got atomic.Int32
+	var got, untokened atomic.Int32
 	cs := f.connect(t, &mcp.ClientOptions{
 		ProgressNotificationHandler: func(_ context.Context, req *mcp.ProgressNotificationClientRequest) {
+			// A notification of the first call may still be on its way
+			// when the second starts; only one without the first call's
+			// token can belong to the second.
+			if req.Params.ProgressToken != "tok-1" {
+				untokened.Add(1)
+				return
+			}
 			if got.Add(1) == 1 {
 				_ = os.WriteFile(release, nil, 0o600)
 			}
-			assert.Equal(t, "tok-1", req.Params.ProgressToken)
 			assert.Contains(t, req.Params.Message, "run_python still running")
 		},
 	})
@@ -279,10 +285,9 @@ func TestProgressWhileARunIsLong(t *testing.T) {
 	assert.GreaterOrEqual(t, got.Load(), int32(1))
 
 	// Without a progress token, no notification.
-	got.Store(0)
 	res = call(t, cs, agenttool.ToolRunPython, map[string]any{"code": "import time\ntime.sleep(0.2)"})
 	require.False(t, res.IsError, text(res))
-	assert.Zero(t, got.Load())
+	assert.Zero(t, untokened.Load(), "a call without a progress token got progress notifications")
 }
 
 func pyString(s string) string {
