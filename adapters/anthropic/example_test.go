@@ -12,10 +12,16 @@ import (
 
 var tk *agenttool.Toolkit // agenttool.New(sessionsClient, nil)
 
+// reportHostError logs a failure only the host can fix; the model was told
+// the service failed, without the detail.
+func reportHostError(ctx context.Context, tool string, err error) {}
+
 func Example() {
 	client := anthropic.NewClient() // reads ANTHROPIC_API_KEY
 	// The host picks the sandbox: one session per conversation.
-	tools := adapter.Tools(tk, tk.Session("conversation-1234"), nil)
+	tools := adapter.Tools(tk, tk.Session("conversation-1234"), &adapter.Options{
+		OnHostError: reportHostError, // your func(ctx, tool, err); err may quote the service's answer
+	})
 	runner := client.Beta.Messages.NewToolRunner(tools, anthropic.BetaToolRunnerParams{
 		BetaMessageNewParams: anthropic.BetaMessageNewParams{
 			Model:     anthropic.ModelClaudeSonnet5_5,
