@@ -151,21 +151,31 @@ var imageTypes = map[string]anthropic.BetaBase64ImageSourceMediaType{
 // one image block per image the API accepts. Images in other formats are
 // named in the text instead.
 func Blocks(res agenttool.Result) []anthropic.BetaToolResultBlockParamContentUnion {
+	text, sendable := splitImages(res, func(mime string) bool { _, ok := imageTypes[mime]; return ok })
+	blocks := []anthropic.BetaToolResultBlockParamContentUnion{{OfText: &anthropic.BetaTextBlockParam{Text: text}}}
+	for _, img := range sendable {
+		blocks = append(blocks, anthropic.BetaToolResultBlockParamContentUnion{OfImage: &anthropic.BetaImageBlockParam{
+			Source: anthropic.BetaImageBlockParamSourceUnion{OfBase64: &anthropic.BetaBase64ImageSourceParam{
+				Data:      base64.StdEncoding.EncodeToString(img.Data),
+				MediaType: imageTypes[strings.ToLower(img.MIMEType)],
+			}},
+		}})
+	}
+	return blocks
+}
+
+// splitImages returns the text to send for res, naming the images whose
+// media type the API does not accept, and the images it does accept.
+func splitImages(res agenttool.Result, accepted func(mime string) bool) (string, []agenttool.Image) {
 	text := res.Text
-	var images []anthropic.BetaToolResultBlockParamContentUnion
+	var sendable []agenttool.Image
 	var skipped []string
 	for _, img := range res.Images {
-		mt, ok := imageTypes[strings.ToLower(img.MIMEType)]
-		if !ok {
+		if !accepted(strings.ToLower(img.MIMEType)) {
 			skipped = append(skipped, describe(img))
 			continue
 		}
-		images = append(images, anthropic.BetaToolResultBlockParamContentUnion{OfImage: &anthropic.BetaImageBlockParam{
-			Source: anthropic.BetaImageBlockParamSourceUnion{OfBase64: &anthropic.BetaBase64ImageSourceParam{
-				Data:      base64.StdEncoding.EncodeToString(img.Data),
-				MediaType: mt,
-			}},
-		}})
+		sendable = append(sendable, img)
 	}
 	if len(skipped) > 0 {
 		text += "\n\nImages not shown (the format cannot be sent to you): " + strings.Join(skipped, ", ")
@@ -173,8 +183,7 @@ func Blocks(res agenttool.Result) []anthropic.BetaToolResultBlockParamContentUni
 	if text == "" {
 		text = "(no output)"
 	}
-	blocks := []anthropic.BetaToolResultBlockParamContentUnion{{OfText: &anthropic.BetaTextBlockParam{Text: text}}}
-	return append(blocks, images...)
+	return text, sendable
 }
 
 func describe(img agenttool.Image) string {

@@ -68,28 +68,15 @@ var messageImageTypes = map[string]anthropic.Base64ImageSourceMediaType{
 }
 
 func toolResult(id string, res agenttool.Result) *anthropic.ToolResultBlockParam {
-	text := res.Text
-	var images []anthropic.ToolResultBlockParamContentUnion
-	var skipped []string
-	for _, img := range res.Images {
-		mt, ok := messageImageTypes[strings.ToLower(img.MIMEType)]
-		if !ok {
-			skipped = append(skipped, describe(img))
-			continue
-		}
-		images = append(images, anthropic.ToolResultBlockParamContentUnion{OfImage: &anthropic.ImageBlockParam{
+	text, sendable := splitImages(res, func(mime string) bool { _, ok := messageImageTypes[mime]; return ok })
+	content := []anthropic.ToolResultBlockParamContentUnion{{OfText: &anthropic.TextBlockParam{Text: text}}}
+	for _, img := range sendable {
+		content = append(content, anthropic.ToolResultBlockParamContentUnion{OfImage: &anthropic.ImageBlockParam{
 			Source: anthropic.ImageBlockParamSourceUnion{OfBase64: &anthropic.Base64ImageSourceParam{
 				Data:      base64.StdEncoding.EncodeToString(img.Data),
-				MediaType: mt,
+				MediaType: messageImageTypes[strings.ToLower(img.MIMEType)],
 			}},
 		}})
 	}
-	if len(skipped) > 0 {
-		text += "\n\nImages not shown (the format cannot be sent to you): " + strings.Join(skipped, ", ")
-	}
-	if text == "" {
-		text = "(no output)"
-	}
-	content := append([]anthropic.ToolResultBlockParamContentUnion{{OfText: &anthropic.TextBlockParam{Text: text}}}, images...)
 	return &anthropic.ToolResultBlockParam{ToolUseID: id, IsError: anthropic.Bool(res.IsError), Content: content}
 }
