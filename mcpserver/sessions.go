@@ -169,7 +169,7 @@ func (t *sessionTable) acquire(ss *mcp.ServerSession, handle string, now time.Ti
 	}
 	sess = t.toolkit.Session(conv)
 	t.byMCP[ss] = sess
-	return sess, true, func() {}, nil
+	return sess, false, func() {}, nil
 }
 
 // lookup is acquire without creating anything for an MCP session that has

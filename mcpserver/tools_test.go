@@ -336,3 +336,14 @@ func TestHostFailureIsAnErrorResultThatBlamesTheService(t *testing.T) {
 	assert.Contains(t, logs.all(), "HTTP 401")
 	assert.NotContains(t, logs.all(), "never runs")
 }
+
+// The first call of a new connection starts its sandbox; nothing was
+// deleted, so the result must not tell the model its state is gone.
+func TestFirstCallOfAConnectionSaysNothingWasDeleted(t *testing.T) {
+	f := newFixture(t, "", nil)
+	cs := f.connect(t, nil)
+	res := call(t, cs, agenttool.ToolRunPython, map[string]any{"code": "x = 1\nx"})
+	require.False(t, res.IsError, text(res))
+	assert.NotContains(t, text(res), "deleted")
+	assert.NotContains(t, text(res), "note:")
+}
