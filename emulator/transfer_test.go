@@ -8,16 +8,15 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/seed-f3fa2c9d/azsessions/emulator"
+	"github.com/seed-f3fa2c9d/azsessions/internal/heapwatch"
 )
 
 // transferEnv opts in to TestTransferSpeedAgainstCp, which moves several
@@ -74,11 +73,11 @@ func TestTransferSpeedAgainstCp(t *testing.T) {
 		f, err := os.Open(src)
 		require.NoError(t, err)
 		settle(t)
-		w := watchHeap()
+		w := heapwatch.Start()
 		start = time.Now()
 		_, err = files.Upload(ctx, "transfer", "big.bin", f, nil)
 		took := time.Since(start)
-		upHeap = max(upHeap, w.growth())
+		upHeap = max(upHeap, w.Growth())
 		f.Close()
 		require.NoError(t, err)
 		best(&upBest, took)
@@ -86,14 +85,14 @@ func TestTransferSpeedAgainstCp(t *testing.T) {
 		out2, err := os.Create(filepath.Join(dir, "down.bin"))
 		require.NoError(t, err)
 		settle(t)
-		w = watchHeap()
+		w = heapwatch.Start()
 		start = time.Now()
 		dl, err := files.Download(ctx, "transfer", "big.bin", nil)
 		require.NoError(t, err)
 		n, err := io.Copy(out2, dl.Body)
 		dl.Body.Close()
 		took = time.Since(start)
-		downHeap = max(downHeap, w.growth())
+		downHeap = max(downHeap, w.Growth())
 		require.NoError(t, out2.Close())
 		require.NoError(t, err)
 		require.Equal(t, size, n)
@@ -157,43 +156,4 @@ func requireSameFile(t *testing.T, a, b string) {
 			return
 		}
 	}
-}
-
-// heapWatcher samples the heap while a transfer runs.
-type heapWatcher struct {
-	stop chan struct{}
-	wg   sync.WaitGroup
-	base uint64
-	peak uint64
-}
-
-func watchHeap() *heapWatcher {
-	runtime.GC()
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	w := &heapWatcher{stop: make(chan struct{}), base: ms.HeapInuse}
-	w.wg.Go(func() {
-		tick := time.NewTicker(20 * time.Millisecond)
-		defer tick.Stop()
-		for {
-			var ms runtime.MemStats
-			runtime.ReadMemStats(&ms)
-			w.peak = max(w.peak, ms.HeapInuse, ms.HeapAlloc)
-			select {
-			case <-w.stop:
-				return
-			case <-tick.C:
-			}
-		}
-	})
-	return w
-}
-
-func (w *heapWatcher) growth() uint64 {
-	close(w.stop)
-	w.wg.Wait()
-	if w.peak < w.base {
-		return 0
-	}
-	return w.peak - w.base
 }

@@ -7,12 +7,10 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
-	"runtime"
 	"strconv"
-	"sync"
 	"testing"
-	"time"
 
+	"github.com/seed-f3fa2c9d/azsessions/internal/heapwatch"
 	"github.com/stretchr/testify/require"
 )
 
@@ -44,45 +42,6 @@ func (p *patternReader) Read(b []byte) (int, error) {
 	return n, nil
 }
 
-// heapWatcher samples the heap while a transfer runs.
-type heapWatcher struct {
-	stop chan struct{}
-	wg   sync.WaitGroup
-	base uint64
-	peak uint64
-}
-
-func watchHeap() *heapWatcher {
-	runtime.GC()
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	w := &heapWatcher{stop: make(chan struct{}), base: ms.HeapInuse}
-	w.wg.Go(func() {
-		t := time.NewTicker(20 * time.Millisecond)
-		defer t.Stop()
-		for {
-			var ms runtime.MemStats
-			runtime.ReadMemStats(&ms)
-			w.peak = max(w.peak, ms.HeapInuse, ms.HeapAlloc)
-			select {
-			case <-w.stop:
-				return
-			case <-t.C:
-			}
-		}
-	})
-	return w
-}
-
-func (w *heapWatcher) growth() uint64 {
-	close(w.stop)
-	w.wg.Wait()
-	if w.peak < w.base {
-		return 0
-	}
-	return w.peak - w.base
-}
-
 // TestLargeFileStreams uploads and downloads 1 GiB, generated on the fly,
 // and checks the heap never grows by 64 MiB: files stream between the
 // connection and the disk.
@@ -108,7 +67,7 @@ func TestLargeFileStreams(t *testing.T) {
 		}
 		pw.CloseWithError(err)
 	}()
-	w := watchHeap()
+	w := heapwatch.Start()
 	q := url.Values{"api-version": {testVersion}, "identifier": {"big"}}
 	hr, err := http.NewRequest(http.MethodPost, e.http.URL+"/files?"+q.Encode(), pr)
 	require.NoError(t, err)
@@ -118,12 +77,12 @@ func TestLargeFileStreams(t *testing.T) {
 	require.NoError(t, err)
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	up := w.growth()
+	up := w.Growth()
 	require.Equal(t, http.StatusOK, resp.StatusCode, "%s", body)
 	require.Contains(t, string(body), `"sizeInBytes":`+itoa(size))
 
 	// Download, hashing as it arrives.
-	w = watchHeap()
+	w = heapwatch.Start()
 	hr, err = http.NewRequest(http.MethodGet, e.http.URL+"/files/big.bin/content?"+q.Encode(), nil)
 	require.NoError(t, err)
 	hr.Header.Set("Authorization", "Bearer x")
@@ -132,7 +91,7 @@ func TestLargeFileStreams(t *testing.T) {
 	got := sha256.New()
 	n, err := io.Copy(got, resp.Body)
 	resp.Body.Close()
-	down := w.growth()
+	down := w.Growth()
 	require.NoError(t, err)
 	require.Equal(t, size, n)
 	require.True(t, bytes.Equal(sent.Sum(nil), got.Sum(nil)), "the downloaded bytes differ")
