@@ -185,12 +185,7 @@ func TestSweptHandleSaysItStartsEmpty(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	t.Cleanup(func() { _ = srv.Close(context.Background()) })
-	serverT, clientT := mcp.NewInMemoryTransports()
-	_, err = srv.MCPServer().Connect(ctx, serverT, nil)
-	require.NoError(t, err)
-	cs, err := mcp.NewClient(&mcp.Implementation{Name: "t", Version: "1"}, nil).Connect(ctx, clientT, nil)
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = cs.Close() })
+	cs := connectInMemory(ctx, t, srv)
 	run := func(args map[string]any) (string, []any) {
 		res, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: "run_python", Arguments: args})
 		require.NoError(t, err)
@@ -229,12 +224,7 @@ func TestHandlesAreCapped(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	t.Cleanup(func() { _ = srv.Close(context.Background()) })
-	serverT, clientT := mcp.NewInMemoryTransports()
-	_, err = srv.MCPServer().Connect(ctx, serverT, nil)
-	require.NoError(t, err)
-	cs, err := mcp.NewClient(&mcp.Implementation{Name: "t", Version: "1"}, nil).Connect(ctx, clientT, nil)
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = cs.Close() })
+	cs := connectInMemory(ctx, t, srv)
 	var handles []string
 	for range 2 {
 		res, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: ToolNewSession})
@@ -255,4 +245,52 @@ func TestHandlesAreCapped(t *testing.T) {
 	res, err = cs.CallTool(ctx, &mcp.CallToolParams{Name: ToolNewSession})
 	require.NoError(t, err)
 	assert.False(t, res.IsError, "the sweep frees handles")
+}
+
+// connectInMemory opens an in-memory client connection to srv, closed
+// with the test.
+func connectInMemory(ctx context.Context, t *testing.T, srv *Server) *mcp.ClientSession {
+	t.Helper()
+	serverT, clientT := mcp.NewInMemoryTransports()
+	_, err := srv.MCPServer().Connect(ctx, serverT, nil)
+	require.NoError(t, err)
+	cs, err := mcp.NewClient(&mcp.Implementation{Name: "t", Version: "1"}, nil).Connect(ctx, clientT, nil)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = cs.Close() })
+	return cs
+}
+
+// TestResourceReadKeepsHandleAlive reads a file of a handle's sandbox as a
+// resource, then sweeps the handles idle since before the read: the read
+// counted as use, so the sandbox and its file are still there.
+func TestResourceReadKeepsHandleAlive(t *testing.T) {
+	if _, err := exec.LookPath("python3"); err != nil {
+		testenv.Missing(t, "python3", "apt-get install python3")
+	}
+	srv, err := New(emulator.NewForTest(t, nil), &Options{HandleIdleTimeout: time.Hour, Logger: slog.New(slog.DiscardHandler)})
+	require.NoError(t, err)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	t.Cleanup(func() { _ = srv.Close(context.Background()) })
+	cs := connectInMemory(ctx, t, srv)
+	res, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: ToolNewSession})
+	require.NoError(t, err)
+	handle := res.StructuredContent.(map[string]any)["session"].(string)
+	run := func(code string) string {
+		res, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: "run_python", Arguments: map[string]any{"code": code, "session": handle}})
+		require.NoError(t, err)
+		require.False(t, res.IsError)
+		return res.Content[0].(*mcp.TextContent).Text
+	}
+	run("open('/mnt/data/kept.txt', 'w').write('still here')")
+
+	beforeRead := time.Now()
+	read, err := cs.ReadResource(ctx, &mcp.ReadResourceParams{URI: sessionPrefix + handle + "/files/kept.txt"})
+	require.NoError(t, err)
+	require.Equal(t, "still here", read.Contents[0].Text)
+	srv.sweep(beforeRead)
+
+	text := run("print(open('/mnt/data/kept.txt').read())")
+	assert.NotContains(t, text, "deleted after")
+	assert.Contains(t, text, "still here")
 }

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"path"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
@@ -57,10 +58,11 @@ func (s *Server) readResource(ctx context.Context, req *mcp.ReadResourceRequest)
 	if err != nil {
 		return nil, err
 	}
-	sess, err := s.sessions.lookup(req.Session, handle)
+	sess, release, err := s.sessions.lookup(req.Session, handle, time.Now())
 	if err != nil {
 		return nil, invalidParams(err.Error())
 	}
+	defer release()
 	if sess == nil {
 		return nil, mcp.ResourceNotFoundError(uri)
 	}

@@ -143,14 +143,7 @@ func (t *sessionTable) acquire(ss *mcp.ServerSession, handle string, now time.Ti
 			_, swept = t.swept[conv]
 			delete(t.swept, conv)
 		}
-		h.active++
-		h.lastUsed = now
-		return h.session, swept, func() {
-			t.mu.Lock()
-			h.active--
-			h.lastUsed = time.Now()
-			t.mu.Unlock()
-		}, nil
+		return h.session, swept, t.use(h, now), nil
 	}
 	if ss == nil {
 		return nil, false, nil, errors.New("the call has no MCP session; pass a handle from new_session as `session`")
@@ -173,23 +166,39 @@ func (t *sessionTable) acquire(ss *mcp.ServerSession, handle string, now time.Ti
 }
 
 // lookup is acquire without creating anything for an MCP session that has
-// no sandbox yet (nil then): resources of a sandbox that does not exist.
-func (t *sessionTable) lookup(ss *mcp.ServerSession, handle string) (*agenttool.Session, error) {
+// no sandbox yet (nil then): resources of a sandbox that does not exist. A
+// handle's read counts as use, as a call does, so the idle sweep keeps its
+// sandbox; release must be called when the read ends.
+func (t *sessionTable) lookup(ss *mcp.ServerSession, handle string, now time.Time) (sess *agenttool.Session, release func(), err error) {
 	if handle != "" {
 		nonce, ok := t.verify(handle)
 		if !ok {
-			return nil, errBadHandle
+			return nil, nil, errBadHandle
 		}
 		t.mu.Lock()
 		defer t.mu.Unlock()
 		if h := t.handles[handleConversation(nonce)]; h != nil {
-			return h.session, nil
+			return h.session, t.use(h, now), nil
 		}
-		return nil, nil
+		return nil, func() {}, nil
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	return t.byMCP[ss], nil
+	return t.byMCP[ss], func() {}, nil
+}
+
+// use marks h in use from now until the release it returns is called, so
+// that the idle sweep skips it meanwhile and counts its idle time from the
+// end of the use. t.mu must be held.
+func (t *sessionTable) use(h *handleState, now time.Time) (release func()) {
+	h.active++
+	h.lastUsed = now
+	return func() {
+		t.mu.Lock()
+		h.active--
+		h.lastUsed = time.Now()
+		t.mu.Unlock()
+	}
 }
 
 func randomConversation() (string, error) {
