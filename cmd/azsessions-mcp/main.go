@@ -77,64 +77,103 @@ type config struct {
 	poolType    agenttool.PoolType
 	logLevel    slog.Level
 	sessionIdle time.Duration
+	maxHandles  int
 }
 
+// parseFlags reads the command line into a config, taking the token from
+// the environment when no flag gives one.
 func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (config, error) {
-	fs := flag.NewFlagSet("azsessions-mcp", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	var (
-		transport = fs.String("transport", "stdio", "stdio, or http (streamable HTTP)")
-		addr      = fs.String("addr", defaultAddr, "with -transport http: the address to listen on (host:port; port 0 picks a free one)")
-		token     = fs.String("token", "", "with -transport http: the bearer token clients must send (default $"+tokenVariable+", else a generated one printed on stderr)")
-		tools     = fs.String("tools", "", "comma-separated tools to offer (default: every tool that fits -pool-type except delete_file); new_session is always offered")
-		timeout   = fs.Duration("timeout", 0, "default time limit of one run (default 60s, at most 220s); the model may ask for less or more up to the cap")
-		poolType  = fs.String("pool-type", string(agenttool.PoolTypePython), "python (code-interpreter pool: run_python) or shell (shell pool: run_shell)")
-		logLevel  = fs.String("log-level", "info", "debug, info, warn or error")
-		idle      = fs.Duration("session-timeout", mcpserver.DefaultSessionTimeout, "with -transport http: close an MCP session, and delete its sandbox, after this long without a request")
-	)
-	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: azsessions-mcp [flags]\n\n"+
-			"An MCP server that runs code in Azure Container Apps dynamic sessions, or in a local emulator\n"+
-			"when $%s is not set.\n\nFlags:\n", endpointVariable)
-		fs.PrintDefaults()
-	}
+	fs, raw := newFlagSet(stderr)
 	if err := fs.Parse(args); err != nil {
 		return config{}, err
 	}
 	if fs.NArg() > 0 {
 		return config{}, fmt.Errorf("unexpected arguments: %q", fs.Args())
 	}
-	cfg := config{transport: *transport, addr: *addr, token: *token, timeout: *timeout, sessionIdle: *idle}
-	switch cfg.transport {
-	case "stdio", "http":
-	default:
-		return config{}, fmt.Errorf("-transport %q: want stdio or http", cfg.transport)
-	}
-	switch pt := agenttool.PoolType(*poolType); pt {
-	case agenttool.PoolTypePython, agenttool.PoolTypeShell:
-		cfg.poolType = pt
-	default:
-		return config{}, fmt.Errorf("-pool-type %q: want python or shell", *poolType)
-	}
-	if err := cfg.logLevel.UnmarshalText([]byte(*logLevel)); err != nil {
-		return config{}, fmt.Errorf("-log-level %q: want debug, info, warn or error", *logLevel)
-	}
-	for _, name := range strings.Split(*tools, ",") {
-		name = strings.TrimSpace(name)
-		if name != "" && name != mcpserver.ToolNewSession {
-			cfg.tools = append(cfg.tools, name)
-		}
-	}
-	if *tools != "" && cfg.tools == nil {
-		return config{}, fmt.Errorf("-tools %q names no toolkit tool", *tools)
-	}
-	if cfg.timeout < 0 {
-		return config{}, fmt.Errorf("-timeout %s: want a positive duration", cfg.timeout)
+	cfg, err := raw.check()
+	if err != nil {
+		return config{}, err
 	}
 	if cfg.token == "" {
 		cfg.token = getenv(tokenVariable)
 	}
 	return cfg, nil
+}
+
+// rawFlags holds the flags as given: the config's plain fields, and the
+// text of those check turns into typed ones.
+type rawFlags struct {
+	config
+	tools, poolType, logLevel string
+}
+
+// newFlagSet defines the command's flags, writing into the rawFlags it
+// returns.
+func newFlagSet(stderr io.Writer) (*flag.FlagSet, *rawFlags) {
+	fs := flag.NewFlagSet("azsessions-mcp", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	f := &rawFlags{}
+	fs.StringVar(&f.transport, "transport", "stdio", "stdio, or http (streamable HTTP)")
+	fs.StringVar(&f.addr, "addr", defaultAddr, "with -transport http: the address to listen on (host:port; port 0 picks a free one)")
+	fs.StringVar(&f.token, "token", "", "with -transport http: the bearer token clients must send (default $"+tokenVariable+", else a generated one printed on stderr)")
+	fs.StringVar(&f.tools, "tools", "", "comma-separated tools to offer (default: every tool that fits -pool-type except delete_file); new_session is always offered")
+	fs.DurationVar(&f.timeout, "timeout", 0, "default time limit of one run (default 60s, at most 220s); the model may ask for less or more up to the cap")
+	fs.StringVar(&f.poolType, "pool-type", string(agenttool.PoolTypePython), "python (code-interpreter pool: run_python) or shell (shell pool: run_shell)")
+	fs.StringVar(&f.logLevel, "log-level", "info", "debug, info, warn or error")
+	fs.DurationVar(&f.sessionIdle, "session-timeout", mcpserver.DefaultSessionTimeout, "with -transport http: close an MCP session, and delete its sandbox, after this long without a request")
+	fs.IntVar(&f.maxHandles, "max-handles", mcpserver.DefaultMaxHandles, "the most live new_session handles the server holds (negative: no limit); past it new_session asks the model to reuse one")
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: azsessions-mcp [flags]\n\n"+
+			"An MCP server that runs code in Azure Container Apps dynamic sessions, or in a local emulator\n"+
+			"when $%s is not set.\n\nFlags:\n", endpointVariable)
+		fs.PrintDefaults()
+	}
+	return fs, f
+}
+
+// check turns the flags into a config, refusing values the server cannot
+// use.
+func (f *rawFlags) check() (config, error) {
+	cfg := f.config
+	switch cfg.transport {
+	case "stdio", "http":
+	default:
+		return config{}, fmt.Errorf("-transport %q: want stdio or http", cfg.transport)
+	}
+	switch pt := agenttool.PoolType(f.poolType); pt {
+	case agenttool.PoolTypePython, agenttool.PoolTypeShell:
+		cfg.poolType = pt
+	default:
+		return config{}, fmt.Errorf("-pool-type %q: want python or shell", f.poolType)
+	}
+	if err := cfg.logLevel.UnmarshalText([]byte(f.logLevel)); err != nil {
+		return config{}, fmt.Errorf("-log-level %q: want debug, info, warn or error", f.logLevel)
+	}
+	cfg.tools = toolList(f.tools)
+	if f.tools != "" && cfg.tools == nil {
+		return config{}, fmt.Errorf("-tools %q names no toolkit tool", f.tools)
+	}
+	if cfg.timeout < 0 {
+		return config{}, fmt.Errorf("-timeout %s: want a positive duration", cfg.timeout)
+	}
+	if cfg.maxHandles == 0 {
+		// mcpserver.Options reads 0 as its default, not as "none".
+		return config{}, errors.New("-max-handles 0: want a positive number, or a negative one for no limit")
+	}
+	return cfg, nil
+}
+
+// toolList is the toolkit tools a -tools value names; new_session, which
+// is always offered, is left out.
+func toolList(s string) []string {
+	var tools []string
+	for _, name := range strings.Split(s, ",") {
+		name = strings.TrimSpace(name)
+		if name != "" && name != mcpserver.ToolNewSession {
+			tools = append(tools, name)
+		}
+	}
+	return tools
 }
 
 // run is the whole command, with its inputs and outputs passed in.
@@ -157,8 +196,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			Tools:    cfg.tools,
 			Timeout:  cfg.timeout,
 		},
-		Version: version(),
-		Logger:  log,
+		MaxHandles: cfg.maxHandles,
+		Version:    version(),
+		Logger:     log,
 	})
 	if err != nil {
 		return err

@@ -22,6 +22,8 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/seed-f3fa2c9d/azsessions/mcpserver"
 )
 
 func testContext(t *testing.T) context.Context {
@@ -42,6 +44,8 @@ func TestFlagsAreChecked(t *testing.T) {
 		{[]string{"-log-level", "loud"}, "-log-level"},
 		{[]string{"-tools", ","}, "-tools"},
 		{[]string{"-timeout", "-1s"}, "-timeout"},
+		{[]string{"-max-handles", "0"}, "-max-handles"},
+		{[]string{"-max-handles", "many"}, "-max-handles"},
 		{[]string{"extra"}, "unexpected"},
 	} {
 		var stderr bytes.Buffer
@@ -59,6 +63,30 @@ func TestFlagsAreChecked(t *testing.T) {
 	assert.Equal(t, "from-env", cfg.token)
 	assert.Equal(t, "stdio", cfg.transport)
 	assert.Equal(t, "shell", string(cfg.poolType))
+	assert.Equal(t, mcpserver.DefaultMaxHandles, cfg.maxHandles)
+	cfg, err = parseFlags([]string{"-max-handles", "-1"}, noEnv, io.Discard)
+	require.NoError(t, err)
+	assert.Equal(t, -1, cfg.maxHandles, "negative: no limit")
+}
+
+// TestMaxHandlesFlag runs the command with -max-handles 1: the second
+// new_session is an isError result naming the limit.
+func TestMaxHandlesFlag(t *testing.T) {
+	ctx, cancel := context.WithCancel(testContext(t))
+	url, token, done := startHTTP(ctx, t, "-max-handles", "1")
+	transport := &mcp.StreamableClientTransport{Endpoint: url, HTTPClient: &http.Client{Transport: bearer{token}}}
+	cs, err := mcp.NewClient(&mcp.Implementation{Name: "t", Version: "1"}, nil).Connect(ctx, transport, nil)
+	require.NoError(t, err)
+	res, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: mcpserver.ToolNewSession})
+	require.NoError(t, err)
+	require.False(t, res.IsError)
+	res, err = cs.CallTool(ctx, &mcp.CallToolParams{Name: mcpserver.ToolNewSession})
+	require.NoError(t, err)
+	assert.True(t, res.IsError)
+	assert.Contains(t, res.Content[0].(*mcp.TextContent).Text, "already has 1 live session handles, its limit")
+	require.NoError(t, cs.Close())
+	cancel()
+	require.NoError(t, <-done)
 }
 
 // lineWriter hands each line written to it to a channel.
@@ -85,15 +113,16 @@ func (w *lineWriter) Write(p []byte) (int, error) {
 	}
 }
 
-// startHTTP runs the command in this process with -transport http and no
-// token until ctx ends, and returns its URL, its generated token and where
-// its error arrives.
-func startHTTP(ctx context.Context, t *testing.T) (url, token string, done chan error) {
+// startHTTP runs the command in this process with -transport http, no
+// token and the extra flags until ctx ends, and returns its URL, its
+// generated token and where its error arrives.
+func startHTTP(ctx context.Context, t *testing.T, extra ...string) (url, token string, done chan error) {
 	t.Helper()
 	stderr := &lineWriter{lines: make(chan string, 100)}
 	done = make(chan error, 1)
+	args := append([]string{"-transport", "http", "-addr", "127.0.0.1:0"}, extra...)
 	go func() {
-		done <- run(ctx, []string{"-transport", "http", "-addr", "127.0.0.1:0"}, noEnv, io.NopCloser(strings.NewReader("")), nopWriteCloser{io.Discard}, stderr)
+		done <- run(ctx, args, noEnv, io.NopCloser(strings.NewReader("")), nopWriteCloser{io.Discard}, stderr)
 	}()
 	for url == "" || token == "" {
 		select {
