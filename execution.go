@@ -127,9 +127,11 @@ func interrupted(ctx context.Context, operationID, identifier string, err error)
 // PollUntilDone polls on a schedule fit for code: when the service sends no
 // Retry-After, each answer of a running execution carries a Retry-After-Ms
 // of 250 ms for the first six polls (about 1.5 s), then 500 ms, 1 s and 2 s
-// for three polls each, then 4 s. This schedule takes precedence over
-// PollUntilDoneOptions.Frequency, and a Retry-After from the service over
-// the schedule. Execute waits for an execution the same way.
+// for three polls each, then 4 s. Execute waits for an execution the same
+// way. For a fixed wait instead, set
+// ExecutionClientBeginExecuteOptions.PollFrequency: the schedule takes
+// precedence over PollUntilDoneOptions.Frequency, which azcore does not show
+// to the poller. A Retry-After from the service wins over both.
 func (client *ExecutionClient) BeginExecute(ctx context.Context, identifier string, request ExecutionRequest, options *ExecutionClientBeginExecuteOptions) (*runtime.Poller[ExecutionClientExecuteResponse], error) {
 	const operationName = "ExecutionClient.BeginExecute"
 	ctx = withAPIName(ctx, operationName)
@@ -139,7 +141,7 @@ func (client *ExecutionClient) BeginExecute(ctx context.Context, identifier stri
 	pl := client.c.internal.Pipeline()
 	tracer := client.c.internal.Tracer()
 	if options.ResumeToken != "" {
-		return client.resume(options.ResumeToken)
+		return client.resume(options.ResumeToken, options.PollFrequency)
 	}
 	var err error
 	ctx, endSpan := runtime.StartSpan(ctx, operationName, tracer, nil)
@@ -167,12 +169,14 @@ func (client *ExecutionClient) BeginExecute(ctx context.Context, identifier stri
 	if err != nil {
 		return nil, err
 	}
+	handler.frequency = options.PollFrequency
 	return runtime.NewPoller(resp, pl, &runtime.NewPollerOptions[ExecutionClientExecuteResponse]{Handler: handler, Tracer: tracer})
 }
 
-// resume rebuilds the poller of BeginExecute from a resume token.
-func (client *ExecutionClient) resume(token string) (*runtime.Poller[ExecutionClientExecuteResponse], error) {
-	handler := &executionPoller{client: client}
+// resume rebuilds the poller of BeginExecute from a resume token; frequency
+// is the caller's PollFrequency.
+func (client *ExecutionClient) resume(token string, frequency time.Duration) (*runtime.Poller[ExecutionClientExecuteResponse], error) {
+	handler := &executionPoller{client: client, frequency: frequency}
 	poller, err := runtime.NewPollerFromResumeToken(token, client.c.internal.Pipeline(), &runtime.NewPollerFromResumeTokenOptions[ExecutionClientExecuteResponse]{
 		Handler: handler,
 		Tracer:  client.c.internal.Tracer(),

@@ -29,6 +29,9 @@ type executionPoller struct {
 	apiName string
 	// polls counts the polls made, for the schedule of pollDelay.
 	polls int
+	// frequency, when above zero, replaces the schedule of pollDelay: the
+	// caller's ExecutionClientBeginExecuteOptions.PollFrequency.
+	frequency time.Duration
 }
 
 // pollDelay is the wait after the n-th poll (from 1) of an execution still
@@ -160,10 +163,19 @@ func (p *executionPoller) Poll(ctx context.Context) (*http.Response, error) {
 	if !p.Done() && !hasRetryHint(resp.Header) {
 		// PollUntilDone waits what this header says; without it, it would
 		// wait its default of 30 s, far longer than most code runs.
-		resp.Header.Set(headerRetryAfterMS, strconv.FormatInt(pollDelay(p.polls).Milliseconds(), 10))
+		resp.Header.Set(headerRetryAfterMS, strconv.FormatInt(p.delay().Milliseconds(), 10))
 	}
 	p.last = resp
 	return resp, nil
+}
+
+// delay is how long PollUntilDone is asked to wait after the latest poll
+// of a running execution when the service said nothing.
+func (p *executionPoller) delay() time.Duration {
+	if p.frequency > 0 {
+		return p.frequency
+	}
+	return pollDelay(p.polls)
 }
 
 // Result implements runtime.PollingHandler.

@@ -1,5 +1,7 @@
 package azsessions
 
+import "time"
+
 // ExecutionClientExecuteOptions contains the optional parameters of ExecutionClient.Execute.
 type ExecutionClientExecuteOptions struct {
 	// OperationID chooses the execution's ID (the operation-id header). When
@@ -14,8 +16,17 @@ type ExecutionClientBeginExecuteOptions struct {
 	// OperationID chooses the execution's ID, as in ExecutionClientExecuteOptions.
 	OperationID *string
 	// ResumeToken resumes polling an execution started earlier; the other
-	// arguments of BeginExecute are then ignored and nothing is run again.
+	// arguments of BeginExecute, but for PollFrequency, are then ignored and
+	// nothing is run again.
 	ResumeToken string
+	// PollFrequency, when above zero, is how long PollUntilDone waits
+	// between polls of a running execution, in place of the SDK's schedule
+	// (see BeginExecute). Set it here rather than in
+	// runtime.PollUntilDoneOptions.Frequency: azcore does not show that
+	// option to the poller, and the schedule takes precedence over it. A
+	// Retry-After from the service still wins. It is not part of the resume
+	// token: give it again when resuming.
+	PollFrequency time.Duration
 }
 
 // ExecutionClientGetOptions contains the optional parameters of

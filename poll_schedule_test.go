@@ -137,3 +137,36 @@ func TestServiceRetryAfterWinsOverTheSchedule(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, strconv.Itoa(250), resp.Header.Get("Retry-After-Ms"))
 }
+
+// TestPollFrequencyReplacesTheSchedule: with PollFrequency set, every poll
+// of a running execution asks PollUntilDone to wait that long, also after a
+// resume; a Retry-After from the service still wins.
+func TestPollFrequencyReplacesTheSchedule(t *testing.T) {
+	svc := &countingService{done: func(int32) bool { return false }}
+	c, _ := newRecordedClient(t, svc.handle, nil)
+	execs := c.NewExecutionClient()
+	opts := &azsessions.ExecutionClientBeginExecuteOptions{PollFrequency: 3 * time.Second}
+	poller, err := execs.BeginExecute(context.Background(), "s1", azsessions.NewCodeRequest("slow()"), opts)
+	require.NoError(t, err)
+	var got []string
+	for range 8 {
+		resp, err := poller.Poll(context.Background())
+		require.NoError(t, err)
+		got = append(got, resp.Header.Get("Retry-After-Ms"))
+	}
+	require.Equal(t, []string{"3000", "3000", "3000", "3000", "3000", "3000", "3000", "3000"}, got)
+
+	token, err := poller.ResumeToken()
+	require.NoError(t, err)
+	resumed, err := execs.BeginExecute(context.Background(), "", azsessions.ExecutionRequest{}, &azsessions.ExecutionClientBeginExecuteOptions{ResumeToken: token, PollFrequency: 2 * time.Second})
+	require.NoError(t, err)
+	resp, err := resumed.Poll(context.Background())
+	require.NoError(t, err)
+	require.Equal(t, "2000", resp.Header.Get("Retry-After-Ms"))
+
+	svc.header = []string{"Retry-After", "1"}
+	resp, err = poller.Poll(context.Background())
+	require.NoError(t, err)
+	require.Equal(t, "1", resp.Header.Get("Retry-After"))
+	require.Empty(t, resp.Header.Get("Retry-After-Ms"), "the service's Retry-After wins")
+}
