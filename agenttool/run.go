@@ -133,20 +133,16 @@ func hasOutputCap(v azsessions.APIVersion) bool {
 	return date[:10] >= string(first)[:10]
 }
 
+// run runs req in the session for tool (run_python or run_shell) and
+// reports what it did: output, failure, and the files it changed.
 func (s *Session) run(ctx context.Context, tool string, req azsessions.ExecutionRequest, timeout time.Duration) (Result, error) {
-	var notes []string
 	asked := timeout
-	timeout = s.t.set.runTimeout(timeout)
+	timeout = s.t.set.runTimeout(asked)
+	var notes []string
 	if n := s.t.set.timeoutNote(asked, timeout); n != "" {
 		notes = append(notes, n)
 	}
-	secs := int32(timeout / time.Second)
-	req.TimeoutInSeconds = &secs
-	poolCap := int32(serviceDefaultCap)
-	if s.t.askCap {
-		poolCap = s.t.set.poolCap()
-		req.OutputStreamsMaxLength = &poolCap
-	}
+	poolCap := s.limitRequest(&req, timeout)
 
 	if err := s.acquire(ctx); err != nil {
 		return Result{}, err
@@ -154,142 +150,90 @@ func (s *Session) run(ctx context.Context, tool string, req azsessions.Execution
 	defer s.release()
 	s.use()
 
-	detect := s.t.set.detectFiles
-	if detect && s.snapshot == nil {
-		snap, err := s.listAll(ctx)
-		if isNotFound(err) {
-			snap, err = map[string]fileState{}, nil // no session yet: no files
-		}
-		if err != nil {
-			if ctx.Err() != nil {
-				return Result{}, ctx.Err()
-			}
-			detect = false
-			switch {
-			case errors.Is(err, errTooManyFiles):
-				notes = append(notes, tooManyFilesNote)
-			case hostError(err):
-				return Result{}, fmt.Errorf("agenttool: listing the files before the run: %w", err)
-			default:
-				notes = append(notes, "The files could not be listed before the run, so created files are not reported.")
-			}
-		} else {
-			s.snapshot = snap
-		}
-	}
-
-	runCtx, cancel := context.WithTimeout(ctx, timeout+networkGrace)
-	resp, err := s.t.exec.Execute(runCtx, s.Identifier(), req, nil)
-	cancel()
+	detect, notes, err := s.snapshotFiles(ctx, notes)
 	if err != nil {
-		if ctx.Err() != nil {
-			return Result{}, ctx.Err()
-		}
-		if errors.Is(err, context.DeadlineExceeded) {
-			// Our own deadline: the pool never answered. State is unknown.
-			s.snapshot = nil
-			return s.timedOutResult(timeout), nil
-		}
-		if !hostError(err) {
-			return errorResult("the pool refused to run it: %s", s.serviceProblem(err)), nil
-		}
-		return Result{}, fmt.Errorf("agenttool: running %s: %w", tool, err)
+		return Result{}, err
 	}
-
-	out := &RunOutput{Status: "succeeded", ExitCode: resp.ExitCode}
-	failure := resp.Failure()
-	if failure == azsessions.ExecutionFailureNone && !resp.Succeeded() {
-		failure = azsessions.ExecutionFailureError // a status the SDK does not know
+	resp, final, err := s.execute(ctx, tool, req, timeout)
+	if final != nil || err != nil {
+		return deref(final), err
 	}
-	if failure != azsessions.ExecutionFailureNone {
-		out.Status = "failed"
-		out.Failure = failureName(failure)
-	}
-
-	var res Result
-	var images []Image
-	l := newLayout(out.Status)
-	if failure != azsessions.ExecutionFailureNone {
-		l.line("failure: " + out.Failure + ": " + failureSentence(failure, resp.Execution, timeout))
-	}
-	if resp.ExitCode != nil && *resp.ExitCode != 0 {
-		l.linef("exit code: %d", *resp.ExitCode)
-	}
-	r := resp.Result
-	if r == nil {
-		r = &azsessions.ExecutionResult{}
-	}
-	if resp.Error != nil && resp.Error.Message != nil && (r.Stderr == nil || *r.Stderr == "") {
-		msg := *resp.Error.Message
-		r.Stderr = &msg
-	}
-	stdout := deref(r.Stdout)
-	if tool == ToolRunShell {
-		var marked bool
-		stdout, marked = stripShellEnd(stdout)
-		finished := failure == azsessions.ExecutionFailureNone || failure == azsessions.ExecutionFailureExitCode
-		if !marked && finished && !r.StdoutTruncated {
-			notes = append(notes, "The output did not end with the toolkit's end marker: the pool may have dropped its last line. Run the command again, or write its output to a file, if that line matters.")
-		}
-	}
-	out.Stdout, notes = s.stream("stdout", stdout, r.StdoutTruncated, int(poolCap), notes)
-	out.Stderr, notes = s.stream("stderr", deref(r.Stderr), r.StderrTruncated, int(poolCap), notes)
-	if r.Image != nil {
-		img, note := s.inlineImage(r.Image)
-		if img != nil {
-			images = append(images, *img)
-			out.Value = "(an image: returned with this result as image content)"
-		} else {
-			out.Value = "(an image that is not returned: " + note + ")"
-		}
-	} else {
-		var c clipped
-		out.Value, c = clip(r.Text(), s.t.set.outputBudget)
-		if c.cut > 0 {
-			notes = append(notes, c.note("The value"))
-		}
-	}
-	if out.Stdout == "" && out.Stderr == "" && out.Value == "" {
-		l.line("(no output)")
-	}
-	if out.Stdout != "" {
-		l.block("stdout", out.Stdout)
-	}
-	if out.Stderr != "" {
-		l.block("stderr", out.Stderr)
-	}
-	if out.Value != "" {
-		l.block("value", out.Value)
-	}
-
+	rep := newRunReport(resp, timeout, notes)
+	s.addOutput(rep, tool, resp, poolCap)
 	if detect {
-		files, fileImages, fnotes, err := s.detectChanges(ctx, len(images), imageBytes(images))
-		if err != nil {
+		if err := s.addFileChanges(ctx, rep); err != nil {
 			return Result{}, err
 		}
-		notes = append(notes, fnotes...)
-		out.Files = files
-		images = append(images, fileImages...)
 	}
-	for _, n := range notes {
-		l.line("note: " + n)
+	return rep.result(), nil
+}
+
+// limitRequest sets the run's time limit on req and, where the api-version
+// has the field, the output cap asked of the pool; it returns the cap the
+// pool applies.
+func (s *Session) limitRequest(req *azsessions.ExecutionRequest, timeout time.Duration) int32 {
+	secs := int32(timeout / time.Second)
+	req.TimeoutInSeconds = &secs
+	if !s.t.askCap {
+		return serviceDefaultCap
 	}
-	writeFiles(l, out.Files)
-	writeImages(l, images)
-	out.Notes = notes
-	out.Images = imageInfos(images)
-	if out.Notes == nil {
-		out.Notes = []string{}
+	poolCap := s.t.set.poolCap()
+	req.OutputStreamsMaxLength = &poolCap
+	return poolCap
+}
+
+// snapshotFiles lists the session's files before its first run with file
+// detection on, so that the run's changes can be told, and reports whether
+// to detect them after this run. A listing the pool fails turns detection
+// off for this run, with a note; one the host fails is an error.
+func (s *Session) snapshotFiles(ctx context.Context, notes []string) (detect bool, _ []string, _ error) {
+	if !s.t.set.detectFiles || s.snapshot != nil {
+		return s.t.set.detectFiles, notes, nil
 	}
-	if out.Files == nil {
-		out.Files = []FileInfo{}
+	snap, err := s.listAll(ctx)
+	if isNotFound(err) {
+		snap, err = map[string]fileState{}, nil // no session yet: no files
 	}
-	res.Text = l.String()
-	res.IsError = failure != azsessions.ExecutionFailureNone
-	res.Images = images
-	res.Files = out.Files
-	res.Structured = out
-	return res, nil
+	if err == nil {
+		s.snapshot = snap
+		return true, notes, nil
+	}
+	if ctx.Err() != nil {
+		return false, notes, ctx.Err()
+	}
+	switch {
+	case errors.Is(err, errTooManyFiles):
+		notes = append(notes, tooManyFilesNote)
+	case hostError(err):
+		return false, notes, fmt.Errorf("agenttool: listing the files before the run: %w", err)
+	default:
+		notes = append(notes, "The files could not be listed before the run, so created files are not reported.")
+	}
+	return false, notes, nil
+}
+
+// execute runs req, waiting for the pool up to the run's timeout plus
+// networkGrace. When the pool gives no answer to report, final is the
+// Result to return instead (the run timed out, or the pool refused it).
+func (s *Session) execute(ctx context.Context, tool string, req azsessions.ExecutionRequest, timeout time.Duration) (resp azsessions.ExecutionClientExecuteResponse, final *Result, err error) {
+	runCtx, cancel := context.WithTimeout(ctx, timeout+networkGrace)
+	resp, err = s.t.exec.Execute(runCtx, s.Identifier(), req, nil)
+	cancel()
+	switch {
+	case err == nil:
+		return resp, nil, nil
+	case ctx.Err() != nil:
+		return resp, nil, ctx.Err()
+	case errors.Is(err, context.DeadlineExceeded):
+		// Our own deadline: the pool never answered. State is unknown.
+		s.snapshot = nil
+		r := s.timedOutResult(timeout)
+		return resp, &r, nil
+	case !hostError(err):
+		r := errorResult("the pool refused to run it: %s", s.serviceProblem(err))
+		return resp, &r, nil
+	}
+	return resp, nil, fmt.Errorf("agenttool: running %s: %w", tool, err)
 }
 
 // stream applies the output budget to one stream and adds the notes on

@@ -1,0 +1,157 @@
+package agenttool
+
+import (
+	"context"
+	"time"
+
+	"github.com/seed-f3fa2c9d/azsessions"
+)
+
+// runReport gathers the Result of a run the pool answered, part by part:
+// the text layout, the structured output, the notes and the images. The
+// layout's order is fixed: status, failure, exit code, output, notes,
+// files, images.
+type runReport struct {
+	out     *RunOutput
+	l       *layout
+	notes   []string
+	images  []Image
+	failure azsessions.ExecutionFailure
+}
+
+// newRunReport starts the report with the run's status, failure and exit
+// code, after notes gathered before the run.
+func newRunReport(resp azsessions.ExecutionClientExecuteResponse, timeout time.Duration, notes []string) *runReport {
+	out := &RunOutput{Status: "succeeded", ExitCode: resp.ExitCode}
+	failure := resp.Failure()
+	if failure == azsessions.ExecutionFailureNone && !resp.Succeeded() {
+		failure = azsessions.ExecutionFailureError // a status the SDK does not know
+	}
+	if failure != azsessions.ExecutionFailureNone {
+		out.Status = "failed"
+		out.Failure = failureName(failure)
+	}
+	rep := &runReport{out: out, l: newLayout(out.Status), notes: notes, failure: failure}
+	if failure != azsessions.ExecutionFailureNone {
+		rep.l.line("failure: " + out.Failure + ": " + failureSentence(failure, resp.Execution, timeout))
+	}
+	if resp.ExitCode != nil && *resp.ExitCode != 0 {
+		rep.l.linef("exit code: %d", *resp.ExitCode)
+	}
+	return rep
+}
+
+// addOutput adds the run's stdout, stderr and value, each within the
+// output budget, with notes on what was cut.
+func (s *Session) addOutput(rep *runReport, tool string, resp azsessions.ExecutionClientExecuteResponse, poolCap int32) {
+	r := runResult(resp)
+	stdout := deref(r.Stdout)
+	if tool == ToolRunShell {
+		stdout = rep.shellStdout(stdout, r.StdoutTruncated)
+	}
+	rep.out.Stdout, rep.notes = s.stream("stdout", stdout, r.StdoutTruncated, int(poolCap), rep.notes)
+	rep.out.Stderr, rep.notes = s.stream("stderr", deref(r.Stderr), r.StderrTruncated, int(poolCap), rep.notes)
+	s.addValue(rep, r)
+	rep.writeOutput()
+}
+
+// runResult is the pool's result of a run, with the run's error message
+// as its stderr when it has none of its own.
+func runResult(resp azsessions.ExecutionClientExecuteResponse) *azsessions.ExecutionResult {
+	r := resp.Result
+	if r == nil {
+		r = &azsessions.ExecutionResult{}
+	}
+	if resp.Error != nil && resp.Error.Message != nil && (r.Stderr == nil || *r.Stderr == "") {
+		msg := *resp.Error.Message
+		r.Stderr = &msg
+	}
+	return r
+}
+
+// shellStdout strips the end marker from a shell run's stdout, noting when
+// a run that finished lacks it.
+func (rep *runReport) shellStdout(stdout string, truncated bool) string {
+	stdout, marked := stripShellEnd(stdout)
+	finished := rep.failure == azsessions.ExecutionFailureNone || rep.failure == azsessions.ExecutionFailureExitCode
+	if !marked && finished && !truncated {
+		rep.notes = append(rep.notes, "The output did not end with the toolkit's end marker: the pool may have dropped its last line. Run the command again, or write its output to a file, if that line matters.")
+	}
+	return stdout
+}
+
+// addValue adds the value of the run's last expression: an image, returned
+// as image content when the budget allows, or text within the budget.
+func (s *Session) addValue(rep *runReport, r *azsessions.ExecutionResult) {
+	if r.Image == nil {
+		var c clipped
+		rep.out.Value, c = clip(r.Text(), s.t.set.outputBudget)
+		if c.cut > 0 {
+			rep.notes = append(rep.notes, c.note("The value"))
+		}
+		return
+	}
+	img, note := s.inlineImage(r.Image)
+	if img == nil {
+		rep.out.Value = "(an image that is not returned: " + note + ")"
+		return
+	}
+	rep.images = append(rep.images, *img)
+	rep.out.Value = "(an image: returned with this result as image content)"
+}
+
+// writeOutput lays out the streams and the value, or says there was none.
+func (rep *runReport) writeOutput() {
+	out := rep.out
+	if out.Stdout == "" && out.Stderr == "" && out.Value == "" {
+		rep.l.line("(no output)")
+	}
+	if out.Stdout != "" {
+		rep.l.block("stdout", out.Stdout)
+	}
+	if out.Stderr != "" {
+		rep.l.block("stderr", out.Stderr)
+	}
+	if out.Value != "" {
+		rep.l.block("value", out.Value)
+	}
+}
+
+// addFileChanges adds the files the run created, changed or deleted, and
+// those of their images the image budget leaves room for.
+func (s *Session) addFileChanges(ctx context.Context, rep *runReport) error {
+	files, images, notes, err := s.detectChanges(ctx, len(rep.images), imageBytes(rep.images))
+	if err != nil {
+		return err
+	}
+	rep.notes = append(rep.notes, notes...)
+	rep.out.Files = files
+	rep.images = append(rep.images, images...)
+	return nil
+}
+
+// result ends the layout with the notes, files and images, and returns
+// the run's Result.
+func (rep *runReport) result() Result {
+	out := rep.out
+	for _, n := range rep.notes {
+		rep.l.line("note: " + n)
+	}
+	writeFiles(rep.l, out.Files)
+	writeImages(rep.l, rep.images)
+	out.Notes = rep.notes
+	out.Images = imageInfos(rep.images)
+	if out.Notes == nil {
+		out.Notes = []string{}
+	}
+	if out.Files == nil {
+		out.Files = []FileInfo{}
+	}
+	return Result{
+		Text:       rep.l.String(),
+		IsError:    rep.failure != azsessions.ExecutionFailureNone,
+		Images:     rep.images,
+		Files:      out.Files,
+		Structured: out,
+	}
+}
