@@ -39,10 +39,25 @@ func (t *Toolkit) Definitions() []Definition {
 	return out
 }
 
+// definitions returns the definitions of the tools set enables, in the
+// order of allTools.
 func definitions(set settings) []Definition {
-	limits := fmt.Sprintf("A run may take %d seconds by default (timeout_seconds up to %d). stdout and stderr are each cut to %d characters (the first and last halves are kept), so print summaries, not whole tables.",
+	all := toolTable(set)
+	out := make([]Definition, 0, len(set.tools))
+	for _, name := range allTools {
+		if slices.Contains(set.tools, name) {
+			out = append(out, all[name])
+		}
+	}
+	return out
+}
+
+// runSentences are the sentences both run tools' descriptions hold: where
+// files live and what the result says of them, and the run's limits.
+func runSentences(set settings) (files, limits string) {
+	limits = fmt.Sprintf("A run may take %d seconds by default (timeout_seconds up to %d). stdout and stderr are each cut to %d characters (the first and last halves are kept), so print summaries, not whole tables.",
 		int(set.timeout.Seconds()), int(set.maxTimeout.Seconds()), set.outputBudget)
-	files := "Files live in /mnt/data: uploaded files are there, and files saved there can be downloaded."
+	files = "Files live in /mnt/data: uploaded files are there, and files saved there can be downloaded."
 	switch {
 	case !set.detectFiles:
 		files += " Call list_files to see the files a run made."
@@ -51,11 +66,18 @@ func definitions(set settings) []Definition {
 	default:
 		files += " After each run the result lists the files it created or changed."
 	}
+	return files, limits
+}
+
+// toolTable is the definition of every tool under set, by name: data, with
+// the limits of set in the descriptions.
+func toolTable(set settings) map[string]Definition {
+	files, limits := runSentences(set)
 	timeoutProp := map[string]any{
 		"type":        []any{"integer", "null"},
 		"description": fmt.Sprintf("Seconds the run may take, 1 to %d; null for %d.", int(set.maxTimeout.Seconds()), int(set.timeout.Seconds())),
 	}
-	all := map[string]Definition{
+	return map[string]Definition{
 		ToolRunPython: {
 			Name: ToolRunPython,
 			Description: "Run Python code in a sandboxed session that belongs to this conversation, like a notebook cell. " +
@@ -145,13 +167,6 @@ func definitions(set settings) []Definition {
 			ReadOnly: true,
 		},
 	}
-	out := make([]Definition, 0, len(set.tools))
-	for _, name := range allTools {
-		if slices.Contains(set.tools, name) {
-			out = append(out, all[name])
-		}
-	}
-	return out
 }
 
 // object is a strict JSON Schema object with the given properties, all

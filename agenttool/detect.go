@@ -73,8 +73,22 @@ func (s *Session) detectChanges(ctx context.Context, imagesSoFar int, bytesSoFar
 		}
 		return nil, nil, []string{"The files could not be listed after the run, so created files are not reported."}, nil
 	}
-	before := s.snapshot
+	files := compareFiles(s.snapshot, after)
 	s.snapshot = after
+	images, notes, err := s.changedImages(ctx, files, imagesSoFar, bytesSoFar)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if len(files) > maxReportedFiles {
+		notes = append(notes, fmt.Sprintf("%d files changed; the first %d are listed.", len(files), maxReportedFiles))
+		files = files[:maxReportedFiles]
+	}
+	return files, images, notes, nil
+}
+
+// compareFiles returns the files created, changed or deleted between two
+// listings, sorted by path.
+func compareFiles(before, after map[string]fileState) []FileInfo {
 	var files []FileInfo
 	for p, st := range after {
 		old, ok := before[p]
@@ -91,52 +105,66 @@ func (s *Session) detectChanges(ctx context.Context, imagesSoFar int, bytesSoFar
 		}
 	}
 	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
-	var notes []string
+	return files
+}
+
+// changedImages fetches the images among the files created or changed, as
+// long as the image budgets, of which count images and total bytes are
+// spent, leave room; each image left out gets a note.
+func (s *Session) changedImages(ctx context.Context, files []FileInfo, count int, total int64) ([]Image, []string, error) {
 	var images []Image
-	count, total := imagesSoFar, bytesSoFar
+	var notes []string
 	for _, f := range files {
 		if f.Change == ChangeDeleted || imageMIMEByName(f.Path) == "" {
 			continue
 		}
-		switch {
-		case count >= s.t.set.maxImages:
-			notes = append(notes, fmt.Sprintf("The image %s is not shown: a result carries at most %s.", shown(f.Path), plural(int64(s.t.set.maxImages), "image")))
-			continue
-		case total+f.Size > s.t.set.maxImageBytes:
-			notes = append(notes, fmt.Sprintf("The image %s (%d bytes) is not shown: it would pass the image budget of %d bytes a result.", shown(f.Path), f.Size, s.t.set.maxImageBytes))
-			continue
-		}
-		p, err := parseFilePath(f.Path)
+		img, note, err := s.changedImage(ctx, f, count, total)
 		if err != nil {
-			notes = append(notes, fmt.Sprintf("The image %s is not shown: its name holds characters the toolkit does not send to the pool.", shown(f.Path)))
-			continue
+			return nil, nil, err
 		}
-		data, mime, err := s.readImage(ctx, p, s.t.set.maxImageBytes-total)
-		if err != nil {
-			if ctx.Err() != nil {
-				return nil, nil, nil, ctx.Err()
-			}
-			notes = append(notes, fmt.Sprintf("The image %s could not be read: %s.", shown(f.Path), s.serviceProblem(err)))
-			continue
+		if note != "" {
+			notes = append(notes, note)
 		}
-		if mime == "" {
-			continue // named like an image, but is not one
+		if img != nil {
+			images = append(images, *img)
+			count++
+			total += int64(len(img.Data))
 		}
-		images = append(images, Image{Name: f.Path, MIMEType: mime, Data: data})
-		count++
-		total += int64(len(data))
 	}
-	if len(files) > maxReportedFiles {
-		notes = append(notes, fmt.Sprintf("%d files changed; the first %d are listed.", len(files), maxReportedFiles))
-		files = files[:maxReportedFiles]
+	return images, notes, nil
+}
+
+// changedImage fetches the image file f when the budgets leave room for it
+// (count images and total bytes spent), or says in a note why it is not
+// shown. A file named like an image that is not one gives neither.
+func (s *Session) changedImage(ctx context.Context, f FileInfo, count int, total int64) (*Image, string, error) {
+	switch {
+	case count >= s.t.set.maxImages:
+		return nil, fmt.Sprintf("The image %s is not shown: a result carries at most %s.", shown(f.Path), plural(int64(s.t.set.maxImages), "image")), nil
+	case total+f.Size > s.t.set.maxImageBytes:
+		return nil, fmt.Sprintf("The image %s (%d bytes) is not shown: it would pass the image budget of %d bytes a result.", shown(f.Path), f.Size, s.t.set.maxImageBytes), nil
 	}
-	return files, images, notes, nil
+	p, err := parseFilePath(f.Path)
+	if err != nil {
+		return nil, fmt.Sprintf("The image %s is not shown: its name holds characters the toolkit does not send to the pool.", shown(f.Path)), nil
+	}
+	data, mime, err := s.readImage(ctx, p, s.t.set.maxImageBytes-total)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, "", ctx.Err()
+		}
+		return nil, fmt.Sprintf("The image %s could not be read: %s.", shown(f.Path), s.serviceProblem(err)), nil
+	}
+	if mime == "" {
+		return nil, "", nil // named like an image, but is not one
+	}
+	return &Image{Name: f.Path, MIMEType: mime, Data: data}, "", nil
 }
 
 // readImage downloads an image of at most limit bytes and returns it with
 // its sniffed media type ("" when it is not an image a model can see).
 func (s *Session) readImage(ctx context.Context, p sandboxPath, limit int64) ([]byte, string, error) {
-	resp, err := s.t.files.Download(ctx, s.Identifier(), p.name, &azsessions.FilesClientDownloadOptions{Path: p.dirOption()})
+	resp, err := s.fetch(ctx, p)
 	if err != nil {
 		return nil, "", err
 	}

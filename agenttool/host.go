@@ -87,11 +87,11 @@ func (s *Session) UploadFrom(ctx context.Context, root *os.Root, name string) er
 		return fmt.Errorf("agenttool: UploadFrom: %w", err)
 	}
 	defer f.Close()
-	if err := s.acquire(ctx); err != nil {
+	release, err := s.useTurn(ctx)
+	if err != nil {
 		return err
 	}
-	defer s.release()
-	s.use()
+	defer release()
 	r, err, ok := s.upload(ctx, p, f)
 	if ok {
 		return nil
@@ -114,12 +114,12 @@ func (s *Session) DownloadTo(ctx context.Context, root *os.Root, name string) (e
 		return fmt.Errorf("agenttool: DownloadTo: %w", err)
 	}
 	local := filepath.FromSlash(p.rel())
-	if err := s.acquire(ctx); err != nil {
+	release, err := s.useTurn(ctx)
+	if err != nil {
 		return err
 	}
-	defer s.release()
-	s.use()
-	resp, err := s.t.files.Download(ctx, s.Identifier(), p.name, &azsessions.FilesClientDownloadOptions{Path: p.dirOption()})
+	defer release()
+	resp, err := s.fetch(ctx, p)
 	if err != nil {
 		return fmt.Errorf("agenttool: DownloadTo %s: %w", p.abs(), err)
 	}
@@ -176,12 +176,12 @@ func (s *Session) ReadFile(ctx context.Context, name string, max int64) ([]byte,
 	if err != nil {
 		return nil, fmt.Errorf("agenttool: ReadFile: %v (%w)", err, azsessions.ErrInvalidPath)
 	}
-	if err := s.acquire(ctx); err != nil {
+	release, err := s.useTurn(ctx)
+	if err != nil {
 		return nil, err
 	}
-	defer s.release()
-	s.use()
-	resp, err := s.t.files.Download(ctx, s.Identifier(), p.name, &azsessions.FilesClientDownloadOptions{Path: p.dirOption()})
+	defer release()
+	resp, err := s.fetch(ctx, p)
 	if err != nil {
 		return nil, fmt.Errorf("agenttool: ReadFile %s: %w", p.abs(), err)
 	}

@@ -130,6 +130,7 @@ var prefixPattern = regexp.MustCompile(`^[a-zA-Z0-9_-]{0,64}$`)
 // allTools is every tool in the order Definitions lists them.
 var allTools = []string{ToolRunPython, ToolRunShell, ToolUploadFile, ToolDownloadFile, ToolListFiles, ToolDeleteFile, ToolResetSession, ToolPoolInfo}
 
+// newSettings checks the caller's Options and fills in their defaults.
 func newSettings(o *Options) (settings, error) {
 	if o == nil {
 		o = &Options{}
@@ -148,16 +149,49 @@ func newSettings(o *Options) (settings, error) {
 		stripFences:      !o.KeepCodeFences,
 		identifierPrefix: o.IdentifierPrefix,
 	}
+	for _, step := range []func() error{
+		s.setPoolType,
+		func() error { return s.setKey(o.Key) },
+		s.setTimeouts,
+		s.setBudgets,
+		s.setIdentifierPrefix,
+	} {
+		if err := step(); err != nil {
+			return settings{}, err
+		}
+	}
+	tools, err := chooseTools(o, s.poolType)
+	if err != nil {
+		return settings{}, err
+	}
+	s.tools = tools
+	return s, nil
+}
+
+// setPoolType defaults the pool type to Python and refuses unknown ones.
+func (s *settings) setPoolType() error {
 	if s.poolType == "" {
 		s.poolType = PoolTypePython
 	}
 	if s.poolType != PoolTypePython && s.poolType != PoolTypeShell {
-		return settings{}, fmt.Errorf("agenttool: unknown pool type %q (want %q or %q)", s.poolType, PoolTypePython, PoolTypeShell)
+		return fmt.Errorf("agenttool: unknown pool type %q (want %q or %q)", s.poolType, PoolTypePython, PoolTypeShell)
 	}
-	if o.Key != nil && len(o.Key) < 16 {
-		return settings{}, fmt.Errorf("agenttool: Options.Key has %d bytes; use at least 16 (32 random bytes is best)", len(o.Key))
+	return nil
+}
+
+// setKey keeps a copy of the caller's key, refusing one too short to be a
+// secret; nil leaves the toolkit to make one.
+func (s *settings) setKey(key []byte) error {
+	if key != nil && len(key) < 16 {
+		return fmt.Errorf("agenttool: Options.Key has %d bytes; use at least 16 (32 random bytes is best)", len(key))
 	}
-	s.key = slices.Clone(o.Key)
+	s.key = slices.Clone(key)
+	return nil
+}
+
+// setTimeouts defaults the run timeouts, caps them at MaxTimeout and
+// refuses what the pool cannot count (negative, or under a second).
+func (s *settings) setTimeouts() error {
 	for _, d := range []struct {
 		name string
 		v    *time.Duration
@@ -165,21 +199,27 @@ func newSettings(o *Options) (settings, error) {
 	}{{"Timeout", &s.timeout, DefaultTimeout}, {"MaxRunTimeout", &s.maxTimeout, MaxTimeout}} {
 		switch {
 		case *d.v < 0:
-			return settings{}, fmt.Errorf("agenttool: Options.%s is negative", d.name)
+			return fmt.Errorf("agenttool: Options.%s is negative", d.name)
 		case *d.v == 0:
 			*d.v = d.def
 		case *d.v > MaxTimeout:
 			*d.v = MaxTimeout
 		}
 		if *d.v < time.Second {
-			return settings{}, fmt.Errorf("agenttool: Options.%s is %v; the pool counts whole seconds, use at least 1s", d.name, *d.v)
+			return fmt.Errorf("agenttool: Options.%s is %v; the pool counts whole seconds, use at least 1s", d.name, *d.v)
 		}
 	}
 	if s.timeout > s.maxTimeout {
 		s.maxTimeout = s.timeout
 	}
+	return nil
+}
+
+// setBudgets defaults the output, transfer and image budgets. A negative
+// byte budget is refused, but for base64 and images, where it means none.
+func (s *settings) setBudgets() error {
 	if s.outputBudget < 0 {
-		return settings{}, fmt.Errorf("agenttool: Options.OutputBudget is negative")
+		return fmt.Errorf("agenttool: Options.OutputBudget is negative")
 	}
 	if s.outputBudget == 0 {
 		s.outputBudget = DefaultOutputBudget
@@ -190,7 +230,7 @@ func newSettings(o *Options) (settings, error) {
 		def  int64
 	}{{"MaxUploadBytes", &s.maxUpload, DefaultMaxUploadBytes}, {"MaxDownloadBytes", &s.maxDownload, DefaultMaxDownloadBytes}, {"MaxImageBytes", &s.maxImageBytes, DefaultMaxImageBytes}} {
 		if *d.v < 0 {
-			return settings{}, fmt.Errorf("agenttool: Options.%s is negative", d.name)
+			return fmt.Errorf("agenttool: Options.%s is negative", d.name)
 		}
 		if *d.v == 0 {
 			*d.v = d.def
@@ -208,18 +248,19 @@ func newSettings(o *Options) (settings, error) {
 	case s.maxImages < 0:
 		s.maxImages = 0
 	}
+	return nil
+}
+
+// setIdentifierPrefix defaults the session identifiers' prefix and refuses
+// one the pool would not take.
+func (s *settings) setIdentifierPrefix() error {
 	if s.identifierPrefix == "" {
 		s.identifierPrefix = DefaultIdentifierPrefix
 	}
 	if !prefixPattern.MatchString(s.identifierPrefix) {
-		return settings{}, fmt.Errorf("agenttool: Options.IdentifierPrefix %q may hold only letters, digits, '-' and '_', at most 64", s.identifierPrefix)
+		return fmt.Errorf("agenttool: Options.IdentifierPrefix %q may hold only letters, digits, '-' and '_', at most 64", s.identifierPrefix)
 	}
-	tools, err := chooseTools(o, s.poolType)
-	if err != nil {
-		return settings{}, err
-	}
-	s.tools = tools
-	return s, nil
+	return nil
 }
 
 // runTool is the run tool that fits the pool type.

@@ -1,0 +1,153 @@
+package agenttool
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"unicode/utf8"
+)
+
+// DownloadFile returns a file to the model: an image as an Image, text as
+// text up to Options.MaxDownloadBytes, other data as a description (with
+// base64 for files up to Options.MaxBase64Bytes).
+func (s *Session) DownloadFile(ctx context.Context, path string) (Result, error) {
+	p, err := parseFilePath(path)
+	if err != nil {
+		return errorResult("%v", err), nil
+	}
+	release, err := s.useTurn(ctx)
+	if err != nil {
+		return Result{}, err
+	}
+	defer release()
+	resp, err := s.fetch(ctx, p)
+	if err != nil {
+		return s.fileFailure(ctx, err, "downloading a file", "download", p, noFileText)
+	}
+	defer resp.Body.Close()
+	set := s.t.set
+	f, err := readFetched(resp.Body, resp.ContentLength, max(set.maxDownload, set.maxImageBytes, set.maxBase64))
+	if err != nil {
+		if ctx.Err() != nil {
+			return Result{}, ctx.Err()
+		}
+		return Result{}, fmt.Errorf("agenttool: downloading a file: %w", err)
+	}
+	out := &FileOutput{Path: p.abs(), Size: max(f.size, int64(len(f.data)))}
+	if mime := sniffImage(f.data); mime != "" {
+		return set.imageDownload(p, f, out, mime), nil
+	}
+	if isText(f.data, f.whole) {
+		return set.textDownload(p, f, out), nil
+	}
+	return set.binaryDownload(p, f, out), nil
+}
+
+// fetched is a downloaded file as far as it was read.
+type fetched struct {
+	data     []byte
+	whole    bool   // data is the whole file
+	size     int64  // the file's size; -1 when unknown
+	sizeText string // the size as the result says it
+}
+
+// readFetched reads body up to limit bytes, the largest a file is returned
+// in, and one more to tell a file that is larger; contentLength is the
+// size the pool sent, if any.
+func readFetched(body io.Reader, contentLength *int64, limit int64) (fetched, error) {
+	data, err := io.ReadAll(io.LimitReader(body, limit+1))
+	if err != nil {
+		return fetched{}, err
+	}
+	f := fetched{data: data, size: int64(len(data)), whole: int64(len(data)) <= limit}
+	if contentLength != nil && *contentLength > f.size {
+		f.size, f.whole = *contentLength, false
+	} else if !f.whole {
+		f.size = -1 // larger than what was read, size unknown
+	}
+	f.sizeText = "more than " + plural(limit, "byte")
+	if f.size >= 0 {
+		f.sizeText = plural(f.size, "byte")
+	}
+	return f, nil
+}
+
+// imageDownload returns an image as image content, when it is whole and
+// within the image budget, or else says why not.
+func (set settings) imageDownload(p sandboxPath, f fetched, out *FileOutput, mime string) Result {
+	out.Kind, out.MIMEType = "image", mime
+	l := newLayout("succeeded")
+	if f.whole && set.maxImages > 0 && int64(len(f.data)) <= set.maxImageBytes {
+		l.linef("%s: an image (%s, %s), returned as image content", p.abs(), mime, f.sizeText)
+		img := Image{Name: p.abs(), MIMEType: mime, Data: f.data}
+		return Result{Text: l.String(), Images: []Image{img}, Structured: out}
+	}
+	l.linef("%s: an image (%s, %s), too large to return: the image budget is %d bytes. Make a smaller one with code.", p.abs(), mime, f.sizeText, set.maxImageBytes)
+	return Result{Text: l.String(), Structured: out}
+}
+
+// textDownload returns UTF-8 text, up to the download budget cut at a
+// character boundary.
+func (set settings) textDownload(p sandboxPath, f fetched, out *FileOutput) Result {
+	out.Kind, out.MIMEType, out.Encoding = "text", "text/plain; charset=utf-8", "text"
+	text := f.data
+	if int64(len(text)) > set.maxDownload {
+		text = text[:set.maxDownload]
+		for len(text) > 0 && !utf8.Valid(text) {
+			text = text[:len(text)-1]
+		}
+		out.Truncated = true
+	}
+	out.Content = string(text)
+	l := newLayout("succeeded")
+	l.linef("%s: text, %s", p.abs(), f.sizeText)
+	l.block("content of "+p.abs(), out.Content)
+	if out.Truncated {
+		l.linef("note: only the first %d bytes are shown; read the rest with code (for example by printing a slice of the file).", len(text))
+	}
+	return Result{Text: l.String(), Structured: out}
+}
+
+// binaryDownload describes other data: text in another encoding, or
+// binary data, as base64 when whole and within the base64 budget.
+func (set settings) binaryDownload(p sandboxPath, f fetched, out *FileOutput) Result {
+	out.Kind, out.MIMEType = "binary", http.DetectContentType(f.data)
+	l := newLayout("succeeded")
+	switch {
+	case strings.HasPrefix(out.MIMEType, "text/plain"):
+		// Text, but not UTF-8 (Latin-1, UTF-16...): say so, so the model
+		// decodes it with code rather than guessing from base64.
+		out.MIMEType = "text/plain"
+		l.linef("%s: text that is not UTF-8 (%s); read it with code that names its encoding, such as open(path, encoding='latin-1').", p.abs(), f.sizeText)
+	case f.whole && int64(len(f.data)) <= set.maxBase64:
+		out.Content, out.Encoding = base64.StdEncoding.EncodeToString(f.data), "base64"
+		l.linef("%s: binary data (%s, %s), base64 below", p.abs(), out.MIMEType, f.sizeText)
+		l.block("base64 of "+p.abs(), out.Content)
+	default:
+		l.linef("%s: binary data (%s, %s), not shown. Inspect it with code in the sandbox.", p.abs(), out.MIMEType, f.sizeText)
+	}
+	return Result{Text: l.String(), Structured: out}
+}
+
+// isText reports whether data reads as UTF-8 text (a cut at the end of a
+// partial read is allowed).
+func isText(data []byte, whole bool) bool {
+	if bytes.IndexByte(data, 0) >= 0 {
+		return false
+	}
+	if utf8.Valid(data) {
+		return true
+	}
+	if !whole {
+		for i := 1; i < utf8.UTFMax && i < len(data); i++ {
+			if utf8.Valid(data[:len(data)-i]) {
+				return true
+			}
+		}
+	}
+	return false
+}
