@@ -47,3 +47,40 @@ func BenchmarkPythonExecute(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkShellExecute measures a shell execution in each mode, so that
+// the cost of pid mode (a PID namespace, its /proc and an init per
+// command) shows as a ratio against the mount namespace alone and against
+// cwd-only mode, in the same run.
+func BenchmarkShellExecute(b *testing.B) {
+	for _, mode := range []string{"pid", "mount", "cwd"} {
+		b.Run(mode, func(b *testing.B) {
+			f, err := NewShell(ShellOptions{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer f.Close()
+			switch {
+			case mode != "cwd" && (f.ns == nil || (mode == "pid" && !f.ns.pid)):
+				b.Skipf("%s mode unavailable", mode)
+			case mode == "mount":
+				f.ns.pid = false
+			case mode == "cwd":
+				f.ns = nil
+			}
+			s, _, err := f.NewSession(context.Background(), b.TempDir())
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer s.Close()
+			ctx := context.Background()
+			req := Request{ShellCommand: "echo 1"}
+			for b.Loop() {
+				res, err := s.Execute(ctx, req)
+				if err != nil || res.Stdout != "1\n" {
+					b.Fatalf("%v %+v", err, res)
+				}
+			}
+		})
+	}
+}

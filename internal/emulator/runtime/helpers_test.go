@@ -5,11 +5,13 @@ package runtime
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -160,4 +162,66 @@ func zombie(stat string) bool {
 
 func hasMatplotlib() bool {
 	return exec.Command("python3", "-c", "import matplotlib").Run() == nil
+}
+
+// testMarkEnv is the variable tests put in the environment of processes
+// their shell commands start, so that the test can find them on the host:
+// in pid mode the pids a command prints ($$, $!) are its namespace's.
+const testMarkEnv = "AZSESSIONS_TEST_MARK"
+
+var marks atomic.Int64
+
+// newMark returns a mark no other test of any process uses, and kills
+// whatever carries it when the test ends.
+func newMark(t *testing.T) string {
+	t.Helper()
+	mark := fmt.Sprintf("%d-%d", os.Getpid(), marks.Add(1))
+	t.Cleanup(func() {
+		for _, pid := range marked(mark) {
+			_ = syscall.Kill(pid, syscall.SIGKILL)
+		}
+	})
+	return mark
+}
+
+// marked returns the host pids of the live (not zombie) processes whose
+// environment carries mark; none where there is no /proc.
+func marked(mark string) []int {
+	entry := []byte(testMarkEnv + "=" + mark + "\x00")
+	entries, _ := os.ReadDir("/proc")
+	var pids []int
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		env, err := os.ReadFile("/proc/" + e.Name() + "/environ")
+		if err != nil || !hasEnvEntry(env, entry) {
+			continue
+		}
+		if stat, err := os.ReadFile("/proc/" + e.Name() + "/stat"); err == nil && !zombie(string(stat)) {
+			pids = append(pids, pid)
+		}
+	}
+	return pids
+}
+
+// waitMarkedGone waits until no live process carries mark.
+func waitMarkedGone(t *testing.T, mark string) {
+	t.Helper()
+	waitFor(t, "the marked processes to disappear", func() bool { return len(marked(mark)) == 0 })
+}
+
+// bgGone waits until the background process a command started is gone:
+// by the pid it printed in cwd-only mode, by its mark in namespace mode
+// (where the printed pid is the namespace's, not the host's).
+func bgGone(t *testing.T, ns bool, printed, mark string) {
+	t.Helper()
+	if ns {
+		waitMarkedGone(t, mark)
+		return
+	}
+	pid := atoiPid(t, printed)
+	killAtCleanup(t, pid, "sleep")
+	waitGone(t, pid)
 }

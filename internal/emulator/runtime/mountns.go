@@ -1,13 +1,10 @@
 package runtime
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -17,12 +14,14 @@ import (
 // as on the service.
 const sandboxDir = "/mnt/data"
 
-// nsPrelude runs, as bash -c, inside a fresh user and mount namespace (see
-// nsAttr), where it is uid 0 with CAP_SYS_ADMIN over its own mount table.
-// It makes the session dir appear at /mnt/data and then execs the user's
-// program there. Nothing user supplied is part of the script text: the
-// session dir, the tools and the user's argv arrive as positional
-// parameters ($1 dir, $2 mount, $3 mkdir, the rest the argv).
+// nsPrelude runs, as bash -c, inside a fresh user and mount namespace, and
+// in pid mode a fresh PID namespace too (see nsAttr), where it is uid 0 with
+// CAP_SYS_ADMIN over its own mount table. It makes the session dir appear
+// at /mnt/data and then runs the user's program there. Nothing user
+// supplied is part of the script text: the session dir, the tools, the
+// mode, the exec step (nsExec) and the user's argv arrive as positional
+// parameters ($1 dir, $2 mount, $3 mkdir, $4 "pid" or empty, $5 nsExec,
+// the rest the argv).
 //
 // The host is never touched: the mounts are private to the namespace and
 // vanish with it; /mnt itself is covered by a small tmpfs so that
@@ -31,48 +30,99 @@ const sandboxDir = "/mnt/data"
 // session dir that lives under /mnt works too.
 //
 // fd 3 is the status channel to Execute: a setup step that fails writes
-// "setup <why>" and exits 125 before anything of the user's runs; an exec
-// that fails (program missing, not executable) writes "exec <status>" and
-// exits with bash's status for it (127 or 126). The exec runs inside a
-// group whose redirection closes fd 3; bash keeps its copy of the fd on a
-// close-on-exec descriptor, so the user's program never inherits the status
-// channel, and execfail brings it back when the exec fails.
+// "setup <why>" and exits 125 before anything of the user's runs; nsExec
+// reports a failed exec. fd 4 is the emulator's lifeline (nsTools.lifeR):
+// it reads as end of file once the emulator is gone, which covers the
+// moment before the kernel armed the parent-death signal, when Go cannot
+// tell (in a new PID namespace getppid is 0, so its own check of the parent
+// is blind).
+//
+// Without a PID namespace the prelude execs the user's program (nsExec
+// inline), as the process the emulator started. In pid mode the prelude is
+// the namespace's init (pid 1): it mounts a /proc of the namespace, so ps,
+// kill and /proc/$$ agree with $$, and runs nsExec in a fresh bash as its
+// child, so the user's program is not pid 1 (which the kernel shields from
+// signals it does not handle: kill $$ would do nothing). The init waits for
+// it, reaping orphans meanwhile, and exits with its status, 128+n for
+// signal n as a shell reports it; its own stderr goes to /dev/null so that
+// bash's "Killed" job notices do not reach the user's. When the init exits
+// or is killed (by the emulator, or by the parent-death signal when the
+// emulator dies), the kernel kills every process left in the namespace:
+// background jobs, setsid ones, double-forked daemons.
 const nsPrelude = `fail() { printf 'setup %s\n' "$1" >&3; exit 125; }
-d=$1 m=$2 k=$3
-shift 3
+read -t 0 -u 4 && exit 125
+exec 4<&-
+d=$1 m=$2 k=$3 p=$4 x=$5
+shift 5
 cd -- "$d" 2>/dev/null || fail "cannot enter the session dir"
 o=$("$m" --make-rprivate / 2>&1 </dev/null) || fail "mount --make-rprivate /: $o"
 o=$("$m" -t tmpfs -o mode=0755,size=1m azsessions /mnt 2>&1 </dev/null) || fail "mount tmpfs on /mnt: $o"
 o=$("$k" /mnt/data 2>&1 </dev/null) || fail "mkdir /mnt/data: $o"
 o=$("$m" --no-canonicalize --rbind . /mnt/data 2>&1 </dev/null) || fail "bind the session dir on /mnt/data: $o"
+if [ -n "$p" ]; then
+	o=$("$m" -t proc proc /proc 2>&1 </dev/null) || fail "mount /proc: $o"
+fi
 cd /mnt/data 2>/dev/null || fail "cannot enter /mnt/data"
 export HOME=/mnt/data PWD=/mnt/data
 unset OLDPWD d m k o
 unset -f fail
-shopt -s execfail
+[ -n "$p" ] || eval "$x"
+exec 5>&2 2>/dev/null
+"$BASH" -c "$x" bash "$@" 2>&5 5>&-
+exit
+`
+
+// nsExec is the prelude's last step: exec the user's program with the
+// status channel closed, and report a failed exec. The exec runs inside a
+// group whose redirection closes fd 3; bash keeps its copy of the fd on a
+// close-on-exec descriptor, so the user's program never inherits the status
+// channel, and execfail brings it back when the exec fails: it writes
+// "exec <status>" and exits with bash's status for it (127 or 126). It must
+// run in a bash of its own, not in a subshell: a subshell whose exec fails
+// exits at once, execfail or not.
+const nsExec = `shopt -s execfail
 { exec "$@"; } 3>&-
 s=$?
 printf 'exec %d\n' "$s" >&3
 exit "$s"
 `
 
-// nsTools are the absolute paths of the programs the prelude needs.
+// nsTools are the absolute paths of the programs the prelude needs, whether
+// the host gives each command a PID namespace, and the lifeline.
 type nsTools struct {
 	mount, mkdir string
+	// pid: commands get a PID namespace of their own (pid mode); false
+	// where the host refuses one (a /proc it cannot mount), and pidErr
+	// says why.
+	pid    bool
+	pidErr error
+	// lifeR is every prelude's fd 4; lifeW is never written nor closed, so
+	// lifeR reads end of file only once this process is gone.
+	lifeR, lifeW *os.File
 }
 
 // command returns the command that runs argv in a private mount namespace
-// where dir is /mnt/data, with bash running the prelude. The caller adds
-// stdin/stdout/stderr and the status pipe as ExtraFiles[0] (fd 3), and
-// starts it with startGroup.
+// (and in pid mode a PID namespace) where dir is /mnt/data, with bash
+// running the prelude. The caller adds stdin/stdout/stderr and files(status)
+// as ExtraFiles, and starts it with startGroup.
 func (t *nsTools) command(bash, dir string, argv []string) *exec.Cmd {
+	mode := ""
+	if t.pid {
+		mode = "pid"
+	}
 	// $0 is "bash" so that bash's own messages (exec: x: not found) read
 	// like a shell's.
-	args := append([]string{"-c", nsPrelude, "bash", dir, t.mount, t.mkdir}, argv...)
+	args := append([]string{"-c", nsPrelude, "bash", dir, t.mount, t.mkdir, mode, nsExec}, argv...)
 	cmd := exec.Command(bash, args...)
 	cmd.Env = os.Environ()
-	cmd.SysProcAttr = nsAttr()
+	cmd.SysProcAttr = nsAttr(t.pid)
 	return cmd
+}
+
+// files are the prelude's descriptors beyond stdio: status as fd 3, the
+// lifeline as fd 4.
+func (t *nsTools) files(status *os.File) []*os.File {
+	return []*os.File{status, t.lifeR}
 }
 
 // nsStatus is what the prelude reported on fd 3.
@@ -101,99 +151,4 @@ func readNSStatus(r *os.File) nsStatus {
 		return nsStatus{setupErr: fmt.Errorf("runtime: preparing /mnt/data: %s", strings.TrimPrefix(msg, "setup "))}
 	}
 	return nsStatus{setupErr: fmt.Errorf("runtime: preparing /mnt/data: unexpected status %q", msg)}
-}
-
-// nsProbeTimeout bounds the probe NewShell runs; a working probe takes
-// milliseconds.
-const nsProbeTimeout = 20 * time.Second
-
-// probeNamespaces reports whether this host lets the emulator run shell
-// commands in a private mount namespace with the session dir at /mnt/data.
-// It checks the tools, then runs the real prelude once on a scratch dir and
-// requires the command to see a marker file at /mnt/data and to run there.
-// Any failure (not Linux, no mount(8), user namespaces disabled by sysctl,
-// seccomp or an AppArmor policy, /mnt missing, ...) returns the reason.
-func probeNamespaces(bash string) (*nsTools, error) {
-	if !canMountNS {
-		return nil, errors.New("mount namespaces need Linux")
-	}
-	t, err := findNSTools()
-	if err != nil {
-		return nil, err
-	}
-	dir, err := newProbeDir()
-	if err != nil {
-		return nil, err
-	}
-	defer os.RemoveAll(dir)
-	if err := t.probe(bash, dir); err != nil {
-		return nil, err
-	}
-	return t, nil
-}
-
-// findNSTools looks the prelude's programs up in PATH, once, so that a
-// changed PATH cannot change what the prelude runs later.
-func findNSTools() (*nsTools, error) {
-	var t nsTools
-	for _, p := range []struct {
-		name string
-		dst  *string
-	}{{"mount", &t.mount}, {"mkdir", &t.mkdir}} {
-		path, err := exec.LookPath(p.name)
-		if err == nil {
-			path, err = filepath.Abs(path)
-		}
-		if err != nil {
-			return nil, err
-		}
-		*p.dst = path
-	}
-	return &t, nil
-}
-
-// newProbeDir makes a scratch session dir holding the marker file the probe
-// looks for; the caller removes it.
-func newProbeDir() (string, error) {
-	dir, err := os.MkdirTemp("", "azsessions-nsprobe-")
-	if err != nil {
-		return "", err
-	}
-	if err := os.WriteFile(filepath.Join(dir, "probe"), nil, 0o644); err != nil {
-		os.RemoveAll(dir)
-		return "", err
-	}
-	return dir, nil
-}
-
-// probe runs the real prelude once with dir as the session dir and
-// requires the command to see the marker file at /mnt/data and to run
-// there.
-func (t *nsTools) probe(bash, dir string) error {
-	statusR, statusW, err := os.Pipe()
-	if err != nil {
-		return err
-	}
-	cmd := t.command(bash, dir, []string{bash, "-c", `test -f /mnt/data/probe && pwd`})
-	var stdout, stderr strings.Builder
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	cmd.ExtraFiles = []*os.File{statusW}
-	cmd.WaitDelay = drainGrace
-	g, err := startGroup(cmd)
-	statusW.Close()
-	if err != nil {
-		statusR.Close()
-		return fmt.Errorf("start: %w", err)
-	}
-	waitOrKill(context.Background(), g, nsProbeTimeout)
-	st := readNSStatus(statusR)
-	switch {
-	case g.killedFor() == killedTimeout:
-		return errors.New("probe timed out")
-	case st.setupErr != nil:
-		return st.setupErr
-	case g.state.ExitCode() != 0 || stdout.String() != sandboxDir+"\n":
-		return fmt.Errorf("probe: exit %d, stdout %q, stderr %q", g.state.ExitCode(), stdout.String(), stderr.String())
-	}
-	return nil
 }

@@ -26,7 +26,7 @@ func openPipes(n int) ([][2]*os.File, error) {
 
 // execPipes are one shell execution's pipes: standard input, output and
 // error and, in namespace mode, the prelude's status channel (fd 3 in the
-// child). The session keeps one end of each and the command gets the other.
+// child, next to the lifeline as fd 4). The session keeps one end of each and the command gets the other.
 type execPipes struct {
 	stdin          *os.File // written with Request.Stdin
 	stdout, stderr *os.File // drained into the result
@@ -38,11 +38,11 @@ type execPipes struct {
 	outDone, errDone, inDone chan struct{}
 }
 
-// openExecPipes makes the pipes and hands the child's ends to cmd; with
-// status it adds the namespace prelude's status channel as fd 3.
-func openExecPipes(cmd *exec.Cmd, status bool) (*execPipes, error) {
+// openExecPipes makes the pipes and hands the child's ends to cmd; with ns
+// (namespace mode) it adds the prelude's status channel and lifeline.
+func openExecPipes(cmd *exec.Cmd, ns *nsTools) (*execPipes, error) {
 	n := 3
-	if status {
+	if ns != nil {
 		n = 4
 	}
 	pairs, err := openPipes(n)
@@ -52,9 +52,9 @@ func openExecPipes(cmd *exec.Cmd, status bool) (*execPipes, error) {
 	p := &execPipes{stdin: pairs[0][1], stdout: pairs[1][0], stderr: pairs[2][0]}
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = pairs[0][0], pairs[1][1], pairs[2][1]
 	p.child = []*os.File{pairs[0][0], pairs[1][1], pairs[2][1]}
-	if status {
+	if ns != nil {
 		p.status = pairs[3][0]
-		cmd.ExtraFiles = []*os.File{pairs[3][1]} // fd 3
+		cmd.ExtraFiles = ns.files(pairs[3][1])
 		p.child = append(p.child, pairs[3][1])
 	}
 	return p, nil

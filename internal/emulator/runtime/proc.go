@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"bytes"
 	"crypto/rand"
 	"encoding/hex"
 	"os"
@@ -186,4 +187,19 @@ func newGroupTag() (string, error) {
 		return "", err
 	}
 	return hex.EncodeToString(b[:]), nil
+}
+
+// hasEnvEntry tells whether the NUL-separated environment env holds entry
+// (which ends with its NUL) as a whole entry.
+func hasEnvEntry(env, entry []byte) bool {
+	for i := 0; ; {
+		j := bytes.Index(env[i:], entry)
+		if j < 0 {
+			return false
+		}
+		if at := i + j; at == 0 || env[at-1] == 0 {
+			return true
+		}
+		i += j + 1
+	}
 }

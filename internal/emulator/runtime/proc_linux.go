@@ -1,7 +1,6 @@
 package runtime
 
 import (
-	"bytes"
 	"os"
 	"strconv"
 	"syscall"
@@ -36,15 +35,26 @@ func supervisorAttr() *syscall.SysProcAttr {
 const canMountNS = true
 
 // nsAttr is groupAttr plus a new user namespace, where the emulator's uid
-// and gid are mapped to 0, and a new mount namespace owned by it. The child
-// is root there, with CAP_SYS_ADMIN over its own mount table kept across
-// exec, and nobody on the host: files it creates belong to the emulator's
-// user. Its pid is in the emulator's pid namespace, so the group can be
-// signalled as usual (the emulator's user owns the child namespace).
+// and gid are mapped to 0, a new mount namespace owned by it and, with pid,
+// a new PID namespace whose init the child is. The child is root there,
+// with CAP_SYS_ADMIN over its own mount table kept across exec, and nobody
+// on the host: files it creates belong to the emulator's user. Its host pid
+// leads its process group as usual (the emulator's user owns the child
+// namespaces, and SIGKILL from the host reaches even a namespace's init).
 // setgroups is denied, as the kernel requires for an unprivileged gid map.
-func nsAttr() *syscall.SysProcAttr {
+//
+// The parent-death signal (SIGKILL) is what makes a PID namespace die with
+// the emulator: it kills the init, and the kernel then kills every process
+// of the namespace. Go's own check that the parent is still there when the
+// signal is armed cannot work in a new PID namespace (getppid is 0; the
+// kill it then sends itself is ignored, as an init ignores its own
+// signals); the prelude's lifeline covers that moment instead.
+func nsAttr(pid bool) *syscall.SysProcAttr {
 	a := groupAttr()
 	a.Cloneflags = syscall.CLONE_NEWUSER | syscall.CLONE_NEWNS
+	if pid {
+		a.Cloneflags |= syscall.CLONE_NEWPID
+	}
 	a.UidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: os.Getuid(), Size: 1}}
 	a.GidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: os.Getgid(), Size: 1}}
 	a.GidMappingsEnableSetgroups = false
@@ -154,20 +164,5 @@ func sweep(tag string) {
 		if !found {
 			return
 		}
-	}
-}
-
-// hasEnvEntry tells whether the NUL-separated environment env holds entry
-// (which ends with its NUL) as a whole entry.
-func hasEnvEntry(env, entry []byte) bool {
-	for i := 0; ; {
-		j := bytes.Index(env[i:], entry)
-		if j < 0 {
-			return false
-		}
-		if at := i + j; at == 0 || env[at-1] == 0 {
-			return true
-		}
-		i += j + 1
 	}
 }

@@ -14,7 +14,7 @@ const canWaitNoReap = false
 const canMountNS = false
 
 // nsAttr is never used where canMountNS is false.
-func nsAttr() *syscall.SysProcAttr { return groupAttr() }
+func nsAttr(bool) *syscall.SysProcAttr { return groupAttr() }
 
 func waitExitedNoReap(int) {}
 

@@ -39,7 +39,12 @@ type ShellOptions struct {
 //     prints 0, as in the service's sandbox; on the host its files belong
 //     to the emulator's user). Paths like /mnt/data/in.txt work as on the
 //     service, and no session sees another's files there. Nothing changes
-//     on the host: the mounts live and die with the execution.
+//     on the host: the mounts live and die with the execution. Where the
+//     host allows it (pid mode, the usual case), the execution also gets a
+//     PID namespace whose init runs the command as its child; when the
+//     init ends, by the command's exit, a kill, or the emulator's death
+//     (its parent-death signal), the kernel kills every process left in
+//     the namespace, whatever it did to escape (see nsPrelude).
 //   - Cwd-only mode (the fallback: not Linux, user namespaces disabled by
 //     sysctl, seccomp or AppArmor, no mount(8), no /mnt): the command runs
 //     with the session dir as working directory and HOME, so relative
@@ -155,7 +160,8 @@ type shellSession struct {
 // both modes; Stderr then holds Go's error (cwd-only mode) or bash's
 // message (namespace mode, where bash execs the program). On timeout the
 // command's whole process group is killed. Background processes the command
-// leaves behind are killed when it exits: nothing outlives an execution.
+// leaves behind are killed when it exits: nothing outlives an execution. In
+// pid mode nothing outlives the emulator either, however it dies.
 // In namespace mode, a failure to set up /mnt/data is an error (the
 // command does not run), never a silent run somewhere else.
 func (s *shellSession) Execute(ctx context.Context, req Request) (Result, error) {
@@ -169,7 +175,7 @@ func (s *shellSession) Execute(ctx context.Context, req Request) (Result, error)
 	if timeout <= 0 {
 		timeout = s.f.defaultTimeout
 	}
-	p, err := openExecPipes(cmd, s.f.ns != nil)
+	p, err := openExecPipes(cmd, s.f.ns)
 	if err != nil {
 		return Result{}, err
 	}

@@ -172,7 +172,8 @@ func TestShellTimeout(t *testing.T) {
 	t.Parallel()
 	shellModes(t, func(t *testing.T, ns bool) {
 		s, dir, _ := newShellSession(t, ns)
-		res := run(t, s, Request{ShellCommand: "echo started; sleep 30 & echo $! > bg.pid; sleep 30", Timeout: 2 * time.Second})
+		mark := newMark(t)
+		res := run(t, s, Request{ShellCommand: "echo started; " + testMarkEnv + "=" + mark + " sleep 30 & echo $! > bg.pid; sleep 30", Timeout: 2 * time.Second})
 		if res.Outcome != OutcomeTimedOut || res.Stderr != MessageTimedOut || res.Stdout != "started\n" {
 			t.Fatalf("%+v", res)
 		}
@@ -180,9 +181,7 @@ func TestShellTimeout(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		bg := atoiPid(t, string(b))
-		killAtCleanup(t, bg, "sleep")
-		waitGone(t, bg)
+		bgGone(t, ns, string(b), mark)
 		if res := run(t, s, Request{ShellCommand: "echo again"}); res.Stdout != "again\n" {
 			t.Errorf("after timeout: %+v", res)
 		}
@@ -195,13 +194,12 @@ func TestShellBackgroundKilledAtExit(t *testing.T) {
 		s, _, _ := newShellSession(t, ns)
 		// The background job keeps stdout open; the execution still ends when
 		// the command does, and the job is killed with it.
-		res := run(t, s, Request{ShellCommand: "sleep 300 & echo $!"})
-		bg, err := strconv.Atoi(strings.TrimSpace(res.Stdout))
-		if err != nil || res.ExitCode != 0 {
+		mark := newMark(t)
+		res := run(t, s, Request{ShellCommand: testMarkEnv + "=" + mark + " sleep 300 & echo $!"})
+		if res.ExitCode != 0 {
 			t.Fatalf("%+v", res)
 		}
-		killAtCleanup(t, bg, "sleep")
-		waitGone(t, bg)
+		bgGone(t, ns, res.Stdout, mark)
 	})
 }
 
@@ -397,13 +395,12 @@ func TestShellNamespaceProbe(t *testing.T) {
 	t.Logf("namespace mode, mount %s", f.ns.mount)
 }
 
-// TestShellFallbackWhenSetupFails: where the probe fails (here a mount(8)
-// that refuses, as under a policy that denies mounts in user namespaces),
-// NewShell picks cwd-only mode and commands still run, in the session dir.
-// Not parallel: it changes PATH.
-func TestShellFallbackWhenSetupFails(t *testing.T) {
+// shellWithMount returns a factory that probed the host with script as
+// mount(8), first in PATH. Its caller must not be parallel: it changes PATH.
+func shellWithMount(t *testing.T, script string) *ShellFactory {
+	t.Helper()
 	bin := t.TempDir()
-	if err := os.WriteFile(filepath.Join(bin, "mount"), []byte("#!/bin/sh\necho 'mount: permission denied' >&2\nexit 32\n"), 0o755); err != nil {
+	if err := os.WriteFile(filepath.Join(bin, "mount"), []byte(script), 0o755); err != nil {
 		t.Fatal(err)
 	}
 	t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
@@ -411,7 +408,16 @@ func TestShellFallbackWhenSetupFails(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
+	t.Cleanup(func() { f.Close() })
+	return f
+}
+
+// TestShellFallbackWhenSetupFails: where the probe fails (here a mount(8)
+// that refuses, as under a policy that denies mounts in user namespaces),
+// NewShell picks cwd-only mode and commands still run, in the session dir.
+// Not parallel: it changes PATH.
+func TestShellFallbackWhenSetupFails(t *testing.T) {
+	f := shellWithMount(t, "#!/bin/sh\necho 'mount: permission denied' >&2\nexit 32\n")
 	if f.ns != nil || f.nsErr == nil {
 		t.Fatalf("namespace mode despite a failing mount: %+v", f)
 	}
@@ -435,12 +441,11 @@ func TestShellProcessThatLeftTheGroupIsKilledAtExit(t *testing.T) {
 	shellModes(t, func(t *testing.T, ns bool) {
 		s, _, _ := newShellSession(t, ns)
 		// setsid leaves the process group, which the group kill then misses.
-		res := run(t, s, Request{ShellCommand: "setsid sleep 300 </dev/null >/dev/null 2>&1 & echo $!"})
-		pid, err := strconv.Atoi(strings.TrimSpace(res.Stdout))
-		if err != nil || res.ExitCode != 0 {
+		mark := newMark(t)
+		res := run(t, s, Request{ShellCommand: testMarkEnv + "=" + mark + " setsid sleep 300 </dev/null >/dev/null 2>&1 & echo $!"})
+		if res.ExitCode != 0 {
 			t.Fatalf("%+v", res)
 		}
-		killAtCleanup(t, pid, "sleep")
-		waitGone(t, pid)
+		bgGone(t, ns, res.Stdout, mark)
 	})
 }
