@@ -105,6 +105,42 @@ func New(client *azsessions.Client, options *Options) (*Server, error) {
 	if client == nil {
 		return nil, errors.New("mcpserver: client is nil")
 	}
+	opts := withDefaults(options)
+	toolkit, err := agenttool.New(client, &opts.Toolkit)
+	if err != nil {
+		return nil, fmt.Errorf("mcpserver: %w", err)
+	}
+	table, err := newSessionTable(toolkit, opts.HandleKey, opts.MaxHandles)
+	if err != nil {
+		return nil, fmt.Errorf("mcpserver: %w", err)
+	}
+	s := &Server{
+		client:    client,
+		toolkit:   toolkit,
+		opts:      opts,
+		log:       opts.Logger,
+		tools:     map[string]bool{},
+		sessions:  table,
+		conns:     map[*mcp.ServerSession]*connection{},
+		stopSweep: make(chan struct{}),
+		sweepDone: make(chan struct{}),
+	}
+	s.shutdown, s.endAllCalls = context.WithCancelCause(context.Background())
+	// The SDK gets no logger: its records can quote requests, and requests
+	// hold code and file contents.
+	s.mcp = mcp.NewServer(&mcp.Implementation{Name: opts.Name, Version: opts.Version}, &mcp.ServerOptions{
+		Instructions: opts.Instructions,
+		Capabilities: &mcp.ServerCapabilities{},
+	})
+	s.addTools()
+	s.addResources()
+	go s.sweepLoop()
+	return s, nil
+}
+
+// withDefaults is a copy of options (nil for none) with every unset field
+// set to its default.
+func withDefaults(options *Options) Options {
 	var opts Options
 	if options != nil {
 		opts = *options
@@ -124,47 +160,16 @@ func New(client *azsessions.Client, options *Options) (*Server, error) {
 	if opts.MaxResourceBytes <= 0 {
 		opts.MaxResourceBytes = DefaultMaxResourceBytes
 	}
-	log := opts.Logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	toolkit, err := agenttool.New(client, &opts.Toolkit)
-	if err != nil {
-		return nil, fmt.Errorf("mcpserver: %w", err)
-	}
 	if opts.MaxHandles == 0 {
 		opts.MaxHandles = DefaultMaxHandles
 	}
-	table, err := newSessionTable(toolkit, opts.HandleKey, opts.MaxHandles)
-	if err != nil {
-		return nil, fmt.Errorf("mcpserver: %w", err)
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{
-		client:    client,
-		toolkit:   toolkit,
-		opts:      opts,
-		log:       log,
-		tools:     map[string]bool{},
-		sessions:  table,
-		conns:     map[*mcp.ServerSession]*connection{},
-		stopSweep: make(chan struct{}),
-		sweepDone: make(chan struct{}),
+	if opts.Instructions == "" {
+		opts.Instructions = defaultInstructions
 	}
-	s.shutdown, s.endAllCalls = context.WithCancelCause(context.Background())
-	instructions := opts.Instructions
-	if instructions == "" {
-		instructions = defaultInstructions
-	}
-	// The SDK gets no logger: its records can quote requests, and requests
-	// hold code and file contents.
-	s.mcp = mcp.NewServer(&mcp.Implementation{Name: opts.Name, Version: opts.Version}, &mcp.ServerOptions{
-		Instructions: instructions,
-		Capabilities: &mcp.ServerCapabilities{},
-	})
-	s.addTools()
-	s.addResources()
-	go s.sweepLoop()
-	return s, nil
+	return opts
 }
 
 const defaultInstructions = "Runs code in an isolated sandbox (Azure Container Apps dynamic sessions). " +
