@@ -156,44 +156,63 @@ func properties(schema map[string]any) (map[string]property, string) {
 	raw, _ := schema["properties"].(map[string]any)
 	for name, v := range raw {
 		p, _ := v.(map[string]any)
-		var types []string
-		switch ty := p["type"].(type) {
-		case string:
-			types = []string{ty}
-		case []any:
-			for _, e := range ty {
-				if s, ok := e.(string); ok {
-					types = append(types, s)
-				}
-			}
-		case []string:
-			types = ty
-		}
-		prop := property{}
-		var kept []string
-		for _, ty := range types {
-			if ty == "null" {
-				prop.nullable = true
-			} else {
-				kept = append(kept, ty)
-			}
-		}
-		prop.typ = strings.Join(kept, " or ")
-		if prop.typ == "" {
-			prop.typ = "value"
-		}
-		if enum, ok := p["enum"].([]any); ok {
-			var vals []string
-			for _, e := range enum {
-				if e != nil {
-					vals = append(vals, fmt.Sprintf("%q", e))
-				}
-			}
-			prop.typ = strings.Join(vals, " or ")
-		}
-		prop.desc, _ = p["description"].(string)
-		props[name] = prop
+		props[name] = readProperty(p)
 	}
+	return props, mainArgument(props)
+}
+
+// readProperty reads one property's schema: its types, with "null" taken
+// as nullable, or the values of its enum, and its description.
+func readProperty(p map[string]any) property {
+	prop := property{}
+	var kept []string
+	for _, ty := range schemaTypes(p["type"]) {
+		if ty == "null" {
+			prop.nullable = true
+		} else {
+			kept = append(kept, ty)
+		}
+	}
+	prop.typ = strings.Join(kept, " or ")
+	if prop.typ == "" {
+		prop.typ = "value"
+	}
+	if enum, ok := p["enum"].([]any); ok {
+		var vals []string
+		for _, e := range enum {
+			if e != nil {
+				vals = append(vals, fmt.Sprintf("%q", e))
+			}
+		}
+		prop.typ = strings.Join(vals, " or ")
+	}
+	prop.desc, _ = p["description"].(string)
+	return prop
+}
+
+// schemaTypes is a schema's "type": one name or a list of them.
+func schemaTypes(v any) []string {
+	switch ty := v.(type) {
+	case string:
+		return []string{ty}
+	case []any:
+		var types []string
+		for _, e := range ty {
+			if s, ok := e.(string); ok {
+				types = append(types, s)
+			}
+		}
+		return types
+	case []string:
+		return ty
+	}
+	return nil
+}
+
+// mainArgument is the argument a plain-text input fills: the one non-null
+// string argument when it is the one required argument, or with no
+// required argument the one string argument; "" when there is none.
+func mainArgument(props map[string]property) string {
 	required := 0
 	var texts, requiredTexts []string
 	for name, p := range props {
@@ -209,11 +228,11 @@ func properties(schema map[string]any) (map[string]property, string) {
 	}
 	switch {
 	case required == 1 && len(requiredTexts) == 1:
-		return props, requiredTexts[0]
+		return requiredTexts[0]
 	case required == 0 && len(texts) == 1:
-		return props, texts[0]
+		return texts[0]
 	}
-	return props, ""
+	return ""
 }
 
 // inputHelp tells the model how to write the input, since langchaingo's
