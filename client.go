@@ -75,6 +75,23 @@ func NewClient(endpoint string, credential azcore.TokenCredential, options *Clie
 	if options == nil {
 		options = &ClientOptions{}
 	}
+	internal, err := newPipelineClient(credential, options)
+	if err != nil {
+		return nil, err
+	}
+	return &Client{
+		internal:   internal,
+		endpoint:   strings.TrimRight(u.String(), "/"),
+		host:       u.Host,
+		apiVersion: options.apiVersion(),
+		singleRun:  noDoubleRunRetry(options.Retry),
+	}, nil
+}
+
+// newPipelineClient builds the azcore client whose pipeline sends every
+// request: a bearer token for the pool's audience, the body policy, and a
+// transport that follows no redirect and bounds what it reads.
+func newPipelineClient(credential azcore.TokenCredential, options *ClientOptions) (*azcore.Client, error) {
 	audience := DefaultAudience
 	if svc, ok := options.Cloud.Services[ServiceName]; ok && svc.Audience != "" {
 		audience = svc.Audience
@@ -95,30 +112,25 @@ func NewClient(endpoint string, credential azcore.TokenCredential, options *Clie
 	// No redirect is followed and no answer read without bound: see
 	// newTransport.
 	azOptions.Transport = newTransport(options.Transport)
-	internal, err := azcore.NewClient(moduleName, moduleVersion, runtime.PipelineOptions{
+	return azcore.NewClient(moduleName, moduleVersion, runtime.PipelineOptions{
 		AllowedHeaders:         loggedHeaders(),
 		AllowedQueryParameters: []string{queryIdentifier, queryPath, queryRecursive, querySkip},
 		PerCall:                []policy.Policy{runtime.NewRequestIDPolicy()},
 		PerRetry:               perRetry,
 		Tracing:                runtime.TracingOptions{Namespace: "Microsoft.App"},
 	}, &azOptions)
-	if err != nil {
-		return nil, err
+}
+
+// apiVersion is the api-version a client made with these options sends:
+// APIVersion, else azcore's ClientOptions.APIVersion, else the newest.
+func (options *ClientOptions) apiVersion() string {
+	if options.APIVersion != "" {
+		return string(options.APIVersion)
 	}
-	apiVersion := string(options.APIVersion)
-	if apiVersion == "" {
-		apiVersion = options.ClientOptions.APIVersion
+	if options.ClientOptions.APIVersion != "" {
+		return options.ClientOptions.APIVersion
 	}
-	if apiVersion == "" {
-		apiVersion = string(APIVersion20251002Preview)
-	}
-	return &Client{
-		internal:   internal,
-		endpoint:   strings.TrimRight(u.String(), "/"),
-		host:       u.Host,
-		apiVersion: apiVersion,
-		singleRun:  noDoubleRunRetry(options.Retry),
-	}, nil
+	return string(APIVersion20251002Preview)
 }
 
 // APIVersion returns the api-version the client sends with every request,

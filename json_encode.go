@@ -55,17 +55,22 @@ func (b *executionRequestBody) appendJSON(dst []byte) []byte {
 	str("shellCommand", b.ShellCommand)
 	if len(b.ExecCommandAndArgs) > 0 {
 		field("execCommandAndArgs")
-		dst = append(dst, '[')
-		for i, a := range b.ExecCommandAndArgs {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = appendJSONString(dst, a)
-		}
-		dst = append(dst, ']')
+		dst = appendJSONStrings(dst, b.ExecCommandAndArgs)
 	}
 	str("stdin", b.Stdin)
 	return append(dst, '}')
+}
+
+// appendJSONStrings appends list as a JSON array of strings.
+func appendJSONStrings(dst []byte, list []string) []byte {
+	dst = append(dst, '[')
+	for i, s := range list {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = appendJSONString(dst, s)
+	}
+	return append(dst, ']')
 }
 
 const hexDigits = "0123456789abcdef"
