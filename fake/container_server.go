@@ -50,10 +50,16 @@ type ContainerServer struct {
 // azsessions.ClientOptions.ClientOptions.Transport. Changes to srv's fields
 // after this call are seen by the transport.
 func NewContainerServerTransport(srv *ContainerServer) *ContainerServerTransport {
-	return &ContainerServerTransport{
+	t := &ContainerServerTransport{
 		srv:                  srv,
 		newListSessionsPager: newTracker[pagerState[azsessions.ContainerClientListSessionsResponse]](),
 	}
+	t.clientTransport = newClientTransport("ContainerServer", srv, map[string]handler{
+		"ContainerClient.Send":                 t.dispatchSend,
+		"ContainerClient.GetSession":           t.dispatchGetSession,
+		"ContainerClient.NewListSessionsPager": t.dispatchNewListSessionsPager,
+	})
+	return t
 }
 
 // ContainerServerTransport connects instances of azsessions.ContainerClient
@@ -61,33 +67,12 @@ func NewContainerServerTransport(srv *ContainerServer) *ContainerServerTransport
 // concurrent use. Don't use this type directly; use
 // NewContainerServerTransport instead.
 type ContainerServerTransport struct {
+	clientTransport
 	srv                  *ContainerServer
 	newListSessionsPager *tracker[pagerState[azsessions.ContainerClientListSessionsResponse]]
 }
 
-// Do implements the policy.Transporter interface for
-// ContainerServerTransport. It returns when the fake does, or with the
-// context's error when the request's context is done first.
-func (t *ContainerServerTransport) Do(req *http.Request) (*http.Response, error) {
-	return serve(req, t.route)
-}
-
-func (t *ContainerServerTransport) route(api string) handler {
-	switch api {
-	case "ContainerClient.Send":
-		return t.dispatchSend
-	case "ContainerClient.GetSession":
-		return t.dispatchGetSession
-	case "ContainerClient.NewListSessionsPager":
-		return t.dispatchNewListSessionsPager
-	}
-	return nil
-}
-
 func (t *ContainerServerTransport) dispatchSend(req *http.Request) (*http.Response, error) {
-	if t.srv.Send == nil {
-		return nil, notImplemented("ContainerServer.Send")
-	}
 	path, err := containerPath(req)
 	if err != nil {
 		return nil, err
@@ -102,17 +87,11 @@ func (t *ContainerServerTransport) dispatchSend(req *http.Request) (*http.Respon
 }
 
 func (t *ContainerServerTransport) dispatchGetSession(req *http.Request) (*http.Response, error) {
-	if t.srv.GetSession == nil {
-		return nil, notImplemented("ContainerServer.GetSession")
-	}
 	resp, errResp := t.srv.GetSession(req.Context(), req.URL.Query().Get(wire.QueryIdentifier), nil)
 	return respond(req, resp, errResp, jsonBody(func(r azsessions.ContainerClientGetSessionResponse) any { return r.Session }), http.StatusOK)
 }
 
 func (t *ContainerServerTransport) dispatchNewListSessionsPager(req *http.Request) (*http.Response, error) {
-	if t.srv.NewListSessionsPager == nil {
-		return nil, notImplemented("ContainerServer.NewListSessionsPager")
-	}
 	return nextPage(t.newListSessionsPager, req, func(q url.Values) azfake.PagerResponder[azsessions.ContainerClientListSessionsResponse] {
 		var options *azsessions.ContainerClientListSessionsOptions
 		if skip := skipOption(q); skip != nil {

@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strconv"
+	"strings"
 
 	azfake "github.com/Azure/azure-sdk-for-go/sdk/azcore/fake"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/fake/server"
@@ -67,6 +69,44 @@ func serve(req *http.Request, route func(api string) handler) (*http.Response, e
 	case res := <-done:
 		return res.resp, res.err
 	}
+}
+
+// clientTransport is what every server transport shares: the handler of
+// each SDK method of one client, and its Do. A method whose function in the
+// server is nil (when the request comes: tests may set it later) fails
+// with notImplemented before its handler runs.
+type clientTransport struct {
+	server   string        // the server type's name, for errors
+	fields   reflect.Value // the server, a struct
+	handlers map[string]handler
+}
+
+// newClientTransport returns the transport of server (a pointer to the
+// struct named name) whose handlers are keyed by API name,
+// "<Client>.<Method>"; the server's function for each is its field
+// <Method>.
+func newClientTransport(name string, server any, handlers map[string]handler) clientTransport {
+	return clientTransport{server: name, fields: reflect.ValueOf(server).Elem(), handlers: handlers}
+}
+
+// Do implements the policy.Transporter interface. It returns when the fake
+// does, or with the context's error when the request's context is done
+// first.
+func (t *clientTransport) Do(req *http.Request) (*http.Response, error) {
+	return serve(req, t.route)
+}
+
+func (t *clientTransport) route(api string) handler {
+	h := t.handlers[api]
+	if h == nil {
+		return nil
+	}
+	_, method, _ := strings.Cut(api, ".")
+	if t.fields.FieldByName(method).IsNil() {
+		err := notImplemented(t.server + "." + method)
+		return func(*http.Request) (*http.Response, error) { return nil, err }
+	}
+	return h
 }
 
 // notImplemented is the error of a method whose fake is nil.

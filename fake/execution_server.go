@@ -41,10 +41,16 @@ type ExecutionServer struct {
 // azsessions.ClientOptions.ClientOptions.Transport. Changes to srv's fields
 // after this call are seen by the transport.
 func NewExecutionServerTransport(srv *ExecutionServer) *ExecutionServerTransport {
-	return &ExecutionServerTransport{
+	t := &ExecutionServerTransport{
 		srv:          srv,
 		beginExecute: newTracker[azfake.PollerResponder[azsessions.ExecutionClientExecuteResponse]](),
 	}
+	t.clientTransport = newClientTransport("ExecutionServer", srv, map[string]handler{
+		"ExecutionClient.Execute":      t.dispatchExecute,
+		"ExecutionClient.BeginExecute": t.dispatchBeginExecute,
+		"ExecutionClient.Get":          t.dispatchGet,
+	})
+	return t
 }
 
 // ExecutionServerTransport connects instances of azsessions.ExecutionClient
@@ -52,33 +58,12 @@ func NewExecutionServerTransport(srv *ExecutionServer) *ExecutionServerTransport
 // concurrent use. Don't use this type directly; use
 // NewExecutionServerTransport instead.
 type ExecutionServerTransport struct {
+	clientTransport
 	srv          *ExecutionServer
 	beginExecute *tracker[azfake.PollerResponder[azsessions.ExecutionClientExecuteResponse]]
 }
 
-// Do implements the policy.Transporter interface for
-// ExecutionServerTransport. It returns when the fake does, or with the
-// context's error when the request's context is done first.
-func (t *ExecutionServerTransport) Do(req *http.Request) (*http.Response, error) {
-	return serve(req, t.route)
-}
-
-func (t *ExecutionServerTransport) route(api string) handler {
-	switch api {
-	case "ExecutionClient.Execute":
-		return t.dispatchExecute
-	case "ExecutionClient.BeginExecute":
-		return t.dispatchBeginExecute
-	case "ExecutionClient.Get":
-		return t.dispatchGet
-	}
-	return nil
-}
-
 func (t *ExecutionServerTransport) dispatchExecute(req *http.Request) (*http.Response, error) {
-	if t.srv.Execute == nil {
-		return nil, notImplemented("ExecutionServer.Execute")
-	}
 	identifier, request, opID, err := executionArgs(req)
 	if err != nil {
 		return nil, err
@@ -92,9 +77,6 @@ func (t *ExecutionServerTransport) dispatchExecute(req *http.Request) (*http.Res
 }
 
 func (t *ExecutionServerTransport) dispatchGet(req *http.Request) (*http.Response, error) {
-	if t.srv.Get == nil {
-		return nil, notImplemented("ExecutionServer.Get")
-	}
 	executionID, err := pathParam(req, 0)
 	if err != nil {
 		return nil, err
@@ -109,9 +91,6 @@ func (t *ExecutionServerTransport) dispatchGet(req *http.Request) (*http.Respons
 // fake, and the poller's polls, whose URL carries the poller's ID, from the
 // PollerResponder it returned.
 func (t *ExecutionServerTransport) dispatchBeginExecute(req *http.Request) (*http.Response, error) {
-	if t.srv.BeginExecute == nil {
-		return nil, notImplemented("ExecutionServer.BeginExecute")
-	}
 	return nextPoll(t.beginExecute, req, func() (azfake.PollerResponder[azsessions.ExecutionClientExecuteResponse], azfake.ErrorResponder, error) {
 		identifier, request, opID, err := executionArgs(req)
 		if err != nil {

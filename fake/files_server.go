@@ -54,47 +54,30 @@ type FilesServer struct {
 // azsessions.ClientOptions.ClientOptions.Transport. Changes to srv's fields
 // after this call are seen by the transport.
 func NewFilesServerTransport(srv *FilesServer) *FilesServerTransport {
-	return &FilesServerTransport{
+	t := &FilesServerTransport{
 		srv:          srv,
 		newListPager: newTracker[pagerState[azsessions.FilesClientListResponse]](),
 	}
+	t.clientTransport = newClientTransport("FilesServer", srv, map[string]handler{
+		"FilesClient.Upload":       t.dispatchUpload,
+		"FilesClient.NewListPager": t.dispatchNewListPager,
+		"FilesClient.Get":          t.dispatchGet,
+		"FilesClient.Download":     t.dispatchDownload,
+		"FilesClient.Delete":       t.dispatchDelete,
+	})
+	return t
 }
 
 // FilesServerTransport connects instances of azsessions.FilesClient to a
 // FilesServer. It implements policy.Transporter and is safe for concurrent
 // use. Don't use this type directly; use NewFilesServerTransport instead.
 type FilesServerTransport struct {
+	clientTransport
 	srv          *FilesServer
 	newListPager *tracker[pagerState[azsessions.FilesClientListResponse]]
 }
 
-// Do implements the policy.Transporter interface for FilesServerTransport.
-// It returns when the fake does, or with the context's error when the
-// request's context is done first.
-func (t *FilesServerTransport) Do(req *http.Request) (*http.Response, error) {
-	return serve(req, t.route)
-}
-
-func (t *FilesServerTransport) route(api string) handler {
-	switch api {
-	case "FilesClient.Upload":
-		return t.dispatchUpload
-	case "FilesClient.NewListPager":
-		return t.dispatchNewListPager
-	case "FilesClient.Get":
-		return t.dispatchGet
-	case "FilesClient.Download":
-		return t.dispatchDownload
-	case "FilesClient.Delete":
-		return t.dispatchDelete
-	}
-	return nil
-}
-
 func (t *FilesServerTransport) dispatchUpload(req *http.Request) (*http.Response, error) {
-	if t.srv.Upload == nil {
-		return nil, notImplemented("FilesServer.Upload")
-	}
 	f, err := readUpload(req)
 	if err != nil {
 		return nil, err
@@ -114,9 +97,6 @@ func (t *FilesServerTransport) dispatchUpload(req *http.Request) (*http.Response
 }
 
 func (t *FilesServerTransport) dispatchNewListPager(req *http.Request) (*http.Response, error) {
-	if t.srv.NewListPager == nil {
-		return nil, notImplemented("FilesServer.NewListPager")
-	}
 	return nextPage(t.newListPager, req, func(q url.Values) azfake.PagerResponder[azsessions.FilesClientListResponse] {
 		var options *azsessions.FilesClientListOptions
 		path := queryString(q, wire.QueryPath)
@@ -132,9 +112,6 @@ func (t *FilesServerTransport) dispatchNewListPager(req *http.Request) (*http.Re
 }
 
 func (t *FilesServerTransport) dispatchGet(req *http.Request) (*http.Response, error) {
-	if t.srv.Get == nil {
-		return nil, notImplemented("FilesServer.Get")
-	}
 	identifier, name, path, err := fileArgs(req, 0)
 	if err != nil {
 		return nil, err
@@ -148,9 +125,6 @@ func (t *FilesServerTransport) dispatchGet(req *http.Request) (*http.Response, e
 }
 
 func (t *FilesServerTransport) dispatchDownload(req *http.Request) (*http.Response, error) {
-	if t.srv.Download == nil {
-		return nil, notImplemented("FilesServer.Download")
-	}
 	if last, err := pathParam(req, 0); err != nil || last != "content" {
 		return nil, fmt.Errorf("failed to parse path %s", req.URL.EscapedPath())
 	}
@@ -167,9 +141,6 @@ func (t *FilesServerTransport) dispatchDownload(req *http.Request) (*http.Respon
 }
 
 func (t *FilesServerTransport) dispatchDelete(req *http.Request) (*http.Response, error) {
-	if t.srv.Delete == nil {
-		return nil, notImplemented("FilesServer.Delete")
-	}
 	identifier, name, path, err := fileArgs(req, 0)
 	if err != nil {
 		return nil, err

@@ -46,10 +46,18 @@ type SessionsServer struct {
 // azsessions.ClientOptions.ClientOptions.Transport. Changes to srv's fields
 // after this call are seen by the transport.
 func NewSessionsServerTransport(srv *SessionsServer) *SessionsServerTransport {
-	return &SessionsServerTransport{
+	t := &SessionsServerTransport{
 		srv:          srv,
 		newListPager: newTracker[pagerState[azsessions.SessionsClientListResponse]](),
 	}
+	t.clientTransport = newClientTransport("SessionsServer", srv, map[string]handler{
+		"SessionsClient.Get":             t.dispatchGet,
+		"SessionsClient.Delete":          t.dispatchDelete,
+		"SessionsClient.Stop":            t.dispatchStop,
+		"SessionsClient.NewListPager":    t.dispatchNewListPager,
+		"SessionsClient.GetPoolMetadata": t.dispatchGetPoolMetadata,
+	})
+	return t
 }
 
 // SessionsServerTransport connects instances of azsessions.SessionsClient to
@@ -57,53 +65,22 @@ func NewSessionsServerTransport(srv *SessionsServer) *SessionsServerTransport {
 // concurrent use. Don't use this type directly; use
 // NewSessionsServerTransport instead.
 type SessionsServerTransport struct {
+	clientTransport
 	srv          *SessionsServer
 	newListPager *tracker[pagerState[azsessions.SessionsClientListResponse]]
 }
 
-// Do implements the policy.Transporter interface for
-// SessionsServerTransport. It returns when the fake does, or with the
-// context's error when the request's context is done first.
-func (t *SessionsServerTransport) Do(req *http.Request) (*http.Response, error) {
-	return serve(req, t.route)
-}
-
-func (t *SessionsServerTransport) route(api string) handler {
-	switch api {
-	case "SessionsClient.Get":
-		return t.dispatchGet
-	case "SessionsClient.Delete":
-		return t.dispatchDelete
-	case "SessionsClient.Stop":
-		return t.dispatchStop
-	case "SessionsClient.NewListPager":
-		return t.dispatchNewListPager
-	case "SessionsClient.GetPoolMetadata":
-		return t.dispatchGetPoolMetadata
-	}
-	return nil
-}
-
 func (t *SessionsServerTransport) dispatchGet(req *http.Request) (*http.Response, error) {
-	if t.srv.Get == nil {
-		return nil, notImplemented("SessionsServer.Get")
-	}
 	resp, errResp := t.srv.Get(req.Context(), req.URL.Query().Get(wire.QueryIdentifier), nil)
 	return respond(req, resp, errResp, jsonBody(func(r azsessions.SessionsClientGetResponse) any { return r.Session }), http.StatusOK)
 }
 
 func (t *SessionsServerTransport) dispatchDelete(req *http.Request) (*http.Response, error) {
-	if t.srv.Delete == nil {
-		return nil, notImplemented("SessionsServer.Delete")
-	}
 	resp, errResp := t.srv.Delete(req.Context(), req.URL.Query().Get(wire.QueryIdentifier), nil)
 	return respond(req, resp, errResp, noBody[azsessions.SessionsClientDeleteResponse], http.StatusOK, http.StatusNoContent)
 }
 
 func (t *SessionsServerTransport) dispatchStop(req *http.Request) (*http.Response, error) {
-	if t.srv.Stop == nil {
-		return nil, notImplemented("SessionsServer.Stop")
-	}
 	resp, errResp := t.srv.Stop(req.Context(), req.URL.Query().Get(wire.QueryIdentifier), nil)
 	return respond(req, resp, errResp, func(c server.ResponseContent, r azsessions.SessionsClientStopResponse, req *http.Request) (*http.Response, error) {
 		return server.MarshalResponseAsText(c, &r.Message, req)
@@ -111,9 +88,6 @@ func (t *SessionsServerTransport) dispatchStop(req *http.Request) (*http.Respons
 }
 
 func (t *SessionsServerTransport) dispatchNewListPager(req *http.Request) (*http.Response, error) {
-	if t.srv.NewListPager == nil {
-		return nil, notImplemented("SessionsServer.NewListPager")
-	}
 	return nextPage(t.newListPager, req, func(q url.Values) azfake.PagerResponder[azsessions.SessionsClientListResponse] {
 		var options *azsessions.SessionsClientListOptions
 		if skip := skipOption(q); skip != nil {
@@ -124,9 +98,6 @@ func (t *SessionsServerTransport) dispatchNewListPager(req *http.Request) (*http
 }
 
 func (t *SessionsServerTransport) dispatchGetPoolMetadata(req *http.Request) (*http.Response, error) {
-	if t.srv.GetPoolMetadata == nil {
-		return nil, notImplemented("SessionsServer.GetPoolMetadata")
-	}
 	resp, errResp := t.srv.GetPoolMetadata(req.Context(), nil)
 	return respond(req, resp, errResp, jsonBody(func(r azsessions.SessionsClientGetPoolMetadataResponse) any { return r.PoolMetadata }), http.StatusOK)
 }
