@@ -37,18 +37,18 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/seed-f3fa2c9d/azsessions"
 	"github.com/seed-f3fa2c9d/azsessions/agenttool"
 	"github.com/seed-f3fa2c9d/azsessions/emulator"
+	"github.com/seed-f3fa2c9d/azsessions/internal/poolselect"
 	"github.com/seed-f3fa2c9d/azsessions/mcpserver"
 )
 
 // Environment variables the command reads.
 const (
-	endpointVariable = "AZURE_CONTAINER_APP_SESSION_POOL_MANAGEMENT_ENDPOINT"
+	endpointVariable = poolselect.EndpointVariable
 	tokenVariable    = "AZSESSIONS_MCP_TOKEN"
 )
 
@@ -228,29 +228,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 // connect returns a client for the pool named by the environment, or for an
 // emulator it starts, and a function that stops what it started.
 func connect(getenv func(string) string, poolType agenttool.PoolType, stderr io.Writer) (*azsessions.Client, func(), error) {
-	if endpoint := getenv(endpointVariable); endpoint != "" {
-		cred, err := azidentity.NewDefaultAzureCredential(nil)
-		if err != nil {
-			return nil, nil, fmt.Errorf("getting a credential for %s: %w", endpoint, err)
-		}
-		client, err := azsessions.NewClient(endpoint, cred, nil)
-		if err != nil {
-			return nil, nil, err
-		}
-		fmt.Fprintf(stderr, "azsessions-mcp: using the session pool at %s (from %s), as a %s pool\n", endpoint, endpointVariable, poolType)
-		return client, func() {}, nil
-	}
-	emu, err := emulator.Start(&emulator.Options{PoolType: string(poolType)})
+	p, err := poolselect.Open(getenv, &emulator.Options{PoolType: string(poolType)})
 	if err != nil {
-		return nil, nil, fmt.Errorf("%s is not set and the local emulator could not start: %w", endpointVariable, err)
-	}
-	client, err := emu.NewClient()
-	if err != nil {
-		_ = emu.Close()
 		return nil, nil, err
 	}
-	fmt.Fprintf(stderr, "azsessions-mcp: %s is not set: using a local %s emulator (code runs on this machine as the current user)\n", endpointVariable, poolType)
-	return client, func() { _ = emu.Close() }, nil
+	if p.Emulator == nil {
+		fmt.Fprintf(stderr, "azsessions-mcp: using the session pool at %s (from %s), as a %s pool\n", p.Endpoint, endpointVariable, poolType)
+	} else {
+		fmt.Fprintf(stderr, "azsessions-mcp: %s is not set: using a local %s emulator (code runs on this machine as the current user)\n", endpointVariable, poolType)
+	}
+	return p.Client, p.Close, nil
 }
 
 // serveHTTP serves streamable HTTP at /mcp until ctx ends.
