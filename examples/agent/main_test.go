@@ -9,18 +9,13 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/seed-f3fa2c9d/azsessions/examples/internal/pool"
+	"github.com/seed-f3fa2c9d/azsessions/examples/internal/exampletest"
 )
 
 // TestAgent runs the scripted conversation against the in-process emulator
 // and checks what the model would have seen at each step.
 func TestAgent(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs Python through the emulator")
-	}
-	if os.Getenv(pool.EndpointVariable) != "" {
-		t.Skipf("%s is set: the example would use a real pool", pool.EndpointVariable)
-	}
+	exampletest.RequireEmulator(t)
 	dir := t.TempDir()
 	var out bytes.Buffer
 	require.NoError(t, run(context.Background(), &out, dir))

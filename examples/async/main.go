@@ -14,8 +14,6 @@ import (
 	"os"
 	"time"
 
-	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
-
 	"github.com/seed-f3fa2c9d/azsessions"
 	"github.com/seed-f3fa2c9d/azsessions/examples/internal/pool"
 )
@@ -35,21 +33,16 @@ print("squares summed")
 total`
 
 func run(ctx context.Context, out io.Writer) error {
-	client, release, err := pool.Connect(out)
-	if err != nil {
-		return err
-	}
-	defer release()
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
 	defer cancel()
-
-	session, endSession, err := pool.NewSession(client, "async", out)
+	sandbox, err := pool.Open(out, "async")
 	if err != nil {
 		return err
 	}
-	defer endSession(ctx)
+	defer sandbox.Close(ctx)
+	session := sandbox.Session
 
-	exec := client.NewExecutionClient()
+	exec := sandbox.Client.NewExecutionClient()
 	poller, err := exec.BeginExecute(ctx, session, azsessions.NewCodeRequest(code), nil)
 	if err != nil {
 		return fmt.Errorf("starting the execution: %w", err)
@@ -62,11 +55,13 @@ func run(ctx context.Context, out io.Writer) error {
 
 	// A program that restarted would read the token back and resume here.
 	// Resuming never runs the code again.
-	resumed, err := exec.BeginExecute(ctx, session, azsessions.ExecutionRequest{}, &azsessions.ExecutionClientBeginExecuteOptions{ResumeToken: token})
+	// PollFrequency polls every second instead of on the SDK's schedule
+	// (PollUntilDoneOptions.Frequency would have no effect).
+	resumed, err := exec.BeginExecute(ctx, session, azsessions.ExecutionRequest{}, &azsessions.ExecutionClientBeginExecuteOptions{ResumeToken: token, PollFrequency: time.Second})
 	if err != nil {
 		return fmt.Errorf("resuming: %w", err)
 	}
-	result, err := resumed.PollUntilDone(ctx, &runtime.PollUntilDoneOptions{Frequency: time.Second})
+	result, err := resumed.PollUntilDone(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("polling: %w", err)
 	}

@@ -30,22 +30,17 @@ func main() {
 const csvName = "quickstart data.csv"
 
 func run(ctx context.Context, out io.Writer) error {
-	client, release, err := pool.Connect(out)
-	if err != nil {
-		return err
-	}
-	defer release()
-
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
 	defer cancel()
-	session, endSession, err := pool.NewSession(client, "quickstart", out)
+	sandbox, err := pool.Open(out, "quickstart")
 	if err != nil {
 		return err
 	}
-	defer endSession(ctx)
+	defer sandbox.Close(ctx)
+	session := sandbox.Session
 	fmt.Fprintf(out, "Session: %s\n", session)
 
-	exec, files := client.NewExecutionClient(), client.NewFilesClient()
+	exec, files := sandbox.Client.NewExecutionClient(), sandbox.Client.NewFilesClient()
 	if err := sayHello(ctx, out, exec, session); err != nil {
 		return err
 	}

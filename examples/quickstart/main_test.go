@@ -3,23 +3,17 @@ package main
 import (
 	"bytes"
 	"context"
-	"os"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/seed-f3fa2c9d/azsessions/examples/internal/pool"
+	"github.com/seed-f3fa2c9d/azsessions/examples/internal/exampletest"
 )
 
 // TestQuickstart runs the README's main command end to end against the
 // in-process emulator and checks what a user would read.
 func TestQuickstart(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs Python through the emulator")
-	}
-	if os.Getenv(pool.EndpointVariable) != "" {
-		t.Skipf("%s is set: the quickstart would use a real pool", pool.EndpointVariable)
-	}
+	exampletest.RequireEmulator(t)
 	var out bytes.Buffer
 	require.NoError(t, run(context.Background(), &out))
 	got := out.String()

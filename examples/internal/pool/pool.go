@@ -50,3 +50,36 @@ func NewSession(client *azsessions.Client, prefix string, w io.Writer) (string, 
 	}
 	return id, end, nil
 }
+
+// Sandbox is a pool, connected as Connect does, and a fresh session in it.
+type Sandbox struct {
+	// Client sends requests to the pool.
+	Client *azsessions.Client
+	// Session is the session identifier, as NewSession makes it.
+	Session string
+
+	release func()
+	end     func(context.Context)
+}
+
+// Open connects to a pool as Connect does and names a fresh session that
+// starts with prefix, as NewSession does. It tells w which pool it uses.
+// Close the Sandbox when done.
+func Open(w io.Writer, prefix string) (*Sandbox, error) {
+	client, release, err := Connect(w)
+	if err != nil {
+		return nil, err
+	}
+	session, end, err := NewSession(client, prefix, w)
+	if err != nil {
+		release()
+		return nil, err
+	}
+	return &Sandbox{Client: client, Session: session, release: release, end: end}, nil
+}
+
+// Close deletes the session, then stops what Connect started.
+func (s *Sandbox) Close(ctx context.Context) {
+	s.end(ctx)
+	s.release()
+}
