@@ -9,13 +9,13 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"runtime"
 	"strconv"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/seed-f3fa2c9d/azsessions"
+	"github.com/seed-f3fa2c9d/azsessions/internal/heapwatch"
 )
 
 // TestMemoryStreaming uploads and then downloads 1 GiB generated on the fly
@@ -81,12 +81,20 @@ func TestMemoryStreaming(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	sampler := startHeapSampler(2 * time.Millisecond)
+	heap := heapwatch.Start()
+	stopped := false
+	growth := func() uint64 {
+		if stopped {
+			return 0
+		}
+		stopped = true
+		return heap.Growth()
+	}
+	defer growth()
 
 	start := time.Now()
 	up, err := files.Upload(ctx, "mem", name, newPatternReader(size), nil)
 	if err != nil {
-		sampler.stop()
 		t.Fatal(err)
 	}
 	if up.SizeInBytes == nil || *up.SizeInBytes != size {
@@ -97,14 +105,13 @@ func TestMemoryStreaming(t *testing.T) {
 	start = time.Now()
 	down, err := files.Download(ctx, "mem", name, nil)
 	if err != nil {
-		sampler.stop()
 		t.Fatal(err)
 	}
 	got := sha256.New()
 	n, err := io.Copy(got, down.Body)
 	down.Body.Close()
 	downTime := time.Since(start)
-	baseline, peak, samples := sampler.stop()
+	grew := growth()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,59 +127,10 @@ func TestMemoryStreaming(t *testing.T) {
 	if gotSum := hex.EncodeToString(got.Sum(nil)); gotSum != wantSum {
 		t.Errorf("download: client hashed %s, generator %s", gotSum, wantSum)
 	}
-	growth := int64(peak) - int64(baseline)
-	t.Logf("upload %v (%.0f MB/s), download %v (%.0f MB/s); HeapInuse baseline %.1f MiB, peak %.1f MiB, growth %.1f MiB over %d samples",
+	t.Logf("upload %v (%.0f MB/s), download %v (%.0f MB/s); heap growth %.1f MiB",
 		upTime.Round(time.Millisecond), size/upTime.Seconds()/1e6, downTime.Round(time.Millisecond), size/downTime.Seconds()/1e6,
-		toMiB(baseline), toMiB(peak), float64(growth)/(1<<20), samples)
-	if samples < 10 {
-		t.Errorf("only %d heap samples were taken; the measurement is meaningless", samples)
+		float64(grew)/(1<<20))
+	if grew >= maxGrowth {
+		t.Errorf("heap in use grew by %.1f MiB while moving 1 GiB, want under %d MiB: something buffers the file", float64(grew)/(1<<20), maxGrowth>>20)
 	}
-	if growth >= maxGrowth {
-		t.Errorf("heap in use grew by %.1f MiB while moving 1 GiB, want under %d MiB: something buffers the file", float64(growth)/(1<<20), maxGrowth>>20)
-	}
-}
-
-func toMiB(b uint64) float64 { return float64(b) / (1 << 20) }
-
-// heapSampler records the peak of runtime.MemStats.HeapInuse.
-type heapSampler struct {
-	baseline      uint64
-	peak, samples uint64
-	done          chan struct{}
-	finished      chan struct{}
-	once          sync.Once
-}
-
-// startHeapSampler collects garbage, takes the baseline, and samples every
-// interval until stop.
-func startHeapSampler(interval time.Duration) *heapSampler {
-	runtime.GC()
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	s := &heapSampler{baseline: ms.HeapInuse, peak: ms.HeapInuse, done: make(chan struct{}), finished: make(chan struct{})}
-	go func() {
-		defer close(s.finished)
-		tick := time.NewTicker(interval)
-		defer tick.Stop()
-		var m runtime.MemStats
-		for {
-			runtime.ReadMemStats(&m)
-			s.samples++
-			s.peak = max(s.peak, m.HeapInuse)
-			select {
-			case <-s.done:
-				return
-			case <-tick.C:
-			}
-		}
-	}()
-	return s
-}
-
-// stop ends sampling and returns the baseline, the peak and how many samples
-// were taken. It may be called more than once.
-func (s *heapSampler) stop() (baseline, peak, samples uint64) {
-	s.once.Do(func() { close(s.done) })
-	<-s.finished
-	return s.baseline, s.peak, s.samples
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/seed-f3fa2c9d/azsessions"
+	"github.com/seed-f3fa2c9d/azsessions/internal/heapwatch"
 )
 
 // endless answers status with prefix and then "a" forever, until the client
@@ -91,11 +92,10 @@ func checkBounded(t *testing.T, status int, call func(context.Context, *azsessio
 	c, _ := newRecordedClient(t, endless(status, `{"id":"x","status":"Succeeded","result":{"stdout":"`), nil)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	sampler := startHeapSampler(time.Millisecond)
+	heap := heapwatch.Start()
 	err := call(ctx, c)
-	baseline, peak, _ := sampler.stop()
+	growth := int64(heap.Growth())
 	require.Error(t, err)
-	growth := int64(peak) - int64(baseline)
 	t.Logf("heap grew by %.1f MiB: %.200s", float64(growth)/(1<<20), err)
 	require.Less(t, growth, maxGrowth, "the answer was read without bound")
 	require.NoError(t, ctx.Err(), "the call ended only with the test's deadline")
@@ -117,13 +117,13 @@ func checkBounded(t *testing.T, status int, call func(context.Context, *azsessio
 // without a limit.
 func TestSendFailureBodiesAreBounded(t *testing.T) {
 	c, _ := newRecordedClient(t, endless(http.StatusInternalServerError, ""), &azsessions.ClientOptions{})
-	sampler := startHeapSampler(time.Millisecond)
+	heap := heapwatch.Start()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	_, err := c.NewContainerClient().Send(ctx, "s1", http.MethodPost, "/run", nil, nil)
-	baseline, peak, _ := sampler.stop()
+	growth := heap.Growth()
 	require.ErrorIs(t, err, azsessions.ErrResponseTooLarge)
-	require.Less(t, int64(peak)-int64(baseline), int64(64<<20))
+	require.Less(t, growth, uint64(64<<20))
 
 	c, _ = newRecordedClient(t, endless(http.StatusOK, ""), nil)
 	resp, err := c.NewContainerClient().Send(ctx, "s1", http.MethodGet, "/stream", nil, nil)
