@@ -21,6 +21,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/seed-f3fa2c9d/azsessions"
+	"github.com/seed-f3fa2c9d/azsessions/internal/pattern"
 )
 
 const (
@@ -38,70 +39,6 @@ type staticCredential struct{}
 
 func (staticCredential) GetToken(context.Context, policy.TokenRequestOptions) (azcore.AccessToken, error) {
 	return azcore.AccessToken{Token: benchToken, ExpiresOn: time.Now().Add(24 * time.Hour)}, nil
-}
-
-// patternPeriod is the period of the generated payload: a prime, so the
-// pattern does not line up with buffer sizes.
-const patternPeriod = 65521
-
-// patternTable holds two periods of the pattern so that any read of up to
-// one period is a single copy.
-var patternTable = func() []byte {
-	t := make([]byte, 2*patternPeriod)
-	x := uint32(2463534242)
-	for i := range patternPeriod {
-		x ^= x << 13
-		x ^= x >> 17
-		x ^= x << 5
-		t[i] = byte(x)
-	}
-	copy(t[patternPeriod:], t[:patternPeriod])
-	return t
-}()
-
-// patternReader is a deterministic io.ReadSeeker of size bytes whose byte at
-// offset i depends only on i. It holds no payload: memory stays constant
-// whatever the size.
-type patternReader struct {
-	size, off int64
-}
-
-func newPatternReader(size int64) *patternReader { return &patternReader{size: size} }
-
-func (p *patternReader) Read(b []byte) (int, error) {
-	if p.off >= p.size {
-		return 0, io.EOF
-	}
-	if rem := p.size - p.off; int64(len(b)) > rem {
-		b = b[:rem]
-	}
-	n := 0
-	for n < len(b) {
-		start := int(p.off % patternPeriod)
-		c := copy(b[n:], patternTable[start:start+patternPeriod])
-		n += c
-		p.off += int64(c)
-	}
-	return n, nil
-}
-
-func (p *patternReader) Seek(offset int64, whence int) (int64, error) {
-	var abs int64
-	switch whence {
-	case io.SeekStart:
-		abs = offset
-	case io.SeekCurrent:
-		abs = p.off + offset
-	case io.SeekEnd:
-		abs = p.size + offset
-	default:
-		return 0, errors.New("pattern: invalid whence")
-	}
-	if abs < 0 {
-		return 0, errors.New("pattern: negative position")
-	}
-	p.off = abs
-	return abs, nil
 }
 
 // Recorded-style execution response.
@@ -203,7 +140,7 @@ func newBenchServer(tb testing.TB, fileSize int64) *benchServer {
 		}
 		w.Header().Set("Content-Type", "application/octet-stream")
 		w.Header().Set("Content-Length", strconv.FormatInt(s.fileSize, 10))
-		_, _ = io.Copy(w, newPatternReader(s.fileSize))
+		_, _ = io.Copy(w, pattern.NewReader(s.fileSize))
 	})
 	s.srv = httptest.NewTLSServer(mux)
 	tb.Cleanup(s.srv.Close)
@@ -418,7 +355,7 @@ func benchExecutePaired(b *testing.B, s *benchServer) {
 func benchUploadSDK(b *testing.B, s *benchServer) {
 	files := s.sdkClient(b).NewFilesClient()
 	ctx := context.Background()
-	body := newPatternReader(s.fileSize)
+	body := pattern.NewReader(s.fileSize)
 	b.SetBytes(s.fileSize)
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -458,7 +395,7 @@ func benchUploadRaw(b *testing.B, s *benchServer) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	body := newPatternReader(s.fileSize)
+	body := pattern.NewReader(s.fileSize)
 	b.SetBytes(s.fileSize)
 	b.ReportAllocs()
 	b.ResetTimer()

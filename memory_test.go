@@ -16,6 +16,7 @@ import (
 
 	"github.com/seed-f3fa2c9d/azsessions"
 	"github.com/seed-f3fa2c9d/azsessions/internal/heapwatch"
+	"github.com/seed-f3fa2c9d/azsessions/internal/pattern"
 )
 
 // TestMemoryStreaming uploads and then downloads 1 GiB generated on the fly
@@ -34,7 +35,7 @@ func TestMemoryStreaming(t *testing.T) {
 	)
 
 	want := sha256.New()
-	if _, err := io.Copy(want, newPatternReader(size)); err != nil {
+	if _, err := io.Copy(want, pattern.NewReader(size)); err != nil {
 		t.Fatal(err)
 	}
 	wantSum := hex.EncodeToString(want.Sum(nil))
@@ -61,7 +62,7 @@ func TestMemoryStreaming(t *testing.T) {
 	mux.HandleFunc("GET /files/{name}/content", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/octet-stream")
 		w.Header().Set("Content-Length", strconv.Itoa(size))
-		_, _ = io.Copy(w, newPatternReader(size))
+		_, _ = io.Copy(w, pattern.NewReader(size))
 	})
 	srv := httptest.NewTLSServer(mux)
 	defer srv.Close()
@@ -93,7 +94,7 @@ func TestMemoryStreaming(t *testing.T) {
 	defer growth()
 
 	start := time.Now()
-	up, err := files.Upload(ctx, "mem", name, newPatternReader(size), nil)
+	up, err := files.Upload(ctx, "mem", name, pattern.NewReader(size), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

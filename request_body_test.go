@@ -13,15 +13,16 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/seed-f3fa2c9d/azsessions"
+	"github.com/seed-f3fa2c9d/azsessions/internal/pattern"
 )
 
-// slowPatternReader is patternReader with a pause on every read, like a disk:
+// slowPatternReader is pattern.Reader with a pause on every read, like a disk:
 // it keeps net/http's writer busy long after the server has answered.
-type slowPatternReader struct{ *patternReader }
+type slowPatternReader struct{ *pattern.Reader }
 
 func (s slowPatternReader) Read(p []byte) (int, error) {
 	time.Sleep(20 * time.Microsecond)
-	return s.patternReader.Read(p)
+	return s.Reader.Read(p)
 }
 
 // earlyAnswerServer answers the first two requests at once with 503, without
@@ -44,7 +45,7 @@ func earlyAnswerServer(t *testing.T, http2 bool, size int64, check func(r *http.
 			return
 		}
 		want := make([]byte, size)
-		_, _ = io.ReadFull(newPatternReader(size), want)
+		_, _ = io.ReadFull(pattern.NewReader(size), want)
 		if !bytes.Equal(got, want) {
 			t.Errorf("server: the retried body differs from what the caller sent (%d bytes, want %d)", len(got), size)
 			w.WriteHeader(http.StatusBadRequest)
@@ -88,7 +89,7 @@ func TestUploadRetryAfterEarlyAnswerSendsTheSameBytes(t *testing.T) {
 			files := earlyAnswerClient(t, srv).NewFilesClient()
 			for range 3 {
 				tries.Store(0)
-				_, err := files.Upload(context.Background(), "s1", "big.bin", slowPatternReader{newPatternReader(size)}, nil)
+				_, err := files.Upload(context.Background(), "s1", "big.bin", slowPatternReader{pattern.NewReader(size)}, nil)
 				require.NoError(t, err)
 				require.EqualValues(t, 3, tries.Load(), "two early answers, then the upload")
 			}
@@ -102,7 +103,7 @@ func TestSendRetryAfterEarlyAnswerSendsTheSameBytes(t *testing.T) {
 		return io.ReadAll(r.Body)
 	})
 	containers := earlyAnswerClient(t, srv).NewContainerClient()
-	resp, err := containers.Send(context.Background(), "s1", http.MethodPut, "/blob", slowPatternReader{newPatternReader(size)}, nil)
+	resp, err := containers.Send(context.Background(), "s1", http.MethodPut, "/blob", slowPatternReader{pattern.NewReader(size)}, nil)
 	require.NoError(t, err)
 	defer resp.Body.Close()
 	require.Equal(t, http.StatusOK, resp.StatusCode)

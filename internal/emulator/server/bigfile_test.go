@@ -11,36 +11,9 @@ import (
 	"testing"
 
 	"github.com/seed-f3fa2c9d/azsessions/internal/heapwatch"
+	"github.com/seed-f3fa2c9d/azsessions/internal/pattern"
 	"github.com/stretchr/testify/require"
 )
-
-// patternBlock repeats through the generated stream. Its odd length keeps
-// the repetition out of step with every buffer size, so misplaced chunks
-// change the hash.
-var patternBlock = func() []byte {
-	b := make([]byte, 1<<20+7)
-	x := uint32(2463534242)
-	for i := range b {
-		x ^= x << 13
-		x ^= x >> 17
-		x ^= x << 5
-		b[i] = byte(x)
-	}
-	return b
-}()
-
-// patternReader yields n deterministic bytes without holding them.
-type patternReader struct{ off, n int64 }
-
-func (p *patternReader) Read(b []byte) (int, error) {
-	if p.off >= p.n {
-		return 0, io.EOF
-	}
-	b = b[:min(int64(len(b)), p.n-p.off)]
-	n := copy(b, patternBlock[p.off%int64(len(patternBlock)):])
-	p.off += int64(n)
-	return n, nil
-}
 
 // TestLargeFileStreams uploads and downloads 1 GiB, generated on the fly,
 // and checks the heap never grows by 64 MiB: files stream between the
@@ -60,7 +33,7 @@ func TestLargeFileStreams(t *testing.T) {
 	go func() {
 		part, err := mw.CreateFormFile("file", "big.bin")
 		if err == nil {
-			_, err = io.Copy(part, io.TeeReader(&patternReader{n: size}, sent))
+			_, err = io.Copy(part, io.TeeReader(pattern.NewReader(size), sent))
 		}
 		if err == nil {
 			err = mw.Close()

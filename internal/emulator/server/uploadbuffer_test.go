@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/seed-f3fa2c9d/azsessions/internal/pattern"
 )
 
 // An upload is read from the connection and written to disk in large
@@ -21,7 +23,7 @@ func TestUploadsAreReadAndWrittenInLargeBlocks(t *testing.T) {
 	go func() {
 		part, err := mw.CreateFormFile("file", "blocks.bin")
 		if err == nil {
-			_, err = io.Copy(part, &patternReader{n: size})
+			_, err = io.Copy(part, pattern.NewReader(size))
 		}
 		if err == nil {
 			err = mw.Close()
