@@ -15,15 +15,13 @@ import (
 // text up to Options.MaxDownloadBytes, other data as a description (with
 // base64 for files up to Options.MaxBase64Bytes).
 func (s *Session) DownloadFile(ctx context.Context, path string) (Result, error) {
-	p, err := parseFilePath(path)
-	if err != nil {
-		return errorResult("%v", err), nil
-	}
-	release, err := s.useTurn(ctx)
-	if err != nil {
-		return Result{}, err
-	}
-	defer release()
+	return s.onPath(ctx, path, parseFilePath, func(p sandboxPath) (Result, error) {
+		return s.download(ctx, p)
+	})
+}
+
+// download reads the file at p and returns it as DownloadFile says.
+func (s *Session) download(ctx context.Context, p sandboxPath) (Result, error) {
 	resp, err := s.fetch(ctx, p)
 	if err != nil {
 		return s.fileFailure(ctx, err, "downloading a file", "download", p, noFileText)

@@ -51,31 +51,37 @@ func (set settings) decodeContent(content string, encoding *string) ([]byte, Res
 	return nil, errorResult("encoding must be \"text\" or \"base64\", not %q", enc), false
 }
 
+// tooLarge is the result of an upload of n bytes over the limit.
 func tooLarge(n, limit int64) Result {
-	return errorResult("the content is %d bytes, over the upload limit of %d bytes; upload a smaller file, or create the data with code in the sandbox", n, limit)
+	return errorResult("%v", errTooLarge{n, limit})
+}
+
+// errTooLarge says an upload of n bytes is over the limit.
+type errTooLarge struct{ n, limit int64 }
+
+func (e errTooLarge) Error() string {
+	return fmt.Sprintf("the content is %d bytes, over the upload limit of %d bytes; upload a smaller file, or create the data with code in the sandbox", e.n, e.limit)
 }
 
 // UploadFile writes content to path in /mnt/data (directories are made as
 // needed), replacing any file there.
 func (s *Session) UploadFile(ctx context.Context, path string, content []byte) (Result, error) {
-	p, err := parseFilePath(path)
-	if err != nil {
-		return errorResult("%v", err), nil
+	size := int64(len(content))
+	parse := func(path string) (sandboxPath, error) {
+		p, err := parseFilePath(path)
+		if err == nil && size > s.t.set.maxUpload {
+			err = errTooLarge{size, s.t.set.maxUpload}
+		}
+		return p, err
 	}
-	if int64(len(content)) > s.t.set.maxUpload {
-		return tooLarge(int64(len(content)), s.t.set.maxUpload), nil
-	}
-	release, err := s.useTurn(ctx)
-	if err != nil {
-		return Result{}, err
-	}
-	defer release()
-	if r, err, ok := s.upload(ctx, p, bytes.NewReader(content)); !ok {
-		return r, err
-	}
-	l := newLayout("succeeded")
-	l.linef("uploaded %s (%s)", p.abs(), plural(int64(len(content)), "byte"))
-	return Result{Text: l.String(), Structured: &FileOutput{Path: p.abs(), Size: int64(len(content))}}, nil
+	return s.onPath(ctx, path, parse, func(p sandboxPath) (Result, error) {
+		if r, err, ok := s.upload(ctx, p, bytes.NewReader(content)); !ok {
+			return r, err
+		}
+		l := newLayout("succeeded")
+		l.linef("uploaded %s (%s)", p.abs(), plural(size, "byte"))
+		return Result{Text: l.String(), Structured: &FileOutput{Path: p.abs(), Size: size}}, nil
+	})
 }
 
 // upload sends body to p and records it in the snapshot, so the next run
@@ -99,20 +105,13 @@ func (s *Session) upload(ctx context.Context, p sandboxPath, body io.ReadSeeker)
 // ListFiles lists a directory of /mnt/data ("" for the top), or its whole
 // tree when recursive.
 func (s *Session) ListFiles(ctx context.Context, path string, recursive bool) (Result, error) {
-	p, err := parseSandboxPath(path)
-	if err != nil {
-		return errorResult("%v", err), nil
-	}
-	release, err := s.useTurn(ctx)
-	if err != nil {
-		return Result{}, err
-	}
-	defer release()
-	files, truncated, err := s.listDir(ctx, p, recursive)
-	if err != nil {
-		return s.fileFailure(ctx, err, "listing files", "list", p, "there is no directory %s")
-	}
-	return listResult(p, files, truncated), nil
+	return s.onPath(ctx, path, parseSandboxPath, func(p sandboxPath) (Result, error) {
+		files, truncated, err := s.listDir(ctx, p, recursive)
+		if err != nil {
+			return s.fileFailure(ctx, err, "listing files", "list", p, "there is no directory %s")
+		}
+		return listResult(p, files, truncated), nil
+	})
 }
 
 // listDir lists the directory p (its whole tree when recursive), sorted by
@@ -184,26 +183,19 @@ func listResult(p sandboxPath, files []FileInfo, truncated bool) Result {
 
 // DeleteFile deletes a file in /mnt/data.
 func (s *Session) DeleteFile(ctx context.Context, path string) (Result, error) {
-	p, err := parseFilePath(path)
-	if err != nil {
-		return errorResult("%v", err), nil
-	}
-	release, err := s.useTurn(ctx)
-	if err != nil {
-		return Result{}, err
-	}
-	defer release()
-	if _, err := s.t.files.Delete(ctx, s.Identifier(), p.name, &azsessions.FilesClientDeleteOptions{Path: p.dirOption()}); err != nil {
-		return s.fileFailure(ctx, err, "deleting a file", "delete", p, noFileText)
-	}
-	for k := range s.snapshot {
-		if k == p.rel() || strings.HasPrefix(k, p.rel()+"/") {
-			delete(s.snapshot, k) // a directory goes with its tree
+	return s.onPath(ctx, path, parseFilePath, func(p sandboxPath) (Result, error) {
+		if _, err := s.t.files.Delete(ctx, s.Identifier(), p.name, &azsessions.FilesClientDeleteOptions{Path: p.dirOption()}); err != nil {
+			return s.fileFailure(ctx, err, "deleting a file", "delete", p, noFileText)
 		}
-	}
-	l := newLayout("succeeded")
-	l.linef("deleted %s", p.abs())
-	return Result{Text: l.String(), Structured: &FileOutput{Path: p.abs()}}, nil
+		for k := range s.snapshot {
+			if k == p.rel() || strings.HasPrefix(k, p.rel()+"/") {
+				delete(s.snapshot, k) // a directory goes with its tree
+			}
+		}
+		l := newLayout("succeeded")
+		l.linef("deleted %s", p.abs())
+		return Result{Text: l.String(), Structured: &FileOutput{Path: p.abs()}}, nil
+	})
 }
 
 // noFileText is what the model reads for a file that does not exist.

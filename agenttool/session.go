@@ -200,6 +200,22 @@ func (s *Session) useTurn(ctx context.Context) (release func(), err error) {
 	return s.release, nil
 }
 
+// onPath parses path with parse and runs do on it in the session's turn,
+// the session marked used (see useTurn). A path the sandbox would refuse is
+// an IsError result, given before waiting for the turn.
+func (s *Session) onPath(ctx context.Context, path string, parse func(string) (sandboxPath, error), do func(sandboxPath) (Result, error)) (Result, error) {
+	p, err := parse(path)
+	if err != nil {
+		return errorResult("%v", err), nil
+	}
+	release, err := s.useTurn(ctx)
+	if err != nil {
+		return Result{}, err
+	}
+	defer release()
+	return do(p)
+}
+
 // fetch starts the download of the file at p.
 func (s *Session) fetch(ctx context.Context, p sandboxPath) (azsessions.FilesClientDownloadResponse, error) {
 	return s.t.files.Download(ctx, s.Identifier(), p.name, &azsessions.FilesClientDownloadOptions{Path: p.dirOption()})
