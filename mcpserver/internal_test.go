@@ -177,14 +177,7 @@ func TestMediaTypeComesFromTheServersOwnTable(t *testing.T) {
 // sweep deleted: that call's text and structured notes say the sandbox is
 // new and empty; the next call's do not.
 func TestSweptHandleSaysItStartsEmpty(t *testing.T) {
-	if _, err := exec.LookPath("python3"); err != nil {
-		testenv.Missing(t, "python3", "apt-get install python3")
-	}
-	srv, err := New(emulator.NewForTest(t, nil), &Options{HandleIdleTimeout: time.Hour, Logger: slog.New(slog.DiscardHandler)})
-	require.NoError(t, err)
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	t.Cleanup(func() { _ = srv.Close(context.Background()) })
+	srv, ctx := newTestServer(t, &Options{HandleIdleTimeout: time.Hour})
 	cs := connectInMemory(ctx, t, srv)
 	run := func(args map[string]any) (string, []any) {
 		res, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: "run_python", Arguments: args})
@@ -216,14 +209,7 @@ func TestSweptHandleSaysItStartsEmpty(t *testing.T) {
 // new_session is an isError result saying what to do, and the handles
 // already issued keep working.
 func TestHandlesAreCapped(t *testing.T) {
-	if _, err := exec.LookPath("python3"); err != nil {
-		testenv.Missing(t, "python3", "apt-get install python3")
-	}
-	srv, err := New(emulator.NewForTest(t, nil), &Options{MaxHandles: 2, Logger: slog.New(slog.DiscardHandler)})
-	require.NoError(t, err)
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	t.Cleanup(func() { _ = srv.Close(context.Background()) })
+	srv, ctx := newTestServer(t, &Options{MaxHandles: 2})
 	cs := connectInMemory(ctx, t, srv)
 	var handles []string
 	for range 2 {
@@ -247,6 +233,22 @@ func TestHandlesAreCapped(t *testing.T) {
 	assert.False(t, res.IsError, "the sweep frees handles")
 }
 
+// newTestServer returns a Server with opts on an emulator, closed with the
+// test, and a context that bounds the test's waits.
+func newTestServer(t *testing.T, opts *Options) (*Server, context.Context) {
+	t.Helper()
+	if _, err := exec.LookPath("python3"); err != nil {
+		testenv.Missing(t, "python3", "apt-get install python3")
+	}
+	opts.Logger = slog.New(slog.DiscardHandler)
+	srv, err := New(emulator.NewForTest(t, nil), opts)
+	require.NoError(t, err)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	t.Cleanup(cancel)
+	t.Cleanup(func() { _ = srv.Close(context.Background()) })
+	return srv, ctx
+}
+
 // connectInMemory opens an in-memory client connection to srv, closed
 // with the test.
 func connectInMemory(ctx context.Context, t *testing.T, srv *Server) *mcp.ClientSession {
@@ -264,14 +266,7 @@ func connectInMemory(ctx context.Context, t *testing.T, srv *Server) *mcp.Client
 // resource, then sweeps the handles idle since before the read: the read
 // counted as use, so the sandbox and its file are still there.
 func TestResourceReadKeepsHandleAlive(t *testing.T) {
-	if _, err := exec.LookPath("python3"); err != nil {
-		testenv.Missing(t, "python3", "apt-get install python3")
-	}
-	srv, err := New(emulator.NewForTest(t, nil), &Options{HandleIdleTimeout: time.Hour, Logger: slog.New(slog.DiscardHandler)})
-	require.NoError(t, err)
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	t.Cleanup(func() { _ = srv.Close(context.Background()) })
+	srv, ctx := newTestServer(t, &Options{HandleIdleTimeout: time.Hour})
 	cs := connectInMemory(ctx, t, srv)
 	res, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: ToolNewSession})
 	require.NoError(t, err)
