@@ -6,8 +6,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -15,6 +13,7 @@ import (
 
 	"github.com/seed-f3fa2c9d/azsessions"
 	"github.com/seed-f3fa2c9d/azsessions/emulator"
+	"github.com/seed-f3fa2c9d/azsessions/internal/proctest"
 )
 
 func TestNewForTestRunsCode(t *testing.T) {
@@ -96,30 +95,10 @@ func TestCloseLeavesNothing(t *testing.T) {
 	require.NoError(t, err)
 	_, err = client.NewExecutionClient().Execute(context.Background(), "s", azsessions.NewCodeRequest("import os\nos.getpid()"), nil)
 	require.NoError(t, err)
-	require.NotEmpty(t, children(t))
+	require.NotEmpty(t, proctest.Children(os.Getpid()))
 	require.NoError(t, emu.Close())
 	require.NoError(t, emu.Close())
-	require.Empty(t, children(t), "no interpreter is left after Close")
-}
-
-// children lists this process's live child processes.
-func children(t *testing.T) []int {
-	t.Helper()
-	stats, _ := filepath.Glob("/proc/[0-9]*/stat")
-	var out []int
-	for _, p := range stats {
-		b, err := os.ReadFile(p)
-		if err != nil {
-			continue
-		}
-		s := string(b)
-		f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
-		if len(f) > 1 && f[0] != "Z" && f[1] == strconv.Itoa(os.Getpid()) {
-			pid, _ := strconv.Atoi(strings.Fields(s)[0])
-			out = append(out, pid)
-		}
-	}
-	return out
+	require.Empty(t, proctest.Children(os.Getpid()), "no interpreter is left after Close")
 }
 
 // Options.Python chooses the interpreter; one that does not exist fails

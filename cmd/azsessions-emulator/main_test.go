@@ -10,7 +10,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -21,6 +20,7 @@ import (
 	"github.com/seed-f3fa2c9d/azsessions"
 	"github.com/seed-f3fa2c9d/azsessions/emulator"
 	"github.com/seed-f3fa2c9d/azsessions/internal/emulator/server"
+	"github.com/seed-f3fa2c9d/azsessions/internal/proctest"
 )
 
 // build compiles the command once per test binary run.
@@ -69,35 +69,6 @@ func start(t *testing.T, bin string, args ...string) *started {
 	return s
 }
 
-// children lists the live children of pid.
-func children(pid int) []int {
-	stats, _ := filepath.Glob("/proc/[0-9]*/stat")
-	var out []int
-	for _, p := range stats {
-		b, err := os.ReadFile(p)
-		if err != nil {
-			continue
-		}
-		s := string(b)
-		f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
-		if len(f) > 1 && f[0] != "Z" && f[1] == strconv.Itoa(pid) {
-			c, _ := strconv.Atoi(strings.Fields(s)[0])
-			out = append(out, c)
-		}
-	}
-	return out
-}
-
-func alive(pid int) bool {
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
-	if err != nil {
-		return false
-	}
-	s := string(b)
-	f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
-	return len(f) > 0 && f[0] != "Z"
-}
-
 // stop sends SIGTERM and requires a clean exit leaving no process and no
 // session file behind.
 func (s *started) stop(t *testing.T, kids []int) string {
@@ -113,7 +84,7 @@ func (s *started) stop(t *testing.T, kids []int) string {
 	}
 	<-s.stderr.ch
 	for _, pid := range kids {
-		require.False(t, alive(pid), "child %d outlived the command", pid)
+		require.False(t, proctest.Alive(pid), "child %d outlived the command", pid)
 	}
 	entries, err := os.ReadDir(s.tmp)
 	require.NoError(t, err)
@@ -153,7 +124,7 @@ func TestCommandServesAndShutsDownCleanly(t *testing.T) {
 		require.Contains(t, body, `"stdout":"42\n"`)
 		status, _ = request(t, http.DefaultClient, http.MethodGet, s.endpoint+"/metadata?api-version=2025-10-02-preview", "wrong")
 		require.Equal(t, http.StatusUnauthorized, status)
-		kids := children(s.cmd.Process.Pid)
+		kids := proctest.Children(s.cmd.Process.Pid)
 		require.NotEmpty(t, kids, "the session's interpreter runs under the command")
 		log := s.stop(t, kids)
 		require.Contains(t, log, "export AZSESSIONS_EMULATOR_ENDPOINT="+s.endpoint+" AZSESSIONS_EMULATOR_TOKEN='<the -token value>' AZSESSIONS_EMULATOR_CERT=''")

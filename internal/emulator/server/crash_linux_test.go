@@ -14,6 +14,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/seed-f3fa2c9d/azsessions/internal/proctest"
 )
 
 // killedChildEnv makes TestHelperServerToKill act as an emulator to be
@@ -78,13 +80,13 @@ func TestKilledServerLeavesNothing(t *testing.T) {
 	}
 	require.NotEmpty(t, area, "the helper printed no area")
 	for _, pid := range pids {
-		t.Cleanup(func() { killIf(pid, "sleep") })
-		require.False(t, gone(pid), "process %d gone before the kill", pid)
+		t.Cleanup(func() { proctest.KillIfRunning(pid, "sleep") })
+		require.False(t, !proctest.Alive(pid), "process %d gone before the kill", pid)
 	}
 	require.NoError(t, syscall.Kill(cmd.Process.Pid, syscall.SIGKILL))
 	_ = cmd.Wait()
 	for _, pid := range pids {
-		eventually(t, func() bool { return gone(pid) }, fmt.Sprintf("process %d to die with the emulator", pid))
+		eventually(t, func() bool { return !proctest.Alive(pid) }, fmt.Sprintf("process %d to die with the emulator", pid))
 	}
 	_, err = os.Stat(area)
 	require.NoError(t, err, "the killed emulator's area is there until the next start")
@@ -98,27 +100,4 @@ func TestKilledServerLeavesNothing(t *testing.T) {
 	require.NoError(t, err, "a live emulator's area was removed")
 	_, err = os.Stat(filepath.Join(next.ownedRoot, ownerFile))
 	require.NoError(t, err, "the new area is not marked")
-}
-
-// gone reports whether pid has exited (a zombie awaiting its reaper counts).
-func gone(pid int) bool {
-	stat, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
-	if err != nil {
-		return true
-	}
-	s := string(stat)
-	i := strings.LastIndexByte(s, ')')
-	return i >= 0 && strings.HasPrefix(s[i+1:], " Z")
-}
-
-// killIf kills pid if it still runs prog, so a failed test leaves nothing.
-func killIf(pid int, prog string) {
-	cmdline, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/cmdline")
-	if err != nil {
-		return
-	}
-	argv0, _, _ := strings.Cut(string(cmdline), "\x00")
-	if filepath.Base(argv0) == prog {
-		_ = syscall.Kill(pid, syscall.SIGKILL)
-	}
 }
