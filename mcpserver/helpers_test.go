@@ -2,15 +2,11 @@ package mcpserver_test
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"runtime"
 	"slices"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -19,6 +15,7 @@ import (
 
 	"github.com/seed-f3fa2c9d/azsessions"
 	"github.com/seed-f3fa2c9d/azsessions/emulator"
+	"github.com/seed-f3fa2c9d/azsessions/internal/proctest"
 	"github.com/seed-f3fa2c9d/azsessions/internal/testenv"
 	"github.com/seed-f3fa2c9d/azsessions/mcpserver"
 )
@@ -221,23 +218,9 @@ func runStarted(t *testing.T) (code string, wait func()) {
 	if runtime.GOOS != "linux" {
 		t.Skip("the test waits on a FIFO")
 	}
-	fifo := filepath.Join(t.TempDir(), "started")
-	require.NoError(t, syscall.Mkfifo(fifo, 0o600))
-	opened := make(chan error, 1)
-	go func() {
-		f, err := os.Open(fifo) // blocks until the code opens it
-		if err == nil {
-			f.Close()
-		}
-		opened <- err
-	}()
-	return fmt.Sprintf("import time\nopen(%q, 'w').close()\ntime.sleep(100)", fifo), func() {
+	code, started := proctest.SleepingRun(t)
+	return code, func() {
 		t.Helper()
-		select {
-		case err := <-opened:
-			require.NoError(t, err)
-		case <-testContext(t).Done():
-			t.Fatal("the run never started")
-		}
+		require.NoError(t, started(testContext(t)), "the run never started")
 	}
 }

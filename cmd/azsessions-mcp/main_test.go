@@ -6,7 +6,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -23,6 +22,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/seed-f3fa2c9d/azsessions/internal/proctest"
 	"github.com/seed-f3fa2c9d/azsessions/mcpserver"
 )
 
@@ -356,10 +356,9 @@ func TestShutdownDuringARun(t *testing.T) {
 	bin := buildBinary(t)
 	for _, how := range []string{"SIGTERM", "SIGINT", "stdin EOF"} {
 		t.Run(how, func(t *testing.T) {
-			// The run's code opens the FIFO once it runs, so the test
-			// knows the sleep has begun.
-			fifo := filepath.Join(t.TempDir(), "started")
-			require.NoError(t, syscall.Mkfifo(fifo, 0o600))
+			// The run's code signals once it runs, so the test knows the
+			// sleep has begun.
+			code, started := proctest.SleepingRun(t)
 			// Far less than the run's 100 s: if the binary is still there
 			// when this ends, the shutdown waited for the run.
 			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
@@ -375,7 +374,6 @@ func TestShutdownDuringARun(t *testing.T) {
 			require.NoError(t, cmd.Start())
 			t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
 
-			code := fmt.Sprintf("import time\nopen(%q, 'w').close()\ntime.sleep(100)", fifo)
 			args, err := json.Marshal(map[string]any{"code": code, "timeout_seconds": 210})
 			require.NoError(t, err)
 			_, err = io.WriteString(stdin, strings.Join([]string{
@@ -385,20 +383,7 @@ func TestShutdownDuringARun(t *testing.T) {
 			}, "\n")+"\n")
 			require.NoError(t, err)
 
-			opened := make(chan error, 1)
-			go func() {
-				f, err := os.Open(fifo) // blocks until the code opens it
-				if err == nil {
-					f.Close()
-				}
-				opened <- err
-			}()
-			select {
-			case err := <-opened:
-				require.NoError(t, err)
-			case <-ctx.Done():
-				t.Fatalf("the run never started: %s", stderr)
-			}
+			require.NoError(t, started(ctx), "the run never started: %s", stderr)
 			require.NotEmpty(t, processesWith(t, marker))
 
 			switch how {
@@ -427,8 +412,7 @@ func TestHTTPShutdownDuringARun(t *testing.T) {
 	if runtime.GOOS != "linux" {
 		t.Skip("the test waits on a FIFO")
 	}
-	fifo := filepath.Join(t.TempDir(), "started")
-	require.NoError(t, syscall.Mkfifo(fifo, 0o600))
+	code, started := proctest.SleepingRun(t)
 	ctx, cancel := context.WithCancel(testContext(t))
 	defer cancel()
 	url, token, done := startHTTP(ctx, t)
@@ -436,15 +420,12 @@ func TestHTTPShutdownDuringARun(t *testing.T) {
 	cs, err := mcp.NewClient(&mcp.Implementation{Name: "t", Version: "1"}, nil).Connect(testContext(t), transport, nil)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = cs.Close() })
-	code := fmt.Sprintf("import time\nopen(%q, 'w').close()\ntime.sleep(100)", fifo)
 	answered := make(chan error, 1)
 	go func() {
 		_, err := cs.CallTool(testContext(t), &mcp.CallToolParams{Name: "run_python", Arguments: map[string]any{"code": code, "timeout_seconds": 210}})
 		answered <- err
 	}()
-	f, err := os.Open(fifo) // blocks until the code opens it
-	require.NoError(t, err)
-	f.Close()
+	require.NoError(t, started(testContext(t)))
 
 	cancel()
 	wait, stop := context.WithTimeout(context.Background(), 60*time.Second)
