@@ -13,8 +13,12 @@ import (
 )
 
 // crashChildEnv makes TestHelperEmulatorToKill act as an emulator to be
-// killed; its value is the directory for the sessions.
-const crashChildEnv = "AZSESSIONS_TEST_EMULATOR_TO_KILL"
+// killed; its value is the directory for the sessions. With crashForkEnv
+// set, its interpreters are forked by a zygote.
+const (
+	crashChildEnv = "AZSESSIONS_TEST_EMULATOR_TO_KILL"
+	crashForkEnv  = "AZSESSIONS_TEST_EMULATOR_FORKS"
+)
 
 // spawnEverything starts a sleep of each kind a session's code can leave
 // behind: in the group, after setsid, and double-forked with an empty
@@ -36,14 +40,16 @@ print(line)`
 // TestHelperEmulatorToKill is not a test: TestKilledEmulatorLeavesNoProcess
 // runs the test binary on it as an emulator with an idle session whose code
 // left processes behind, a busy session in the middle of a cell, and a
-// ready interpreter; it prints their pids and waits to be killed.
+// ready interpreter (and their zygote); it prints their pids and waits to
+// be killed.
 func TestHelperEmulatorToKill(t *testing.T) {
 	dir := os.Getenv(crashChildEnv)
 	if dir == "" {
 		t.Skip("a helper process of TestKilledEmulatorLeavesNoProcess")
 	}
 	ctx := context.Background()
-	f, err := NewPython(PythonOptions{ReadySessions: 1})
+	fork := os.Getenv(crashForkEnv) != ""
+	f, err := NewPython(PythonOptions{ReadySessions: 1, fork: fork})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,19 +78,37 @@ func TestHelperEmulatorToKill(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fmt.Printf("PIDS %d %d %d %s %s\n", idle.(*pythonSession).pid(), busy.(*pythonSession).pid(), ready,
-		strings.TrimSpace(res.Stdout), busyPids)
+	zygote := ""
+	if fork {
+		if f.spawns.Load() != 0 || zygotePid(f) == 0 {
+			t.Fatalf("%d interpreters spawned, zygote %d", f.spawns.Load(), zygotePid(f))
+		}
+		zygote = fmt.Sprint(zygotePid(f))
+	}
+	fmt.Printf("PIDS %d %d %d %s %s %s\n", idle.(*pythonSession).pid(), busy.(*pythonSession).pid(), ready,
+		strings.TrimSpace(res.Stdout), busyPids, zygote)
 	select {}
 }
 
 // TestKilledEmulatorLeavesNoProcess kills an emulator with SIGKILL and
 // requires every process of its sessions to die: supervisors, interpreters
-// busy and idle, ready ones, and what the code started in every way.
+// busy and idle, ready ones, what the code started in every way, and the
+// zygote that forked them.
 func TestKilledEmulatorLeavesNoProcess(t *testing.T) {
 	t.Parallel()
+	t.Run("spawned", func(t *testing.T) { t.Parallel(); testKilledEmulator(t, false) })
+	t.Run("forked", func(t *testing.T) { t.Parallel(); testKilledEmulator(t, true) })
+}
+
+func testKilledEmulator(t *testing.T, fork bool) {
 	dir := realDir(t)
 	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperEmulatorToKill$", "-test.v")
 	cmd.Env = append(os.Environ(), crashChildEnv+"="+dir)
+	want := 3 + 4 + 4
+	if fork {
+		cmd.Env = append(cmd.Env, crashForkEnv+"=1")
+		want++
+	}
 	cmd.Stderr = os.Stderr
 	out, err := cmd.StdoutPipe()
 	if err != nil {
@@ -107,7 +131,7 @@ func TestKilledEmulatorLeavesNoProcess(t *testing.T) {
 			break
 		}
 	}
-	if len(pids) != 3+4+4 {
+	if len(pids) != want {
 		t.Fatalf("the helper printed %d pids: %v", len(pids), pids)
 	}
 	for _, pid := range pids {

@@ -1,16 +1,18 @@
 """Driver of one emulated session's Python interpreter.
 
-The Go side (interp.go) starts `python3 -u -X utf8 -c <this file>` with
+The Go side (interp.go) starts `python3 -u -X utf8 -c <program>` with
 requests on fd 3, replies on fd 4 and a lifeline on fd 5 (a pipe whose
-write end only the emulator holds). Each request and reply is a 4-byte
-big-endian length and a JSON body carrying a sequence number; fd 1 and fd 2
-are left to the user's code. After each execution the driver writes a
-marker to fd 1 and fd 2 so Go knows all output, including what
+write end only the emulator holds), or has the factory's zygote (zygote.py)
+fork a child with its pipes on those descriptors. Each request and reply is
+a 4-byte big-endian length and a JSON body carrying a sequence number; fd 1
+and fd 2 are left to the user's code. After each execution the driver
+writes a marker to fd 1 and fd 2 so Go knows all output, including what
 subprocesses wrote to those descriptors, has arrived.
 
-This part runs in the interpreter, after supervisor.py forked it off the
-session's supervisor, and after ipython_kernel.py defined the IPython
-kernel, which _main starts when the interpreter can import IPython.
+This part runs in the interpreter: _run_session first forks the session's
+supervisor off (supervisor.py), then serves requests; ipython_kernel.py
+defines the IPython kernel, which _main starts when the interpreter can
+import IPython (a zygote starts it once, before it forks).
 
 Everything the driver defines lives in this module's globals, which are not
 the user's namespace (that is a fresh __main__ module), so user variables
@@ -69,10 +71,6 @@ def _hide(fd):
     os.set_inheritable(fd, False)
     return fd
 
-
-# Subprocesses of the user must not inherit the protocol descriptors.
-_IN = _hide(_IN)
-_OUT = _hide(_OUT)
 
 
 def _read_exact(n):
@@ -218,7 +216,13 @@ def _wrap_symlink():
     os.symlink = symlink
 
 
+_mapped = []  # not empty once _install_mapping ran (a zygote runs it)
+
+
 def _install_mapping():
+    if _mapped:
+        return
+    _mapped.append(True)
     # builtins.open and io.open are the same function; wrap it once.
     builtins.open = io.open = _wrap(io, "open")
     for name in (
@@ -454,9 +458,10 @@ def _bind(req):
     return {"ok": True}
 
 
-def _main():
+def _init(init):
+    """Apply the init request; returns the kernel name for the reply, or
+    None when the requested kernel cannot run."""
     global _marker
-    init = _recv()
     limit = init.get("mem_limit") or 0
     if limit > 0:
         import resource
@@ -466,10 +471,17 @@ def _main():
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     _marker = init["marker"].encode()
     _install_mapping()
-    kernel = "python"
     if init.get("kernel") != "plain" and _start_ipython() is not None:
-        kernel = "ipython"
-    elif init.get("kernel") == "ipython":
+        return "ipython"
+    if init.get("kernel") == "ipython":
+        return None
+    return "python"
+
+
+def _main():
+    init = _recv()
+    kernel = _init(init)
+    if kernel is None:
         _send({"seq": init.get("seq"), "ok": False,
                "error": "IPython cannot be imported by this interpreter"})
         return
@@ -491,11 +503,25 @@ def _main():
         _send(reply)
 
 
-try:
-    _main()
-finally:
-    # Go closed the request pipe (the session ended, or the emulator died):
-    # leave at once, without waiting for threads the user left running.
-    if os.getpid() == _PID:
-        _flush()
-    os._exit(0)
+_PID = None  # the interpreter's; a fork of user code has another
+
+
+def _run_session():
+    """Become a session's interpreter on fds 1-5: fork the supervisor off,
+    then serve Go's requests until the request pipe ends. Never returns."""
+    global _PID, _IN, _OUT
+    if hasattr(os, "fork"):
+        _start_supervisor()
+    _PID = os.getpid()
+    try:
+        # Subprocesses of the user must not inherit the protocol descriptors.
+        _IN = _hide(_IN)
+        _OUT = _hide(_OUT)
+        _main()
+    finally:
+        # Go closed the request pipe (the session ended, or the emulator
+        # died): leave at once, without waiting for threads the user left
+        # running.
+        if os.getpid() == _PID:
+            _flush()
+        os._exit(0)

@@ -18,8 +18,10 @@ import (
 	"unicode/utf8"
 )
 
-// The interpreter's program: the supervisor forks the interpreter, which
-// then defines the IPython kernel and runs the driver (see supervisor.py).
+// The interpreter's program: the supervisor, the IPython kernel and the
+// driver, then a call that runs a session (see supervisor.py). A zygote
+// runs the same parts and then its fork server, whose children run the
+// session.
 var (
 	//go:embed supervisor.py
 	supervisorSource string
@@ -27,8 +29,12 @@ var (
 	ipythonKernelSource string
 	//go:embed driver.py
 	driverMainSource string
+	//go:embed zygote.py
+	zygoteMainSource string
 
-	driverSource = supervisorSource + "\n" + ipythonKernelSource + "\n" + driverMainSource
+	programParts = supervisorSource + "\n" + ipythonKernelSource + "\n" + driverMainSource
+	driverSource = programParts + "\n_run_session()\n"
+	zygoteSource = programParts + "\n" + zygoteMainSource
 )
 
 // startTimeout guards the interpreter's start-up and bind handshakes, which
@@ -70,10 +76,10 @@ type interp struct {
 	shutdownOnce sync.Once
 }
 
-// startInterp starts an interpreter and waits until the driver is ready for
-// requests (not yet bound to a session dir).
-func startInterp(ctx context.Context, cfg interpConfig) (*interp, error) {
-	ip, err := launchInterp(cfg)
+// startInterp starts an interpreter with launch and waits until the driver
+// is ready for requests (not yet bound to a session dir).
+func startInterp(ctx context.Context, cfg interpConfig, launch func() (*interp, error)) (*interp, error) {
+	ip, err := launch()
 	if err != nil {
 		return nil, err
 	}
@@ -94,28 +100,53 @@ func startInterp(ctx context.Context, cfg interpConfig) (*interp, error) {
 	return ip, nil
 }
 
-// launchInterp starts the interpreter process with its five pipes: requests
-// (fd 3), replies (fd 4), the lifeline (fd 5), stdout and stderr. Nothing
-// reads them yet.
-func launchInterp(cfg interpConfig) (*interp, error) {
-	pipes, err := openPipes(5) // ctrl, replies, stdout, stderr, lifeline
+// interpPipes are an interpreter's five pipes: requests (its fd 3),
+// replies (fd 4), the lifeline (fd 5), stdout and stderr.
+type interpPipes [5][2]*os.File
+
+// childEnds are the interpreter's ends, in the order of the descriptors
+// they become: 3, 4, 5, 1, 2 (zygote.py's _FORK_FDS).
+func (p *interpPipes) childEnds() []*os.File {
+	return []*os.File{p[0][0], p[1][1], p[4][0], p[2][1], p[3][1]}
+}
+
+// ownEnds are the emulator's ends.
+func (p *interpPipes) ownEnds() []*os.File {
+	return []*os.File{p[0][1], p[1][0], p[2][0], p[3][0], p[4][1]}
+}
+
+func openInterpPipes() (*interpPipes, error) {
+	pairs, err := openPipes(5) // ctrl, replies, stdout, stderr, lifeline
 	if err != nil {
 		return nil, err
 	}
-	cmd := interpCommand(cfg)
-	cmd.ExtraFiles = []*os.File{pipes[0][0], pipes[1][1], pipes[4][0]} // fd 3, 4, 5
-	cmd.Stdout, cmd.Stderr = pipes[2][1], pipes[3][1]
+	return (*interpPipes)(pairs), nil
+}
+
+// launchInterp starts the interpreter process with its pipes. Nothing
+// reads them yet.
+func launchInterp(cfg interpConfig) (*interp, error) {
+	pipes, err := openInterpPipes()
+	if err != nil {
+		return nil, err
+	}
+	cmd := pythonCommand(cfg, driverSource)
+	child := pipes.childEnds()
+	cmd.ExtraFiles = child[:3] // fd 3, 4, 5
+	cmd.Stdout, cmd.Stderr = child[3], child[4]
+	cmd.SysProcAttr = supervisorAttr()
 	g, startErr := startSupervised(cmd)
 	// The child has its own copies of its ends now.
-	for _, f := range []*os.File{pipes[0][0], pipes[1][1], pipes[2][1], pipes[3][1], pipes[4][0]} {
-		f.Close()
-	}
+	closeFiles(child)
 	if startErr != nil {
-		for _, f := range []*os.File{pipes[0][1], pipes[1][0], pipes[2][0], pipes[3][0], pipes[4][1]} {
-			f.Close()
-		}
+		closeFiles(pipes.ownEnds())
 		return nil, fmt.Errorf("runtime: start %s: %w", cfg.python, startErr)
 	}
+	return newInterp(g, cfg, pipes), nil
+}
+
+// newInterp is the Go end of an interpreter whose process g runs.
+func newInterp(g *group, cfg interpConfig, pipes *interpPipes) *interp {
 	return &interp{
 		g:        g,
 		memLimit: cfg.memLimit > 0,
@@ -127,19 +158,24 @@ func launchInterp(cfg interpConfig) (*interp, error) {
 		readerD:  make(chan struct{}),
 		outR:     pipes[2][0],
 		errR:     pipes[3][0],
-	}, nil
+	}
 }
 
-// interpCommand is the interpreter's command line and environment, with
-// the pipes still to be attached.
-func interpCommand(cfg interpConfig) *exec.Cmd {
+func closeFiles(files []*os.File) {
+	for _, f := range files {
+		f.Close()
+	}
+}
+
+// pythonCommand runs program with the interpreter's flags and environment;
+// the caller attaches the descriptors and SysProcAttr.
+func pythonCommand(cfg interpConfig, program string) *exec.Cmd {
 	// -u: user output reaches the pipes as it is written, in order with what
 	// subprocesses write. -X utf8: streams are UTF-8 whatever the locale.
-	cmd := exec.Command(cfg.python, "-u", "-X", "utf8", "-c", driverSource)
+	cmd := exec.Command(cfg.python, "-u", "-X", "utf8", "-c", program)
 	cmd.Dir = "/"
 	cmd.Env = append(os.Environ(), "MPLBACKEND=Agg", "PYTHONDONTWRITEBYTECODE=1")
 	cmd.Env = append(cmd.Env, cfg.env...)
-	cmd.SysProcAttr = supervisorAttr()
 	return cmd
 }
 

@@ -2,12 +2,13 @@
 
 The second part of the interpreter's program (see supervisor.py). When the
 interpreter can import IPython (and Go did not ask for the plain kernel),
-driver.py's _main calls _start_ipython and _execute runs each cell with
-_run_ipython, so that cells behave as on the service's Jupyter kernel: the
-last expression is formatted by IPython's display machinery (a long list
-pretty-printed one item per line), display(...) works, and so do !command,
-%magics (%pip, %time, %matplotlib inline) and rich outputs (a figure shown
-inline becomes the image result). The /mnt/data mapping, the streams, the
+driver.py's _init (or zygote.py, once for all its children) calls
+_start_ipython and _execute runs each cell with _run_ipython, so that cells
+behave as on the service's Jupyter kernel: the last expression is formatted
+by IPython's display machinery (a long list pretty-printed one item per
+line), display(...) works, and so do !command, %magics (%pip, %time,
+%matplotlib inline) and rich outputs (a figure shown inline becomes the
+image result). The /mnt/data mapping, the streams, the
 protocol and the supervisor are the same as with the plain kernel.
 """
 
@@ -22,8 +23,12 @@ def _png_text(data):
 
 
 def _start_ipython():
-    """Start the shell; None when IPython cannot be imported."""
+    """Start the shell; None when IPython cannot be imported. A zygote
+    starts it before it forks: each child gets its own copy of a shell
+    that has run nothing."""
     global _kernel
+    if _kernel is not None:
+        return _kernel
     try:
         from IPython.core.displayhook import DisplayHook
         from IPython.core.displaypub import DisplayPublisher

@@ -26,15 +26,16 @@ const (
 	killedCorrupt
 )
 
-// group is a started child process that leads its own process group. All of
-// the user's processes (the interpreter or shell and anything they spawn)
-// live in that group, so killing the group stops them all.
+// group is a started child process (or one a zygote forked) that leads its
+// own process group. All of the user's processes (the interpreter or shell
+// and anything they spawn) live in that group, so killing the group stops
+// them all.
 //
 // The group is signalled only while its leader is not yet reaped: the
 // leader's pid is the group id, and once reaped the pid may be reused by an
 // unrelated process group.
 type group struct {
-	cmd *exec.Cmd
+	cmd *exec.Cmd // nil for a leader a zygote forked (see adoptForked)
 	pid int
 	// supervised: the leader is a session supervisor (driver.py), which
 	// kills every process of the session, including those that left the
@@ -54,6 +55,10 @@ type group struct {
 
 	exited chan struct{} // closed once the leader is reaped
 	state  *os.ProcessState
+	// wstatus is the wait status of a forked leader, as its zygote reaped
+	// it; unknown (wstatusOK false) when the zygote was gone by then.
+	wstatus   syscall.WaitStatus
+	wstatusOK bool
 }
 
 // startGroup starts cmd as the leader of a new process group and reaps it in
@@ -168,10 +173,10 @@ func (g *group) killedFor() killReason {
 // signaled returns the signal that ended the leader, if one did. Only valid
 // after exited is closed.
 func (g *group) signaled() (syscall.Signal, bool) {
-	if g.state == nil {
-		return 0, false
+	ws, ok := g.wstatus, g.wstatusOK
+	if g.state != nil {
+		ws, ok = g.state.Sys().(syscall.WaitStatus)
 	}
-	ws, ok := g.state.Sys().(syscall.WaitStatus)
 	if !ok || !ws.Signaled() {
 		return 0, false
 	}

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -39,6 +40,10 @@ type PythonOptions struct {
 	// plain driver otherwise; KernelIPython requires IPython (interpreters
 	// fail to start without it); KernelPlain never uses it.
 	Kernel string
+
+	// fork has interpreters forked by a zygote (see zygote.go) where one
+	// can run, instead of spawning a Python for each.
+	fork bool
 }
 
 // Kernels of PythonOptions.Kernel.
@@ -79,9 +84,12 @@ const (
 //     not a security boundary: C extensions and subprocesses see the real
 //     file system.
 type PythonFactory struct {
-	cfg            interpConfig
-	ipythonDir     string // removed by Close
-	gate           *startGate
+	cfg        interpConfig
+	ipythonDir string // removed by Close
+	gate       *startGate
+	zygotes    *forkServer
+	// forks and spawns count the interpreters started each way.
+	forks, spawns  atomic.Int64
 	defaultTimeout time.Duration
 	want           int
 
@@ -131,15 +139,17 @@ func NewPython(opts PythonOptions) (*PythonFactory, error) {
 		return nil, fmt.Errorf("runtime: %w", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
+	cfg := interpConfig{
+		python:   python,
+		memLimit: opts.MemoryLimitBytes,
+		kernel:   opts.Kernel,
+		env:      []string{"IPYTHONDIR=" + ipythonDir},
+	}
 	f := &PythonFactory{
-		ipythonDir: ipythonDir,
-		gate:       newStartGate(),
-		cfg: interpConfig{
-			python:   python,
-			memLimit: opts.MemoryLimitBytes,
-			kernel:   opts.Kernel,
-			env:      []string{"IPYTHONDIR=" + ipythonDir},
-		},
+		ipythonDir:     ipythonDir,
+		gate:           newStartGate(),
+		cfg:            cfg,
+		zygotes:        newForkServer(cfg, opts.fork),
 		defaultTimeout: opts.DefaultTimeout,
 		want:           opts.ReadySessions,
 		ctx:            ctx,
@@ -238,13 +248,27 @@ func (f *PythonFactory) interpFor(ctx context.Context, dir string) (*interp, boo
 }
 
 // start starts an interpreter once the gate lets it: foreground for a
-// request waiting for it, background for the ready pool.
+// request waiting for it, background for the ready pool. The zygote forks
+// it where there is one; otherwise, or if the fork fails, Python is
+// spawned.
 func (f *PythonFactory) start(ctx context.Context, foreground bool) (*interp, error) {
 	if err := f.gate.acquire(ctx, foreground); err != nil {
 		return nil, fmt.Errorf("runtime: waiting to start %s: %w", f.cfg.python, err)
 	}
 	defer f.gate.release()
-	return startInterp(ctx, f.cfg)
+	if z := f.zygotes.get(f.ctx); z != nil {
+		ip, err := startInterp(ctx, f.cfg, func() (*interp, error) { return forkInterp(z, f.cfg) })
+		if err == nil {
+			f.forks.Add(1)
+			return ip, nil
+		}
+		if ctx.Err() != nil {
+			return nil, err
+		}
+		f.zygotes.drop(z)
+	}
+	f.spawns.Add(1)
+	return startInterp(ctx, f.cfg, func() (*interp, error) { return launchInterp(f.cfg) })
 }
 
 // takeReady pops the oldest ready interpreter, if any, and starts its
@@ -313,6 +337,8 @@ func (f *PythonFactory) Close() error {
 			ip.shutdown()
 		}
 		f.wg.Wait()
+		// After the ready interpreters: the zygote reaps those it forked.
+		f.zygotes.close()
 		_ = os.RemoveAll(f.ipythonDir)
 	})
 	return nil

@@ -543,8 +543,13 @@ func TestPythonCloseDuringExecute(t *testing.T) {
 
 // TestPythonNoLeaks is not parallel, so it can count goroutines.
 func TestPythonNoLeaks(t *testing.T) {
+	t.Run("spawned", func(t *testing.T) { testNoLeaks(t, false) })
+	t.Run("forked", func(t *testing.T) { testNoLeaks(t, true) })
+}
+
+func testNoLeaks(t *testing.T, fork bool) {
 	before := runtime.NumGoroutine()
-	f, err := NewPython(PythonOptions{ReadySessions: 1})
+	f, err := NewPython(PythonOptions{ReadySessions: 1, fork: fork})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,13 +1,16 @@
 """The session supervisor: the first part of the interpreter's program.
 
 interp.go runs supervisor.py, ipython_kernel.py and driver.py as one
-program (in that order). This part forks: the parent stays behind as the
-session's supervisor, a child subreaper, so that every process the session's
-code starts, even one that left the process group or was orphaned by a
-double fork, stays its descendant. When the interpreter dies, when Go asks
-(SIGTERM), or when the emulator dies (the lifeline on fd 5 ends, or the
-parent-death signal arrives), it kills all of them, reaps them and exits,
-dying as the interpreter died. The child goes on as the interpreter.
+program (in that order), ended by a call of driver.py's _run_session (a
+spawned interpreter) or by zygote.py (a fork server, whose children call
+_run_session). _run_session calls _start_supervisor, which forks: the parent
+stays behind as the session's supervisor, a child subreaper, so that every
+process the session's code starts, even one that left the process group or
+was orphaned by a double fork, stays its descendant. When the interpreter
+dies, when Go asks (SIGTERM), or when the emulator dies (the lifeline on
+fd 5 ends; a spawned supervisor also gets the parent-death signal), it kills
+all of them, reaps them and exits, dying as the interpreter died. The child
+goes on as the interpreter.
 """
 
 import os
@@ -22,14 +25,18 @@ _PR_SET_PDEATHSIG = 1
 _PR_SET_CHILD_SUBREAPER = 36
 
 
+_libc = []  # the C library, once loaded (a zygote loads it before forking)
+
+
 def _prctl(option, arg):
     """prctl(2) through ctypes; False where there is no such call."""
     if not sys.platform.startswith("linux"):
         return False
     try:
-        import ctypes
-        libc = ctypes.CDLL(None, use_errno=True)
-        return libc.prctl(option, arg, 0, 0, 0) == 0
+        if not _libc:
+            import ctypes
+            _libc.append(ctypes.CDLL(None, use_errno=True))
+        return _libc[0].prctl(option, arg, 0, 0, 0) == 0
     except Exception:
         return False
 
@@ -204,10 +211,3 @@ def _start_supervisor():
     _prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != supervisor:
         os._exit(1)
-
-
-if hasattr(os, "fork"):
-    _start_supervisor()
-_PID = os.getpid()  # the interpreter's; a fork of user code has another
-
-

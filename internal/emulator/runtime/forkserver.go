@@ -1,0 +1,139 @@
+package runtime
+
+import (
+	"context"
+	"sync"
+	"time"
+)
+
+// zygoteRetry is how long a factory spawns interpreters after its zygote
+// failed to start or to fork before it tries a new zygote. A zygote that
+// served forks and then died is replaced at once.
+const zygoteRetry = 30 * time.Second
+
+// forkServer keeps a factory's zygote: started on first need, replaced
+// when it dies, closed with the factory. Where it has none (not Linux, the
+// zygote cannot start, disabled), interpreters are spawned.
+type forkServer struct {
+	cfg     interpConfig
+	program string // the zygote's program: zygoteSource (tests break it)
+	retry   time.Duration
+
+	mu       sync.Mutex
+	z        *zygote
+	starting chan struct{} // closed when the start under way is over
+	failed   time.Time     // when a zygote last failed; zero after a success
+	closed   bool          // or disabled: never a zygote
+}
+
+func newForkServer(cfg interpConfig, enabled bool) *forkServer {
+	return &forkServer{cfg: cfg, program: zygoteSource, retry: zygoteRetry, closed: !enabled || !canFork()}
+}
+
+// get returns a live zygote, starting one if there is none, or nil when
+// interpreters must be spawned. Callers that find a start under way wait
+// for it: a zygote costs what one spawned interpreter does.
+func (s *forkServer) get(ctx context.Context) *zygote {
+	for {
+		s.mu.Lock()
+		if dead := s.z; dead != nil && dead.gone() {
+			// It died after serving forks: replace it now.
+			s.z = nil
+			s.mu.Unlock()
+			dead.close()
+			continue
+		}
+		z, starting := s.z, s.starting
+		retryLater := !s.failed.IsZero() && time.Since(s.failed) < s.retry
+		if s.closed || z != nil || (starting == nil && retryLater) {
+			s.mu.Unlock()
+			return z
+		}
+		if starting != nil {
+			s.mu.Unlock()
+			select {
+			case <-starting:
+				continue
+			case <-ctx.Done():
+				return nil
+			}
+		}
+		s.starting = make(chan struct{})
+		s.mu.Unlock()
+		return s.start(ctx)
+	}
+}
+
+// start starts a zygote for get and records the outcome.
+func (s *forkServer) start(ctx context.Context) *zygote {
+	z, err := startZygote(ctx, s.cfg, s.program)
+	s.mu.Lock()
+	close(s.starting)
+	s.starting = nil
+	closed := s.closed
+	switch {
+	case err != nil:
+		if ctx.Err() == nil {
+			s.failed = time.Now()
+		}
+	case !closed:
+		s.failed, s.z = time.Time{}, z
+	}
+	s.mu.Unlock()
+	if err != nil {
+		return nil
+	}
+	if closed {
+		z.close()
+		return nil
+	}
+	return z
+}
+
+// drop stops using z after it failed to fork. A zygote that never forked
+// is not tried again for a while.
+func (s *forkServer) drop(z *zygote) {
+	s.mu.Lock()
+	if s.z == z {
+		s.z = nil
+		if z.forks.Load() == 0 {
+			s.failed = time.Now()
+		}
+	}
+	s.mu.Unlock()
+	z.close()
+}
+
+// close retires the zygote (it exits once it has reaped the interpreters
+// it forked, which live on); from then on interpreters are spawned.
+func (s *forkServer) close() {
+	s.mu.Lock()
+	s.closed = true
+	z := s.z
+	s.z = nil
+	s.mu.Unlock()
+	if z != nil {
+		z.retire()
+	}
+}
+
+// forkInterp has z fork an interpreter and hands it its pipes.
+func forkInterp(z *zygote, cfg interpConfig) (*interp, error) {
+	pipes, err := openInterpPipes()
+	if err != nil {
+		return nil, err
+	}
+	tag, err := newGroupTag()
+	if err != nil {
+		closeFiles(pipes.ownEnds())
+		closeFiles(pipes.childEnds())
+		return nil, err
+	}
+	pid, err := z.fork(tag, pipes.childEnds())
+	closeFiles(pipes.childEnds())
+	if err != nil {
+		closeFiles(pipes.ownEnds())
+		return nil, err
+	}
+	return newInterp(adoptForked(pid, tag, z), cfg, pipes), nil
+}

@@ -1,0 +1,254 @@
+//go:build unix
+
+package runtime
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+)
+
+// zygote is a fork server (zygote.py): a Python process that has loaded the
+// interpreter's program, and for the IPython kernel created a shell that
+// has run nothing, and forks a new interpreter on request. A fork costs a
+// few milliseconds where starting Python costs tens (hundreds with
+// IPython), so a burst of new sessions is not served one Python start
+// after another.
+//
+// It is the emulator's child, in a process group of its own, with the
+// parent-death signal; the socket is its lifeline too. The interpreters it
+// forks are not the emulator's children: see adoptForked.
+type zygote struct {
+	g    *group
+	conn *net.UnixConn // SOCK_SEQPACKET: one JSON message a packet
+	// stderr ends when the zygote has answered the start request (it then
+	// writes nothing) or exits.
+	stderr chan struct{}
+	forks  atomic.Int64 // interpreters forked
+
+	mu     sync.Mutex // one request at a time
+	broken bool       // a request failed; the zygote is killed
+	// live counts the forked leaders not yet reaped. A retired zygote
+	// forks no more and is closed once it has reaped them all, so that no
+	// session's supervisor is left without the parent that reaps it.
+	live    int
+	retired bool
+
+	closeOnce sync.Once
+}
+
+// errZygoteGone: the zygote exited or broke the protocol.
+var errZygoteGone = errors.New("runtime: the zygote is gone")
+
+// zygoteRequest is a request to zygote.py.
+type zygoteRequest struct {
+	Op     string `json:"op"` // "start", "fork" or "reap"
+	Kernel string `json:"kernel,omitempty"`
+	Tag    string `json:"tag,omitempty"`
+	Pid    int    `json:"pid,omitempty"`
+}
+
+// zygoteReply is its answer.
+type zygoteReply struct {
+	OK     bool   `json:"ok"`
+	Kernel string `json:"kernel"`
+	Pid    int    `json:"pid"`
+	Status *int   `json:"status"`
+	Error  string `json:"error"`
+}
+
+// startZygote starts a zygote running program (zygoteSource) and waits
+// until it has loaded what its children need. ctx ending stops the wait.
+func startZygote(ctx context.Context, cfg interpConfig, program string) (*zygote, error) {
+	z, errOut, err := launchZygote(cfg, program)
+	if err != nil {
+		return nil, fmt.Errorf("runtime: start a zygote of %s: %w", cfg.python, err)
+	}
+	stop := context.AfterFunc(ctx, func() { _ = z.conn.SetDeadline(time.Now()) })
+	rep, err := z.request(zygoteRequest{Op: "start", Kernel: cfg.kernel}, nil)
+	stop()
+	if err == nil && !rep.OK {
+		err = errors.New(rep.Error)
+	}
+	if err != nil {
+		z.close()
+		if msg := strings.TrimSpace(errOut.String()); msg != "" {
+			err = fmt.Errorf("%w: %s", err, msg)
+		}
+		return nil, fmt.Errorf("runtime: start a zygote of %s: %w", cfg.python, err)
+	}
+	return z, nil
+}
+
+// launchZygote starts the process with its socket on fd 3 and its stdout
+// and stderr read into the returned buffer.
+func launchZygote(cfg interpConfig, program string) (*zygote, *capBuffer, error) {
+	fds, err := syscall.Socketpair(syscall.AF_UNIX, syscall.SOCK_SEQPACKET, 0)
+	if err != nil {
+		return nil, nil, err
+	}
+	syscall.CloseOnExec(fds[0])
+	syscall.CloseOnExec(fds[1])
+	own, theirs := os.NewFile(uintptr(fds[0]), "zygote"), os.NewFile(uintptr(fds[1]), "zygote")
+	defer theirs.Close()
+	conn, err := net.FileConn(own)
+	own.Close()
+	if err != nil {
+		return nil, nil, err
+	}
+	errR, errW, err := os.Pipe()
+	if err != nil {
+		conn.Close()
+		return nil, nil, err
+	}
+	cmd := pythonCommand(cfg, program)
+	cmd.ExtraFiles = []*os.File{theirs}
+	cmd.Stdout, cmd.Stderr = errW, errW
+	cmd.SysProcAttr = groupAttr()
+	g, err := startGroup(cmd)
+	errW.Close()
+	if err != nil {
+		errR.Close()
+		conn.Close()
+		return nil, nil, err
+	}
+	z := &zygote{g: g, conn: conn.(*net.UnixConn), stderr: make(chan struct{})}
+	errOut := newCapBuffer(defaultMaxOutput)
+	go func() {
+		drainPipe(errR, errOut, z.stderr)
+		errR.Close()
+	}()
+	return z, errOut, nil
+}
+
+// request sends req, with files as SCM_RIGHTS, and reads the answer. A
+// failure leaves the zygote broken (and kills it): the two sides may no
+// longer agree on which answer belongs to which request.
+func (z *zygote) request(req zygoteRequest, files []*os.File) (zygoteReply, error) {
+	z.mu.Lock()
+	defer z.mu.Unlock()
+	return z.requestLocked(req, files)
+}
+
+func (z *zygote) requestLocked(req zygoteRequest, files []*os.File) (zygoteReply, error) {
+	var rep zygoteReply
+	if z.broken {
+		return rep, errZygoteGone
+	}
+	err := z.exchange(req, files, &rep)
+	if err != nil {
+		z.broken = true
+		z.g.kill(notKilled)
+	}
+	return rep, err
+}
+
+func (z *zygote) exchange(req zygoteRequest, files []*os.File, rep *zygoteReply) error {
+	body, err := json.Marshal(req)
+	if err != nil {
+		return err
+	}
+	var oob []byte
+	if len(files) > 0 {
+		fds := make([]int, len(files))
+		for i, f := range files {
+			// Fd also makes the descriptor blocking, as the interpreter
+			// expects its pipes to be (exec.Cmd does the same).
+			fds[i] = int(f.Fd())
+		}
+		oob = syscall.UnixRights(fds...)
+	}
+	if err := z.conn.SetDeadline(time.Now().Add(startTimeout)); err != nil {
+		return err
+	}
+	if _, _, err := z.conn.WriteMsgUnix(body, oob, nil); err != nil {
+		return fmt.Errorf("%w: %w", errZygoteGone, err)
+	}
+	buf := make([]byte, 4096)
+	n, err := z.conn.Read(buf)
+	if err != nil || n == 0 {
+		return fmt.Errorf("%w: %v", errZygoteGone, err)
+	}
+	return json.Unmarshal(buf[:n], rep)
+}
+
+// fork asks for a new interpreter with child as its fds 3, 4, 5, 1 and 2
+// (interpPipes.childEnds), in a group of its own tagged tag, and returns
+// its pid. The caller must reap it (adoptForked does).
+func (z *zygote) fork(tag string, child []*os.File) (int, error) {
+	z.mu.Lock()
+	defer z.mu.Unlock()
+	if z.retired {
+		return 0, errZygoteGone
+	}
+	rep, err := z.requestLocked(zygoteRequest{Op: "fork", Tag: tag}, child)
+	if err == nil && rep.Pid <= 0 {
+		err = fmt.Errorf("the zygote did not fork: %s", rep.Error)
+	}
+	if err != nil {
+		return 0, err
+	}
+	z.live++
+	z.forks.Add(1)
+	return rep.Pid, nil
+}
+
+// reap has the zygote reap its exited child pid and returns its wait
+// status; false when the zygote cannot tell (it is gone).
+func (z *zygote) reap(pid int) (syscall.WaitStatus, bool) {
+	z.mu.Lock()
+	rep, err := z.requestLocked(zygoteRequest{Op: "reap", Pid: pid}, nil)
+	z.live--
+	last := z.retired && z.live == 0
+	z.mu.Unlock()
+	if last {
+		z.close()
+	}
+	if err != nil || rep.Status == nil {
+		return 0, false
+	}
+	return syscall.WaitStatus(*rep.Status), true
+}
+
+// gone reports whether the zygote can no longer fork.
+func (z *zygote) gone() bool {
+	z.mu.Lock()
+	defer z.mu.Unlock()
+	select {
+	case <-z.g.exited:
+		return true
+	default:
+		return z.broken || z.retired
+	}
+}
+
+// retire stops forking and closes the zygote once the interpreters it
+// forked are reaped (now, if there are none).
+func (z *zygote) retire() {
+	z.mu.Lock()
+	z.retired = true
+	now := z.live == 0
+	z.mu.Unlock()
+	if now {
+		z.close()
+	}
+}
+
+// close kills the zygote and waits until it is reaped. The interpreters it
+// forked and has not reaped live on, orphans: see retire.
+func (z *zygote) close() {
+	z.closeOnce.Do(func() {
+		z.g.kill(killedClosed)
+		<-z.g.exited
+		<-z.stderr
+		z.conn.Close()
+	})
+}

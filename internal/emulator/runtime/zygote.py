@@ -1,0 +1,238 @@
+"""The fork server (zygote): the last part of a factory's zygote program.
+
+Starting Python costs tens of milliseconds of CPU (more where a .pth file
+runs at start-up) and IPython half a second more, so a burst of new
+sessions, each starting an interpreter, waits for all those starts. A
+factory instead starts this program once (zygote.go): the driver is loaded,
+the /mnt/data mapping installed (inert until a bind) and, for the IPython
+kernel, a shell created that has run nothing. Each child forked from it is
+a copy of that state, with nothing of any session in it.
+
+Go talks to it over the SOCK_SEQPACKET socket on fd 3, one JSON request and
+one reply per packet, one request at a time:
+
+  {"op": "start", "kernel": K}        -> {"ok": true, "kernel": "python"|"ipython"}
+  {"op": "fork", "tag": T} + 5 fds    -> {"pid": P}
+  {"op": "reap", "pid": P}            -> {"status": S} (a wait status)
+
+A fork request carries the new interpreter's pipe ends (SCM_RIGHTS): its
+requests, replies, lifeline, stdout and stderr, which the child puts on fds
+3, 4, 5, 1 and 2. The child leaves the zygote's process group for a group
+of its own, takes the session's group tag T in its environment (where Go's
+sweep and the exec'd subprocesses see it) and runs _run_session, as a
+spawned interpreter does: it forks the supervisor off, and the supervisor
+watches the lifeline. The zygote reaps a child only when Go asks, once Go
+has killed what was left of the child's group, so that the child's pid (its
+group id) cannot be reused while Go may still signal it.
+
+The zygote forks only from this loop, while it is single-threaded, and
+exits when the socket ends (Go closed it, or the emulator died; the
+parent-death signal kills it too).
+"""
+
+import array
+import gc
+import socket
+
+_SOCK = 3
+_TAG_KEY = b"AZSESSIONS_EMULATOR_GROUP="
+_FORK_FDS = (3, 4, 5, 1, 2)  # where the child puts the fds it is sent
+_PR_GET_DUMPABLE = 3
+
+
+def _tag_slot():
+    """(address, length) of the group tag's value in this process's initial
+    environment block, which /proc/<pid>/environ shows; each child
+    overwrites it in place with its own tag. Fails unless /proc shows the
+    change, so that Go falls back to spawning rather than lose its sweep."""
+    import ctypes
+    libc = ctypes.CDLL(None)
+    environ = ctypes.POINTER(ctypes.c_void_p).in_dll(libc, "environ")
+    i = 0
+    while environ[i]:
+        entry = ctypes.string_at(environ[i])
+        if entry.startswith(_TAG_KEY):
+            break
+        i += 1
+    else:
+        raise RuntimeError("no group tag in the zygote's environment")
+    addr, old = environ[i] + len(_TAG_KEY), entry[len(_TAG_KEY):]
+    probe = b"x" * len(old)
+    ctypes.memmove(addr, probe, len(old))
+    try:
+        with open("/proc/self/environ", "rb") as f:
+            shown = _TAG_KEY + probe + b"\0" in f.read()
+    finally:
+        ctypes.memmove(addr, old, len(old))
+    if not shown:
+        raise RuntimeError("/proc does not show the zygote's environment")
+    return addr, len(old)
+
+
+def _retag(slot, tag):
+    import ctypes
+    addr, n = slot
+    value = tag.encode("ascii")
+    if len(value) != n:
+        raise ValueError("tag of %d bytes, want %d" % (len(value), n))
+    ctypes.memmove(addr, value, n)
+    os.environ[_TAG_KEY[:-1].decode()] = tag  # what exec'd children inherit
+
+
+def _single_threaded():
+    try:
+        return len(os.listdir("/proc/self/task")) == 1
+    except OSError:
+        return False
+
+
+def _recv_request(sock):
+    """(request, fds) of the next packet; (None, []) when the socket ends."""
+    fds = array.array("i")
+    msg, anc, flags, _ = sock.recvmsg(
+        1 << 16, socket.CMSG_SPACE(len(_FORK_FDS) * fds.itemsize))
+    for level, kind, data in anc:
+        if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
+            fds.frombytes(data[:len(data) - len(data) % fds.itemsize])
+    fds = list(fds)
+    if not msg:
+        for fd in fds:
+            os.close(fd)
+        return None, []
+    if flags & (socket.MSG_TRUNC | socket.MSG_CTRUNC):
+        for fd in fds:
+            os.close(fd)
+        return {"op": "truncated"}, []
+    return json.loads(msg), fds
+
+
+def _place(fds):
+    """Put the received fds on _FORK_FDS and close every other descriptor
+    above them (the zygote's socket among them)."""
+    import fcntl
+    import resource
+    above = max(_FORK_FDS) + 1
+    high = [fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, above) for fd in fds]
+    for fd in fds:
+        os.close(fd)
+    for src, dst in zip(high, _FORK_FDS):
+        os.dup2(src, dst)  # inheritable, as a spawned interpreter's are
+    limit = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+    if limit == resource.RLIM_INFINITY or limit > 1 << 20:
+        limit = 1 << 20
+    os.closerange(above, max(limit, max(high) + 1))
+
+
+def _child(sock, slot, tag, fds):
+    """The forked child: become a session's interpreter. Never returns."""
+    try:
+        sock.detach()  # its fd is closed by _place, not by the object
+        os.setpgid(0, 0)
+        _retag(slot, tag)
+        _place(fds)
+    except BaseException:
+        os._exit(70)
+    _run_session()
+
+
+def _fork(sock, slot, req, fds):
+    try:
+        tag = req.get("tag")
+        if len(fds) != len(_FORK_FDS) or not isinstance(tag, str):
+            return {"error": "a fork request needs a tag and %d fds" % len(_FORK_FDS)}
+        if not _single_threaded():
+            return {"error": "the zygote is not single-threaded"}
+        pid = os.fork()
+        if pid == 0:
+            _child(sock, slot, tag, fds)
+        try:
+            # The child does the same; whichever runs first makes it a
+            # group leader before Go sees the pid.
+            os.setpgid(pid, pid)
+        except OSError:
+            pass
+        return {"pid": pid}
+    finally:
+        for fd in fds:
+            os.close(fd)
+
+
+def _reap(req):
+    try:
+        pid, status = os.waitpid(int(req.get("pid")), os.WNOHANG)
+    except (ChildProcessError, TypeError, ValueError) as exc:
+        return {"error": str(exc)}
+    if pid == 0:
+        return {"error": "process %s is still running" % req.get("pid")}
+    return {"status": status}
+
+
+def _zygote_start(req):
+    """Load what every child needs; returns (tag slot, the start reply)."""
+    try:
+        slot = _tag_slot()
+        _install_mapping()
+        kernel = "python"
+        if req.get("kernel") != "plain" and _start_ipython() is not None:
+            kernel = "ipython"
+        elif req.get("kernel") == "ipython":
+            return None, {"ok": False, "error": "IPython cannot be imported by this interpreter"}
+        _warm_up()
+    except Exception as exc:
+        return None, {"ok": False, "error": "%s: %s" % (type(exc).__name__, exc)}
+    return slot, {"ok": True, "kernel": kernel}
+
+
+def _warm_up():
+    """Do once here what every child would do first: load the modules and
+    fill the caches (compiled regular expressions, IPython's input
+    transformers) that a session's start and first cell need. Nothing of
+    it is visible to a session: the cell runs in a throwaway namespace, or
+    silently (no history, no execution count, no output)."""
+    import fcntl  # noqa: F401 (_place)
+    import resource  # noqa: F401 (_hide, _init)
+    _prctl(_PR_GET_DUMPABLE, 0)  # loads the C library
+    _ends_with_semicolon("None;")
+    _run_cell("None", "<warm-up>", {"__builtins__": builtins})
+    json.dumps({"seq": 0, "ok": True})
+    if _kernel is not None:
+        _kernel.run_cell("None", store_history=False, silent=True)
+        _trailing_bare_expression("None")
+
+
+def _zygote_main():
+    sock = socket.socket(fileno=_SOCK)
+    req, _ = _recv_request(sock)
+    if req is None or req.get("op") != "start":
+        return
+    slot, reply = _zygote_start(req)
+    sock.send(json.dumps(reply).encode())
+    if slot is None:
+        return
+    # Start-up errors went to Go on stderr; from now on nothing is written.
+    null = os.open(os.devnull, os.O_RDWR)
+    os.dup2(null, 1)
+    os.dup2(null, 2)
+    os.close(null)
+    # What was loaded is never freed: keep the collector off those pages,
+    # so that the children share them with the zygote.
+    gc.collect()
+    gc.freeze()
+    while True:
+        req, fds = _recv_request(sock)
+        if req is None:
+            return
+        op = req.get("op")
+        if op == "fork":
+            reply = _fork(sock, slot, req, fds)
+        else:
+            for fd in fds:
+                os.close(fd)
+            reply = _reap(req) if op == "reap" else {"error": "unknown op %r" % (op,)}
+        sock.send(json.dumps(reply).encode())
+
+
+try:
+    _zygote_main()
+finally:
+    os._exit(0)

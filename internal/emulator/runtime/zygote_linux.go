@@ -1,0 +1,77 @@
+package runtime
+
+import (
+	"bytes"
+	"os"
+	"strconv"
+	"sync"
+	"syscall"
+	"time"
+	"unsafe"
+)
+
+// canFork reports whether interpreters can be forked by a zygote here: the
+// emulator must see a forked leader's exit, and only a pidfd (Linux 5.3)
+// shows the exit of a process that is not its child.
+var canFork = sync.OnceValue(func() bool {
+	fd, _, errno := syscall.Syscall(sysPidfdOpen, uintptr(os.Getpid()), 0, 0)
+	if errno != 0 {
+		return false
+	}
+	syscall.Close(int(fd))
+	return true
+})
+
+// waitNonChildExited blocks until pid, which need not be a child of this
+// process, has exited, without reaping it. The poller reports its pidfd
+// readable then, so the wait holds no OS thread.
+func waitNonChildExited(pid int) {
+	fd, _, errno := syscall.Syscall(sysPidfdOpen, uintptr(pid), syscall.O_NONBLOCK, 0)
+	if errno == syscall.ESRCH {
+		return // exited and reaped already
+	}
+	if errno == 0 {
+		f := os.NewFile(fd, "pidfd")
+		defer f.Close()
+		if rc, err := f.SyscallConn(); err == nil {
+			if rc.Read(pidfdExited) == nil {
+				return
+			}
+		}
+	}
+	// No pidfd to wait on (out of descriptors, say): look now and then.
+	for !exitedOrZombie(pid) {
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// pidfdExited reports whether the process of pidfd fd has exited: its
+// pidfd polls readable. A false return makes the poller wait.
+func pidfdExited(fd uintptr) bool {
+	pfd := struct {
+		fd      int32
+		events  int16
+		revents int16
+	}{fd: int32(fd), events: pollIn}
+	var zero syscall.Timespec
+	for {
+		n, _, errno := syscall.Syscall6(syscall.SYS_PPOLL, uintptr(unsafe.Pointer(&pfd)), 1,
+			uintptr(unsafe.Pointer(&zero)), 0, 0, 0)
+		if errno != syscall.EINTR {
+			return errno != 0 || n > 0
+		}
+	}
+}
+
+// pollIn is poll(2)'s POLLIN.
+const pollIn = 0x1
+
+// exitedOrZombie reports whether pid is gone or a zombie.
+func exitedOrZombie(pid int) bool {
+	stat, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return true
+	}
+	i := bytes.LastIndexByte(stat, ')')
+	return i < 0 || i+2 >= len(stat) || stat[i+2] == 'Z' || stat[i+2] == 'X'
+}
