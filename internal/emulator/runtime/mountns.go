@@ -31,7 +31,7 @@ const sandboxDir = "/mnt/data"
 //
 // fd 3 is the status channel to Execute: a setup step that fails writes
 // "setup <why>" and exits 125 before anything of the user's runs; nsExec
-// reports a failed exec. fd 4 is the emulator's lifeline (nsTools.lifeR):
+// reports a failed exec. fd 4 is the emulator's lifeline (see lifeline):
 // it reads as end of file once the emulator is gone, which covers the
 // moment before the kernel armed the parent-death signal, when Go cannot
 // tell (in a new PID namespace getppid is 0, so its own check of the parent
@@ -96,9 +96,8 @@ type nsTools struct {
 	// says why.
 	pid    bool
 	pidErr error
-	// lifeR is every prelude's fd 4; lifeW is never written nor closed, so
-	// lifeR reads end of file only once this process is gone.
-	lifeR, lifeW *os.File
+	// life is every prelude's fd 4.
+	life *lifeline
 }
 
 // command returns the command that runs argv in a private mount namespace
@@ -122,7 +121,7 @@ func (t *nsTools) command(bash, dir string, argv []string) *exec.Cmd {
 // files are the prelude's descriptors beyond stdio: status as fd 3, the
 // lifeline as fd 4.
 func (t *nsTools) files(status *os.File) []*os.File {
-	return []*os.File{status, t.lifeR}
+	return []*os.File{status, t.life.r}
 }
 
 // nsStatus is what the prelude reported on fd 3.

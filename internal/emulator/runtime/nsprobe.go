@@ -23,7 +23,7 @@ const nsProbeTimeout = 20 * time.Second
 // to run there.
 // Any failure (not Linux, no mount(8), user namespaces disabled by sysctl,
 // seccomp or an AppArmor policy, /mnt missing, ...) returns the reason.
-func probeNamespaces(bash string) (*nsTools, error) {
+func probeNamespaces(bash string, life *lifeline) (*nsTools, error) {
 	if !canMountNS {
 		return nil, errors.New("mount namespaces need Linux")
 	}
@@ -36,9 +36,7 @@ func probeNamespaces(bash string) (*nsTools, error) {
 		return nil, err
 	}
 	defer os.RemoveAll(dir)
-	if t.lifeR, t.lifeW, err = os.Pipe(); err != nil {
-		return nil, err
-	}
+	t.life = life
 	// pid mode where the host allows it, else the mount namespace alone.
 	t.pid = true
 	if t.pidErr = t.probe(bash, dir); t.pidErr == nil {
@@ -46,8 +44,6 @@ func probeNamespaces(bash string) (*nsTools, error) {
 	}
 	t.pid = false
 	if err := t.probe(bash, dir); err != nil {
-		t.lifeR.Close()
-		t.lifeW.Close()
 		return nil, err
 	}
 	return t, nil

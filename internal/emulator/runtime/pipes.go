@@ -25,8 +25,7 @@ func openPipes(n int) ([][2]*os.File, error) {
 }
 
 // execPipes are one shell execution's pipes: standard input, output and
-// error and, in namespace mode, the prelude's status channel (fd 3 in the
-// child, next to the lifeline as fd 4). The session keeps one end of each and the command gets the other.
+// error and, with a wrapper, its status channel (fd 3 in the child). The session keeps one end of each and the command gets the other.
 type execPipes struct {
 	stdin          *os.File // written with Request.Stdin
 	stdout, stderr *os.File // drained into the result
@@ -38,11 +37,11 @@ type execPipes struct {
 	outDone, errDone, inDone chan struct{}
 }
 
-// openExecPipes makes the pipes and hands the child's ends to cmd; with ns
-// (namespace mode) it adds the prelude's status channel and lifeline.
-func openExecPipes(cmd *exec.Cmd, ns *nsTools) (*execPipes, error) {
+// openExecPipes makes the pipes and hands the child's ends to cmd; with a
+// wrapper it adds the status channel and the wrapper's other descriptors.
+func openExecPipes(cmd *exec.Cmd, w wrapper) (*execPipes, error) {
 	n := 3
-	if ns != nil {
+	if w != nil {
 		n = 4
 	}
 	pairs, err := openPipes(n)
@@ -52,9 +51,9 @@ func openExecPipes(cmd *exec.Cmd, ns *nsTools) (*execPipes, error) {
 	p := &execPipes{stdin: pairs[0][1], stdout: pairs[1][0], stderr: pairs[2][0]}
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = pairs[0][0], pairs[1][1], pairs[2][1]
 	p.child = []*os.File{pairs[0][0], pairs[1][1], pairs[2][1]}
-	if ns != nil {
+	if w != nil {
 		p.status = pairs[3][0]
-		cmd.ExtraFiles = ns.files(pairs[3][1])
+		cmd.ExtraFiles = w.files(pairs[3][1])
 		p.child = append(p.child, pairs[3][1])
 	}
 	return p, nil

@@ -30,6 +30,10 @@ func supervisorAttr() *syscall.SysProcAttr {
 	return a
 }
 
+// canSubreap: a process can be made the subreaper of its descendants
+// (PR_SET_CHILD_SUBREAPER), which a shell supervisor needs.
+const canSubreap = true
+
 // canMountNS: Linux can give a command its own user and mount namespaces
 // (nsAttr), if the host allows unprivileged user namespaces.
 const canMountNS = true

@@ -9,6 +9,10 @@ import "syscall"
 // emulator targets Linux; this file only keeps the package building.
 const canWaitNoReap = false
 
+// canSubreap: only Linux has child subreapers, which a shell supervisor
+// needs.
+const canSubreap = false
+
 // canMountNS: only Linux has the namespaces behind /mnt/data for shell
 // commands; elsewhere they run in the session dir (cwd-only mode).
 const canMountNS = false

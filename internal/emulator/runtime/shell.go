@@ -48,7 +48,9 @@ type ShellOptions struct {
 //   - Cwd-only mode (the fallback: not Linux, user namespaces disabled by
 //     sysctl, seccomp or AppArmor, no mount(8), no /mnt): the command runs
 //     with the session dir as working directory and HOME, so relative
-//     paths work but absolute /mnt/data paths do not.
+//     paths work but absolute /mnt/data paths do not. On Linux with
+//     python3 it runs under a supervisor (see shellSup), so that what it
+//     starts dies with it and with the emulator there too.
 type ShellFactory struct {
 	bash           string
 	defaultTimeout time.Duration
@@ -57,6 +59,12 @@ type ShellFactory struct {
 	// nsErr says why the probe failed.
 	ns    *nsTools
 	nsErr error
+	// life is the lifeline of every wrapper.
+	life *lifeline
+	// sup runs cwd-only commands under a supervisor; nil where there is
+	// none (no python3, not Linux). Set once, on first use.
+	sup     *shellSup
+	supOnce sync.Once
 
 	mu     sync.Mutex
 	closed bool
@@ -83,8 +91,12 @@ func NewShell(opts ShellOptions) (*ShellFactory, error) {
 	if bash, err = filepath.Abs(bash); err != nil {
 		return nil, fmt.Errorf("runtime: %w", err)
 	}
-	f := &ShellFactory{bash: bash, defaultTimeout: opts.DefaultTimeout}
-	f.ns, f.nsErr = probeNamespaces(bash)
+	life, err := newLifeline()
+	if err != nil {
+		return nil, fmt.Errorf("runtime: %w", err)
+	}
+	f := &ShellFactory{bash: bash, defaultTimeout: opts.DefaultTimeout, life: life}
+	f.ns, f.nsErr = probeNamespaces(bash, life)
 	return f, nil
 }
 
@@ -157,8 +169,9 @@ type shellSession struct {
 // OutcomeSucceeded whatever the exit status (Result.ExitCode; 128+n for a
 // command killed by signal n), and OutcomeFailed with exit code 127 (not
 // found) or 126 (not runnable) when the command could not be started, in
-// both modes; Stderr then holds Go's error (cwd-only mode) or bash's
-// message (namespace mode, where bash execs the program). On timeout the
+// every mode; Stderr then holds bash's message (namespace mode, where bash
+// execs the program), the supervisor's ("name: reason", cwd-only mode under
+// a supervisor) or Go's error (cwd-only mode without one). On timeout the
 // command's whole process group is killed. Background processes the command
 // leaves behind are killed when it exits: nothing outlives an execution. In
 // pid mode nothing outlives the emulator either, however it dies.
@@ -167,7 +180,8 @@ type shellSession struct {
 func (s *shellSession) Execute(ctx context.Context, req Request) (Result, error) {
 	s.run.Lock()
 	defer s.run.Unlock()
-	cmd, err := s.command(req)
+	w := s.f.wrapper()
+	cmd, err := s.command(req, w)
 	if err != nil {
 		return Result{}, err
 	}
@@ -175,12 +189,12 @@ func (s *shellSession) Execute(ctx context.Context, req Request) (Result, error)
 	if timeout <= 0 {
 		timeout = s.f.defaultTimeout
 	}
-	p, err := openExecPipes(cmd, s.f.ns)
+	p, err := openExecPipes(cmd, w)
 	if err != nil {
 		return Result{}, err
 	}
 	started := time.Now()
-	g, res, err := s.launch(cmd, p)
+	g, res, err := s.launch(cmd, p, w)
 	if g == nil {
 		return res, err
 	}
@@ -195,9 +209,10 @@ func (s *shellSession) Execute(ctx context.Context, req Request) (Result, error)
 }
 
 // command builds the process for req: bash -c for a shell command, the
-// program itself otherwise, wrapped in the namespace prelude in namespace
-// mode and pointed at the session dir in cwd-only mode.
-func (s *shellSession) command(req Request) (*exec.Cmd, error) {
+// program itself otherwise, run by w (the namespace prelude, or in cwd-only
+// mode the supervisor) if any, and in cwd-only mode pointed at the session
+// dir.
+func (s *shellSession) command(req Request, w wrapper) (*exec.Cmd, error) {
 	var argv []string
 	switch {
 	case req.ShellCommand != "":
@@ -207,8 +222,11 @@ func (s *shellSession) command(req Request) (*exec.Cmd, error) {
 	default:
 		return nil, errors.New("runtime: shell request has neither ShellCommand nor ExecCommandAndArgs")
 	}
-	if s.f.ns != nil {
-		return s.f.ns.command(s.f.bash, s.dir, argv), nil
+	switch w := w.(type) {
+	case *nsTools:
+		return w.command(s.f.bash, s.dir, argv), nil
+	case *shellSup:
+		return w.command(s.dir, argv), nil
 	}
 	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Dir = s.dir
@@ -220,9 +238,10 @@ func (s *shellSession) command(req Request) (*exec.Cmd, error) {
 // kill it; the closed check and the start share one lock so a Close cannot
 // slip between them. When it returns a nil group the command is not
 // running and (Result, error) is Execute's answer: ErrClosed, the
-// emulator's failure to enter the namespaces, or (cwd-only mode) a command
-// that could not be started, reported as bash would.
-func (s *shellSession) launch(cmd *exec.Cmd, p *execPipes) (*group, Result, error) {
+// emulator's failure to start the wrapper w, or (no wrapper) a command
+// that could not be started, reported as bash would. A supervised command
+// is started so that a kill asks its supervisor to kill everything.
+func (s *shellSession) launch(cmd *exec.Cmd, p *execPipes, w wrapper) (*group, Result, error) {
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
@@ -230,7 +249,11 @@ func (s *shellSession) launch(cmd *exec.Cmd, p *execPipes) (*group, Result, erro
 		p.closeOwnEnds()
 		return nil, Result{}, ErrClosed
 	}
-	g, err := startGroup(cmd)
+	start := startGroup
+	if _, ok := w.(*shellSup); ok {
+		start = startSupervised
+	}
+	g, err := start(cmd)
 	s.cur = g
 	s.mu.Unlock()
 	// The child has its copies now (or never will); ours would keep the
@@ -240,10 +263,10 @@ func (s *shellSession) launch(cmd *exec.Cmd, p *execPipes) (*group, Result, erro
 		return g, Result{}, nil
 	}
 	p.closeOwnEnds()
-	if s.f.ns != nil {
-		// bash itself, in new namespaces, did not start: the emulator's
-		// fault, not the user's program's.
-		return nil, Result{}, fmt.Errorf("runtime: start %s in a mount namespace: %w", s.f.bash, err)
+	if w != nil {
+		// The wrapper (bash in new namespaces, or python3) did not start:
+		// the emulator's fault, not the user's program's.
+		return nil, Result{}, fmt.Errorf("runtime: start %s: %w", cmd.Path, err)
 	}
 	return nil, startFailure(err), nil
 }

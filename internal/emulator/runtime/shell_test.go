@@ -16,44 +16,52 @@ import (
 	"time"
 )
 
-// shellModes runs test in namespace mode (skipped where the host does not
-// support it) and in cwd-only mode, the fallback, forced by dropping the
-// factory's namespace tools.
-func shellModes(t *testing.T, test func(t *testing.T, ns bool)) {
-	for _, ns := range []bool{true, false} {
-		name := "cwd-only"
-		if ns {
-			name = "namespace"
-		}
-		t.Run(name, func(t *testing.T) {
+// shellMode is how a test's shell factory runs commands.
+type shellMode string
+
+const (
+	modeNS   shellMode = "namespace" // skipped where the host has none
+	modeCwd  shellMode = "cwd-only"  // under the supervisor, where python3 is
+	modeBare shellMode = "cwd-bare"  // cwd-only without a supervisor
+)
+
+// shellModes runs test in every mode, the fallbacks forced by dropping the
+// factory's namespace tools and supervisor.
+func shellModes(t *testing.T, test func(t *testing.T, m shellMode)) {
+	for _, m := range []shellMode{modeNS, modeCwd, modeBare} {
+		t.Run(string(m), func(t *testing.T) {
 			t.Parallel()
-			test(t, ns)
+			test(t, m)
 		})
 	}
 }
 
-func newShellFactory(t *testing.T, ns bool) *ShellFactory {
+func newShellFactory(t *testing.T, m shellMode) *ShellFactory {
 	t.Helper()
 	f, err := NewShell(ShellOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { f.Close() })
-	if !ns {
+	switch {
+	case m != modeNS:
 		f.ns = nil
-	} else if f.ns == nil {
+	case f.ns == nil:
 		t.Skipf("namespace mode unavailable: %v", f.nsErr)
+	}
+	if m == modeBare {
+		f.supOnce.Do(func() {})
 	}
 	return f
 }
 
 // newShellSession returns a session on a fresh dir, the dir, and where
 // commands see it: /mnt/data in namespace mode, the dir itself otherwise.
-func newShellSession(t *testing.T, ns bool) (Session, string, string) {
+func newShellSession(t *testing.T, m shellMode) (Session, string, string) {
 	t.Helper()
-	s, dir := newShellSessionOf(t, newShellFactory(t, ns))
+	s, dir := newShellSessionOf(t, newShellFactory(t, m))
 	seen := dir
-	if ns {
+	if m == modeNS {
 		seen = sandboxDir
 	}
 	return s, dir, seen
@@ -75,8 +83,8 @@ func newShellSessionOf(t *testing.T, f *ShellFactory) (Session, string) {
 
 func TestShellExitCodes(t *testing.T) {
 	t.Parallel()
-	shellModes(t, func(t *testing.T, ns bool) {
-		s, _, _ := newShellSession(t, ns)
+	shellModes(t, func(t *testing.T, m shellMode) {
+		s, _, _ := newShellSession(t, m)
 		for cmd, want := range map[string]int{"true": 0, "exit 3": 3, "false": 1, "kill -9 $$": 128 + 9} {
 			res := run(t, s, Request{ShellCommand: cmd})
 			if res.Outcome != OutcomeSucceeded || res.ExitCode != want {
@@ -92,8 +100,8 @@ func TestShellExitCodes(t *testing.T) {
 
 func TestShellStdin(t *testing.T) {
 	t.Parallel()
-	shellModes(t, func(t *testing.T, ns bool) {
-		s, _, _ := newShellSession(t, ns)
+	shellModes(t, func(t *testing.T, m shellMode) {
+		s, _, _ := newShellSession(t, m)
 		if res := run(t, s, Request{ShellCommand: "tr a-z A-Z", Stdin: "hello"}); res.Stdout != "HELLO" {
 			t.Errorf("stdout %q", res.Stdout)
 		}
@@ -110,8 +118,8 @@ func TestShellStdin(t *testing.T) {
 
 func TestShellExecCommandAndArgs(t *testing.T) {
 	t.Parallel()
-	shellModes(t, func(t *testing.T, ns bool) {
-		s, dir, seen := newShellSession(t, ns)
+	shellModes(t, func(t *testing.T, m shellMode) {
+		s, dir, seen := newShellSession(t, m)
 		res := run(t, s, Request{ExecCommandAndArgs: []string{"printf", "%s|%s", "a b", "$HOME"}})
 		if res.Outcome != OutcomeSucceeded || res.Stdout != "a b|$HOME" {
 			t.Errorf("no shell expected: %+v", res)
@@ -138,8 +146,8 @@ func TestShellExecCommandAndArgs(t *testing.T) {
 
 func TestShellCwdAndHome(t *testing.T) {
 	t.Parallel()
-	shellModes(t, func(t *testing.T, ns bool) {
-		s, dir, seen := newShellSession(t, ns)
+	shellModes(t, func(t *testing.T, m shellMode) {
+		s, dir, seen := newShellSession(t, m)
 		res := run(t, s, Request{ShellCommand: "pwd; echo $HOME; echo hi > f.txt"})
 		if res.Stdout != seen+"\n"+seen+"\n" {
 			t.Errorf("stdout %q", res.Stdout)
@@ -152,8 +160,8 @@ func TestShellCwdAndHome(t *testing.T) {
 
 func TestShellOutputCap(t *testing.T) {
 	t.Parallel()
-	shellModes(t, func(t *testing.T, ns bool) {
-		s, _, _ := newShellSession(t, ns)
+	shellModes(t, func(t *testing.T, m shellMode) {
+		s, _, _ := newShellSession(t, m)
 		res := run(t, s, Request{ShellCommand: "head -c 3000000 /dev/zero | tr '\\0' a; printf 'é%.0s' $(seq 5000) >&2", MaxOutput: 10})
 		if res.Stdout != "aaaaaaaaaa" || res.StdoutFull != 3000000 {
 			t.Errorf("stdout %q full %d", res.Stdout, res.StdoutFull)
@@ -170,8 +178,8 @@ func TestShellOutputCap(t *testing.T) {
 
 func TestShellTimeout(t *testing.T) {
 	t.Parallel()
-	shellModes(t, func(t *testing.T, ns bool) {
-		s, dir, _ := newShellSession(t, ns)
+	shellModes(t, func(t *testing.T, m shellMode) {
+		s, dir, _ := newShellSession(t, m)
 		mark := newMark(t)
 		res := run(t, s, Request{ShellCommand: "echo started; " + testMarkEnv + "=" + mark + " sleep 30 & echo $! > bg.pid; sleep 30", Timeout: 2 * time.Second})
 		if res.Outcome != OutcomeTimedOut || res.Stderr != MessageTimedOut || res.Stdout != "started\n" {
@@ -181,7 +189,7 @@ func TestShellTimeout(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		bgGone(t, ns, string(b), mark)
+		bgGone(t, m == modeNS, string(b), mark)
 		if res := run(t, s, Request{ShellCommand: "echo again"}); res.Stdout != "again\n" {
 			t.Errorf("after timeout: %+v", res)
 		}
@@ -190,8 +198,8 @@ func TestShellTimeout(t *testing.T) {
 
 func TestShellBackgroundKilledAtExit(t *testing.T) {
 	t.Parallel()
-	shellModes(t, func(t *testing.T, ns bool) {
-		s, _, _ := newShellSession(t, ns)
+	shellModes(t, func(t *testing.T, m shellMode) {
+		s, _, _ := newShellSession(t, m)
 		// The background job keeps stdout open; the execution still ends when
 		// the command does, and the job is killed with it.
 		mark := newMark(t)
@@ -199,14 +207,14 @@ func TestShellBackgroundKilledAtExit(t *testing.T) {
 		if res.ExitCode != 0 {
 			t.Fatalf("%+v", res)
 		}
-		bgGone(t, ns, res.Stdout, mark)
+		bgGone(t, m == modeNS, res.Stdout, mark)
 	})
 }
 
 func TestShellCancelAndClose(t *testing.T) {
 	t.Parallel()
-	shellModes(t, func(t *testing.T, ns bool) {
-		s, dir, _ := newShellSession(t, ns)
+	shellModes(t, func(t *testing.T, m shellMode) {
+		s, dir, _ := newShellSession(t, m)
 		started := func() bool {
 			_, err := os.Stat(filepath.Join(dir, "running"))
 			return err == nil
@@ -263,7 +271,7 @@ func TestShellInfo(t *testing.T) {
 // none) and its dir.
 func nsSession(t *testing.T) (Session, string) {
 	t.Helper()
-	return newShellSessionOf(t, newShellFactory(t, true))
+	return newShellSessionOf(t, newShellFactory(t, modeNS))
 }
 
 func TestShellMntData(t *testing.T) {
@@ -311,7 +319,7 @@ func TestShellMntData(t *testing.T) {
 
 func TestShellMntDataIsolated(t *testing.T) {
 	t.Parallel()
-	f := newShellFactory(t, true)
+	f := newShellFactory(t, modeNS)
 	a, dirA := newShellSessionOf(t, f)
 	b, dirB := newShellSessionOf(t, f)
 	for dir, name := range map[string]string{dirA: "a.txt", dirB: "b.txt"} {
@@ -388,7 +396,7 @@ func TestShellNamespaceSetupFails(t *testing.T) {
 
 func TestShellNamespaceProbe(t *testing.T) {
 	t.Parallel()
-	f := newShellFactory(t, true)
+	f := newShellFactory(t, modeNS)
 	if _, err := os.Stat(f.ns.mount); err != nil {
 		t.Error(err)
 	}
@@ -438,14 +446,14 @@ func TestShellProcessThatLeftTheGroupIsKilledAtExit(t *testing.T) {
 		t.Skip("no setsid on this host")
 	}
 	t.Parallel()
-	shellModes(t, func(t *testing.T, ns bool) {
-		s, _, _ := newShellSession(t, ns)
+	shellModes(t, func(t *testing.T, m shellMode) {
+		s, _, _ := newShellSession(t, m)
 		// setsid leaves the process group, which the group kill then misses.
 		mark := newMark(t)
 		res := run(t, s, Request{ShellCommand: testMarkEnv + "=" + mark + " setsid sleep 300 </dev/null >/dev/null 2>&1 & echo $!"})
 		if res.ExitCode != 0 {
 			t.Fatalf("%+v", res)
 		}
-		bgGone(t, ns, res.Stdout, mark)
+		bgGone(t, m == modeNS, res.Stdout, mark)
 	})
 }

@@ -173,7 +173,10 @@ def _supervise(child, subreaper, wake_r):
             resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
         except Exception:
             pass
-        signal.signal(sig, signal.SIG_DFL)
+        try:
+            signal.signal(sig, signal.SIG_DFL)
+        except (OSError, ValueError):
+            pass  # SIGKILL and SIGSTOP have no handler to reset
         os.kill(me, sig)
     if status is not None and os.WIFEXITED(status):
         os._exit(os.WEXITSTATUS(status))

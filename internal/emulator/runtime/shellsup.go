@@ -1,0 +1,101 @@
+package runtime
+
+import (
+	_ "embed"
+	"os"
+	"os/exec"
+	"strings"
+)
+
+//go:embed shellsup.py
+var shellSupTail string
+
+// shellSupSource is the program of a supervised shell command: the session
+// supervisor of Python sessions, whose child then execs the user's program.
+var shellSupSource = supervisorSource + "\n" + shellSupTail
+
+// coerceLocaleEnv is set, to 0, for the supervisor alone: Python would
+// otherwise coerce a C locale by setting LC_CTYPE in the environment the
+// user's program inherits.
+const coerceLocaleEnv = "PYTHONCOERCECLOCALE"
+
+// wrapper is what runs the user's program in namespace mode (nsTools) or,
+// in cwd-only mode, under a supervisor (shellSup); both report a program
+// that could not be run on a status channel.
+type wrapper interface {
+	// files are the descriptors the wrapper's process takes beyond stdio,
+	// status (the channel's write end) first, as fd 3.
+	files(status *os.File) []*os.File
+}
+
+// wrapper returns what runs the factory's commands; nil when they run bare
+// (cwd-only mode without a supervisor).
+func (f *ShellFactory) wrapper() wrapper {
+	if f.ns != nil {
+		return f.ns
+	}
+	if sup := f.supervisor(); sup != nil {
+		return sup
+	}
+	return nil
+}
+
+// supervisor returns the cwd-only mode's supervisor, finding python3 on
+// first use; nil where there is none.
+func (f *ShellFactory) supervisor() *shellSup {
+	f.supOnce.Do(func() {
+		if !canSubreap {
+			return
+		}
+		if python, err := resolvePython("python3"); err == nil {
+			f.sup = &shellSup{python: python, life: f.life}
+		}
+	})
+	return f.sup
+}
+
+// shellSup runs cwd-only commands under the supervisor Python sessions
+// have (supervisor.py): a child subreaper with a parent-death signal and
+// the lifeline, so that every process a command starts stays its
+// descendant and dies with the command, a kill of the emulator's, or the
+// emulator itself, however it dies. Linux only (the subreaper), where
+// python3 exists.
+type shellSup struct {
+	python string
+	life   *lifeline
+}
+
+// command returns the command that runs argv under the supervisor in dir.
+// The caller adds stdin/stdout/stderr and files(status) as ExtraFiles, and
+// starts it with startSupervised.
+func (p *shellSup) command(dir string, argv []string) *exec.Cmd {
+	env := append(os.Environ(), "HOME="+dir, "PWD="+dir)
+	drop := "keep"
+	if !hasEnv(env, coerceLocaleEnv) {
+		env, drop = append(env, coerceLocaleEnv+"=0"), "drop"
+	}
+	// -S -s: no site packages to import, nothing of the user's to run.
+	args := append([]string{"-S", "-s", "-c", shellSupSource, drop}, argv...)
+	cmd := exec.Command(p.python, args...)
+	cmd.Dir = dir
+	cmd.Env = env
+	cmd.SysProcAttr = supervisorAttr()
+	return cmd
+}
+
+// files are the supervisor's descriptors beyond stdio: status as fd 3 and
+// again as fd 4 (where a Python session has its two protocol pipes), the
+// lifeline as fd 5.
+func (p *shellSup) files(status *os.File) []*os.File {
+	return []*os.File{status, status, p.life.r}
+}
+
+// hasEnv tells whether env sets name.
+func hasEnv(env []string, name string) bool {
+	for _, kv := range env {
+		if strings.HasPrefix(kv, name+"=") {
+			return true
+		}
+	}
+	return false
+}
