@@ -129,13 +129,13 @@ func TestKilledEmulatorLeavesNoShellProcess(t *testing.T) {
 		t.Run(string(m), func(t *testing.T) {
 			t.Parallel()
 			dyingFactory(t, m)
-			testKilledEmulator(t, m)
+			testKilledShellEmulator(t, m)
 		})
 	}
 }
 
-// testKilledEmulator runs the helper emulator in m and kills it.
-func testKilledEmulator(t *testing.T, m shellMode) {
+// testKilledShellEmulator runs the helper emulator in m and kills it.
+func testKilledShellEmulator(t *testing.T, m shellMode) {
 	dir, mark := realDir(t), newMark(t)
 	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperShellEmulatorToKill$", "-test.v")
 	cmd.Env = append(os.Environ(), fmt.Sprintf("%s=%s %s %s", crashShellEnv, m, dir, mark))

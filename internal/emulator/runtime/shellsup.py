@@ -1,14 +1,13 @@
 """The end of a supervised shell command's program (cwd-only mode).
 
-shellsup.go runs supervisor.py followed by this file. supervisor.py has
-forked: its parent stays behind as the command's supervisor and subreaper,
-and this is the child, which becomes the user's program. argv is
+shellsup.go runs supervisor.py followed by this file, which starts the
+supervisor: the parent stays behind as the command's supervisor and
+subreaper, and the child becomes the user's program. argv is
 [-c, "drop" or "keep", program, args...]; fd 3 (_IN) is the status channel,
 fd 4 (_OUT) a second copy of it, fd 5 (the lifeline) the supervisor's.
 """
 
-if "_PID" not in globals() and hasattr(os, "fork"):
-    _start_supervisor()  # a supervisor.py that does not start itself
+_start_supervisor()
 # Python ignores these; an exec'd program must not inherit that.
 for _sig in (signal.SIGPIPE, signal.SIGXFSZ):
     signal.signal(_sig, signal.SIG_DFL)
