@@ -146,6 +146,7 @@ type Server struct {
 	stats struct {
 		bodyReads  atomic.Int64 // reads of request bodies
 		fileWrites atomic.Int64 // writes of uploaded files
+		reserved   atomic.Int64 // uploads whose disk was reserved up front
 	}
 }
 

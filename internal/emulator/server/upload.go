@@ -40,11 +40,30 @@ func (c *call) receiveFiles(sess *session, dir string, many bool) ([]fileEntry, 
 	if err != nil {
 		return nil, err
 	}
-	pending, err := sess.receiveParts(mr, dir, many, c.s.cfg.MaxUploadBytes)
+	pending, err := sess.receiveParts(mr, dir, many, c.sizeLimits(many))
 	if err != nil {
 		return nil, err
 	}
 	return sess.commitParts(pending)
+}
+
+// partLimits bounds the file parts of an upload.
+type partLimits struct {
+	// max is the most bytes one file may hold.
+	max int64
+	// expect is how many bytes the file of a one-file upload will hold at
+	// most (the request's length), reserved on disk up front; 0 when
+	// unknown or when the body holds several files.
+	expect int64
+}
+
+// sizeLimits returns the limits of the request's file parts.
+func (c *call) sizeLimits(many bool) partLimits {
+	l := partLimits{max: c.s.cfg.MaxUploadBytes}
+	if !many && c.r.ContentLength > 0 {
+		l.expect = min(c.r.ContentLength, l.max+1)
+	}
+	return l
 }
 
 // multipartReader checks the request is multipart/form-data and reads its
@@ -69,7 +88,8 @@ func (c *call) multipartReader(many bool) (*multipart.Reader, error) {
 // receiveParts stores the body's "file" parts under temporary names (only
 // the first with many false) and returns them; on failure it removes what
 // it stored. A "path" form field before the first file part overrides dir.
-func (sess *session) receiveParts(mr *multipart.Reader, dir string, many bool, limit int64) (pending []pendingFile, err error) {
+func (sess *session) receiveParts(mr *multipart.Reader, dir string, many bool, limits partLimits) (pending []pendingFile, err error) {
+	limit := limits.max
 	defer func() {
 		if err != nil {
 			sess.removePending(pending)
@@ -92,7 +112,7 @@ func (sess *session) receiveParts(mr *multipart.Reader, dir string, many bool, l
 				}
 			}
 		case "file":
-			p, err := sess.receivePart(part, dir, limit)
+			p, err := sess.receivePart(part, dir, limits)
 			if err != nil {
 				return pending, err
 			}
@@ -170,7 +190,8 @@ type pendingFile struct {
 }
 
 // receivePart writes one file part to a temporary file in dir.
-func (sess *session) receivePart(part *multipart.Part, dir string, limit int64) (pendingFile, error) {
+func (sess *session) receivePart(part *multipart.Part, dir string, limits partLimits) (pendingFile, error) {
+	limit := limits.max
 	name, err := partFileName(part)
 	if err != nil {
 		return pendingFile{}, err
@@ -188,10 +209,7 @@ func (sess *session) receivePart(part *multipart.Part, dir string, limit int64) 
 	if err != nil {
 		return pendingFile{}, pathError(err, dir)
 	}
-	n, err := sess.srv.copyToFile(f, io.LimitReader(part, limit+1))
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
+	n, err := sess.srv.writePart(f, part, limits)
 	switch {
 	case err != nil:
 		_ = sess.root.Remove(tmp)
@@ -205,6 +223,25 @@ func (sess *session) receivePart(part *multipart.Part, dir string, limit int64) 
 		return pendingFile{}, tooLargeError(limit)
 	}
 	return pendingFile{dir: dir, name: name, tmp: tmp}, nil
+}
+
+// writePart writes part to f, at most limits.max+1 bytes (one more tells
+// a file over the limit), and closes f.
+func (s *Server) writePart(f *os.File, part io.Reader, limits partLimits) (int64, error) {
+	reserved := preallocate(f, limits.expect)
+	if reserved {
+		s.stats.reserved.Add(1)
+	}
+	n, err := s.copyToFile(f, io.LimitReader(part, limits.max+1))
+	if reserved && err == nil {
+		// Give back the disk reserved past the file's end (the request's
+		// headers and boundaries).
+		err = f.Truncate(n)
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return n, err
 }
 
 // commitPart moves a received file to its name.
