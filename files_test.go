@@ -135,16 +135,8 @@ func TestFileNamesRoundTrip(t *testing.T) {
 }
 
 func TestListFilesFollowsNextLink(t *testing.T) {
-	var srvURL string
-	c, srv := newRecordedClient(t, func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Query().Get("page") == "2" {
-			reply(http.StatusOK, testdata(t, "files/list_page2.json"))(w, r)
-			return
-		}
-		next := srvURL + poolPath + "/files?path=sub&page=2"
-		reply(http.StatusOK, bytes.Replace(testdata(t, "files/list_page1.json"), []byte("NEXTLINK"), []byte(next), 1))(w, r)
-	}, nil)
-	srvURL = srv.URL
+	page2 := func(r *http.Request) bool { return r.URL.Query().Get("page") == "2" }
+	c, srv := newRecordedClient(t, twoPages(t, page2, "files/list_page1.json", "files/list_page2.json", "/files?path=sub&page=2"), nil)
 	pager := c.NewFilesClient().NewListPager("s1", &azsessions.FilesClientListOptions{Path: ptr("sub"), Recursive: ptr(true)})
 	var names []string
 	var types []azsessions.FileType

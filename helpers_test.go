@@ -1,6 +1,7 @@
 package azsessions_test
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"net/http"
@@ -129,4 +130,18 @@ func unescapePath(t *testing.T, s string) string {
 	u, err := url.PathUnescape(s)
 	require.NoError(t, err)
 	return u
+}
+
+// twoPages answers the requests isPage2 picks with the testdata file page2,
+// and the others with page1, whose NEXTLINK becomes the server's URL
+// followed by the pool path and next.
+func twoPages(t *testing.T, isPage2 func(*http.Request) bool, page1, page2, next string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if isPage2(r) {
+			reply(http.StatusOK, testdata(t, page2))(w, r)
+			return
+		}
+		link := "https://" + r.Host + poolPath + next
+		reply(http.StatusOK, bytes.Replace(testdata(t, page1), []byte("NEXTLINK"), []byte(link), 1))(w, r)
+	}
 }

@@ -1,7 +1,6 @@
 package azsessions_test
 
 import (
-	"bytes"
 	"context"
 	"net/http"
 	"testing"
@@ -52,16 +51,8 @@ func TestStopSession(t *testing.T) {
 }
 
 func TestListSessionsAcceptsBothEnvelopes(t *testing.T) {
-	var srvURL string
-	c, srv := newRecordedClient(t, func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Query().Get("skip") == "1" {
-			reply(http.StatusOK, testdata(t, "sessions/list_value_page2.json"))(w, r)
-			return
-		}
-		next := srvURL + poolPath + "/listSessions?skip=1&api-version=2025-10-02-preview"
-		reply(http.StatusOK, bytes.Replace(testdata(t, "sessions/list_sessions_page1.json"), []byte("NEXTLINK"), []byte(next), 1))(w, r)
-	}, nil)
-	srvURL = srv.URL
+	page2 := func(r *http.Request) bool { return r.URL.Query().Get("skip") == "1" }
+	c, srv := newRecordedClient(t, twoPages(t, page2, "sessions/list_sessions_page1.json", "sessions/list_value_page2.json", "/listSessions?skip=1&api-version=2025-10-02-preview"), nil)
 	pager := c.NewSessionsClient().NewListPager(&azsessions.SessionsClientListOptions{Skip: ptr[int32](0)})
 	var ids []string
 	var count *int64
