@@ -40,14 +40,7 @@ func TestChatCompletionsLoopAgainstEmulator(t *testing.T) {
 	tk := agenttest.Toolkit(t)
 	session := tk.Session("conversation-1")
 
-	api := &agenttest.Replay{T: t, Path: "/v1/chat/completions"}
-	for i, code := range agenttest.Script {
-		api.Answers = append(api.Answers, chatAnswer(i+1, code))
-	}
-	api.Answers = append(api.Answers, chatFinal)
-	srv := httptest.NewServer(api)
-	t.Cleanup(srv.Close)
-	client := openai.NewClient(option.WithBaseURL(srv.URL+"/v1/"), option.WithAPIKey("test-key"), option.WithMaxRetries(0))
+	api, client := replayedAPI(t, "/v1/chat/completions", chatAnswer, chatFinal)
 
 	messages := []openai.ChatCompletionMessageParamUnion{openai.UserMessage("What is x*2?")}
 	var final string
@@ -141,14 +134,7 @@ func TestResponsesLoopAgainstEmulator(t *testing.T) {
 	tk := agenttest.Toolkit(t)
 	session := tk.Session("conversation-1")
 
-	api := &agenttest.Replay{T: t, Path: "/v1/responses"}
-	for i, code := range agenttest.Script {
-		api.Answers = append(api.Answers, responseAnswer(i+1, code))
-	}
-	api.Answers = append(api.Answers, responseFinal)
-	srv := httptest.NewServer(api)
-	t.Cleanup(srv.Close)
-	client := openai.NewClient(option.WithBaseURL(srv.URL+"/v1/"), option.WithAPIKey("test-key"), option.WithMaxRetries(0))
+	api, client := replayedAPI(t, "/v1/responses", responseAnswer, responseFinal)
 
 	params := responses.ResponseNewParams{
 		Model: "gpt-test",
@@ -242,4 +228,19 @@ func TestHostFailureIsAGoError(t *testing.T) {
 	if out, err := adapter.RunChatToolCalls(ctx, tk, tk.Session("c"), msg, nil); err == nil || out != nil {
 		t.Errorf("a cancelled context: want an error and no messages, got %v %+v", err, out)
 	}
+}
+
+// replayedAPI serves the scripted conversation at path: answer(n, code)
+// for each step of agenttest.Script, then final. It returns the replay and
+// an OpenAI client of it, closed with the test.
+func replayedAPI(t *testing.T, path string, answer func(n int, code string) string, final string) (*agenttest.Replay, openai.Client) {
+	t.Helper()
+	api := &agenttest.Replay{T: t, Path: path}
+	for i, code := range agenttest.Script {
+		api.Answers = append(api.Answers, answer(i+1, code))
+	}
+	api.Answers = append(api.Answers, final)
+	srv := httptest.NewServer(api)
+	t.Cleanup(srv.Close)
+	return api, openai.NewClient(option.WithBaseURL(srv.URL+"/v1/"), option.WithAPIKey("test-key"), option.WithMaxRetries(0))
 }
