@@ -45,26 +45,8 @@ func BenchmarkEmulatorExecute(b *testing.B) {
 
 	b.Run("new-session", func(b *testing.B) {
 		// waitReady waits, off the clock, until the ready interpreters are
-		// started and idle: all there (+1 for the warm session) and using
-		// no CPU for a few samples in a row.
-		waitReady := func() {
-			deadline := time.Now().Add(30 * time.Second)
-			last, still := int64(-1), 0
-			for still < 3 {
-				if time.Now().After(deadline) {
-					b.Fatal("the ready pool was not refilled")
-				}
-				time.Sleep(10 * time.Millisecond)
-				pids := descendants(b)
-				ticks := cpuTicks(pids)
-				if len(pids) >= ready+1 && ticks == last {
-					still++
-				} else {
-					still = 0
-				}
-				last = ticks
-			}
-		}
+		// started and idle: all there (+1 for the warm session).
+		waitReady := func() { waitIdle(b, ready+1) }
 		waitReady()
 		b.ReportAllocs()
 		b.ResetTimer()
@@ -138,7 +120,7 @@ func benchmarkBurst(b *testing.B, kernel string) {
 	for b.Loop() {
 		b.StopTimer()
 		// Off the clock: the ready pool is full and idle.
-		waitIdle(b, ready)
+		waitIdle(b, 2*ready)
 		b.StartTimer()
 		start := time.Now()
 		took := make([]time.Duration, burst)
@@ -166,10 +148,10 @@ func benchmarkBurst(b *testing.B, kernel string) {
 	b.ReportMetric(float64(all[len(all)-1].Microseconds())/1000, "max-ms")
 }
 
-// waitIdle waits until at least n interpreters (their supervisors and
-// interpreters: 2n processes) descend from this process and use no CPU for
-// a few samples in a row.
-func waitIdle(b *testing.B, n int) {
+// waitIdle waits until at least procs processes (a supervisor and an
+// interpreter for each ready session) descend from this process and use no
+// CPU for a few samples in a row.
+func waitIdle(b *testing.B, procs int) {
 	b.Helper()
 	deadline := time.Now().Add(60 * time.Second)
 	last, still := int64(-1), 0
@@ -180,7 +162,7 @@ func waitIdle(b *testing.B, n int) {
 		time.Sleep(20 * time.Millisecond)
 		pids := descendants(b)
 		ticks := cpuTicks(pids)
-		if len(pids) >= 2*n && ticks == last {
+		if len(pids) >= procs && ticks == last {
 			still++
 		} else {
 			still = 0
