@@ -49,7 +49,7 @@ func TestHelperEmulatorToKill(t *testing.T) {
 	}
 	ctx := context.Background()
 	fork := os.Getenv(crashForkEnv) != ""
-	f, err := NewPython(PythonOptions{ReadySessions: 1, fork: fork})
+	f, err := NewPython(PythonOptions{ReadySessions: 1, spawn: !fork})
 	if err != nil {
 		t.Fatal(err)
 	}

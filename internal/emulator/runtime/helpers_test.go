@@ -44,6 +44,24 @@ func newPython(t *testing.T, opts PythonOptions) *PythonFactory {
 	return f
 }
 
+// eachStart runs test twice in parallel subtests: with interpreters
+// forked by a zygote (the default) and spawned (where no zygote can run,
+// and the fallback when it fails).
+func eachStart(t *testing.T, test func(t *testing.T, opts PythonOptions)) {
+	t.Helper()
+	t.Parallel()
+	for _, spawn := range []bool{false, true} {
+		name := "forked"
+		if spawn {
+			name = "spawned"
+		}
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			test(t, PythonOptions{spawn: spawn})
+		})
+	}
+}
+
 // newPySession returns a session on a fresh temp dir (resolved, so it can be
 // compared with what Python reports).
 func newPySession(t *testing.T, f *PythonFactory) (*pythonSession, string) {
@@ -224,4 +242,9 @@ func bgGone(t *testing.T, ns bool, printed, mark string) {
 	pid := atoiPid(t, printed)
 	killAtCleanup(t, pid, "sleep")
 	waitGone(t, pid)
+}
+
+func withMemoryLimit(opts PythonOptions, limit int64) PythonOptions {
+	opts.MemoryLimitBytes = limit
+	return opts
 }

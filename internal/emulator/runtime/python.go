@@ -26,8 +26,9 @@ type PythonOptions struct {
 	// Default "python3".
 	Python string
 	// ReadySessions is how many interpreters the factory keeps started and
-	// waiting, so NewSession does not wait for Python to start. One taken
-	// is replaced in the background. Zero keeps none.
+	// waiting, so NewSession does not wait for one to start (a fork of the
+	// zygote, or a new Python). One taken is replaced in the background.
+	// Zero keeps none.
 	ReadySessions int
 	// MemoryLimitBytes caps each interpreter's address space (RLIMIT_AS,
 	// set inside the child as it starts; inherited by its subprocesses).
@@ -41,9 +42,9 @@ type PythonOptions struct {
 	// fail to start without it); KernelPlain never uses it.
 	Kernel string
 
-	// fork has interpreters forked by a zygote (see zygote.go) where one
-	// can run, instead of spawning a Python for each.
-	fork bool
+	// spawn starts every interpreter as a Python process of its own,
+	// never forked by a zygote (tests of that path).
+	spawn bool
 }
 
 // Kernels of PythonOptions.Kernel.
@@ -55,7 +56,11 @@ const (
 
 // PythonFactory hands out Python sessions: one long-lived interpreter per
 // session, in which variables and imports persist between executions as
-// in the service's Jupyter kernel. What a session's Execute does:
+// in the service's Jupyter kernel. On Linux a fork server (zygote), one
+// Python process per factory that has loaded the driver (and IPython),
+// forks each interpreter in milliseconds; elsewhere, or when the zygote
+// cannot run, each interpreter is a Python process of its own. What a
+// session's Execute does:
 //
 //   - Value: when the cell ends in an expression, Present with its repr();
 //     Native holds JSON for an exact bool, int, finite float or str. A value
@@ -149,7 +154,7 @@ func NewPython(opts PythonOptions) (*PythonFactory, error) {
 		ipythonDir:     ipythonDir,
 		gate:           newStartGate(),
 		cfg:            cfg,
-		zygotes:        newForkServer(cfg, opts.fork),
+		zygotes:        newForkServer(cfg, !opts.spawn),
 		defaultTimeout: opts.DefaultTimeout,
 		want:           opts.ReadySessions,
 		ctx:            ctx,

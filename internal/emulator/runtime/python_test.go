@@ -263,29 +263,30 @@ func TestPythonCwd(t *testing.T) {
 }
 
 func TestPythonTimeout(t *testing.T) {
-	t.Parallel()
-	s, dir := newPySession(t, newPython(t, PythonOptions{}))
-	py(t, s, "x = 1")
-	pid := s.pid()
-	res := run(t, s, Request{Code: "import time\nprint('started')\ntime.sleep(30)", Timeout: 2 * time.Second})
-	if res.Outcome != OutcomeTimedOut || res.Stderr != MessageTimedOut || res.StderrFull != len(MessageTimedOut) {
-		t.Fatalf("outcome %s stderr %q", res.Outcome, res.Stderr)
-	}
-	if res.Stdout != "started\n" {
-		t.Errorf("output before the timeout: %q", res.Stdout)
-	}
-	assertReaped(t, pid)
-	// The next execution runs in a fresh interpreter bound to the same dir.
-	res = run(t, s, Request{Code: "x"})
-	if res.Outcome != OutcomeFailed || !strings.HasSuffix(res.Stderr, "NameError: name 'x' is not defined") {
-		t.Errorf("after timeout: %s %q", res.Outcome, res.Stderr)
-	}
-	if res := py(t, s, "import os\nos.getcwd()"); res.Value.Repr != "'"+dir+"'" {
-		t.Errorf("cwd after restart %s", res.Value.Repr)
-	}
-	if res := py(t, s, "open('/mnt/data/z', 'w').close()\nos.listdir('/mnt/data')"); res.Value.Repr != "['z']" {
-		t.Errorf("mapping after restart: %s", res.Value.Repr)
-	}
+	eachStart(t, func(t *testing.T, opts PythonOptions) {
+		s, dir := newPySession(t, newPython(t, opts))
+		py(t, s, "x = 1")
+		pid := s.pid()
+		res := run(t, s, Request{Code: "import time\nprint('started')\ntime.sleep(30)", Timeout: 2 * time.Second})
+		if res.Outcome != OutcomeTimedOut || res.Stderr != MessageTimedOut || res.StderrFull != len(MessageTimedOut) {
+			t.Fatalf("outcome %s stderr %q", res.Outcome, res.Stderr)
+		}
+		if res.Stdout != "started\n" {
+			t.Errorf("output before the timeout: %q", res.Stdout)
+		}
+		assertReaped(t, pid)
+		// The next execution runs in a fresh interpreter bound to the same dir.
+		res = run(t, s, Request{Code: "x"})
+		if res.Outcome != OutcomeFailed || !strings.HasSuffix(res.Stderr, "NameError: name 'x' is not defined") {
+			t.Errorf("after timeout: %s %q", res.Outcome, res.Stderr)
+		}
+		if res := py(t, s, "import os\nos.getcwd()"); res.Value.Repr != "'"+dir+"'" {
+			t.Errorf("cwd after restart %s", res.Value.Repr)
+		}
+		if res := py(t, s, "open('/mnt/data/z', 'w').close()\nos.listdir('/mnt/data')"); res.Value.Repr != "['z']" {
+			t.Errorf("mapping after restart: %s", res.Value.Repr)
+		}
+	})
 }
 
 func TestPythonDefaultTimeout(t *testing.T) {
@@ -298,54 +299,56 @@ func TestPythonDefaultTimeout(t *testing.T) {
 }
 
 func TestPythonCrash(t *testing.T) {
-	t.Parallel()
-	s, _ := newPySession(t, newPython(t, PythonOptions{}))
-	for _, code := range []string{
-		"import os\nprint('bye')\nos._exit(1)",
-		"import os, signal\nos.kill(os.getpid(), signal.SIGKILL)",
-		"import os\nos.abort()", // no memory limit: a crash like any other
-	} {
-		py(t, s, "x = 1")
+	eachStart(t, func(t *testing.T, opts PythonOptions) {
+		s, _ := newPySession(t, newPython(t, opts))
+		for _, code := range []string{
+			"import os\nprint('bye')\nos._exit(1)",
+			"import os, signal\nos.kill(os.getpid(), signal.SIGKILL)",
+			"import os\nos.abort()", // no memory limit: a crash like any other
+		} {
+			py(t, s, "x = 1")
+			pid := s.pid()
+			res := run(t, s, Request{Code: code})
+			if res.Outcome != OutcomeKernelRestarted || res.Stderr != MessageKernelRestarted {
+				t.Fatalf("%q: outcome %s stderr %q", code, res.Outcome, res.Stderr)
+			}
+			assertReaped(t, pid)
+			if res := run(t, s, Request{Code: "'x' in globals()"}); res.Value.Repr != "False" {
+				t.Errorf("after crash: %+v %s", res.Value, res.Stderr)
+			}
+		}
+		// An interpreter that dies between executions is replaced silently.
 		pid := s.pid()
-		res := run(t, s, Request{Code: code})
-		if res.Outcome != OutcomeKernelRestarted || res.Stderr != MessageKernelRestarted {
-			t.Fatalf("%q: outcome %s stderr %q", code, res.Outcome, res.Stderr)
+		ip := s.ip
+		ip.g.kill(notKilled)
+		<-ip.g.exited
+		if res := py(t, s, "1"); res.Value.Repr != "1" || s.pid() == pid {
+			t.Errorf("after idle death: %+v", res.Value)
 		}
-		assertReaped(t, pid)
-		if res := run(t, s, Request{Code: "'x' in globals()"}); res.Value.Repr != "False" {
-			t.Errorf("after crash: %+v %s", res.Value, res.Stderr)
-		}
-	}
-	// An interpreter that dies between executions is replaced silently.
-	pid := s.pid()
-	ip := s.ip
-	ip.g.kill(notKilled)
-	<-ip.g.exited
-	if res := py(t, s, "1"); res.Value.Repr != "1" || s.pid() == pid {
-		t.Errorf("after idle death: %+v", res.Value)
-	}
+	})
 }
 
 func TestPythonMemoryLimit(t *testing.T) {
-	t.Parallel()
-	s, _ := newPySession(t, newPython(t, PythonOptions{MemoryLimitBytes: 256 << 20}))
-	py(t, s, "x = 7")
-	res := run(t, s, Request{Code: "print('allocating')\nb = bytearray(1 << 30)"})
-	if res.Outcome != OutcomeMemoryAborted || res.Stderr != MessageMemoryAborted || res.Stdout != "allocating\n" {
-		t.Fatalf("outcome %s stdout %q stderr %q", res.Outcome, res.Stdout, res.Stderr)
-	}
-	// Python recovered from the MemoryError, so the session keeps its state.
-	if res := py(t, s, "x"); res.Value.Repr != "7" {
-		t.Errorf("state after MemoryError: %+v", res.Value)
-	}
-	// With a memory limit set, abort() is taken for an allocation failure.
-	res = run(t, s, Request{Code: "import os\nos.abort()"})
-	if res.Outcome != OutcomeMemoryAborted || res.Stderr != MessageMemoryAborted {
-		t.Errorf("abort: outcome %s stderr %q", res.Outcome, res.Stderr)
-	}
-	if res := py(t, s, "'x' in globals()"); res.Value.Repr != "False" {
-		t.Errorf("after abort the interpreter should be fresh: %+v", res.Value)
-	}
+	eachStart(t, func(t *testing.T, opts PythonOptions) {
+		s, _ := newPySession(t, newPython(t, withMemoryLimit(opts, 256<<20)))
+		py(t, s, "x = 7")
+		res := run(t, s, Request{Code: "print('allocating')\nb = bytearray(1 << 30)"})
+		if res.Outcome != OutcomeMemoryAborted || res.Stderr != MessageMemoryAborted || res.Stdout != "allocating\n" {
+			t.Fatalf("outcome %s stdout %q stderr %q", res.Outcome, res.Stdout, res.Stderr)
+		}
+		// Python recovered from the MemoryError, so the session keeps its state.
+		if res := py(t, s, "x"); res.Value.Repr != "7" {
+			t.Errorf("state after MemoryError: %+v", res.Value)
+		}
+		// With a memory limit set, abort() is taken for an allocation failure.
+		res = run(t, s, Request{Code: "import os\nos.abort()"})
+		if res.Outcome != OutcomeMemoryAborted || res.Stderr != MessageMemoryAborted {
+			t.Errorf("abort: outcome %s stderr %q", res.Outcome, res.Stderr)
+		}
+		if res := py(t, s, "'x' in globals()"); res.Value.Repr != "False" {
+			t.Errorf("after abort the interpreter should be fresh: %+v", res.Value)
+		}
+	})
 }
 
 func TestPythonReadySessions(t *testing.T) {
@@ -549,7 +552,7 @@ func TestPythonNoLeaks(t *testing.T) {
 
 func testNoLeaks(t *testing.T, fork bool) {
 	before := runtime.NumGoroutine()
-	f, err := NewPython(PythonOptions{ReadySessions: 1, fork: fork})
+	f, err := NewPython(PythonOptions{ReadySessions: 1, spawn: !fork})
 	if err != nil {
 		t.Fatal(err)
 	}

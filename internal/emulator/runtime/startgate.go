@@ -7,13 +7,14 @@ import (
 	"sync"
 )
 
-// startGate bounds how many interpreters start at once. Starting Python is
-// CPU-bound: a burst of starts all at once shares the cores and every one
-// finishes late, while starts let through a few at a time (about one per
-// core) finish in arrival order, so the first requests of a burst are
-// served early. Starts a request waits for (foreground) go before those
-// that refill the ready pool (background), each kind first come, first
-// served.
+// startGate bounds how many interpreters start at once. A start is
+// CPU-bound, whether Python is spawned or forked by the zygote (a fork's
+// child then pays in copy-on-write faults for every page it writes): a
+// burst of starts all at once shares the cores and every one finishes
+// late, while starts let through a few at a time (about one per core)
+// finish in arrival order, so the first requests of a burst are served
+// early. Starts a request waits for (foreground) go before those that
+// refill the ready pool (background), each kind first come, first served.
 type startGate struct {
 	mu     sync.Mutex
 	free   int

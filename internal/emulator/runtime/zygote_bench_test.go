@@ -27,7 +27,7 @@ func BenchmarkInterpreterStart(b *testing.B) {
 				if k.python == "" {
 					b.Skip(pythonEnv + " not set")
 				}
-				benchmarkStart(b, PythonOptions{Python: k.python, Kernel: k.kernel, fork: fork})
+				benchmarkStart(b, PythonOptions{Python: k.python, Kernel: k.kernel, spawn: !fork})
 			})
 		}
 	}

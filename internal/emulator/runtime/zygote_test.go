@@ -12,13 +12,6 @@ import (
 	"testing"
 )
 
-// newForking starts a factory whose interpreters a zygote forks.
-func newForking(t *testing.T, opts PythonOptions) *PythonFactory {
-	t.Helper()
-	opts.fork = true
-	return newPython(t, opts)
-}
-
 // zygotePid returns the pid of the factory's zygote, 0 if it has none.
 func zygotePid(f *PythonFactory) int {
 	f.zygotes.mu.Lock()
@@ -47,7 +40,7 @@ func ppid(t *testing.T, pid int) int {
 func TestZygoteServesABurst(t *testing.T) {
 	t.Parallel()
 	const ready, burst = 2, 12
-	f := newForking(t, PythonOptions{ReadySessions: ready})
+	f := newPython(t, PythonOptions{ReadySessions: ready})
 	waitFor(t, "the ready interpreters", func() bool { return f.readyCount() == ready })
 	sessions := make([]*pythonSession, burst)
 	var wg sync.WaitGroup
@@ -77,7 +70,7 @@ func TestZygoteServesABurst(t *testing.T) {
 // /proc, where the sweep looks, and in what its subprocesses inherit).
 func TestZygoteChildrenAreSessionsOfTheirOwn(t *testing.T) {
 	t.Parallel()
-	f := newForking(t, PythonOptions{})
+	f := newPython(t, PythonOptions{})
 	a, _ := newPySession(t, f)
 	b, _ := newPySession(t, f)
 	py(t, a, "x = 1")
@@ -107,7 +100,7 @@ func TestZygoteChildrenAreSessionsOfTheirOwn(t *testing.T) {
 // on (and restart after a crash); the next start has a new zygote fork.
 func TestZygoteReplacedWhenItDies(t *testing.T) {
 	t.Parallel()
-	f := newForking(t, PythonOptions{})
+	f := newPython(t, PythonOptions{})
 	s, _ := newPySession(t, f)
 	py(t, s, "x = 41")
 	f.zygotes.mu.Lock()
@@ -140,7 +133,7 @@ func TestZygoteReplacedWhenItDies(t *testing.T) {
 // interpreters are spawned, and the zygote is not tried again at once.
 func TestZygoteThatCannotStartLeavesSpawning(t *testing.T) {
 	t.Parallel()
-	f := newForking(t, PythonOptions{})
+	f := newPython(t, PythonOptions{})
 	f.zygotes.program = "import sys\nsys.exit('no zygote here')"
 	for i := range 2 {
 		s, _ := newPySession(t, f)
@@ -158,7 +151,7 @@ func TestZygoteThatCannotStartLeavesSpawning(t *testing.T) {
 // (it would fork with threads running) is dropped and Python spawned.
 func TestZygoteThatCannotForkLeavesSpawning(t *testing.T) {
 	t.Parallel()
-	f := newForking(t, PythonOptions{})
+	f := newPython(t, PythonOptions{})
 	f.zygotes.program = strings.Replace(zygoteSource, "def _single_threaded():",
 		"def _single_threaded():\n    return False\n\n\ndef _unused():", 1)
 	s, _ := newPySession(t, f)
@@ -175,7 +168,7 @@ func TestZygoteThatCannotForkLeavesSpawning(t *testing.T) {
 // limit is told from a crash: the zygote reports how its child died.
 func TestZygoteMemoryAbort(t *testing.T) {
 	t.Parallel()
-	s, _ := newPySession(t, newForking(t, PythonOptions{MemoryLimitBytes: 256 << 20}))
+	s, _ := newPySession(t, newPython(t, PythonOptions{MemoryLimitBytes: 256 << 20}))
 	res := run(t, s, Request{Code: "import os\nos.abort()"})
 	if res.Outcome != OutcomeMemoryAborted || res.Stderr != MessageMemoryAborted {
 		t.Errorf("abort: outcome %s stderr %q", res.Outcome, res.Stderr)
@@ -190,7 +183,7 @@ func TestZygoteMemoryAbort(t *testing.T) {
 // reaped them.
 func TestZygoteOutlivesTheFactoryForItsSessions(t *testing.T) {
 	t.Parallel()
-	f := newForking(t, PythonOptions{})
+	f := newPython(t, PythonOptions{})
 	s, _ := newPySession(t, f)
 	py(t, s, "1")
 	f.zygotes.mu.Lock()
@@ -216,7 +209,7 @@ func TestZygoteOutlivesTheFactoryForItsSessions(t *testing.T) {
 // one and has an empty history and its own namespace.
 func TestZygoteIPythonShellsStartFresh(t *testing.T) {
 	t.Parallel()
-	f := newForking(t, PythonOptions{Python: kernelPython(t), Kernel: KernelIPython})
+	f := newPython(t, PythonOptions{Python: kernelPython(t), Kernel: KernelIPython})
 	a, _ := newPySession(t, f)
 	py(t, a, "y = 5")
 	py(t, a, "y")
