@@ -15,7 +15,12 @@
 //
 // A failed run is a result whose text says so (status: failed), never a Go
 // error: a tool's Go error stops the ToolsNode and with it the agent, so it
-// is kept for failures only the host can fix.
+// is kept for failures only the host can fix. Such an error reaches the host,
+// never the model, unless the host wraps the tools with eino's
+// utils.WrapToolWithErrorHandler to keep the agent running: its handler's
+// answer then goes to the model, so answer a failure of the sandbox service
+// with a sentence of your own, not err.Error(), which holds the request URL
+// (with the session identifier) and the service's answer.
 package eino
 
 import (

@@ -67,7 +67,11 @@ func (m *scriptedModel) Generate(_ context.Context, input []*schema.Message, _ .
 }
 
 func (m *scriptedModel) Stream(ctx context.Context, input []*schema.Message, opts ...model.Option) (*schema.StreamReader[*schema.Message], error) {
-	msg, err := m.Generate(ctx, input, opts...)
+	return streamOne(m.Generate(ctx, input, opts...))
+}
+
+// streamOne streams a generated message as one chunk.
+func streamOne(msg *schema.Message, err error) (*schema.StreamReader[*schema.Message], error) {
 	if err != nil {
 		return nil, err
 	}
