@@ -1,6 +1,8 @@
 package runtime
 
 import (
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -49,5 +51,27 @@ func TestShellPidModeFallback(t *testing.T) {
 	s, _ := newShellSessionOf(t, f)
 	if res := run(t, s, Request{ShellCommand: "pwd; test $PPID != 1 && echo not init"}); res.Stdout != "/mnt/data\nnot init\n" {
 		t.Errorf("%+v", res)
+	}
+}
+
+// TestShellPreludeLeavesWhenTheEmulatorIsGone: a prelude whose lifeline
+// has ended (the emulator died before the parent-death signal was armed)
+// runs nothing of the user's.
+func TestShellPreludeLeavesWhenTheEmulatorIsGone(t *testing.T) {
+	t.Parallel()
+	f := newShellFactory(t, modeNS)
+	dead, err := newLifeline()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { dead.r.Close() })
+	dead.w.Close()
+	ns := *f.ns
+	ns.life = dead
+	f.ns = &ns
+	s, dir := newShellSessionOf(t, f)
+	res, err := s.Execute(guardCtx(t), Request{ShellCommand: "touch ran"})
+	if _, statErr := os.Stat(filepath.Join(dir, "ran")); statErr == nil || err != nil || res.ExitCode != 125 {
+		t.Errorf("the command ran or the prelude did not leave: %v %+v", err, res)
 	}
 }
