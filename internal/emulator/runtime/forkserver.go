@@ -90,8 +90,8 @@ func (s *forkServer) start(ctx context.Context) *zygote {
 	return z
 }
 
-// drop stops using z after it failed to fork. A zygote that never forked
-// is not tried again for a while.
+// drop stops using z, which failed. A zygote that never forked is not
+// tried again for a while.
 func (s *forkServer) drop(z *zygote) {
 	s.mu.Lock()
 	if s.z == z {

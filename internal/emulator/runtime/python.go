@@ -270,7 +270,11 @@ func (f *PythonFactory) start(ctx context.Context, foreground bool) (*interp, er
 		if ctx.Err() != nil {
 			return nil, err
 		}
-		f.zygotes.drop(z)
+		// A zygote that failed is replaced; one whose child failed (its
+		// start-up, say) is kept, and this start spawns.
+		if z.gone() {
+			f.zygotes.drop(z)
+		}
 	}
 	f.spawns.Add(1)
 	return startInterp(ctx, f.cfg, func() (*interp, error) { return launchInterp(f.cfg) })

@@ -191,7 +191,11 @@ func (z *zygote) fork(tag string, child []*os.File) (int, error) {
 	}
 	rep, err := z.requestLocked(zygoteRequest{Op: "fork", Tag: tag}, child)
 	if err == nil && rep.Pid <= 0 {
+		// A zygote that refuses to fork (threads running) will go on
+		// refusing: it is of no further use.
 		err = fmt.Errorf("the zygote did not fork: %s", rep.Error)
+		z.broken = true
+		z.g.kill(notKilled)
 	}
 	if err != nil {
 		return 0, err

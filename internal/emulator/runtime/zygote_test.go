@@ -230,3 +230,27 @@ func TestZygoteIPythonShellsStartFresh(t *testing.T) {
 		t.Errorf("%d interpreters spawned", spawns)
 	}
 }
+
+// TestZygoteKeptWhenAChildFails: an interpreter that fails its start after
+// the fork (here: it exits at once) is replaced by a spawned one, and the
+// zygote, which did its part, is kept.
+func TestZygoteKeptWhenAChildFails(t *testing.T) {
+	t.Parallel()
+	f := newPython(t, PythonOptions{})
+	f.zygotes.program = strings.Replace(zygoteSource, "        os._exit(70)\n    _run_session()\n",
+		"        os._exit(70)\n    os._exit(71)\n", 1)
+	var zygote int
+	for i := range 2 {
+		s, _ := newPySession(t, f)
+		py(t, s, "1")
+		if spawns, forks := f.spawns.Load(), f.forks.Load(); spawns != int64(i+1) || forks != 0 {
+			t.Fatalf("session %d: %d spawned, %d forked", i, spawns, forks)
+		}
+		if i == 0 {
+			zygote = zygotePid(f)
+		}
+		if p := zygotePid(f); p == 0 || p != zygote {
+			t.Fatalf("session %d: zygote %d, first %d", i, p, zygote)
+		}
+	}
+}
