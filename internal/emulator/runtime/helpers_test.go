@@ -3,7 +3,6 @@
 package runtime
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -14,19 +13,7 @@ import (
 	"sync/atomic"
 	"syscall"
 	"testing"
-	"time"
 )
-
-// hangGuard bounds every wait in the tests. It is not an assertion about
-// speed: a correct run is far below it.
-const hangGuard = 60 * time.Second
-
-func guardCtx(t *testing.T) context.Context {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), hangGuard)
-	t.Cleanup(cancel)
-	return ctx
-}
 
 // newPython starts a factory; the plain kernel unless opts asks for
 // another, so that the plain driver is what most tests test even where
@@ -101,18 +88,6 @@ func py(t *testing.T, s Session, code string) Result {
 		t.Fatalf("outcome %s, stderr:\n%s", res.Outcome, res.Stderr)
 	}
 	return res
-}
-
-// waitFor polls cond until it holds or the hang guard expires.
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(hangGuard)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
 }
 
 func processGone(pid int) bool {
