@@ -91,19 +91,11 @@ func startZygote(ctx context.Context, cfg interpConfig, program string) (*zygote
 // launchZygote starts the process with its socket on fd 3 and its stdout
 // and stderr read into the returned buffer.
 func launchZygote(cfg interpConfig, program string) (*zygote, *capBuffer, error) {
-	fds, err := syscall.Socketpair(syscall.AF_UNIX, syscall.SOCK_SEQPACKET, 0)
+	conn, theirs, err := zygoteSocket()
 	if err != nil {
 		return nil, nil, err
 	}
-	syscall.CloseOnExec(fds[0])
-	syscall.CloseOnExec(fds[1])
-	own, theirs := os.NewFile(uintptr(fds[0]), "zygote"), os.NewFile(uintptr(fds[1]), "zygote")
 	defer theirs.Close()
-	conn, err := net.FileConn(own)
-	own.Close()
-	if err != nil {
-		return nil, nil, err
-	}
 	errR, errW, err := os.Pipe()
 	if err != nil {
 		conn.Close()
@@ -120,13 +112,33 @@ func launchZygote(cfg interpConfig, program string) (*zygote, *capBuffer, error)
 		conn.Close()
 		return nil, nil, err
 	}
-	z := &zygote{g: g, conn: conn.(*net.UnixConn), stderr: make(chan struct{})}
+	z := &zygote{g: g, conn: conn, stderr: make(chan struct{})}
 	errOut := newCapBuffer(defaultMaxOutput)
 	go func() {
 		drainPipe(errR, errOut, z.stderr)
 		errR.Close()
 	}()
 	return z, errOut, nil
+}
+
+// zygoteSocket returns the two ends of a zygote's socket. Both are
+// close-on-exec from their creation (SOCK_CLOEXEC): marked afterwards,
+// they would be inherited by a command another goroutine execs in
+// between, which could then read other sessions' pipes off the socket and
+// forge the zygote's replies. exec.Cmd gives the zygote its end (fd 3).
+func zygoteSocket() (*net.UnixConn, *os.File, error) {
+	fds, err := syscall.Socketpair(syscall.AF_UNIX, syscall.SOCK_SEQPACKET|syscall.SOCK_CLOEXEC, 0)
+	if err != nil {
+		return nil, nil, err
+	}
+	own, theirs := os.NewFile(uintptr(fds[0]), "zygote"), os.NewFile(uintptr(fds[1]), "zygote")
+	conn, err := net.FileConn(own)
+	own.Close()
+	if err != nil {
+		theirs.Close()
+		return nil, nil, err
+	}
+	return conn.(*net.UnixConn), theirs, nil
 }
 
 // request sends req, with files as SCM_RIGHTS, and reads the answer. A
