@@ -1,7 +1,6 @@
 package azsessions
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -12,7 +11,6 @@ import (
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
-	"github.com/Azure/azure-sdk-for-go/sdk/azcore/streaming"
 )
 
 // defaultOutputCap is the service's default cap on stdout and stderr.
@@ -279,17 +277,7 @@ func (client *ExecutionClient) executeRequest(ctx context.Context, identifier st
 		return nil, err
 	}
 	req.Raw().Header.Set(headerOperationID, id)
-	// The request-id policy keeps a client request id that is already set;
-	// setting it here spares it a slower UUID on this hot path, and the body
-	// has its own encoder (json_encode.go): see docs/benchmarks.md for what
-	// they save.
-	requestID, err := newUUID()
-	if err != nil {
-		return nil, err
-	}
-	req.Raw().Header.Set(headerClientRequestID, requestID)
-	body := request.body(t)
-	if err := req.SetBody(streaming.NopCloser(bytes.NewReader(body.appendJSON(make([]byte, 0, 256)))), "application/json"); err != nil {
+	if err := runtime.MarshalAsJSON(req, request.body(t)); err != nil {
 		return nil, err
 	}
 	return req, nil

@@ -9,7 +9,6 @@ import (
 // Headers of the service, named once in package wire.
 const (
 	headerOperationID                = wire.HeaderOperationID
-	headerClientRequestID            = wire.HeaderClientRequestID
 	headerOperationLocation          = wire.HeaderOperationLocation
 	headerErrorCode                  = wire.HeaderErrorCode
 	headerExecutionRequestTime       = wire.HeaderExecutionRequestTime

@@ -6,11 +6,10 @@ import (
 )
 
 // newUUID returns a random version 4 UUID with the RFC 4122 variant: an
-// execution's operation-id and client request id. azcore's runtime.NewUUID
-// is not used because its UUIDs fail the RFC 4122 variant test: it sets the
-// variant bits to 01 (byte 8 in 0x40-0x7f), not 10 (0x80-0xbf), and strict
-// parsers of the ids may reject that. It also formats without fmt.Sprintf,
-// which counts on the execution path (docs/benchmarks.md).
+// execution's operation-id. azcore's runtime.NewUUID is not used because its
+// UUIDs fail the RFC 4122 variant test: it sets the variant bits to 01 (byte
+// 8 in 0x40-0x7f), not 10 (0x80-0xbf), and strict parsers of the id may
+// reject that.
 func newUUID() (string, error) {
 	var u [16]byte
 	if _, err := rand.Read(u[:]); err != nil {
