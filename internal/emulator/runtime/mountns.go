@@ -29,6 +29,9 @@ const sandboxDir = "/mnt/data"
 // covering /mnt and binds it by its cwd (mount --no-canonicalize .), so a
 // session dir that lives under /mnt works too.
 //
+// Every descriptor above 4 is closed first: ones the emulator itself
+// inherited without close-on-exec would otherwise reach the user's program.
+//
 // fd 3 is the status channel to Execute: a setup step that fails writes
 // "setup <why>" and exits 125 before anything of the user's runs; nsExec
 // reports a failed exec. fd 4 is the emulator's lifeline (see lifeline):
@@ -52,6 +55,7 @@ const sandboxDir = "/mnt/data"
 const nsPrelude = `fail() { printf 'setup %s\n' "$1" >&3; exit 125; }
 read -t 0 -u 4 && exit 125
 exec 4<&-
+for f in /proc/self/fd/*; do f=${f##*/}; [ "$f" -gt 4 ] && eval "exec $f>&-"; done
 d=$1 m=$2 k=$3 p=$4 x=$5
 shift 5
 cd -- "$d" 2>/dev/null || fail "cannot enter the session dir"
@@ -64,7 +68,7 @@ if [ -n "$p" ]; then
 fi
 cd /mnt/data 2>/dev/null || fail "cannot enter /mnt/data"
 export HOME=/mnt/data PWD=/mnt/data
-unset OLDPWD d m k o
+unset OLDPWD d m k o f
 unset -f fail
 [ -n "$p" ] || eval "$x"
 exec 5>&2 2>/dev/null

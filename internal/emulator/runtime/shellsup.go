@@ -4,7 +4,6 @@ import (
 	_ "embed"
 	"os"
 	"os/exec"
-	"strings"
 )
 
 //go:embed shellsup.py
@@ -13,11 +12,6 @@ var shellSupTail string
 // shellSupSource is the program of a supervised shell command: the session
 // supervisor of Python sessions, whose child then execs the user's program.
 var shellSupSource = supervisorSource + "\n" + shellSupTail
-
-// coerceLocaleEnv is set, to 0, for the supervisor alone: Python would
-// otherwise coerce a C locale by setting LC_CTYPE in the environment the
-// user's program inherits.
-const coerceLocaleEnv = "PYTHONCOERCECLOCALE"
 
 // wrapper is what runs the user's program in namespace mode (nsTools) or,
 // in cwd-only mode, under a supervisor (shellSup); both report a program
@@ -70,12 +64,17 @@ type shellSup struct {
 // starts it with startSupervised.
 func (p *shellSup) command(dir string, argv []string) *exec.Cmd {
 	env := append(os.Environ(), "HOME="+dir, "PWD="+dir)
-	drop := "keep"
-	if !hasEnv(env, coerceLocaleEnv) {
-		env, drop = append(env, coerceLocaleEnv+"=0"), "drop"
+	// -I (isolated): the working directory, the session dir that user code
+	// and uploads write, is not on sys.path, so a select.py or ctypes.py
+	// there cannot run inside the supervisor; nor do PYTHONPATH,
+	// PYTHONSTARTUP or any PYTHON* variable reach it. -S: no site.
+	// -I also ignores PYTHONCOERCECLOCALE, so Python coerces a C locale by
+	// setting LC_CTYPE: ctype hands the tail the emulator's own to restore.
+	ctype := "-"
+	if v, ok := os.LookupEnv("LC_CTYPE"); ok {
+		ctype = "=" + v
 	}
-	// -S -s: no site packages to import, nothing of the user's to run.
-	args := append([]string{"-S", "-s", "-c", shellSupSource, drop}, argv...)
+	args := append([]string{"-I", "-S", "-c", shellSupSource, ctype}, argv...)
 	cmd := exec.Command(p.python, args...)
 	cmd.Dir = dir
 	cmd.Env = env
@@ -88,14 +87,4 @@ func (p *shellSup) command(dir string, argv []string) *exec.Cmd {
 // lifeline as fd 5.
 func (p *shellSup) files(status *os.File) []*os.File {
 	return []*os.File{status, status, p.life.r}
-}
-
-// hasEnv tells whether env sets name.
-func hasEnv(env []string, name string) bool {
-	for _, kv := range env {
-		if strings.HasPrefix(kv, name+"=") {
-			return true
-		}
-	}
-	return false
 }

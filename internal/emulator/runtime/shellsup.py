@@ -3,16 +3,22 @@
 shellsup.go runs supervisor.py followed by this file, which starts the
 supervisor: the parent stays behind as the command's supervisor and
 subreaper, and the child becomes the user's program. argv is
-[-c, "drop" or "keep", program, args...]; fd 3 (_IN) is the status channel,
+[-c, ctype, program, args...], where ctype is the LC_CTYPE the
+emulator had: "=value", or "-" for none; fd 3 (_IN) is the status channel,
 fd 4 (_OUT) a second copy of it, fd 5 (the lifeline) the supervisor's.
 """
 
+_close_inherited()
 _start_supervisor()
 # Python ignores these; an exec'd program must not inherit that.
 for _sig in (signal.SIGPIPE, signal.SIGXFSZ):
     signal.signal(_sig, signal.SIG_DFL)
-if sys.argv[1] == "drop":
-    del os.environ["PYTHONCOERCECLOCALE"]  # set by Go for this program only
+# Under a C locale Python coerced LC_CTYPE in its environment (-I ignores
+# PYTHONCOERCECLOCALE): give the user's program the emulator's own.
+if sys.argv[1] == "-":
+    os.environ.pop("LC_CTYPE", None)
+else:
+    os.environ["LC_CTYPE"] = sys.argv[1][1:]
 os.close(_OUT)
 os.set_inheritable(_IN, False)
 _argv = sys.argv[2:]

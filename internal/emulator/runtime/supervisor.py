@@ -188,6 +188,26 @@ def _supervise(child, subreaper, wake_r):
     os._exit(0)
 
 
+def _close_inherited():
+    """Close every descriptor above the lifeline: ones the emulator itself
+    inherited without close-on-exec (a tool's or a CI runner's) would
+    otherwise reach the user's code and everything it runs."""
+    for d in ("/proc/self/fd", "/dev/fd"):
+        try:
+            fds = [int(n) for n in os.listdir(d)]
+            break
+        except (OSError, ValueError):
+            continue
+    else:
+        return
+    for fd in fds:
+        if fd > _LIFE:
+            try:
+                os.close(fd)
+            except OSError:
+                pass  # the listing's own descriptor, closed already
+
+
 _stop = []
 
 
