@@ -15,6 +15,7 @@ const zygoteRetry = 30 * time.Second
 // when it dies, closed with the factory. Where it has none (not Linux, the
 // zygote cannot start, disabled), interpreters are spawned.
 type forkServer struct {
+	ctx     context.Context // ends when the factory closes
 	cfg     interpConfig
 	program string // the zygote's program: zygoteSource (tests break it)
 	retry   time.Duration
@@ -26,13 +27,14 @@ type forkServer struct {
 	closed   bool          // or disabled: never a zygote
 }
 
-func newForkServer(cfg interpConfig, enabled bool) *forkServer {
-	return &forkServer{cfg: cfg, program: zygoteSource, retry: zygoteRetry, closed: !enabled || !canFork()}
+func newForkServer(ctx context.Context, cfg interpConfig, enabled bool) *forkServer {
+	return &forkServer{ctx: ctx, cfg: cfg, program: zygoteSource, retry: zygoteRetry, closed: !enabled || !canFork()}
 }
 
 // get returns a live zygote, starting one if there is none, or nil when
 // interpreters must be spawned. Callers that find a start under way wait
-// for it: a zygote costs what one spawned interpreter does.
+// for it (a zygote costs what one spawned interpreter does), until ctx
+// ends: the start goes on for the callers that come later.
 func (s *forkServer) get(ctx context.Context) *zygote {
 	for {
 		s.mu.Lock()
@@ -49,45 +51,39 @@ func (s *forkServer) get(ctx context.Context) *zygote {
 			s.mu.Unlock()
 			return z
 		}
-		if starting != nil {
-			s.mu.Unlock()
-			select {
-			case <-starting:
-				continue
-			case <-ctx.Done():
-				return nil
-			}
+		if starting == nil {
+			starting = make(chan struct{})
+			s.starting = starting
+			go s.start()
 		}
-		s.starting = make(chan struct{})
 		s.mu.Unlock()
-		return s.start(ctx)
+		select {
+		case <-starting:
+		case <-ctx.Done():
+			return nil
+		}
 	}
 }
 
 // start starts a zygote for get and records the outcome.
-func (s *forkServer) start(ctx context.Context) *zygote {
-	z, err := startZygote(ctx, s.cfg, s.program)
+func (s *forkServer) start() {
+	z, err := startZygote(s.ctx, s.cfg, s.program)
 	s.mu.Lock()
 	close(s.starting)
 	s.starting = nil
 	closed := s.closed
 	switch {
 	case err != nil:
-		if ctx.Err() == nil {
+		if s.ctx.Err() == nil {
 			s.failed = time.Now()
 		}
 	case !closed:
 		s.failed, s.z = time.Time{}, z
 	}
 	s.mu.Unlock()
-	if err != nil {
-		return nil
-	}
-	if closed {
+	if err == nil && closed {
 		z.close()
-		return nil
 	}
-	return z
 }
 
 // drop stops using z, which failed. A zygote that never forked is not
@@ -118,7 +114,7 @@ func (s *forkServer) close() {
 }
 
 // forkInterp has z fork an interpreter and hands it its pipes.
-func forkInterp(z *zygote, cfg interpConfig) (*interp, error) {
+func forkInterp(ctx context.Context, z *zygote, cfg interpConfig) (*interp, error) {
 	pipes, err := openInterpPipes()
 	if err != nil {
 		return nil, err
@@ -129,7 +125,7 @@ func forkInterp(z *zygote, cfg interpConfig) (*interp, error) {
 		closeFiles(pipes.childEnds())
 		return nil, err
 	}
-	pid, err := z.fork(tag, pipes.childEnds())
+	pid, err := z.fork(ctx, tag, pipes.childEnds())
 	closeFiles(pipes.childEnds())
 	if err != nil {
 		closeFiles(pipes.ownEnds())

@@ -154,7 +154,7 @@ func NewPython(opts PythonOptions) (*PythonFactory, error) {
 		ipythonDir:     ipythonDir,
 		gate:           newStartGate(),
 		cfg:            cfg,
-		zygotes:        newForkServer(cfg, !opts.spawn),
+		zygotes:        newForkServer(ctx, cfg, !opts.spawn),
 		defaultTimeout: opts.DefaultTimeout,
 		want:           opts.ReadySessions,
 		ctx:            ctx,
@@ -261,8 +261,8 @@ func (f *PythonFactory) start(ctx context.Context, foreground bool) (*interp, er
 		return nil, fmt.Errorf("runtime: waiting to start %s: %w", f.cfg.python, err)
 	}
 	defer f.gate.release()
-	if z := f.zygotes.get(f.ctx); z != nil {
-		ip, err := startInterp(ctx, f.cfg, func() (*interp, error) { return forkInterp(z, f.cfg) })
+	if z := f.zygotes.get(ctx); z != nil {
+		ip, err := startInterp(ctx, f.cfg, func() (*interp, error) { return forkInterp(ctx, z, f.cfg) })
 		if err == nil {
 			f.forks.Add(1)
 			return ip, nil
@@ -275,6 +275,9 @@ func (f *PythonFactory) start(ctx context.Context, foreground bool) (*interp, er
 		if z.gone() {
 			f.zygotes.drop(z)
 		}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("runtime: start %s: %w", f.cfg.python, err)
 	}
 	f.spawns.Add(1)
 	return startInterp(ctx, f.cfg, func() (*interp, error) { return launchInterp(f.cfg) })

@@ -34,8 +34,16 @@ type zygote struct {
 	stderr chan struct{}
 	forks  atomic.Int64 // interpreters forked
 
-	mu     sync.Mutex // one request at a time
-	broken bool       // a request failed; the zygote is killed
+	// turn is held by the request under way: one at a time. A channel,
+	// not a mutex, so that a caller whose context ends stops waiting.
+	turn chan struct{}
+	// timeout bounds each fork and reap exchange (a fork takes
+	// milliseconds): a zygote that has not answered by then is stopped
+	// or wedged, and is killed so that its callers spawn instead.
+	timeout atomic.Int64 // nanoseconds
+
+	mu     sync.Mutex
+	broken bool // a request failed; the zygote is killed
 	// live counts the forked leaders not yet reaped. A retired zygote
 	// forks no more and is closed once it has reaped them all, so that no
 	// session's supervisor is left without the parent that reaps it.
@@ -44,6 +52,10 @@ type zygote struct {
 
 	closeOnce sync.Once
 }
+
+// zygoteTimeout is a zygote's timeout for a fork or a reap: ample for a
+// loaded machine, short beside a session's start.
+const zygoteTimeout = 5 * time.Second
 
 // errZygoteGone: the zygote exited or broke the protocol.
 var errZygoteGone = errors.New("runtime: the zygote is gone")
@@ -72,9 +84,7 @@ func startZygote(ctx context.Context, cfg interpConfig, program string) (*zygote
 	if err != nil {
 		return nil, fmt.Errorf("runtime: start a zygote of %s: %w", cfg.python, err)
 	}
-	stop := context.AfterFunc(ctx, func() { _ = z.conn.SetDeadline(time.Now()) })
-	rep, err := z.request(zygoteRequest{Op: "start", Kernel: cfg.kernel}, nil)
-	stop()
+	rep, err := z.request(ctx, startTimeout, zygoteRequest{Op: "start", Kernel: cfg.kernel}, nil)
 	if err == nil && !rep.OK {
 		err = errors.New(rep.Error)
 	}
@@ -112,7 +122,8 @@ func launchZygote(cfg interpConfig, program string) (*zygote, *capBuffer, error)
 		conn.Close()
 		return nil, nil, err
 	}
-	z := &zygote{g: g, conn: conn, stderr: make(chan struct{})}
+	z := &zygote{g: g, conn: conn, stderr: make(chan struct{}), turn: make(chan struct{}, 1)}
+	z.timeout.Store(int64(zygoteTimeout))
 	errOut := newCapBuffer(defaultMaxOutput)
 	go func() {
 		drainPipe(errR, errOut, z.stderr)
@@ -141,29 +152,52 @@ func zygoteSocket() (*net.UnixConn, *os.File, error) {
 	return conn.(*net.UnixConn), theirs, nil
 }
 
-// request sends req, with files as SCM_RIGHTS, and reads the answer. A
-// failure leaves the zygote broken (and kills it): the two sides may no
-// longer agree on which answer belongs to which request.
-func (z *zygote) request(req zygoteRequest, files []*os.File) (zygoteReply, error) {
-	z.mu.Lock()
-	defer z.mu.Unlock()
-	return z.requestLocked(req, files)
-}
-
-func (z *zygote) requestLocked(req zygoteRequest, files []*os.File) (zygoteReply, error) {
+// request sends req, with files as SCM_RIGHTS, and reads the answer,
+// waiting at most timeout, and no longer than ctx lasts. A failure leaves
+// the zygote broken (and kills it): the two sides may no longer agree on
+// which answer belongs to which request.
+func (z *zygote) request(ctx context.Context, timeout time.Duration, req zygoteRequest, files []*os.File) (zygoteReply, error) {
 	var rep zygoteReply
-	if z.broken {
+	select {
+	case z.turn <- struct{}{}:
+	case <-ctx.Done():
+		return rep, ctx.Err()
+	}
+	defer func() { <-z.turn }()
+	if z.isBroken() {
 		return rep, errZygoteGone
 	}
-	err := z.exchange(req, files, &rep)
+	deadline := time.Now().Add(timeout)
+	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
+		deadline = d
+	}
+	stop := context.AfterFunc(ctx, func() { _ = z.conn.SetDeadline(time.Now()) })
+	err := z.exchange(deadline, req, files, &rep)
+	stop()
 	if err != nil {
-		z.broken = true
-		z.g.kill(notKilled)
+		z.breakDown()
+		if ctx.Err() != nil {
+			err = fmt.Errorf("%w: %w", ctx.Err(), err)
+		}
 	}
 	return rep, err
 }
 
-func (z *zygote) exchange(req zygoteRequest, files []*os.File, rep *zygoteReply) error {
+func (z *zygote) isBroken() bool {
+	z.mu.Lock()
+	defer z.mu.Unlock()
+	return z.broken
+}
+
+// breakDown marks the zygote broken and kills it.
+func (z *zygote) breakDown() {
+	z.mu.Lock()
+	z.broken = true
+	z.mu.Unlock()
+	z.g.kill(notKilled)
+}
+
+func (z *zygote) exchange(deadline time.Time, req zygoteRequest, files []*os.File, rep *zygoteReply) error {
 	body, err := json.Marshal(req)
 	if err != nil {
 		return err
@@ -178,7 +212,7 @@ func (z *zygote) exchange(req zygoteRequest, files []*os.File, rep *zygoteReply)
 		}
 		oob = syscall.UnixRights(fds...)
 	}
-	if err := z.conn.SetDeadline(time.Now().Add(startTimeout)); err != nil {
+	if err := z.conn.SetDeadline(deadline); err != nil {
 		return err
 	}
 	if _, _, err := z.conn.WriteMsgUnix(body, oob, nil); err != nil {
@@ -194,34 +228,40 @@ func (z *zygote) exchange(req zygoteRequest, files []*os.File, rep *zygoteReply)
 
 // fork asks for a new interpreter with child as its fds 3, 4, 5, 1 and 2
 // (interpPipes.childEnds), in a group of its own tagged tag, and returns
-// its pid. The caller must reap it (adoptForked does).
-func (z *zygote) fork(tag string, child []*os.File) (int, error) {
+// its pid. The caller must reap it (adoptForked does). ctx bounds the
+// wait.
+func (z *zygote) fork(ctx context.Context, tag string, child []*os.File) (int, error) {
 	z.mu.Lock()
-	defer z.mu.Unlock()
-	if z.retired {
+	retired := z.retired
+	z.mu.Unlock()
+	if retired {
 		return 0, errZygoteGone
 	}
-	rep, err := z.requestLocked(zygoteRequest{Op: "fork", Tag: tag}, child)
+	rep, err := z.request(ctx, z.exchangeTimeout(), zygoteRequest{Op: "fork", Tag: tag}, child)
 	if err == nil && rep.Pid <= 0 {
 		// A zygote that refuses to fork (threads running) will go on
 		// refusing: it is of no further use.
 		err = fmt.Errorf("the zygote did not fork: %s", rep.Error)
-		z.broken = true
-		z.g.kill(notKilled)
+		z.breakDown()
 	}
 	if err != nil {
 		return 0, err
 	}
+	z.mu.Lock()
 	z.live++
+	z.mu.Unlock()
 	z.forks.Add(1)
 	return rep.Pid, nil
 }
 
+func (z *zygote) exchangeTimeout() time.Duration { return time.Duration(z.timeout.Load()) }
+
 // reap has the zygote reap its exited child pid and returns its wait
-// status; false when the zygote cannot tell (it is gone).
+// status; false when the zygote cannot tell (it is gone, or did not
+// answer in time and is killed: init then reaps the child).
 func (z *zygote) reap(pid int) (syscall.WaitStatus, bool) {
+	rep, err := z.request(context.Background(), z.exchangeTimeout(), zygoteRequest{Op: "reap", Pid: pid}, nil)
 	z.mu.Lock()
-	rep, err := z.requestLocked(zygoteRequest{Op: "reap", Pid: pid}, nil)
 	z.live--
 	last := z.retired && z.live == 0
 	z.mu.Unlock()
