@@ -15,6 +15,8 @@ one reply per packet, one request at a time:
   {"op": "fork", "tag": T} + 5 fds    -> {"pid": P}
   {"op": "reap", "pid": P}            -> {"status": S} (a wait status)
 
+Any request may be answered {"error": E} instead.
+
 A fork request carries the new interpreter's pipe ends (SCM_RIGHTS): its
 requests, replies, lifeline, stdout and stderr, which the child puts on fds
 3, 4, 5, 1 and 2. The child leaves the zygote's process group for a group
@@ -157,14 +159,47 @@ def _fork(sock, slot, req, fds):
             os.close(fd)
 
 
+_REAP_WAIT = 3.0  # seconds; Go gives a reap 5 (zygoteTimeout)
+
+
 def _reap(req):
+    """Reap the child req["pid"] once it has exited. Go asks when its pidfd
+    shows the exit, which may come before the child is waitable: wait for
+    it then, for a bounded time, so that a pid that is not an exited child
+    gets an error and the zygote goes on serving."""
     try:
-        pid, status = os.waitpid(int(req.get("pid")), os.WNOHANG)
-    except (ChildProcessError, TypeError, ValueError) as exc:
+        pid = int(req.get("pid"))
+        if pid <= 0:  # would reap any child
+            raise ValueError("bad pid %d" % pid)
+        got, status = os.waitpid(pid, os.WNOHANG)
+        if got == 0:
+            _wait_exit(pid, _REAP_WAIT)
+            got, status = os.waitpid(pid, os.WNOHANG)
+    except (OSError, TypeError, ValueError) as exc:
         return {"error": str(exc)}
-    if pid == 0:
-        return {"error": "process %s is still running" % req.get("pid")}
+    if got == 0:
+        return {"error": "process %d is still running" % pid}
     return {"status": status}
+
+
+def _wait_exit(pid, timeout):
+    """Wait until the child pid has exited, at most timeout seconds."""
+    import select
+    import time
+    if hasattr(os, "pidfd_open"):
+        fd = os.pidfd_open(pid)
+        try:
+            poller = select.poll()
+            poller.register(fd, select.POLLIN)  # readable once it exits
+            poller.poll(int(timeout * 1000))
+        finally:
+            os.close(fd)
+        return
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT):
+            return
+        time.sleep(0.01)
 
 
 def _zygote_start(req):
