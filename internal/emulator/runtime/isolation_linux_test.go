@@ -86,3 +86,16 @@ os.system("ls /proc/$$/fd | tr '\\n' ' '; :")
 		}
 	})
 }
+
+// TestShellNamespaceMountsDoNotPropagate: no mount a command sees is
+// shared, so nothing the prelude mounts (or the command does) can reach the
+// host's mount table; the kernel makes them slaves of the host's in a
+// namespace created with a user namespace, which the prelude relies on.
+func TestShellNamespaceMountsDoNotPropagate(t *testing.T) {
+	t.Parallel()
+	s, _ := nsSession(t)
+	res := run(t, s, Request{ShellCommand: "grep -c ' shared:' /proc/self/mountinfo; :"})
+	if res.Stdout != "0\n" {
+		t.Errorf("shared mounts in the namespace: %q (stderr %q)", res.Stdout, res.Stderr)
+	}
+}

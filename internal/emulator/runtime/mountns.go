@@ -23,8 +23,12 @@ const sandboxDir = "/mnt/data"
 // parameters ($1 dir, $2 mount, $3 mkdir, $4 "pid" or empty, $5 nsExec,
 // the rest the argv).
 //
-// The host is never touched: the mounts are private to the namespace and
-// vanish with it; /mnt itself is covered by a small tmpfs so that
+// The host is never touched: the mounts are the namespace's and vanish
+// with it. No mount --make-rprivate is needed (it cost a program start per
+// command): a mount namespace created with a new user namespace is less
+// privileged than the host's, and the kernel turns every shared mount it
+// copies into a slave, so nothing mounted here propagates out
+// (mount_namespaces(7)); /mnt itself is covered by a small tmpfs so that
 // /mnt/data can be created. The prelude enters the session dir before
 // covering /mnt and binds it by its cwd (mount --no-canonicalize .), so a
 // session dir that lives under /mnt works too.
@@ -59,7 +63,6 @@ for f in /proc/self/fd/*; do f=${f##*/}; [ "$f" -gt 4 ] && eval "exec $f>&-"; do
 d=$1 m=$2 k=$3 p=$4 x=$5
 shift 5
 cd -- "$d" 2>/dev/null || fail "cannot enter the session dir"
-o=$("$m" --make-rprivate / 2>&1 </dev/null) || fail "mount --make-rprivate /: $o"
 o=$("$m" -t tmpfs -o mode=0755,size=1m azsessions /mnt 2>&1 </dev/null) || fail "mount tmpfs on /mnt: $o"
 o=$("$k" /mnt/data 2>&1 </dev/null) || fail "mkdir /mnt/data: $o"
 o=$("$m" --no-canonicalize --rbind . /mnt/data 2>&1 </dev/null) || fail "bind the session dir on /mnt/data: $o"
