@@ -133,12 +133,12 @@ func launchZygote(cfg interpConfig, program string) (*zygote, *capBuffer, error)
 }
 
 // zygoteSocket returns the two ends of a zygote's socket. Both are
-// close-on-exec from their creation (SOCK_CLOEXEC): marked afterwards,
+// close-on-exec from their creation (socketpairCloexec): marked afterwards,
 // they would be inherited by a command another goroutine execs in
 // between, which could then read other sessions' pipes off the socket and
 // forge the zygote's replies. exec.Cmd gives the zygote its end (fd 3).
 func zygoteSocket() (*net.UnixConn, *os.File, error) {
-	fds, err := syscall.Socketpair(syscall.AF_UNIX, syscall.SOCK_SEQPACKET|syscall.SOCK_CLOEXEC, 0)
+	fds, err := socketpairCloexec(syscall.AF_UNIX, syscall.SOCK_SEQPACKET)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -75,3 +75,9 @@ func exitedOrZombie(pid int) bool {
 	i := bytes.LastIndexByte(stat, ')')
 	return i < 0 || i+2 >= len(stat) || stat[i+2] == 'Z' || stat[i+2] == 'X'
 }
+
+// socketpairCloexec is socketpair(2) with both ends close-on-exec from the
+// start (SOCK_CLOEXEC), so that no command exec'd meanwhile inherits them.
+func socketpairCloexec(domain, typ int) ([2]int, error) {
+	return syscall.Socketpair(domain, typ|syscall.SOCK_CLOEXEC, 0)
+}

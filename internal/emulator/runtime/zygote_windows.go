@@ -16,8 +16,10 @@ func startZygote(context.Context, interpConfig, string) (*zygote, error) {
 	return nil, errors.New("runtime: no zygote on Windows")
 }
 
-func (*zygote) fork(string, []*os.File) (int, error) { return 0, errors.ErrUnsupported }
-func (*zygote) reap(int) (syscall.WaitStatus, bool)  { return syscall.WaitStatus{}, false }
-func (*zygote) gone() bool                           { return true }
-func (*zygote) close()                               {}
-func (*zygote) retire()                              {}
+func (*zygote) fork(context.Context, string, []*os.File) (int, error) {
+	return 0, errors.ErrUnsupported
+}
+func (*zygote) reap(int) (syscall.WaitStatus, bool) { return syscall.WaitStatus{}, false }
+func (*zygote) gone() bool                          { return true }
+func (*zygote) close()                              {}
+func (*zygote) retire()                             {}
