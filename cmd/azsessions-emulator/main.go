@@ -33,6 +33,7 @@ import (
 )
 
 func main() {
+	closeInheritedOnExec()
 	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
 		if !errors.Is(err, flag.ErrHelp) {
 			fmt.Fprintln(os.Stderr, "azsessions-emulator:", err)
