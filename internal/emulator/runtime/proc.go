@@ -53,6 +53,12 @@ type group struct {
 	// group kill that follows if the supervisor does not exit.
 	fallback bool
 
+	// pidfd is a forked leader's pidfd (nil for the emulator's own child,
+	// or if none could be had): the leader is signalled through it, which
+	// cannot reach a process that reused its pid once init reaped it (the
+	// zygote died), and it tells whether the pid is still the leader's.
+	pidfd *os.File
+
 	exited chan struct{} // closed once the leader is reaped
 	state  *os.ProcessState
 	// wstatus is the wait status of a forked leader, as its zygote reaped
@@ -118,7 +124,9 @@ func (g *group) reap() {
 func (g *group) killRest() {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	killGroup(g.pid)
+	if g.leaderHeld() {
+		killGroup(g.pid)
+	}
 	g.reaped = true
 	sweep(g.tag)
 }
@@ -144,7 +152,7 @@ func (g *group) kill(reason killReason) {
 		sweep(g.tag)
 		return
 	}
-	askToLeave(g.pid)
+	g.askLeader()
 	if !g.fallback {
 		g.fallback = true
 		go func() {
@@ -154,13 +162,36 @@ func (g *group) kill(reason killReason) {
 			case <-g.exited:
 			case <-t.C:
 				g.mu.Lock()
-				if !g.reaped {
+				if !g.reaped && g.leaderHeld() {
 					killGroup(g.pid)
 				}
 				g.mu.Unlock()
 			}
 		}()
 	}
+}
+
+// askLeader sends the supervisor SIGTERM: through its pidfd where there is
+// one, which reaches no other process.
+func (g *group) askLeader() {
+	if g.pidfd != nil {
+		_ = pidfdSignal(g.pidfd, syscall.SIGTERM)
+		return
+	}
+	askToLeave(g.pid)
+}
+
+// leaderHeld reports whether the leader's pid, the group id, is still the
+// leader's (not yet reaped), so that signalling the group cannot reach an
+// unrelated group that took the id. The emulator's own child is reaped
+// only after killRest; a forked leader is reaped by its zygote when asked,
+// but by init at any time once the zygote is gone, so its pidfd must say.
+// A residual race: init may reap it between this check and the signal.
+func (g *group) leaderHeld() bool {
+	if g.cmd != nil {
+		return true
+	}
+	return g.pidfd != nil && pidfdSignal(g.pidfd, 0) == nil
 }
 
 // killedFor returns the reason given to the first kill, or notKilled.

@@ -22,18 +22,45 @@ var canFork = sync.OnceValue(func() bool {
 	return true
 })
 
+// openPidfd returns a non-blocking pidfd of pid, nil if none can be had
+// (the process is gone, or out of descriptors).
+func openPidfd(pid int) *os.File {
+	fd, _, errno := syscall.Syscall(sysPidfdOpen, uintptr(pid), syscall.O_NONBLOCK, 0)
+	if errno != 0 {
+		return nil
+	}
+	return os.NewFile(fd, "pidfd")
+}
+
+// pidfdSignal sends sig (0: only check that the process is not reaped) to
+// the process of pidfd.
+func pidfdSignal(pidfd *os.File, sig syscall.Signal) error {
+	rc, err := pidfd.SyscallConn()
+	if err != nil {
+		return err
+	}
+	var errno syscall.Errno
+	if err := rc.Control(func(fd uintptr) {
+		_, _, errno = syscall.Syscall6(sysPidfdSendSignal, fd, uintptr(sig), 0, 0, 0, 0)
+	}); err != nil {
+		return err
+	}
+	if errno != 0 {
+		return errno
+	}
+	return nil
+}
+
+// sysPidfdSendSignal is pidfd_send_signal(2)'s number, the same on every
+// architecture.
+const sysPidfdSendSignal = 424
+
 // waitNonChildExited blocks until pid, which need not be a child of this
 // process, has exited, without reaping it. The poller reports its pidfd
-// readable then, so the wait holds no OS thread.
-func waitNonChildExited(pid int) {
-	fd, _, errno := syscall.Syscall(sysPidfdOpen, uintptr(pid), syscall.O_NONBLOCK, 0)
-	if errno == syscall.ESRCH {
-		return // exited and reaped already
-	}
-	if errno == 0 {
-		f := os.NewFile(fd, "pidfd")
-		defer f.Close()
-		if rc, err := f.SyscallConn(); err == nil {
+// (nil: none) readable then, so the wait holds no OS thread.
+func waitNonChildExited(pid int, pidfd *os.File) {
+	if pidfd != nil {
+		if rc, err := pidfd.SyscallConn(); err == nil {
 			if rc.Read(pidfdExited) == nil {
 				return
 			}
