@@ -11,6 +11,12 @@ import (
 // served forks and then died is replaced at once.
 const zygoteRetry = 30 * time.Second
 
+// zygoteForks is how many interpreters a zygote forks before it is retired
+// and a new one started. Every interpreter forked from one zygote shares
+// its string hash secret (hash("abc") is the same in each), which cannot
+// be reseeded after start-up; this bounds how many sessions share one.
+const zygoteForks = 64
+
 // forkServer keeps a factory's zygote: started on first need, replaced
 // when it dies, closed with the factory. Where it has none (not Linux, the
 // zygote cannot start, disabled), interpreters are spawned.
@@ -19,6 +25,7 @@ type forkServer struct {
 	cfg     interpConfig
 	program string // the zygote's program: zygoteSource (tests break it)
 	retry   time.Duration
+	forks   int64 // forks before a zygote is retired: zygoteForks
 
 	mu       sync.Mutex
 	z        *zygote
@@ -28,7 +35,7 @@ type forkServer struct {
 }
 
 func newForkServer(ctx context.Context, cfg interpConfig, enabled bool) *forkServer {
-	return &forkServer{ctx: ctx, cfg: cfg, program: zygoteSource, retry: zygoteRetry, closed: !enabled || !canFork()}
+	return &forkServer{ctx: ctx, cfg: cfg, program: zygoteSource, retry: zygoteRetry, forks: zygoteForks, closed: !enabled || !canFork()}
 }
 
 // get returns a live zygote, starting one if there is none, or nil when
@@ -43,6 +50,13 @@ func (s *forkServer) get(ctx context.Context) *zygote {
 			s.z = nil
 			s.mu.Unlock()
 			dead.close()
+			continue
+		}
+		if old := s.z; old != nil && old.forks.Load() >= s.forks {
+			// It has forked its share: a new one has a new hash secret.
+			s.z = nil
+			s.mu.Unlock()
+			old.retire()
 			continue
 		}
 		z, starting := s.z, s.starting
@@ -90,14 +104,19 @@ func (s *forkServer) start() {
 // tried again for a while.
 func (s *forkServer) drop(z *zygote) {
 	s.mu.Lock()
-	if s.z == z {
+	current := s.z == z
+	if current {
 		s.z = nil
 		if z.forks.Load() == 0 {
 			s.failed = time.Now()
 		}
 	}
 	s.mu.Unlock()
-	z.close()
+	if current {
+		// One no longer current was closed by whoever replaced it, or
+		// retired: it closes once its interpreters are reaped.
+		z.close()
+	}
 }
 
 // close retires the zygote (it exits once it has reaped the interpreters
