@@ -82,9 +82,13 @@ func (s *forkServer) get(ctx context.Context) *zygote {
 // start starts a zygote for get and records the outcome.
 func (s *forkServer) start() {
 	z, err := startZygote(s.ctx, s.cfg, s.program)
+	tooBig := err == nil && !s.fits(z)
 	s.mu.Lock()
 	close(s.starting)
 	s.starting = nil
+	if tooBig {
+		s.closed = true
+	}
 	closed := s.closed
 	switch {
 	case err != nil:
@@ -98,6 +102,19 @@ func (s *forkServer) start() {
 	if err == nil && closed {
 		z.close()
 	}
+}
+
+// zygoteHeadroom is the address space a forked interpreter must have left
+// under the memory limit for the factory to fork rather than spawn.
+const zygoteHeadroom = 32 << 20
+
+// fits reports whether the interpreters z forks can work under the memory
+// limit: they start with its address space (IPython's ~60 MB) already
+// counted against it, where a spawned interpreter whose IPython does not
+// fit falls back to the plain kernel.
+func (s *forkServer) fits(z *zygote) bool {
+	size, ok := z.addressSpace()
+	return s.cfg.memLimit <= 0 || !ok || size+zygoteHeadroom <= s.cfg.memLimit
 }
 
 // drop stops using z, which failed. A zygote that never forked is not

@@ -274,6 +274,10 @@ func (z *zygote) reap(pid int) (syscall.WaitStatus, bool) {
 	return syscall.WaitStatus(*rep.Status), true
 }
 
+// addressSpace returns the zygote's address space (what RLIMIT_AS counts)
+// in bytes, which each interpreter it forks starts with.
+func (z *zygote) addressSpace() (int64, bool) { return addressSpace(z.g.pid) }
+
 // gone reports whether the zygote can no longer fork.
 func (z *zygote) gone() bool {
 	z.mu.Lock()

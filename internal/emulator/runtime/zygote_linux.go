@@ -108,3 +108,19 @@ func exitedOrZombie(pid int) bool {
 func socketpairCloexec(domain, typ int) ([2]int, error) {
 	return syscall.Socketpair(domain, typ|syscall.SOCK_CLOEXEC, 0)
 }
+
+// addressSpace returns the address space of process pid (VmSize in
+// /proc/<pid>/status) in bytes.
+func addressSpace(pid int) (int64, bool) {
+	status, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
+	if err != nil {
+		return 0, false
+	}
+	for line := range bytes.Lines(status) {
+		if v, ok := bytes.CutPrefix(line, []byte("VmSize:")); ok {
+			kb, err := strconv.ParseInt(string(bytes.TrimSuffix(bytes.TrimSpace(v), []byte(" kB"))), 10, 64)
+			return kb << 10, err == nil
+		}
+	}
+	return 0, false
+}

@@ -20,3 +20,6 @@ func openPidfd(int) *os.File { return nil }
 
 // pidfdSignal is never called: there are no pidfds here.
 func pidfdSignal(*os.File, syscall.Signal) error { return errors.ErrUnsupported }
+
+// addressSpace: no zygote is started here.
+func addressSpace(int) (int64, bool) { return 0, false }

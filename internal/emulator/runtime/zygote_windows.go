@@ -20,6 +20,7 @@ func (*zygote) fork(context.Context, string, []*os.File) (int, error) {
 	return 0, errors.ErrUnsupported
 }
 func (*zygote) reap(int) (syscall.WaitStatus, bool) { return syscall.WaitStatus{}, false }
+func (*zygote) addressSpace() (int64, bool)         { return 0, false }
 func (*zygote) gone() bool                          { return true }
 func (*zygote) close()                              {}
 func (*zygote) retire()                             {}
