@@ -485,6 +485,12 @@ def _main():
         _send({"seq": init.get("seq"), "ok": False,
                "error": "IPython cannot be imported by this interpreter"})
         return
+    if _forked:
+        # A forked interpreter shares its pages with the zygote until it
+        # writes them, and each first write costs a page copy: pay them
+        # now, while the interpreter waits in the ready pool, not in the
+        # session's first cell.
+        _warm_up()
     _send({"seq": init.get("seq"), "ok": True, "kernel": kernel})
     while True:
         try:
@@ -504,6 +510,7 @@ def _main():
 
 
 _PID = None  # the interpreter's; a fork of user code has another
+_forked = False  # forked by the zygote (zygote.py), not spawned
 
 
 def _run_session():

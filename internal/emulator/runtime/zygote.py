@@ -127,6 +127,8 @@ def _place(fds):
 
 def _child(sock, slot, tag, fds):
     """The forked child: become a session's interpreter. Never returns."""
+    global _forked
+    _forked = True
     try:
         sock.detach()  # its fd is closed by _place, not by the object
         os.setpgid(0, 0)
