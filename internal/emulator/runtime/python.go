@@ -189,13 +189,7 @@ func resolvePython(name string) (string, error) {
 // exist) and sees dir as /mnt/data. started is false when a ready
 // interpreter was used.
 func (f *PythonFactory) NewSession(ctx context.Context, dir string) (Session, bool, error) {
-	f.mu.Lock()
-	closed := f.closed
-	f.mu.Unlock()
-	if closed {
-		return nil, false, ErrClosed
-	}
-	dir, err := sessionDir(dir)
+	dir, err := openSessionDir(&f.mu, &f.closed, dir)
 	if err != nil {
 		return nil, false, err
 	}
@@ -204,23 +198,6 @@ func (f *PythonFactory) NewSession(ctx context.Context, dir string) (Session, bo
 		return nil, false, err
 	}
 	return &pythonSession{f: f, dir: dir, ip: ip}, started, nil
-}
-
-// sessionDir returns dir as an absolute path after checking it is a
-// directory, so a bad dir fails NewSession rather than the first Execute.
-func sessionDir(dir string) (string, error) {
-	abs, err := filepath.Abs(dir)
-	if err != nil {
-		return "", fmt.Errorf("runtime: session dir: %w", err)
-	}
-	fi, err := os.Stat(abs)
-	if err != nil {
-		return "", fmt.Errorf("runtime: session dir: %w", err)
-	}
-	if !fi.IsDir() {
-		return "", fmt.Errorf("runtime: session dir %s is not a directory", abs)
-	}
-	return abs, nil
 }
 
 // interpFor returns an interpreter bound to dir: a ready one if there is

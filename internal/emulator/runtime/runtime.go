@@ -9,6 +9,10 @@ package runtime
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
 	"time"
 )
 
@@ -134,4 +138,34 @@ type Info struct {
 	Kernel string
 	// KernelDescription says what runs the code, for /metadata.
 	KernelDescription string
+}
+
+// openSessionDir returns dir, made absolute, for a new session of a
+// factory whose closed flag mu guards: ErrClosed once the factory is
+// closed, an error when dir is not an existing directory.
+func openSessionDir(mu *sync.Mutex, closed *bool, dir string) (string, error) {
+	mu.Lock()
+	c := *closed
+	mu.Unlock()
+	if c {
+		return "", ErrClosed
+	}
+	return sessionDir(dir)
+}
+
+// sessionDir returns dir as an absolute path after checking it is a
+// directory, so a bad dir fails NewSession rather than the first Execute.
+func sessionDir(dir string) (string, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", fmt.Errorf("runtime: session dir: %w", err)
+	}
+	fi, err := os.Stat(abs)
+	if err != nil {
+		return "", fmt.Errorf("runtime: session dir: %w", err)
+	}
+	if !fi.IsDir() {
+		return "", fmt.Errorf("runtime: session dir %s is not a directory", abs)
+	}
+	return abs, nil
 }

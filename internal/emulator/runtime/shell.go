@@ -102,13 +102,7 @@ func NewShell(opts ShellOptions) (*ShellFactory, error) {
 
 // NewSession returns a session running commands in dir, which must exist.
 func (f *ShellFactory) NewSession(ctx context.Context, dir string) (Session, bool, error) {
-	f.mu.Lock()
-	closed := f.closed
-	f.mu.Unlock()
-	if closed {
-		return nil, false, ErrClosed
-	}
-	dir, err := sessionDir(dir)
+	dir, err := openSessionDir(&f.mu, &f.closed, dir)
 	if err != nil {
 		return nil, false, err
 	}
