@@ -14,12 +14,17 @@ import (
 
 // zygotePid returns the pid of the factory's zygote, 0 if it has none.
 func zygotePid(f *PythonFactory) int {
+	if z := currentZygote(f); z != nil {
+		return z.g.pid
+	}
+	return 0
+}
+
+// currentZygote returns the factory's zygote, nil when it has none.
+func currentZygote(f *PythonFactory) *zygote {
 	f.zygotes.mu.Lock()
 	defer f.zygotes.mu.Unlock()
-	if f.zygotes.z == nil {
-		return 0
-	}
-	return f.zygotes.z.g.pid
+	return f.zygotes.z
 }
 
 // ppid reads the parent of pid from /proc.
@@ -103,9 +108,7 @@ func TestZygoteReplacedWhenItDies(t *testing.T) {
 	f := newPython(t, PythonOptions{})
 	s, _ := newPySession(t, f)
 	py(t, s, "x = 41")
-	f.zygotes.mu.Lock()
-	old := f.zygotes.z
-	f.zygotes.mu.Unlock()
+	old := currentZygote(f)
 	if err := syscall.Kill(old.g.pid, syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
@@ -186,9 +189,7 @@ func TestZygoteOutlivesTheFactoryForItsSessions(t *testing.T) {
 	f := newPython(t, PythonOptions{})
 	s, _ := newPySession(t, f)
 	py(t, s, "1")
-	f.zygotes.mu.Lock()
-	z := f.zygotes.z
-	f.zygotes.mu.Unlock()
+	z := currentZygote(f)
 	pid := s.pid()
 	f.Close()
 	if res := py(t, s, "2"); res.Value.Repr != "2" {

@@ -20,9 +20,7 @@ func TestZygoteReapWaitsForTheExit(t *testing.T) {
 	t.Parallel()
 	f := newPython(t, PythonOptions{})
 	s, _ := newPySession(t, f)
-	f.zygotes.mu.Lock()
-	z := f.zygotes.z
-	f.zygotes.mu.Unlock()
+	z := currentZygote(f)
 	wchan := "/proc/" + strconv.Itoa(z.g.pid) + "/wchan"
 	// Where the zygote sleeps: in recvmsg while idle, in poll while it
 	// waits for a child.
@@ -67,9 +65,7 @@ func TestZygoteReapOfARunningChildIsAnError(t *testing.T) {
 	t.Parallel()
 	f := newPython(t, PythonOptions{})
 	s, _ := newPySession(t, f)
-	f.zygotes.mu.Lock()
-	z := f.zygotes.z
-	f.zygotes.mu.Unlock()
+	z := currentZygote(f)
 	for _, pid := range []int{s.pid(), os.Getpid(), 0, -1} {
 		rep, err := z.request(guardCtx(t), time.Minute, zygoteRequest{Op: "reap", Pid: pid}, nil)
 		if err != nil || rep.Status != nil || rep.Error == "" {

@@ -16,9 +16,7 @@ import (
 func stopZygote(t *testing.T, f *PythonFactory, timeout time.Duration) *zygote {
 	t.Helper()
 	newPySession(t, f)
-	f.zygotes.mu.Lock()
-	z := f.zygotes.z
-	f.zygotes.mu.Unlock()
+	z := currentZygote(f)
 	z.timeout.Store(int64(timeout))
 	if err := syscall.Kill(z.g.pid, syscall.SIGSTOP); err != nil {
 		t.Fatal(err)
