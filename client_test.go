@@ -59,7 +59,7 @@ func TestClientOptionsAPIVersionTakesTheConstants(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			opts := tc.opts
 			c, srv := newRecordedClient(t, reply(http.StatusNoContent, nil), &opts)
-			_, err := c.NewSessionsClient().Delete(context.Background(), "s1", nil)
+			_, err := c.NewFilesClient().Delete(context.Background(), "s1", "a.txt", nil)
 			require.NoError(t, err)
 			require.Equal(t, []string{tc.want}, srv.last(t).Query["api-version"])
 			require.Equal(t, azsessions.APIVersion(tc.want), c.APIVersion(), "APIVersion says what is sent")
@@ -116,7 +116,7 @@ func TestClientOptionsChooseAPIVersionAndAudience(t *testing.T) {
 			}}
 			c, err := azsessions.NewClient(srv.URL, cred, opts)
 			require.NoError(t, err)
-			_, err = c.NewSessionsClient().Delete(context.Background(), "s1", nil)
+			_, err = c.NewFilesClient().Delete(context.Background(), "s1", "a.txt", nil)
 			require.NoError(t, err)
 			require.Equal(t, string(v), got)
 			require.Equal(t, []string{"https://dynamicsessions.azure.us/.default"}, cred.scopes)

@@ -1,6 +1,9 @@
 package azsessions
 
-import "strings"
+import (
+	"strings"
+	"time"
+)
 
 // APIVersion is a version of the dynamic sessions data-plane API.
 type APIVersion string
@@ -18,6 +21,28 @@ const (
 // PossibleAPIVersionValues returns the api-versions the SDK supports.
 func PossibleAPIVersionValues() []APIVersion {
 	return []APIVersion{APIVersion20241002Preview, APIVersion20250202Preview, APIVersion20251002Preview}
+}
+
+// Predates reports whether v is a dated api-version older than first, by
+// the date it begins with. A version that does not begin with a date (a
+// future or private name) is taken as not older, so code that leaves out what
+// an old version lacks keeps sending it to versions it does not know.
+func (v APIVersion) Predates(first APIVersion) bool {
+	date, firstDate := leadingDate(v), leadingDate(first)
+	return date != "" && firstDate != "" && date < firstDate
+}
+
+// leadingDate returns the YYYY-MM-DD v begins with, or "" when it does not
+// begin with a date.
+func leadingDate(v APIVersion) string {
+	if len(v) < len(time.DateOnly) {
+		return ""
+	}
+	date := string(v[:len(time.DateOnly)])
+	if _, err := time.Parse(time.DateOnly, date); err != nil {
+		return ""
+	}
+	return date
 }
 
 // CodeInputType says how ExecutionRequest.Code is encoded.

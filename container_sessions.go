@@ -18,7 +18,7 @@ func (client *ContainerClient) GetSession(ctx context.Context, identifier string
 	ctx = withAPIName(ctx, operationName)
 	ctx, endSpan := runtime.StartSpan(ctx, operationName, client.c.internal.Tracer(), nil)
 	defer func() { endSpan(err) }()
-	httpResp, err := client.c.sessionCall(ctx, http.MethodPost, "/.management/getSession", identifier, http.StatusOK)
+	httpResp, err := client.c.sessionCall(ctx, client.c.apiVersion, http.MethodPost, "/.management/getSession", identifier, http.StatusOK)
 	if err != nil {
 		return ContainerClientGetSessionResponse{}, err
 	}

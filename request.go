@@ -22,13 +22,20 @@ const (
 )
 
 // newRequest builds a request for endpoint + path (path segments already
-// escaped) with api-version and, when not empty, identifier on the query.
+// escaped) with the client's api-version and, when not empty, identifier on
+// the query.
 func (c *Client) newRequest(ctx context.Context, method, path, identifier string, query url.Values) (*policy.Request, error) {
+	return c.newRequestAt(ctx, c.apiVersion, method, path, identifier, query)
+}
+
+// newRequestAt is newRequest with the api-version given, for operations that
+// do not exist at every version the client may be set to.
+func (c *Client) newRequestAt(ctx context.Context, apiVersion, method, path, identifier string, query url.Values) (*policy.Request, error) {
 	req, err := runtime.NewRequest(ctx, method, c.endpoint+path)
 	if err != nil {
 		return nil, err
 	}
-	q := url.Values{queryAPIVersion: {c.apiVersion}}
+	q := url.Values{queryAPIVersion: {apiVersion}}
 	if identifier != "" {
 		q.Set(queryIdentifier, identifier)
 	}

@@ -10,9 +10,10 @@ import (
 
 // SessionsClient inspects and ends sessions and reads the pool's metadata.
 // Get one from Client.NewSessionsClient. It is safe for concurrent use.
-// Get, Delete, NewListPager and GetPoolMetadata need api-version
-// 2025-02-02-preview or later; Stop is documented for 2025-02-02-preview and
-// later and targets custom-container pools.
+// Its operations exist from api-version 2025-02-02-preview: a client set to
+// an older version sends 2025-02-02-preview for them (the service accepts
+// mixed versions on one pool), so sessions made at the old version can still
+// be inspected and deleted. Stop targets custom-container pools.
 type SessionsClient struct {
 	c *Client
 }
@@ -24,7 +25,7 @@ func (client *SessionsClient) Get(ctx context.Context, identifier string, option
 	ctx = withAPIName(ctx, operationName)
 	ctx, endSpan := runtime.StartSpan(ctx, operationName, client.c.internal.Tracer(), nil)
 	defer func() { endSpan(err) }()
-	httpResp, err := client.c.sessionCall(ctx, http.MethodGet, "/session", identifier, http.StatusOK)
+	httpResp, err := client.c.sessionCall(ctx, client.c.sessionsAPIVersion(), http.MethodGet, "/session", identifier, http.StatusOK)
 	if err != nil {
 		return SessionsClientGetResponse{}, err
 	}
@@ -41,7 +42,7 @@ func (client *SessionsClient) Delete(ctx context.Context, identifier string, opt
 	ctx = withAPIName(ctx, operationName)
 	ctx, endSpan := runtime.StartSpan(ctx, operationName, client.c.internal.Tracer(), nil)
 	defer func() { endSpan(err) }()
-	_, err = client.c.sessionCall(ctx, http.MethodDelete, "/session", identifier, http.StatusOK, http.StatusNoContent)
+	_, err = client.c.sessionCall(ctx, client.c.sessionsAPIVersion(), http.MethodDelete, "/session", identifier, http.StatusOK, http.StatusNoContent)
 	return SessionsClientDeleteResponse{}, err
 }
 
@@ -53,7 +54,7 @@ func (client *SessionsClient) Stop(ctx context.Context, identifier string, optio
 	ctx = withAPIName(ctx, operationName)
 	ctx, endSpan := runtime.StartSpan(ctx, operationName, client.c.internal.Tracer(), nil)
 	defer func() { endSpan(err) }()
-	httpResp, err := client.c.sessionCall(ctx, http.MethodPost, "/.management/stopSession", identifier, http.StatusOK, http.StatusNoContent)
+	httpResp, err := client.c.sessionCall(ctx, client.c.sessionsAPIVersion(), http.MethodPost, "/.management/stopSession", identifier, http.StatusOK, http.StatusNoContent)
 	if err != nil {
 		return SessionsClientStopResponse{}, err
 	}
@@ -82,7 +83,7 @@ func (client *SessionsClient) listCreateRequest(ctx context.Context, options *Se
 	if options == nil {
 		options = &SessionsClientListOptions{}
 	}
-	return client.c.newRequest(ctx, http.MethodGet, "/listSessions", "", skipQuery(options.Skip))
+	return client.c.newRequestAt(ctx, client.c.sessionsAPIVersion(), http.MethodGet, "/listSessions", "", skipQuery(options.Skip))
 }
 
 // listHandleResponse reads one page of sessions.
@@ -101,7 +102,7 @@ func (client *SessionsClient) GetPoolMetadata(ctx context.Context, options *Sess
 	ctx = withAPIName(ctx, operationName)
 	ctx, endSpan := runtime.StartSpan(ctx, operationName, client.c.internal.Tracer(), nil)
 	defer func() { endSpan(err) }()
-	req, err := client.c.newRequest(ctx, http.MethodGet, "/metadata", "", nil)
+	req, err := client.c.newRequestAt(ctx, client.c.sessionsAPIVersion(), http.MethodGet, "/metadata", "", nil)
 	if err != nil {
 		return SessionsClientGetPoolMetadataResponse{}, err
 	}
@@ -118,12 +119,13 @@ func (client *SessionsClient) GetPoolMetadata(ctx context.Context, options *Sess
 	return resp, nil
 }
 
-// sessionCall sends a request about one session and checks its status.
-func (c *Client) sessionCall(ctx context.Context, method, path, identifier string, okStatus ...int) (*http.Response, error) {
+// sessionCall sends a request about one session at apiVersion and checks its
+// status.
+func (c *Client) sessionCall(ctx context.Context, apiVersion, method, path, identifier string, okStatus ...int) (*http.Response, error) {
 	if err := checkIdentifier(identifier); err != nil {
 		return nil, err
 	}
-	req, err := c.newRequest(ctx, method, path, identifier, nil)
+	req, err := c.newRequestAt(ctx, apiVersion, method, path, identifier, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -135,4 +137,14 @@ func (c *Client) sessionCall(ctx context.Context, method, path, identifier strin
 		return nil, runtime.NewResponseError(resp)
 	}
 	return resp, nil
+}
+
+// sessionsAPIVersion is the api-version of SessionsClient's operations: the
+// client's, or 2025-02-02-preview, where they first exist, when the client's
+// is older.
+func (c *Client) sessionsAPIVersion() string {
+	if APIVersion(c.apiVersion).Predates(APIVersion20250202Preview) {
+		return string(APIVersion20250202Preview)
+	}
+	return c.apiVersion
 }

@@ -97,3 +97,51 @@ func TestSessionErrorsAndBadBodies(t *testing.T) {
 	require.ErrorAs(t, err, &re)
 	require.Equal(t, http.StatusNotFound, re.StatusCode)
 }
+
+// Session management exists from 2025-02-02-preview. A client pinned to an
+// older version sends that one for SessionsClient's operations, and its own
+// for everything else.
+func TestSessionsClientRaisesOlderAPIVersion(t *testing.T) {
+	for _, tc := range []struct {
+		client azsessions.APIVersion
+		want   string
+	}{
+		{azsessions.APIVersion20241002Preview, "2025-02-02-preview"},
+		{"2024-02-02-preview", "2025-02-02-preview"},
+		{azsessions.APIVersion20250202Preview, "2025-02-02-preview"},
+		{azsessions.APIVersion20251002Preview, "2025-10-02-preview"},
+		{"next", "next"},
+	} {
+		t.Run(string(tc.client), func(t *testing.T) {
+			c, srv := newRecordedClient(t, reply(http.StatusNoContent, nil), &azsessions.ClientOptions{APIVersion: tc.client})
+			_, err := c.NewSessionsClient().Delete(context.Background(), "s1", nil)
+			require.NoError(t, err)
+			require.Equal(t, tc.want, srv.last(t).Query["api-version"][0], "DELETE /session")
+
+			_, _ = c.NewSessionsClient().GetPoolMetadata(context.Background(), nil)
+			require.Equal(t, "/metadata", srv.last(t).Path)
+			require.Equal(t, tc.want, srv.last(t).Query["api-version"][0], "GET /metadata")
+
+			_, _ = c.NewFilesClient().Delete(context.Background(), "s1", "a.txt", nil)
+			require.Equal(t, string(tc.client), srv.last(t).Query["api-version"][0], "files keep the client's version")
+		})
+	}
+}
+
+func TestAPIVersionPredates(t *testing.T) {
+	for _, tc := range []struct {
+		v, first azsessions.APIVersion
+		want     bool
+	}{
+		{azsessions.APIVersion20241002Preview, azsessions.APIVersion20250202Preview, true},
+		{azsessions.APIVersion20250202Preview, azsessions.APIVersion20250202Preview, false},
+		{azsessions.APIVersion20251002Preview, azsessions.APIVersion20250202Preview, false},
+		{"2025-02-01", azsessions.APIVersion20250202Preview, true},
+		{"2025-13-01-preview", azsessions.APIVersion20250202Preview, false},
+		{"", azsessions.APIVersion20250202Preview, false},
+		{"next", azsessions.APIVersion20250202Preview, false},
+		{azsessions.APIVersion20241002Preview, "next", false},
+	} {
+		require.Equal(t, tc.want, tc.v.Predates(tc.first), "%q.Predates(%q)", tc.v, tc.first)
+	}
+}

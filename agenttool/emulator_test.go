@@ -378,3 +378,27 @@ func TestEmulatorOlderAPIVersionOutputCap(t *testing.T) {
 	require.False(t, r.IsError, r.Text)
 	require.NotContains(t, r.Text, "note:")
 }
+
+// DELETE /session exists from 2025-02-02-preview; a toolkit on a client
+// pinned to 2024-10-02-preview still resets and closes its sessions.
+func TestEmulatorOldestAPIVersionResets(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs code through the emulator")
+	}
+	e := emulator.StartForTest(t, nil)
+	o := e.ClientOptions()
+	o.APIVersion = azsessions.APIVersion20241002Preview
+	client, err := azsessions.NewClient(e.Endpoint(), e.Credential(), o)
+	require.NoError(t, err)
+	kit, err := agenttool.New(client, nil)
+	require.NoError(t, err)
+	s := kit.Session("oldest")
+	r := call(t, s, agenttool.ToolRunPython, map[string]any{"code": "x = 1"})
+	require.False(t, r.IsError, r.Text)
+	r = call(t, s, agenttool.ToolResetSession, map[string]any{})
+	require.False(t, r.IsError, r.Text)
+	r = call(t, s, agenttool.ToolRunPython, map[string]any{"code": "x"})
+	require.True(t, r.IsError, "the reset session must not know x:\n%s", r.Text)
+	require.Contains(t, r.Text, "NameError")
+	require.NoError(t, kit.Close(testContext(t)))
+}

@@ -122,15 +122,7 @@ func (set settings) poolCap() int32 {
 // at its default. Versions are compared by their date; one that does not
 // start with a date is taken to be newer.
 func hasOutputCap(v azsessions.APIVersion) bool {
-	const first = azsessions.APIVersion20251002Preview
-	date := string(v)
-	if len(date) < 10 {
-		return true
-	}
-	if _, err := time.Parse(time.DateOnly, date[:10]); err != nil {
-		return true
-	}
-	return date[:10] >= string(first)[:10]
+	return !v.Predates(azsessions.APIVersion20251002Preview)
 }
 
 // run runs req in the session for tool (run_python or run_shell) and
