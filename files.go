@@ -144,7 +144,8 @@ func (client *FilesClient) Get(ctx context.Context, identifier string, name stri
 
 // Download streams the content of the file name in the session named
 // identifier, byte for byte. The caller must close resp.Body; a connection
-// lost mid-file surfaces as an error from Body.Read.
+// lost mid-file surfaces as an error from Body.Read. io.Copy from Body (to
+// a file, say) writes in blocks of 256 KiB through its WriteTo method.
 func (client *FilesClient) Download(ctx context.Context, identifier string, name string, options *FilesClientDownloadOptions) (resp FilesClientDownloadResponse, err error) {
 	const operationName = "FilesClient.Download"
 	ctx = withAPIName(ctx, operationName)
@@ -157,7 +158,7 @@ func (client *FilesClient) Download(ctx context.Context, identifier string, name
 	if err != nil {
 		return FilesClientDownloadResponse{}, err
 	}
-	resp.Body = httpResp.Body
+	resp.Body = downloadBody{httpResp.Body}
 	if httpResp.ContentLength >= 0 {
 		n := httpResp.ContentLength
 		resp.ContentLength = &n
