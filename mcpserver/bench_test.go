@@ -202,18 +202,17 @@ func TestToolCallRatios(t *testing.T) {
 			t.Errorf("%s takes %.2f × direct, want at most %.2f", side.name, ratio, side.target)
 		}
 	}
-	// The issue's target for mcp is 1.3 × direct. Over the in-memory
-	// transport the SDK's own round trip (sdk-roundtrip: 0.6 ms or more and
-	// about 380 KB of its JSON decoder's buffers a call) already costs as
-	// much as the whole cell on a warm local emulator, so mcp cannot meet it
-	// on this workload; against Azure, where a run takes tens of
-	// milliseconds, the same overhead is a few percent. What mcpserver
-	// itself adds is held to 1.1 × the SDK server that calls the toolkit
-	// directly.
+	// The issue's target for mcp is 1.3 × direct. The SDK decodes each
+	// value of a call through a fresh 32 KiB buffer (sdk-roundtrip: about
+	// 387 KB a call), and at the default GOGC the collections this drives
+	// cost more than the round trip itself: mcp is 1.6 to 1.9 × direct. An
+	// SDK that parses in place gives 1.13 × (docs/agents.md, "Figures"), so
+	// the check is reported, not enforced. What mcpserver itself adds is
+	// held to 1.1 × the SDK server that calls the toolkit directly.
 	mcpNs, bareNs := nsOf(best[3]), nsOf(best[4])
 	met := "met"
 	if mcpNs/direct > 1.3 {
-		met = "NOT met: see sdk-roundtrip"
+		met = "NOT met: the SDK's garbage, see sdk-roundtrip's B/op"
 	}
 	t.Logf("mcp = %.2f × direct (issue target 1.30: %s); mcp = %.2f × sdk-toolkit (target <= 1.10)", mcpNs/direct, met, mcpNs/bareNs)
 	if mcpNs/bareNs > 1.1 {

@@ -18,6 +18,10 @@
 // generated one printed once on standard error. SIGINT, SIGTERM and, with
 // stdio, the end of standard input shut the server down and delete every
 // sandbox it made.
+//
+// Unless GOGC is set, the command runs the garbage collector at GOGC=400
+// rather than Go's default of 100: the server's live heap is small, and the
+// MCP SDK allocates hundreds of KB a tool call (see docs/agents.md).
 package main
 
 import (
@@ -56,6 +60,7 @@ const (
 const defaultAddr = "127.0.0.1:8765"
 
 func main() {
+	tuneGC(os.Getenv)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
 	stop()
