@@ -142,11 +142,17 @@ type Server struct {
 
 	info infoCache
 
+	// releases tracks the replaced files being freed after an upload's
+	// answer (see releaseReplaced); Close waits for them as for any
+	// background work.
+	releases sync.WaitGroup
+
 	// stats counts I/O calls, so that tests can check the buffering.
 	stats struct {
 		bodyReads  atomic.Int64 // reads of request bodies
 		fileWrites atomic.Int64 // writes of uploaded files
 		reserved   atomic.Int64 // uploads whose disk was reserved up front
+		released   atomic.Int64 // replaced files freed after the answer
 	}
 }
 

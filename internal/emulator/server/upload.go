@@ -250,7 +250,10 @@ func (s *Server) writePart(f *os.File, part io.Reader, limits partLimits) (int64
 // commitPart moves a received file to its name.
 func (sess *session) commitPart(p pendingFile) (fileEntry, error) {
 	final := joinRel(p.dir, p.name)
-	if err := sess.root.Rename(p.tmp, final); err != nil {
+	old := holdReplaced(sess.root, final)
+	err := sess.root.Rename(p.tmp, final)
+	sess.srv.releaseReplaced(old)
+	if err != nil {
 		_ = sess.root.Remove(p.tmp)
 		if info, serr := sess.root.Lstat(final); serr == nil && info.IsDir() {
 			return fileEntry{}, badRequest("%s is a directory", quote(final))
@@ -262,6 +265,23 @@ func (sess *session) commitPart(p pendingFile) (fileEntry, error) {
 		return fileEntry{}, pathError(err, final)
 	}
 	return fileEntry{dir: p.dir, info: namedInfo{info, p.name}}, nil
+}
+
+// releaseReplaced closes the descriptor holdReplaced kept of a file an
+// upload replaced, in the background: the last close frees the file.
+func (s *Server) releaseReplaced(old *os.File) {
+	if old == nil {
+		return
+	}
+	s.releases.Add(1)
+	release := func() {
+		defer s.releases.Done()
+		_ = old.Close()
+		s.stats.released.Add(1)
+	}
+	if !s.goBackground(release) {
+		release()
+	}
 }
 
 // pathError explains why a directory could not be used for an upload.
