@@ -517,7 +517,8 @@ def _run_session():
     """Become a session's interpreter on fds 1-5: fork the supervisor off,
     then serve Go's requests until the request pipe ends. Never returns."""
     global _PID, _IN, _OUT
-    _close_inherited()
+    if not _forked:  # a forked one's zygote closed them (zygote.py's _place)
+        _close_inherited()
     if hasattr(os, "fork"):
         _start_supervisor()
     _PID = os.getpid()

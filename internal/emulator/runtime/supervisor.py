@@ -13,6 +13,7 @@ all of them, reaps them and exits, dying as the interpreter died. The child
 goes on as the interpreter.
 """
 
+import _signal
 import os
 import select
 import signal
@@ -126,7 +127,26 @@ def _kill_all(me, pgid, tag_entry):
             time.sleep(0.001)
 
 
-def _supervise(child, subreaper, wake_r):
+def _ignore(signum, frame):
+    pass
+
+
+def _ask_stop(signum, frame):
+    _stop.append(True)
+
+
+def _supervise(child, subreaper):
+    # The signal set-up is the supervisor's alone, made after the fork so
+    # that the interpreter has nothing to undo: in a forked interpreter
+    # every object either process touches costs it a page copy. A SIGCHLD
+    # that came before it is not lost: the loop reaps before it waits.
+    # _signal, not signal: the latter's wrappers convert to and from enums,
+    # which touches many more objects.
+    wake_r, wake_w = os.pipe()
+    os.set_blocking(wake_w, False)
+    _signal.set_wakeup_fd(wake_w)
+    _signal.signal(signal.SIGCHLD, _ignore)
+    _signal.signal(signal.SIGTERM, _ask_stop)
     devnull = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(devnull, fd)
@@ -212,24 +232,16 @@ _stop = []
 
 
 def _start_supervisor():
-    """Fork the interpreter; the parent stays as its supervisor."""
-    wake_r, wake_w = os.pipe()
-    os.set_blocking(wake_w, False)
-    signal.set_wakeup_fd(wake_w)
-    signal.signal(signal.SIGCHLD, lambda *_: None)
-    signal.signal(signal.SIGTERM, lambda *_: _stop.append(True))
+    """Fork the interpreter; the parent stays as its supervisor. A SIGTERM
+    before the supervisor handles it kills it outright, before any of the
+    session's code has run: the interpreter then leaves (below, or by its
+    parent-death signal)."""
     subreaper = _prctl(_PR_SET_CHILD_SUBREAPER, 1)
     supervisor = os.getpid()
     child = os.fork()
     if child:
-        _supervise(child, subreaper, wake_r)
-    # The interpreter: undo the supervisor's signal set-up and leave if the
-    # supervisor is already gone.
-    signal.set_wakeup_fd(-1)
-    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    os.close(wake_r)
-    os.close(wake_w)
+        _supervise(child, subreaper)
+    # The interpreter: leave if the supervisor is already gone.
     os.close(_LIFE)
     _prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != supervisor:

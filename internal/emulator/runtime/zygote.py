@@ -78,7 +78,12 @@ def _retag(slot, tag):
     if len(value) != n:
         raise ValueError("tag of %d bytes, want %d" % (len(value), n))
     ctypes.memmove(addr, value, n)
-    os.environ[_TAG_KEY[:-1].decode()] = tag  # what exec'd children inherit
+    # Programs exec'd with the inherited environment (execv) get that block,
+    # which now holds the tag; posix_spawn and env=dict(os.environ) get
+    # Python's view of it, updated here. putenv is not needed, and would
+    # cost page copies in every forked child.
+    env = os.environ
+    env._data[env.encodekey(_TAG_KEY[:-1].decode())] = env.encodevalue(tag)
 
 
 def _single_threaded():
