@@ -203,8 +203,9 @@ func (e *Emulator) secure(ln net.Listener) (net.Listener, error) {
 	pool := x509.NewCertPool()
 	pool.AddCert(cert.Leaf)
 	transport.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+	transport.DialTLSContext = dialBatchedTLS(transport.DialContext, transport.TLSClientConfig)
 	e.endpoint = "https://" + host
-	return tls.NewListener(ln, e.httpSrv.TLSConfig), nil
+	return tlsListener{Listener: ln, config: e.httpSrv.TLSConfig}, nil
 }
 
 // Connection limits of the HTTP server. There is no whole-request

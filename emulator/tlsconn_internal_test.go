@@ -1,0 +1,101 @@
+package emulator
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"sync/atomic"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/seed-f3fa2c9d/azsessions"
+)
+
+// countingConn counts the reads and writes that reach the socket.
+type countingConn struct {
+	net.Conn
+	reads, writes *atomic.Int64
+}
+
+func (c countingConn) Read(p []byte) (int, error) {
+	c.reads.Add(1)
+	return c.Conn.Read(p)
+}
+
+func (c countingConn) Write(p []byte) (int, error) {
+	c.writes.Add(1)
+	return c.Conn.Write(p)
+}
+
+// The emulator's HTTPS client sends a request body in writes of many TLS
+// records each, not one system call per 16 KiB record, and the bytes
+// still arrive intact.
+func TestTLSClientBatchesRecords(t *testing.T) {
+	e := StartForTest(t, &Options{ReadySessions: -1})
+	var reads, writes atomic.Int64
+	tr := e.client.Transport.(*http.Transport).Clone()
+	tr.DialTLSContext = dialBatchedTLS(func(ctx context.Context, network, addr string) (net.Conn, error) {
+		c, err := (&net.Dialer{}).DialContext(ctx, network, addr)
+		if err != nil {
+			return nil, err
+		}
+		return countingConn{Conn: c, reads: &reads, writes: &writes}, nil
+	}, tr.TLSClientConfig)
+	opts := e.ClientOptions()
+	opts.Transport = &http.Client{Transport: tr}
+	client, err := azsessions.NewClient(e.Endpoint(), e.Credential(), opts)
+	require.NoError(t, err)
+	files := client.NewFilesClient()
+
+	const size = 8 << 20
+	data := make([]byte, size)
+	for i := range data {
+		data[i] = byte(i * 13)
+	}
+	_, err = files.Upload(context.Background(), "batch", "big.bin", bytes.NewReader(data), nil)
+	require.NoError(t, err)
+	// One record per write would be at least size/16 KiB = 512 writes.
+	require.Less(t, writes.Load(), int64(size/(64<<10)), "socket writes for an %d MiB upload", size>>20)
+
+	dl, err := files.Download(context.Background(), "batch", "big.bin", nil)
+	require.NoError(t, err)
+	got, err := io.ReadAll(dl.Body)
+	dl.Body.Close()
+	require.NoError(t, err)
+	require.True(t, bytes.Equal(data, got), "the file came back changed")
+}
+
+// scriptedConn is a connection whose reads return whatever is asked of
+// the bytes left, counting the calls.
+type scriptedConn struct {
+	net.Conn
+	data  *bytes.Reader
+	reads int
+}
+
+func (c *scriptedConn) Read(p []byte) (int, error) {
+	c.reads++
+	return c.data.Read(p)
+}
+
+// Reading a connection record by record goes to the socket once per block.
+func TestReadAheadConnReadsInBlocks(t *testing.T) {
+	data := bytes.Repeat([]byte("0123456789abcdef"), 1<<16) // 1 MiB
+	raw := &scriptedConn{data: bytes.NewReader(data)}
+	c := newReadAheadConn(raw, 256<<10)
+	var got bytes.Buffer
+	record := make([]byte, 16<<10+29)
+	for {
+		n, err := c.Read(record)
+		got.Write(record[:n])
+		if err == io.EOF {
+			break
+		}
+		require.NoError(t, err)
+	}
+	require.Equal(t, data, got.Bytes())
+	require.LessOrEqual(t, raw.reads, 5, "1 MiB in blocks of 256 KiB, then EOF")
+}
