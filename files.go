@@ -145,7 +145,8 @@ func (client *FilesClient) Get(ctx context.Context, identifier string, name stri
 // Download streams the content of the file name in the session named
 // identifier, byte for byte. The caller must close resp.Body; a connection
 // lost mid-file surfaces as an error from Body.Read. io.Copy from Body (to
-// a file, say) writes in blocks of 256 KiB through its WriteTo method.
+// a file, say) goes through its WriteTo method, which reads the connection
+// 256 KiB at a time.
 func (client *FilesClient) Download(ctx context.Context, identifier string, name string, options *FilesClientDownloadOptions) (resp FilesClientDownloadResponse, err error) {
 	const operationName = "FilesClient.Download"
 	ctx = withAPIName(ctx, operationName)

@@ -15,16 +15,22 @@ import (
 	"syscall"
 )
 
-// uploadBufferSize is the size of an upload's read buffer and of its
-// file-write buffer: a part arrives from multipart.Reader at most 4 KiB at
-// a time, and writing it as it comes meant 262,144 writes (and as many
-// reads of the connection) per GiB. On the Linux VM measured, writing a
-// file 256 KiB at a time took 0.22 s per GiB against 0.28 s for 64 KiB and
-// 0.33 s for 32 KiB, and 1 GiB uploads took 0.46-0.67 s against 0.64-1.0 s
-// with 64 KiB. Larger writes were sometimes three to seven times slower:
-// the page cache then takes large folios, which come from memory the VM
-// had handed back to its host.
+// uploadBufferSize is the size of an upload's read buffer: multipart.Reader
+// reads through a 4 KiB buffer of its own, which without a larger one under
+// it would make each of its reads a read of the connection.
 const uploadBufferSize = 256 << 10
+
+// fileWriteSize is the size of an upload's file writes: a part arrives
+// from multipart.Reader at most 4 KiB at a time, and writing it as it
+// comes meant 262,144 writes per GiB. Not larger: on the Linux VMs
+// measured, a write takes fresh page-cache memory of its own size, which
+// up to 32 KiB comes from the kernel's per-CPU lists of recently freed
+// pages; larger writes take larger blocks, which a VM that hands free
+// memory back to its host must fault back in. Writing 1 GiB after a few
+// idle seconds took 0.31-0.46 s in 32 KiB writes, 0.64-2.2 s in 64 KiB
+// writes and 1.3-1.9 s in 256 KiB writes (0.33, 0.25 and 0.18 s with no
+// pause).
+const fileWriteSize = 32 << 10
 
 // multipartOverhead is what a request may carry beyond its files (headers
 // of parts, boundaries, small form fields) before it is cut off.
@@ -316,7 +322,7 @@ func (c *call) uploadFile() error {
 func (s *Server) copyToFile(f io.Writer, r io.Reader) (int64, error) {
 	// The writer is wrapped so that bufio.Writer cannot hand the copy to
 	// os.File.ReadFrom, which would write each small read as it comes.
-	bw := bufio.NewWriterSize(countingWriter{f, &s.stats.fileWrites}, uploadBufferSize)
+	bw := bufio.NewWriterSize(countingWriter{f, &s.stats.fileWrites}, fileWriteSize)
 	n, err := bw.ReadFrom(r)
 	if ferr := bw.Flush(); err == nil {
 		err = ferr

@@ -43,6 +43,6 @@ func TestUploadsAreReadAndWrittenInLargeBlocks(t *testing.T) {
 	require.Equal(t, http.StatusOK, resp.StatusCode, "%s", body)
 	reads, writes := e.srv.stats.bodyReads.Load()-reads0, e.srv.stats.fileWrites.Load()-writes0
 	t.Logf("%d MiB: %d body reads, %d file writes", size>>20, reads, writes)
-	require.LessOrEqual(t, writes, int64(size/uploadBufferSize+1), "file writes")
+	require.LessOrEqual(t, writes, int64(size/fileWriteSize+1), "file writes")
 	require.Less(t, reads, int64(size/(16<<10)), "body reads average at least 16 KiB")
 }
