@@ -148,7 +148,9 @@ func (g *group) kill(reason killReason) {
 		return
 	}
 	if !g.supervised {
-		killGroup(g.pid)
+		if g.leaderHeld() {
+			killGroup(g.pid)
+		}
 		sweep(g.tag)
 		return
 	}
