@@ -129,13 +129,18 @@ func Start(opts *Options) (*Emulator, error) {
 	if opts == nil {
 		opts = &Options{}
 	}
-	srv, err := server.New(serverConfig(opts))
+	ln, err := net.Listen("tcp", cmp.Or(opts.Addr, "127.0.0.1:0"))
 	if err != nil {
 		return nil, fmt.Errorf("emulator: %w", err)
 	}
-	ln, err := net.Listen("tcp", cmp.Or(opts.Addr, "127.0.0.1:0"))
+	return startOn(ln, opts)
+}
+
+// startOn starts an emulator serving ln, which it closes on failure.
+func startOn(ln net.Listener, opts *Options) (*Emulator, error) {
+	srv, err := server.New(serverConfig(opts))
 	if err != nil {
-		_ = srv.Close()
+		_ = ln.Close()
 		return nil, fmt.Errorf("emulator: %w", err)
 	}
 	e := &Emulator{
@@ -205,6 +210,8 @@ func (e *Emulator) secure(ln net.Listener) (net.Listener, error) {
 	transport.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
 	transport.DialTLSContext = dialBatchedTLS(transport.DialContext, transport.TLSClientConfig)
 	e.endpoint = "https://" + host
+	e.httpSrv.ConnContext = connBatcher
+	e.httpSrv.Handler = batchTLSWrites(e.httpSrv.Handler)
 	return tlsListener{Listener: ln, config: e.httpSrv.TLSConfig}, nil
 }
 

@@ -6,15 +6,17 @@ import (
 	"crypto/tls"
 	"io"
 	"net"
+	"net/http"
 	"sync"
 )
 
 // TLS carries data in records of at most 16 KiB, and Go's crypto/tls makes
 // one system call per record: to read one, or to write one. A 1 GiB
 // transfer so makes 65,536 of each, dear on a VM. The emulator's server
-// reads its TLS connections in blocks of serverReadAhead; its client (the
-// one its HTTPClient and NewClient use) also reads in blocks, and writes
-// all the records of one Write in a single system call.
+// reads its TLS connections in blocks of serverReadAhead and sends the
+// records of each write of an answer at once; its client (the one its
+// HTTPClient and NewClient use) also reads in blocks, and writes all the
+// records of one Write in a single system call.
 
 // serverReadAhead is how much of a TLS connection the server reads at
 // once. It is allocated per connection, so it stays modest.
@@ -38,7 +40,8 @@ func newReadAheadConn(c net.Conn, size int) *readAheadConn {
 // Read implements net.Conn.
 func (c *readAheadConn) Read(p []byte) (int, error) { return c.r.Read(p) }
 
-// tlsListener is tls.NewListener with read-ahead under TLS.
+// tlsListener is tls.NewListener over connections that read ahead and
+// can batch writes (see batchTLSWrites).
 type tlsListener struct {
 	net.Listener
 	config *tls.Config
@@ -50,8 +53,60 @@ func (l tlsListener) Accept() (net.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	return tls.Server(newReadAheadConn(c, serverReadAhead), l.config), nil
+	return tls.Server(&batchConn{readAheadConn: newReadAheadConn(c, serverReadAhead)}, l.config), nil
 }
+
+// batchConnKey is the context key of a TLS connection's batchConn.
+type batchConnKey struct{}
+
+// connBatcher is the http.Server ConnContext that lets handlers find the
+// batchConn under a TLS connection.
+func connBatcher(ctx context.Context, c net.Conn) context.Context {
+	if tc, ok := c.(*tls.Conn); ok {
+		if bc, ok := tc.NetConn().(*batchConn); ok {
+			return context.WithValue(ctx, batchConnKey{}, bc)
+		}
+	}
+	return ctx
+}
+
+// batchTLSWrites sends the records of each write of an answer over TLS in
+// one system call: http.Server keeps the *tls.Conn (for r.TLS), so the
+// batch is opened and closed around the handler's writes instead.
+func batchTLSWrites(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if bc, ok := r.Context().Value(batchConnKey{}).(*batchConn); ok {
+			w = &batchedResponse{ResponseWriter: w, conn: bc}
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// batchedResponse is a ResponseWriter whose writes reach the socket in one
+// system call each, and whose ReadFrom (how http.ServeContent sends a
+// file) copies clientBlock bytes at a time instead of 32 KiB.
+type batchedResponse struct {
+	http.ResponseWriter
+	conn *batchConn
+}
+
+// Write implements http.ResponseWriter.
+func (b *batchedResponse) Write(p []byte) (int, error) {
+	b.conn.begin()
+	n, err := b.ResponseWriter.Write(p)
+	if ferr := b.conn.flush(); err == nil && ferr != nil {
+		return n, ferr
+	}
+	return n, err
+}
+
+// ReadFrom implements io.ReaderFrom.
+func (b *batchedResponse) ReadFrom(r io.Reader) (int64, error) {
+	return copyInBlocks(b, r)
+}
+
+// Unwrap lets http.ResponseController reach the connection.
+func (b *batchedResponse) Unwrap() http.ResponseWriter { return b.ResponseWriter }
 
 // dialBatchedTLS returns an http.Transport DialTLSContext that dials with
 // dial and speaks TLS with config over a connection that reads ahead and
@@ -140,14 +195,19 @@ func (c *batchedTLSConn) Write(p []byte) (int, error) {
 	return n, err
 }
 
-// bodyBuffers recycles ReadFrom's buffers between request bodies.
+// bodyBuffers recycles copyInBlocks's buffers between bodies.
 var bodyBuffers = sync.Pool{New: func() any { b := make([]byte, clientBlock); return &b }}
 
-// ReadFrom implements io.ReaderFrom. Each read of r is written as it comes
-// (no waiting to fill the block), so a body that streams slowly is sent as
-// it streams.
+// ReadFrom implements io.ReaderFrom.
 func (c *batchedTLSConn) ReadFrom(r io.Reader) (int64, error) {
+	return copyInBlocks(c, r)
+}
+
+// copyInBlocks copies r to w through a buffer of clientBlock bytes. Each
+// read of r is written as it comes (no waiting to fill the block), so a
+// body that streams slowly is sent as it streams.
+func copyInBlocks(w io.Writer, r io.Reader) (int64, error) {
 	bp := bodyBuffers.Get().(*[]byte)
 	defer bodyBuffers.Put(bp)
-	return io.CopyBuffer(struct{ io.Writer }{c}, struct{ io.Reader }{r}, *bp)
+	return io.CopyBuffer(struct{ io.Writer }{w}, struct{ io.Reader }{r}, *bp)
 }

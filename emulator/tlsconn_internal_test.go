@@ -68,6 +68,49 @@ func TestTLSClientBatchesRecords(t *testing.T) {
 	require.True(t, bytes.Equal(data, got), "the file came back changed")
 }
 
+// countingListener counts the reads and writes of the connections it
+// accepts.
+type countingListener struct {
+	net.Listener
+	reads, writes atomic.Int64
+}
+
+func (l *countingListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	return countingConn{Conn: c, reads: &l.reads, writes: &l.writes}, nil
+}
+
+// The emulator's HTTPS server sends a file in writes of many TLS records
+// each, not one system call per 16 KiB record.
+func TestTLSServerBatchesRecords(t *testing.T) {
+	inner, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	ln := &countingListener{Listener: inner}
+	e, err := startOn(ln, &Options{ReadySessions: -1})
+	require.NoError(t, err)
+	t.Cleanup(func() { require.NoError(t, e.Close()) })
+	client, err := e.NewClient()
+	require.NoError(t, err)
+	files := client.NewFilesClient()
+
+	const size = 8 << 20
+	data := bytes.Repeat([]byte("batched records!"), size/16)
+	_, err = files.Upload(context.Background(), "batch", "big.bin", bytes.NewReader(data), nil)
+	require.NoError(t, err)
+	before := ln.writes.Load()
+	dl, err := files.Download(context.Background(), "batch", "big.bin", nil)
+	require.NoError(t, err)
+	got, err := io.ReadAll(dl.Body)
+	dl.Body.Close()
+	require.NoError(t, err)
+	require.True(t, bytes.Equal(data, got), "the file came back changed")
+	// One record per write would be at least size/16 KiB = 512 writes.
+	require.Less(t, ln.writes.Load()-before, int64(size/(64<<10)), "server socket writes for an %d MiB download", size>>20)
+}
+
 // scriptedConn is a connection whose reads return whatever is asked of
 // the bytes left, counting the calls.
 type scriptedConn struct {
