@@ -262,7 +262,11 @@ func (e *Emulator) Endpoint() string { return e.endpoint }
 func (e *Emulator) Credential() azcore.TokenCredential { return staticToken(e.token) }
 
 // HTTPClient returns an HTTP client that trusts the emulator's certificate,
-// for callers that speak the wire protocol without the SDK.
+// for callers that speak the wire protocol without the SDK. Over HTTPS its
+// *http.Transport makes its TLS connections itself (DialTLSContext, which
+// sends each write's TLS records in one system call) with the
+// TLSClientConfig it had at the start: a clone of it that changes
+// TLSClientConfig must also set DialTLSContext to nil.
 func (e *Emulator) HTTPClient() *http.Client { return e.client }
 
 // Certificate returns the emulator's self-signed certificate (nil with
