@@ -147,15 +147,32 @@ type batchConn struct {
 	pending  []byte
 }
 
+// maxBatch bounds what a batch holds back: a larger write (a large JSON
+// answer, say) goes out in pieces of about this size instead of being
+// copied whole.
+const maxBatch = 512 << 10
+
 // Write implements net.Conn.
 func (c *batchConn) Write(p []byte) (int, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.batching {
-		c.pending = append(c.pending, p...)
-		return len(p), nil
+	if !c.batching {
+		return c.Conn.Write(p)
 	}
-	return c.Conn.Write(p)
+	if len(c.pending) > 0 && len(c.pending)+len(p) > maxBatch {
+		if err := c.writePending(); err != nil {
+			return 0, err
+		}
+	}
+	c.pending = append(c.pending, p...)
+	return len(p), nil
+}
+
+// writePending sends what the batch holds; c.mu is held.
+func (c *batchConn) writePending() error {
+	_, err := c.Conn.Write(c.pending)
+	c.pending = c.pending[:0]
+	return err
 }
 
 func (c *batchConn) begin() {
@@ -172,9 +189,7 @@ func (c *batchConn) flush() error {
 	if len(c.pending) == 0 {
 		return nil
 	}
-	_, err := c.Conn.Write(c.pending)
-	c.pending = c.pending[:0]
-	return err
+	return c.writePending()
 }
 
 // batchedTLSConn is a client TLS connection whose Write sends all its

@@ -142,3 +142,40 @@ func TestReadAheadConnReadsInBlocks(t *testing.T) {
 	require.Equal(t, data, got.Bytes())
 	require.LessOrEqual(t, raw.reads, 5, "1 MiB in blocks of 256 KiB, then EOF")
 }
+
+// sizesConn records the size of each write that reaches it.
+type sizesConn struct {
+	net.Conn
+	sizes []int
+}
+
+func (c *sizesConn) Write(p []byte) (int, error) {
+	c.sizes = append(c.sizes, len(p))
+	return len(p), nil
+}
+
+// A batch holds back at most about maxBatch bytes: a large answer goes out
+// in pieces of that size, in order, not copied whole into memory.
+func TestBatchConnBoundsWhatItHolds(t *testing.T) {
+	raw := &sizesConn{}
+	c := &batchConn{readAheadConn: newReadAheadConn(raw, 4096)}
+	record := make([]byte, 16<<10)
+	c.begin()
+	total := 0
+	for range 100 { // 1.6 MiB in records
+		n, err := c.Write(record)
+		require.NoError(t, err)
+		total += n
+	}
+	require.NoError(t, c.flush())
+	sum := 0
+	for _, n := range raw.sizes {
+		require.LessOrEqual(t, n, maxBatch, "one write to the socket")
+		sum += n
+	}
+	require.Equal(t, total, sum, "every byte went out")
+	require.Len(t, raw.sizes, 4, "1.6 MiB in writes of at most 512 KiB")
+	_, err := c.Write(record) // outside a batch: straight through
+	require.NoError(t, err)
+	require.Len(t, raw.sizes, 5)
+}
