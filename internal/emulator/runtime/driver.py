@@ -10,8 +10,7 @@ writes a marker to fd 1 and fd 2 so Go knows all output, including what
 subprocesses wrote to those descriptors, has arrived.
 
 This part runs in the interpreter: _run_session first forks the session's
-supervisor off (supervisor.py; not in a solo interpreter of a zygote, see
-zygote.py), then serves requests; ipython_kernel.py
+supervisor off (supervisor.py), then serves requests; ipython_kernel.py
 defines the IPython kernel, which _main starts when the interpreter can
 import IPython (a zygote starts it once, before it forks).
 
@@ -512,24 +511,15 @@ def _main():
 
 _PID = None  # the interpreter's; a fork of user code has another
 _forked = False  # forked by the zygote (zygote.py), not spawned
-# Whether the zygote is the subreaper of its descendants (zygote.py): then
-# each interpreter it forks is its own session's subreaper, with no
-# supervisor process (see _kill_orphans there); otherwise each has one.
-_solo = False
 
 
 def _run_session():
-    """Become a session's interpreter on fds 1-5: fork the supervisor off
-    (unless forked solo by the zygote), then serve Go's requests until the
-    request pipe ends. Never returns."""
+    """Become a session's interpreter on fds 1-5: fork the supervisor off,
+    then serve Go's requests until the request pipe ends. Never returns."""
     global _PID, _IN, _OUT
     if not _forked:  # a forked one's zygote closed them (zygote.py's _place)
         _close_inherited()
-    if _forked and _solo:
-        # Its own subreaper, with the zygote above it (zygote.py's
-        # _kill_orphans): no supervisor, and no lifeline to watch.
-        os.close(_LIFE)
-    elif hasattr(os, "fork"):
+    if hasattr(os, "fork"):
         _start_supervisor()
     _PID = os.getpid()
     try:

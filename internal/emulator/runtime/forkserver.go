@@ -161,11 +161,11 @@ func forkInterp(ctx context.Context, z *zygote, cfg interpConfig) (*interp, erro
 		closeFiles(pipes.childEnds())
 		return nil, err
 	}
-	pid, solo, err := z.fork(ctx, tag, pipes.childEnds())
+	pid, err := z.fork(ctx, tag, pipes.childEnds())
 	closeFiles(pipes.childEnds())
 	if err != nil {
 		closeFiles(pipes.ownEnds())
 		return nil, err
 	}
-	return newInterp(adoptForked(pid, tag, z, !solo), cfg, pipes), nil
+	return newInterp(adoptForked(pid, tag, z), cfg, pipes), nil
 }

@@ -148,9 +148,7 @@ func (g *group) kill(reason killReason) {
 		return
 	}
 	if !g.supervised {
-		if g.leaderHeld() {
-			killGroup(g.pid)
-		}
+		killGroup(g.pid)
 		sweep(g.tag)
 		return
 	}

@@ -21,10 +21,9 @@ func groupAttr() *syscall.SysProcAttr {
 	return &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 }
 
-// supervisorAttr is groupAttr for a session supervisor (supervisor.py) or
-// a zygote (zygote.py): its parent-death signal is SIGTERM, which it
-// handles by killing every process of its sessions before it exits, where
-// SIGKILL would leave them behind.
+// supervisorAttr is groupAttr for a session supervisor (driver.py): its
+// parent-death signal is SIGTERM, which it handles by killing every process
+// of the session before it exits, where SIGKILL would leave them behind.
 func supervisorAttr() *syscall.SysProcAttr {
 	a := groupAttr()
 	a.Pdeathsig = syscall.SIGTERM

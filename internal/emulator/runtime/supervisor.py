@@ -42,9 +42,9 @@ def _prctl(option, arg):
         return False
 
 
-def _proc_table(zombies=False):
-    """{pid: (ppid, pgid)} of every live process (and zombie, if asked),
-    from /proc; None where /proc cannot be read."""
+def _proc_table():
+    """{pid: (ppid, pgid)} of every live (not zombie) process, from /proc;
+    None where /proc cannot be read."""
     table = {}
     try:
         names = os.listdir("/proc")
@@ -60,7 +60,7 @@ def _proc_table(zombies=False):
             continue
         fields = stat[stat.rfind(b")") + 2:].split()
         try:
-            if zombies or fields[0] != b"Z":
+            if fields[0] != b"Z":
                 table[int(name)] = (int(fields[1]), int(fields[2]))
         except (IndexError, ValueError):
             continue

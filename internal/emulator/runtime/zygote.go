@@ -23,12 +23,9 @@ import (
 // IPython), so a burst of new sessions is not served one Python start
 // after another.
 //
-// It is the emulator's child, in a process group of its own, with a
-// parent-death signal it handles (SIGTERM); the socket is its lifeline
-// too. When either says the emulator is gone, a zygote whose interpreters
-// are solo (zygote.py) kills every process of their sessions, being the
-// subreaper above them all, and exits. The interpreters it forks are not
-// the emulator's children: see adoptForked.
+// It is the emulator's child, in a process group of its own, with the
+// parent-death signal; the socket is its lifeline too. The interpreters it
+// forks are not the emulator's children: see adoptForked.
 type zygote struct {
 	g    *group
 	conn *net.UnixConn // SOCK_SEQPACKET: one JSON message a packet
@@ -76,9 +73,6 @@ type zygoteReply struct {
 	OK     bool   `json:"ok"`
 	Kernel string `json:"kernel"`
 	Pid    int    `json:"pid"`
-	// Solo: the child is its own session's subreaper, with no supervisor
-	// process (the zygote is the subreaper above it; see zygote.py).
-	Solo   bool   `json:"solo"`
 	Status *int   `json:"status"`
 	Error  string `json:"error"`
 }
@@ -120,7 +114,7 @@ func launchZygote(cfg interpConfig, program string) (*zygote, *capBuffer, error)
 	cmd := pythonCommand(cfg, program)
 	cmd.ExtraFiles = []*os.File{theirs}
 	cmd.Stdout, cmd.Stderr = errW, errW
-	cmd.SysProcAttr = supervisorAttr()
+	cmd.SysProcAttr = groupAttr()
 	g, err := startGroup(cmd)
 	errW.Close()
 	if err != nil {
@@ -234,14 +228,14 @@ func (z *zygote) exchange(deadline time.Time, req zygoteRequest, files []*os.Fil
 
 // fork asks for a new interpreter with child as its fds 3, 4, 5, 1 and 2
 // (interpPipes.childEnds), in a group of its own tagged tag, and returns
-// its pid and whether it is solo (zygoteReply.Solo). The caller must reap
-// it (adoptForked does). ctx bounds the wait.
-func (z *zygote) fork(ctx context.Context, tag string, child []*os.File) (int, bool, error) {
+// its pid. The caller must reap it (adoptForked does). ctx bounds the
+// wait.
+func (z *zygote) fork(ctx context.Context, tag string, child []*os.File) (int, error) {
 	z.mu.Lock()
 	retired := z.retired
 	z.mu.Unlock()
 	if retired {
-		return 0, false, errZygoteGone
+		return 0, errZygoteGone
 	}
 	rep, err := z.request(ctx, z.exchangeTimeout(), zygoteRequest{Op: "fork", Tag: tag}, child)
 	if err == nil && rep.Pid <= 0 {
@@ -251,13 +245,13 @@ func (z *zygote) fork(ctx context.Context, tag string, child []*os.File) (int, b
 		z.breakDown()
 	}
 	if err != nil {
-		return 0, false, err
+		return 0, err
 	}
 	z.mu.Lock()
 	z.live++
 	z.mu.Unlock()
 	z.forks.Add(1)
-	return rep.Pid, rep.Solo, nil
+	return rep.Pid, nil
 }
 
 func (z *zygote) exchangeTimeout() time.Duration { return time.Duration(z.timeout.Load()) }

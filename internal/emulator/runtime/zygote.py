@@ -21,21 +21,15 @@ A fork request carries the new interpreter's pipe ends (SCM_RIGHTS): its
 requests, replies, lifeline, stdout and stderr, which the child puts on fds
 3, 4, 5, 1 and 2. The child leaves the zygote's process group for a group
 of its own, takes the session's group tag T in its environment (where Go's
-sweep and the exec'd subprocesses see it) and runs _run_session. Where
-the zygote could make itself a child subreaper, the child is "solo" (the
-fork's reply says so): it is its own session's subreaper, with no
-supervisor process (a second Python per session cost about half of a
-burst's CPU), and the zygote is the subreaper above all of them (see
-_kill_orphans and _die_with_the_emulator). Otherwise it forks the
-supervisor off, as a spawned interpreter does, and the supervisor watches
-the lifeline. The zygote reaps a child only when Go asks, once Go has
-killed what was left of the child's group, so that the child's pid (its
+sweep and the exec'd subprocesses see it) and runs _run_session, as a
+spawned interpreter does: it forks the supervisor off, and the supervisor
+watches the lifeline. The zygote reaps a child only when Go asks, once Go
+has killed what was left of the child's group, so that the child's pid (its
 group id) cannot be reused while Go may still signal it.
 
 The zygote forks only from this loop, while it is single-threaded, and
-exits when the socket ends (Go closed it, or the emulator died) or its
-parent-death signal (SIGTERM) comes; a zygote of solo children first kills
-every process of their sessions.
+exits when the socket ends (Go closed it, or the emulator died; the
+parent-death signal kills it too).
 """
 
 import array
@@ -141,13 +135,10 @@ def _child(sock, slot, tag, fds):
     global _forked
     _forked = True
     try:
-        _signal.signal(signal.SIGTERM, _signal.SIG_DFL)  # the zygote's
         sock.detach()  # its fd is closed by _place, not by the object
         os.setpgid(0, 0)
         _retag(slot, tag)
         _place(fds)
-        if _solo and not _prctl(_PR_SET_CHILD_SUBREAPER, 1):
-            os._exit(71)
     except BaseException:
         os._exit(70)
     _run_session()
@@ -163,14 +154,13 @@ def _fork(sock, slot, req, fds):
         pid = os.fork()
         if pid == 0:
             _child(sock, slot, tag, fds)
-        _live.add(pid)
         try:
             # The child does the same; whichever runs first makes it a
             # group leader before Go sees the pid.
             os.setpgid(pid, pid)
         except OSError:
             pass
-        return {"pid": pid, "solo": _solo}
+        return {"pid": pid}
     finally:
         for fd in fds:
             os.close(fd)
@@ -196,54 +186,7 @@ def _reap(req):
         return {"error": str(exc)}
     if got == 0:
         return {"error": "process %d is still running" % pid}
-    _live.discard(pid)
-    if _solo:
-        _kill_orphans()
     return {"status": status}
-
-
-# The interpreters forked and not yet reaped.
-_live = set()
-
-
-def _kill_orphans():
-    """Kill and reap the zygote's children that are not its interpreters.
-
-    A solo interpreter is the subreaper of its session's processes: one
-    that left the group and the tag (setsid, an emptied environment) and
-    whose parent died is its child. When the interpreter dies they become
-    the zygote's, the subreaper above it, and are what is left of a session
-    that has ended (Go's kill of the group and its sweep by tag may have
-    left them zombies). Go asks for the reap once it has killed the
-    session's group, so they are killed and reaped before the answer:
-    nothing of the session is left when Go closes it. Killing one makes its
-    children the zygote's too: repeat until there are none."""
-    me = os.getpid()
-    for _ in range(10000):
-        table = _proc_table(zombies=True)
-        if table is None:
-            return
-        left = [pid for pid, (ppid, _pg) in table.items() if ppid == me and pid not in _live]
-        if not left:
-            return
-        for pid in left:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except OSError:
-                pass
-        for pid in left:
-            try:
-                os.waitpid(pid, 0)
-            except ChildProcessError:
-                pass
-
-
-def _die_with_the_emulator(*_):
-    """The emulator is gone (the parent-death signal, SIGTERM, or the
-    socket's end): kill every process of every session this zygote forked,
-    all its descendants as their last subreaper, and exit."""
-    _kill_all(os.getpid(), -1, None)  # its descendants, not its group
-    os._exit(0)
 
 
 def _wait_exit(pid, timeout):
@@ -268,10 +211,8 @@ def _wait_exit(pid, timeout):
 
 def _zygote_start(req):
     """Load what every child needs; returns (tag slot, the start reply)."""
-    global _solo
     try:
         slot = _tag_slot()
-        _solo = _prctl(_PR_SET_CHILD_SUBREAPER, 1)
         _install_mapping()
         kernel = "python"
         if req.get("kernel") != "plain" and _start_ipython() is not None:
@@ -319,13 +260,9 @@ def _zygote_main():
     # so that the children share them with the zygote.
     gc.collect()
     gc.freeze()
-    if _solo:
-        _signal.signal(signal.SIGTERM, _die_with_the_emulator)
     while True:
         req, fds = _recv_request(sock)
         if req is None:
-            if _solo:
-                _die_with_the_emulator()
             return
         op = req.get("op")
         if op == "fork":

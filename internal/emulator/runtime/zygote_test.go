@@ -255,30 +255,3 @@ func TestZygoteKeptWhenAChildFails(t *testing.T) {
 		}
 	}
 }
-
-// TestZygoteInterpreterIsItsSessionsSubreaper: a forked interpreter has no
-// supervisor process: the cell runs in the session's group leader, the
-// zygote's child, and a process the cell's code orphaned becomes the
-// interpreter's child, so that it stays within the session.
-func TestZygoteInterpreterIsItsSessionsSubreaper(t *testing.T) {
-	t.Parallel()
-	f := newPython(t, PythonOptions{})
-	s, _ := newPySession(t, f)
-	// sh leaves its background sleep behind, an orphan.
-	res := py(t, s, "import os, subprocess\n"+
-		"bg = subprocess.run(['sh', '-c', 'sleep 300 </dev/null >/dev/null 2>&1 & echo $!'], capture_output=True, text=True).stdout\n"+
-		"print(os.getpid(), os.getppid(), bg)")
-	fields := strings.Fields(res.Stdout)
-	if len(fields) != 3 {
-		t.Fatalf("%+v", res)
-	}
-	pid, parent, orphan := atoiPid(t, fields[0]), atoiPid(t, fields[1]), atoiPid(t, fields[2])
-	killAtCleanup(t, orphan, "sleep")
-	if pid != s.pid() {
-		t.Errorf("the cell ran in process %d; the session's leader is %d", pid, s.pid())
-	}
-	if z := zygotePid(f); parent != z {
-		t.Errorf("the interpreter's parent is %d, want the zygote %d", parent, z)
-	}
-	waitFor(t, "the orphan to become the interpreter's child", func() bool { return ppid(t, orphan) == pid })
-}
