@@ -208,10 +208,11 @@ def _supervise(child, subreaper):
     os._exit(0)
 
 
-def _close_inherited():
-    """Close every descriptor above the lifeline: ones the emulator itself
-    inherited without close-on-exec (a tool's or a CI runner's) would
-    otherwise reach the user's code and everything it runs."""
+def _close_inherited(above=_LIFE):
+    """Close every descriptor above the lifeline (or above): ones the
+    emulator itself inherited without close-on-exec (a tool's or a CI
+    runner's) would otherwise reach the user's code and everything it
+    runs."""
     for d in ("/proc/self/fd", "/dev/fd"):
         try:
             fds = [int(n) for n in os.listdir(d)]
@@ -221,7 +222,7 @@ def _close_inherited():
     else:
         return
     for fd in fds:
-        if fd > _LIFE:
+        if fd > above:
             try:
                 os.close(fd)
             except OSError:

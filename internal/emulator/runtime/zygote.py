@@ -243,6 +243,10 @@ def _warm_up():
 
 
 def _zygote_main():
+    # Once here, not in each child: _place only closes up to the children's
+    # descriptor limit, and a descriptor the emulator inherited above it
+    # would otherwise reach every forked session.
+    _close_inherited(_SOCK)
     sock = socket.socket(fileno=_SOCK)
     req, _ = _recv_request(sock)
     if req is None or req.get("op") != "start":
