@@ -144,8 +144,13 @@ type batchConn struct {
 
 	mu       sync.Mutex
 	batching bool
-	pending  []byte
+	pending  *[]byte // from batchBuffers while a batch holds bytes
+	err      error   // a failed write: TLS thinks those records were sent
 }
+
+// batchBuffers holds the buffers of open batches, so that an idle
+// keep-alive connection keeps none.
+var batchBuffers = sync.Pool{New: func() any { b := make([]byte, 0, maxBatch); return &b }}
 
 // maxBatch bounds what a batch holds back: a larger write (a large JSON
 // answer, say) goes out in pieces of about this size instead of being
@@ -156,22 +161,35 @@ const maxBatch = 512 << 10
 func (c *batchConn) Write(p []byte) (int, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.err != nil {
+		return 0, c.err
+	}
 	if !c.batching {
 		return c.Conn.Write(p)
 	}
-	if len(c.pending) > 0 && len(c.pending)+len(p) > maxBatch {
+	if c.pending == nil {
+		c.pending = batchBuffers.Get().(*[]byte)
+	}
+	if len(*c.pending) > 0 && len(*c.pending)+len(p) > maxBatch {
 		if err := c.writePending(); err != nil {
 			return 0, err
 		}
 	}
-	c.pending = append(c.pending, p...)
+	*c.pending = append(*c.pending, p...)
 	return len(p), nil
 }
 
-// writePending sends what the batch holds; c.mu is held.
+// writePending sends what the batch holds; c.mu is held. When the socket
+// refuses it, the records TLS already counted as sent are lost, so the
+// connection is closed and every later write fails, rather than going on
+// with a stream the peer cannot decrypt.
 func (c *batchConn) writePending() error {
-	_, err := c.Conn.Write(c.pending)
-	c.pending = c.pending[:0]
+	_, err := c.Conn.Write(*c.pending)
+	*c.pending = (*c.pending)[:0]
+	if err != nil {
+		c.err = err
+		_ = c.Conn.Close()
+	}
 	return err
 }
 
@@ -181,15 +199,25 @@ func (c *batchConn) begin() {
 	c.mu.Unlock()
 }
 
-// flush ends the batch and sends what it held.
+// flush ends the batch, sends what it held and gives its buffer back.
 func (c *batchConn) flush() error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.batching = false
-	if len(c.pending) == 0 {
-		return nil
+	if c.pending == nil {
+		return c.err
 	}
-	return c.writePending()
+	var err error
+	if len(*c.pending) > 0 && c.err == nil {
+		err = c.writePending()
+	}
+	*c.pending = (*c.pending)[:0]
+	batchBuffers.Put(c.pending)
+	c.pending = nil
+	if err == nil {
+		err = c.err
+	}
+	return err
 }
 
 // batchedTLSConn is a client TLS connection whose Write sends all its

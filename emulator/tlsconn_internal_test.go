@@ -3,6 +3,7 @@ package emulator
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"net"
 	"net/http"
@@ -178,4 +179,36 @@ func TestBatchConnBoundsWhatItHolds(t *testing.T) {
 	_, err := c.Write(record) // outside a batch: straight through
 	require.NoError(t, err)
 	require.Len(t, raw.sizes, 5)
+}
+
+// failingConn refuses every write.
+type failingConn struct {
+	sizesConn
+	closed bool
+}
+
+func (c *failingConn) Write(p []byte) (int, error) {
+	return 0, errors.New("connection reset")
+}
+
+func (c *failingConn) Close() error { c.closed = true; return nil }
+
+// A batch the socket refuses fails, closes the connection, and every later
+// write fails too: TLS counted those records as sent, so going on would
+// send a stream the peer cannot decrypt.
+func TestBatchConnFailedWriteEndsTheConnection(t *testing.T) {
+	raw := &failingConn{}
+	c := &batchConn{readAheadConn: newReadAheadConn(raw, 4096)}
+	c.begin()
+	_, err := c.Write(make([]byte, 100))
+	require.NoError(t, err, "held back, not sent yet")
+	require.ErrorContains(t, c.flush(), "connection reset")
+	require.True(t, raw.closed, "the connection is closed")
+	_, err = c.Write([]byte("x"))
+	require.ErrorContains(t, err, "connection reset", "outside a batch")
+	c.begin()
+	_, err = c.Write([]byte("x"))
+	require.ErrorContains(t, err, "connection reset", "inside a batch")
+	require.ErrorContains(t, c.flush(), "connection reset")
+	require.Nil(t, c.pending, "no buffer kept")
 }
