@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"fmt"
 	"net/http"
 	"os"
@@ -93,16 +94,18 @@ func realPython(b *testing.B) string {
 // The 30 without a ready interpreter wait for cold starts, which the
 // runtime lets through about one per core, in arrival order.
 //
-// plain runs the plain driver; ipython runs IPython when python3 has it
-// (skipped otherwise), whose start costs about half a second of CPU more.
+// plain runs the plain driver; ipython runs IPython when the interpreter
+// (AZSESSIONS_EMULATOR_PYTHON, else python3) has it (skipped otherwise),
+// whose start costs about half a second of CPU more.
 func BenchmarkEmulatorSessionBurst(b *testing.B) {
-	if _, err := exec.LookPath("python3"); err != nil {
-		b.Skip("python3 not found")
+	python := cmp.Or(os.Getenv("AZSESSIONS_EMULATOR_PYTHON"), "python3")
+	if _, err := exec.LookPath(python); err != nil {
+		b.Skip(python + " not found")
 	}
 	b.Run("plain", func(b *testing.B) { benchmarkBurst(b, runtime.KernelPlain) })
 	b.Run("ipython", func(b *testing.B) {
-		if exec.Command("python3", "-c", "import IPython").Run() != nil {
-			b.Skip("python3 has no IPython")
+		if exec.Command(python, "-c", "import IPython").Run() != nil {
+			b.Skip(python + " has no IPython")
 		}
 		benchmarkBurst(b, runtime.KernelIPython)
 	})
