@@ -61,12 +61,7 @@ func TestTLSClientBatchesRecords(t *testing.T) {
 	// One record per write would be at least size/16 KiB = 512 writes.
 	require.Less(t, writes.Load(), int64(size/(64<<10)), "socket writes for an %d MiB upload", size>>20)
 
-	dl, err := files.Download(context.Background(), "batch", "big.bin", nil)
-	require.NoError(t, err)
-	got, err := io.ReadAll(dl.Body)
-	dl.Body.Close()
-	require.NoError(t, err)
-	require.True(t, bytes.Equal(data, got), "the file came back changed")
+	requireDownload(t, files, data)
 }
 
 // countingListener counts the reads and writes of the connections it
@@ -102,12 +97,7 @@ func TestTLSServerBatchesRecords(t *testing.T) {
 	_, err = files.Upload(context.Background(), "batch", "big.bin", bytes.NewReader(data), nil)
 	require.NoError(t, err)
 	before := ln.writes.Load()
-	dl, err := files.Download(context.Background(), "batch", "big.bin", nil)
-	require.NoError(t, err)
-	got, err := io.ReadAll(dl.Body)
-	dl.Body.Close()
-	require.NoError(t, err)
-	require.True(t, bytes.Equal(data, got), "the file came back changed")
+	requireDownload(t, files, data)
 	// One record per write would be at least size/16 KiB = 512 writes.
 	require.Less(t, ln.writes.Load()-before, int64(size/(64<<10)), "server socket writes for an %d MiB download", size>>20)
 }
@@ -211,4 +201,16 @@ func TestBatchConnFailedWriteEndsTheConnection(t *testing.T) {
 	require.ErrorContains(t, err, "connection reset", "inside a batch")
 	require.ErrorContains(t, c.flush(), "connection reset")
 	require.Nil(t, c.pending, "no buffer kept")
+}
+
+// requireDownload downloads big.bin of session "batch" and requires it to be
+// data.
+func requireDownload(t *testing.T, files *azsessions.FilesClient, data []byte) {
+	t.Helper()
+	dl, err := files.Download(context.Background(), "batch", "big.bin", nil)
+	require.NoError(t, err)
+	got, err := io.ReadAll(dl.Body)
+	dl.Body.Close()
+	require.NoError(t, err)
+	require.True(t, bytes.Equal(data, got), "the file came back changed")
 }

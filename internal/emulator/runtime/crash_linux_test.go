@@ -101,14 +101,35 @@ func TestKilledEmulatorLeavesNoProcess(t *testing.T) {
 }
 
 func testKilledEmulator(t *testing.T, fork bool) {
-	dir := realDir(t)
-	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperEmulatorToKill$", "-test.v")
-	cmd.Env = append(os.Environ(), crashChildEnv+"="+dir)
+	env := []string{crashChildEnv + "=" + realDir(t)}
 	want := 3 + 4 + 4
 	if fork {
-		cmd.Env = append(cmd.Env, crashForkEnv+"=1")
+		env = append(env, crashForkEnv+"=1")
 		want++
 	}
+	cmd, pids := startHelperEmulator(t, "TestHelperEmulatorToKill", env...)
+	if len(pids) != want {
+		t.Fatalf("the helper printed %d pids: %v", len(pids), pids)
+	}
+	for _, pid := range pids {
+		killAtCleanup(t, pid, "sleep")
+		if processGone(pid) {
+			t.Fatalf("process %d is gone before the kill: the test proves nothing", pid)
+		}
+	}
+	killEmulator(t, cmd)
+	for _, pid := range pids {
+		waitGone(t, pid)
+	}
+}
+
+// startHelperEmulator runs the test binary on the helper test named helper,
+// with env added, and returns it with the pids it printed on its "PIDS "
+// line. The helper is killed when the test ends.
+func startHelperEmulator(t *testing.T, helper string, env ...string) (*exec.Cmd, []int) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^"+helper+"$", "-test.v")
+	cmd.Env = append(os.Environ(), env...)
 	cmd.Stderr = os.Stderr
 	out, err := cmd.StdoutPipe()
 	if err != nil {
@@ -131,20 +152,15 @@ func testKilledEmulator(t *testing.T, fork bool) {
 			break
 		}
 	}
-	if len(pids) != want {
-		t.Fatalf("the helper printed %d pids: %v", len(pids), pids)
-	}
-	for _, pid := range pids {
-		killAtCleanup(t, pid, "sleep")
-		if processGone(pid) {
-			t.Fatalf("process %d is gone before the kill: the test proves nothing", pid)
-		}
-	}
+	return cmd, pids
+}
+
+// killEmulator kills a helper emulator with SIGKILL, as a crash would, and
+// reaps it.
+func killEmulator(t *testing.T, cmd *exec.Cmd) {
+	t.Helper()
 	if err := syscall.Kill(cmd.Process.Pid, syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
 	_ = cmd.Wait()
-	for _, pid := range pids {
-		waitGone(t, pid)
-	}
 }

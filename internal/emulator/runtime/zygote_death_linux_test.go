@@ -1,11 +1,9 @@
 package runtime
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"strings"
 	"syscall"
 	"testing"
@@ -68,38 +66,14 @@ func TestHelperZygoteDeathEmulator(t *testing.T) {
 // each session's supervisor watches its own lifeline.
 func TestKilledEmulatorAfterZygoteDied(t *testing.T) {
 	t.Parallel()
-	dir := realDir(t)
-	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperZygoteDeathEmulator$", "-test.v")
-	cmd.Env = append(os.Environ(), zygoteDeathChildEnv+"="+dir)
-	cmd.Stderr = os.Stderr
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	var pids []int
-	sc := bufio.NewScanner(out)
-	for sc.Scan() {
-		if rest, ok := strings.CutPrefix(sc.Text(), "PIDS "); ok {
-			for _, f := range strings.Fields(rest) {
-				pids = append(pids, atoiPid(t, f))
-			}
-			break
-		}
-	}
+	cmd, pids := startHelperEmulator(t, "TestHelperZygoteDeathEmulator", zygoteDeathChildEnv+"="+realDir(t))
 	if len(pids) != 5 {
 		t.Fatalf("the helper printed %d pids: %v", len(pids), pids)
 	}
 	for _, pid := range pids[1:] {
 		killAtCleanup(t, pid, "sleep")
 	}
-	if err := syscall.Kill(cmd.Process.Pid, syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
-	_ = cmd.Wait()
+	killEmulator(t, cmd)
 	for _, pid := range pids[1:] {
 		waitGone(t, pid)
 	}

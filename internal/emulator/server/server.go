@@ -142,9 +142,9 @@ type Server struct {
 
 	info infoCache
 
-	// releases tracks the replaced files being freed after an upload's
-	// answer (see releaseReplaced); Close waits for them as for any
-	// background work.
+	// releases counts the replaced files being freed in the background
+	// (see releaseReplaced), so that tests can wait for them; Close waits
+	// for them through bg, like any background work.
 	releases sync.WaitGroup
 
 	// stats counts I/O calls, so that tests can check the buffering.

@@ -22,14 +22,12 @@ const uploadBufferSize = 256 << 10
 
 // fileWriteSize is the size of an upload's file writes: a part arrives
 // from multipart.Reader at most 4 KiB at a time, and writing it as it
-// comes meant 262,144 writes per GiB. Not larger: on the Linux VMs
-// measured, a write takes fresh page-cache memory of its own size, which
-// up to 32 KiB comes from the kernel's per-CPU lists of recently freed
-// pages; larger writes take larger blocks, which a VM that hands free
-// memory back to its host must fault back in. Writing 1 GiB after a few
-// idle seconds took 0.31-0.46 s in 32 KiB writes, 0.64-2.2 s in 64 KiB
-// writes and 1.3-1.9 s in 256 KiB writes (0.33, 0.25 and 0.18 s with no
-// pause).
+// comes meant 262,144 writes per GiB. Not larger, for the reason the SDK's
+// downloads write 32 KiB at a time (downloadWrite in download_body.go):
+// on a VM that hands free memory back to its host, larger file writes take
+// page-cache blocks that must be faulted back in (1 GiB after a few idle
+// seconds: 0.31-0.46 s in 32 KiB writes, 0.64-2.2 s in 64 KiB, 1.3-1.9 s
+// in 256 KiB; docs/benchmarks.md).
 const fileWriteSize = 32 << 10
 
 // multipartOverhead is what a request may carry beyond its files (headers
