@@ -45,7 +45,7 @@ func TestCloseStopsTheEngineOnce(t *testing.T) {
 	e := &Emulator{srv: b, httpSrv: newHTTPServer(b, nil), served: make(chan error, 1), insecure: true}
 	ln, err = e.secure(ln)
 	require.NoError(t, err)
-	go func() { e.served <- e.httpSrv.Serve(ln) }()
+	e.serve(ln)
 
 	done := make(chan struct{})
 	go func() {

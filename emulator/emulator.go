@@ -99,13 +99,23 @@ type Options struct {
 	// Log receives one line per request (method, path, status, duration;
 	// never code, contents, tokens or query strings). Nil: no log.
 	Log io.Writer
+	// DisableUnixSocket makes the emulator's own client (HTTPClient,
+	// ClientOptions, NewClient) connect over TCP, with TLS unless
+	// InsecureHTTP, as a program in another process does. By default, on
+	// systems with Unix sockets, that client reaches the emulator through
+	// a private Unix socket in plain HTTP instead, about twice as fast for
+	// large files. Set it to test a TLS set-up through the emulator.
+	DisableUnixSocket bool
 }
 
 // Emulator is a running emulator. Its methods are safe for concurrent use.
 type Emulator struct {
 	srv      backend
 	httpSrv  *http.Server
-	served   chan error
+	served   chan error // one value per listener served
+	serving  int        // listeners served
+	socket   *localSocket
+	scheme   string // the endpoint's: "http" or "https"
 	endpoint string
 	token    string
 	insecure bool
@@ -146,7 +156,7 @@ func startOn(ln net.Listener, opts *Options) (*Emulator, error) {
 	e := &Emulator{
 		srv:      srv,
 		httpSrv:  newHTTPServer(srv, opts.Log),
-		served:   make(chan error, 1),
+		served:   make(chan error, 2),
 		token:    cmp.Or(opts.Token, DefaultToken),
 		insecure: opts.InsecureHTTP,
 	}
@@ -155,8 +165,16 @@ func startOn(ln net.Listener, opts *Options) (*Emulator, error) {
 		_ = srv.Close()
 		return nil, fmt.Errorf("emulator: %w", err)
 	}
-	go func() { e.served <- e.httpSrv.Serve(ln) }()
+	e.httpSrv.ConnContext = e.connContext
+	e.serveSocket(opts)
+	e.serve(ln)
 	return e, nil
+}
+
+// serve serves ln until Close.
+func (e *Emulator) serve(ln net.Listener) {
+	e.serving++
+	go func() { e.served <- e.httpSrv.Serve(ln) }()
 }
 
 // serverConfig is the engine's configuration for opts.
@@ -196,6 +214,7 @@ func (e *Emulator) secure(ln net.Listener) (net.Listener, error) {
 	transport := http.DefaultTransport.(*http.Transport).Clone()
 	e.client = &http.Client{Transport: transport}
 	if e.insecure {
+		e.scheme = "http"
 		e.endpoint = "http://" + host
 		return ln, nil
 	}
@@ -209,8 +228,8 @@ func (e *Emulator) secure(ln net.Listener) (net.Listener, error) {
 	pool.AddCert(cert.Leaf)
 	transport.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
 	transport.DialTLSContext = dialBatchedTLS(transport.DialContext, transport.TLSClientConfig)
+	e.scheme = "https"
 	e.endpoint = "https://" + host
-	e.httpSrv.ConnContext = connBatcher
 	e.httpSrv.Handler = batchTLSWrites(e.httpSrv.Handler)
 	return tlsListener{Listener: ln, config: e.httpSrv.TLSConfig}, nil
 }
@@ -262,11 +281,19 @@ func (e *Emulator) Endpoint() string { return e.endpoint }
 func (e *Emulator) Credential() azcore.TokenCredential { return staticToken(e.token) }
 
 // HTTPClient returns an HTTP client that trusts the emulator's certificate,
-// for callers that speak the wire protocol without the SDK. Over HTTPS its
-// *http.Transport makes its TLS connections itself (DialTLSContext, which
-// sends each write's TLS records in one system call) with the
-// TLSClientConfig it had at the start: a clone of it that changes
-// TLSClientConfig must also set DialTLSContext to nil.
+// for callers that speak the wire protocol without the SDK.
+//
+// Unless Options.DisableUnixSocket is set, on systems with Unix sockets it
+// reaches the emulator's own host:port through the emulator's private Unix
+// socket, in plain HTTP/1.1 even for the https endpoint: its responses from
+// the emulator then have a nil TLS field. Every other address it dials as
+// usual. The socket is reached through its *http.Transport's DialContext
+// (plain HTTP) or DialTLSContext (HTTPS). Over HTTPS, that DialTLSContext
+// makes the TLS connections to other addresses itself (sending each
+// write's TLS records in one system call) with the TLSClientConfig the
+// transport had at the start: a clone that changes TLSClientConfig must
+// also set DialTLSContext to nil, and then reaches the emulator over TCP
+// and TLS.
 func (e *Emulator) HTTPClient() *http.Client { return e.client }
 
 // Certificate returns the emulator's self-signed certificate (nil with
@@ -312,10 +339,16 @@ func (e *Emulator) Close() error {
 		} else {
 			errs = append(errs, e.srv.Close())
 		}
-		if err := <-e.served; err != nil && !errors.Is(err, http.ErrServerClosed) {
-			errs = append(errs, err)
+		for range e.serving {
+			if err := <-e.served; err != nil && !errors.Is(err, http.ErrServerClosed) {
+				errs = append(errs, err)
+			}
 		}
 		e.client.CloseIdleConnections()
+		if e.socket != nil {
+			// Serve has closed the listener, which unlinked the socket.
+			errs = append(errs, e.socket.remove())
+		}
 		e.closeErr = errors.Join(errs...)
 	})
 	return e.closeErr

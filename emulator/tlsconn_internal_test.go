@@ -35,7 +35,7 @@ func (c countingConn) Write(p []byte) (int, error) {
 // records each, not one system call per 16 KiB record, and the bytes
 // still arrive intact.
 func TestTLSClientBatchesRecords(t *testing.T) {
-	e := StartForTest(t, &Options{ReadySessions: -1})
+	e := StartForTest(t, &Options{ReadySessions: -1, DisableUnixSocket: true})
 	var reads, writes atomic.Int64
 	tr := e.client.Transport.(*http.Transport).Clone()
 	tr.DialTLSContext = dialBatchedTLS(func(ctx context.Context, network, addr string) (net.Conn, error) {
@@ -85,7 +85,7 @@ func TestTLSServerBatchesRecords(t *testing.T) {
 	inner, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	ln := &countingListener{Listener: inner}
-	e, err := startOn(ln, &Options{ReadySessions: -1})
+	e, err := startOn(ln, &Options{ReadySessions: -1, DisableUnixSocket: true})
 	require.NoError(t, err)
 	t.Cleanup(func() { require.NoError(t, e.Close()) })
 	client, err := e.NewClient()

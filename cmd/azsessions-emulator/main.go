@@ -125,6 +125,9 @@ func (f *flags) options(log io.Writer) *emulator.Options {
 		Python:              f.python,
 		PoolName:            f.poolName,
 		Log:                 log,
+		// Clients of the command are other processes, which connect over
+		// TCP; a socket for an in-process client would serve no one.
+		DisableUnixSocket: true,
 	}
 }
 

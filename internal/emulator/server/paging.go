@@ -9,11 +9,7 @@ import (
 // that refuses links to other hosts (the SDK does, to protect its token)
 // follows it. path is the escaped path; query replaces the request's.
 func (c *call) absoluteURL(escapedPath string, query url.Values) string {
-	scheme := "http"
-	if c.r.TLS != nil {
-		scheme = "https"
-	}
-	u := url.URL{Scheme: scheme, Host: c.r.Host, RawPath: escapedPath, RawQuery: query.Encode()}
+	u := url.URL{Scheme: requestScheme(c.r), Host: c.r.Host, RawPath: escapedPath, RawQuery: query.Encode()}
 	if p, err := url.PathUnescape(escapedPath); err == nil {
 		u.Path = p
 	}

@@ -1,0 +1,131 @@
+package emulator
+
+import (
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"sync/atomic"
+
+	"github.com/seed-f3fa2c9d/azsessions/internal/emulator/server"
+)
+
+// The in-process emulator also serves its requests on a Unix socket in a
+// directory only the current user can enter, and the client it hands out
+// (HTTPClient, ClientOptions, NewClient) reaches the emulator's own
+// host:port through that socket, in plain HTTP/1.1. A socket no other user
+// can open needs no TLS, and skipping both TLS and loopback TCP makes a
+// large transfer about twice as fast (docs/benchmarks.md, "Emulator file
+// transfers"). The endpoint URL, the certificate and the TCP listener stay
+// as they are for every other client; Options.DisableUnixSocket turns the
+// socket off.
+
+// maxSocketPath is the longest Unix socket path every supported system
+// takes: sun_path holds 104 bytes on macOS and the BSDs (108 on Linux),
+// one of them the terminating NUL.
+const maxSocketPath = 103
+
+// dialFunc is the shape of http.Transport's DialContext.
+type dialFunc func(ctx context.Context, network, addr string) (net.Conn, error)
+
+// localSocket is the emulator's private Unix socket.
+type localSocket struct {
+	dir  string // made for the socket; removed on close
+	path string
+	ln   net.Listener
+	// accepted counts the connections accepted, for tests to tell which
+	// way a client came.
+	accepted atomic.Int64
+}
+
+// Accept implements net.Listener: it hands out socketConns.
+func (s *localSocket) Accept() (net.Conn, error) {
+	c, err := s.ln.Accept()
+	if err != nil {
+		return nil, err
+	}
+	s.accepted.Add(1)
+	return newSocketConn(c), nil
+}
+
+// Close implements net.Listener.
+func (s *localSocket) Close() error { return s.ln.Close() }
+
+// Addr implements net.Listener.
+func (s *localSocket) Addr() net.Addr { return s.ln.Addr() }
+
+// remove deletes the socket's directory, once the listener is closed.
+func (s *localSocket) remove() error { return os.RemoveAll(s.dir) }
+
+// dialer returns a dial function that connects to the socket when asked
+// for addr (the emulator's host:port) and hands any other address to next.
+func (s *localSocket) dialer(addr string, next dialFunc) dialFunc {
+	return func(ctx context.Context, network, a string) (net.Conn, error) {
+		if a != addr {
+			return next(ctx, network, a)
+		}
+		var d net.Dialer
+		c, err := d.DialContext(ctx, "unix", s.path)
+		if err != nil {
+			return nil, err
+		}
+		return newSocketConn(c), nil
+	}
+}
+
+// socketConn is one end of a connection over the socket. Its ReadFrom
+// (how net/http sends a request body, and how http.ServeContent sends a
+// file) copies clientBlock bytes at a time instead of 32 KiB: each write
+// of a Unix socket is a system call, however small.
+type socketConn struct {
+	*net.UnixConn
+}
+
+func newSocketConn(c net.Conn) net.Conn {
+	if uc, ok := c.(*net.UnixConn); ok {
+		return &socketConn{UnixConn: uc}
+	}
+	return c
+}
+
+// ReadFrom implements io.ReaderFrom (not net.UnixConn's ReadFrom, which
+// reads a datagram).
+func (c *socketConn) ReadFrom(r io.Reader) (int64, error) {
+	return copyInBlocks(c.UnixConn, r)
+}
+
+// serveSocket starts serving the private socket, unless opts turn it off
+// or the system cannot, and routes the client to it.
+func (e *Emulator) serveSocket(opts *Options) {
+	if opts.DisableUnixSocket {
+		return
+	}
+	s := listenSocket()
+	if s == nil {
+		return
+	}
+	e.socket = s
+	t := e.client.Transport.(*http.Transport)
+	host := strings.TrimPrefix(e.endpoint, e.scheme+"://")
+	// Only the dial of the endpoint's scheme: over HTTPS, a clone of the
+	// transport without DialTLSContext (another TLSClientConfig) then
+	// speaks TLS over TCP, not to a socket that does not.
+	if e.insecure {
+		t.DialContext = s.dialer(host, t.DialContext)
+	} else {
+		t.DialTLSContext = s.dialer(host, t.DialTLSContext)
+	}
+	e.serve(s)
+}
+
+// connContext is the HTTP server's ConnContext: a connection over the
+// socket stands for the endpoint's scheme (so that the links the server
+// answers with name it); a TLS one can batch its writes.
+func (e *Emulator) connContext(ctx context.Context, c net.Conn) context.Context {
+	if _, ok := c.(*socketConn); ok {
+		return server.WithEndpointScheme(ctx, e.scheme)
+	}
+	return connBatcher(ctx, c)
+}
