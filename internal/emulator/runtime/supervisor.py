@@ -28,6 +28,14 @@ _PR_SET_CHILD_SUBREAPER = 36
 
 _libc = []  # the C library, once loaded (a zygote loads it before forking)
 
+# os.open as this program found it: driver.py later wraps it for the
+# /mnt/data mapping, whose Python code a supervisor need not run.
+_os_open = os.open
+
+# The fork handlers a zygote turned off (zygote.py's _quiet_fork_handlers),
+# as (function, its own code): each interpreter it forks restores them.
+_quieted = []
+
 
 def _prctl(option, arg):
     """prctl(2) through ctypes; False where there is no such call."""
@@ -147,16 +155,17 @@ def _supervise(child, subreaper):
     _signal.set_wakeup_fd(wake_w)
     _signal.signal(signal.SIGCHLD, _ignore)
     _signal.signal(signal.SIGTERM, _ask_stop)
-    devnull = os.open(os.devnull, os.O_RDWR)
+    devnull = _os_open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(devnull, fd)
     os.close(devnull)
     os.close(_IN)
     os.close(_OUT)
-    tag = os.environ.get("AZSESSIONS_EMULATOR_GROUP")
     tag_entry = None
-    if tag and not subreaper:
-        tag_entry = ("AZSESSIONS_EMULATOR_GROUP=%s\0" % tag).encode()
+    if not subreaper:
+        tag = os.environ.get("AZSESSIONS_EMULATOR_GROUP")
+        if tag:
+            tag_entry = ("AZSESSIONS_EMULATOR_GROUP=%s\0" % tag).encode()
     me, pgid = os.getpid(), os.getpgid(0)
     status = None
     while True:
@@ -247,3 +256,18 @@ def _start_supervisor():
     _prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != supervisor:
         os._exit(1)
+    _restore_fork_handlers()
+
+
+def _restore_fork_handlers():
+    """Give the interpreter back the fork handlers its zygote turned off,
+    so that a fork in the session's code runs them, and draw the new random
+    seed that random's handler would have drawn: sessions forked from one
+    zygote must not share a random sequence."""
+    if not _quieted:
+        return
+    for fn, code in _quieted:
+        fn.__code__ = code
+    random = sys.modules.get("random")
+    if random is not None:
+        random._inst.seed()

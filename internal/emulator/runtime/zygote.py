@@ -40,6 +40,7 @@ _SOCK = 3
 _TAG_KEY = b"AZSESSIONS_EMULATOR_GROUP="
 _FORK_FDS = (3, 4, 5, 1, 2)  # where the child puts the fds it is sent
 _PR_GET_DUMPABLE = 3
+_listdir = os.listdir  # not the /mnt/data wrapper _install_mapping installs
 
 
 def _tag_slot():
@@ -88,7 +89,7 @@ def _retag(slot, tag):
 
 def _single_threaded():
     try:
-        return len(os.listdir("/proc/self/task")) == 1
+        return len(_listdir("/proc/self/task")) == 1
     except OSError:
         return False
 
@@ -209,6 +210,45 @@ def _wait_exit(pid, timeout):
         time.sleep(0.01)
 
 
+class _Off:
+    """Codes that do nothing, for the fork handlers _quiet_fork_handlers
+    turns off (the same signatures and free variables as theirs)."""
+
+    def after_fork():
+        pass
+
+    def seed(self, a=None, version=2):
+        __class__  # noqa: B018 (random.Random.seed has this free variable)
+
+
+def _quiet_fork_handlers():
+    """Turn off the fork handlers of threading and random (where loaded,
+    as a .pth file may do at start-up) for the zygote's forks and the
+    supervisors' forks after them. Each would run Python code in every
+    child, whose page copies cost more than the rest of a fork: threading's
+    cleans up after the other threads of the parent, and the zygote and the
+    supervisors have none (_fork checks); random's draws a new seed, which
+    only the interpreter needs, and draws itself (_restore_fork_handlers,
+    which also turns them back on for the session's code)."""
+    import sys
+    handlers = []
+    threading = sys.modules.get("threading")
+    if threading is not None:
+        handlers.append((getattr(threading, "_after_fork", None), _Off.after_fork))
+    random = sys.modules.get("random")
+    if random is not None:
+        handlers.append((getattr(random.Random, "seed", None), _Off.seed))
+    for fn, off in handlers:
+        code = getattr(fn, "__code__", None)
+        if code is None:
+            continue
+        try:
+            fn.__code__ = off.__code__
+        except ValueError:  # another signature: leave it on
+            continue
+        _quieted.append((fn, code))
+
+
 def _zygote_start(req):
     """Load what every child needs; returns (tag slot, the start reply)."""
     try:
@@ -220,6 +260,7 @@ def _zygote_start(req):
         elif req.get("kernel") == "ipython":
             return None, {"ok": False, "error": "IPython cannot be imported by this interpreter"}
         _warm_up()
+        _quiet_fork_handlers()
     except Exception as exc:
         return None, {"ok": False, "error": "%s: %s" % (type(exc).__name__, exc)}
     return slot, {"ok": True, "kernel": kernel}

@@ -255,3 +255,41 @@ func TestZygoteKeptWhenAChildFails(t *testing.T) {
 		}
 	}
 }
+
+// TestZygoteSessionsKeepTheirForkHandlers: the zygote turns off the fork
+// handlers of threading and random for its own forks (here it has loaded
+// both, as a .pth file may); each forked session has them back: its random
+// sequence is its own, random.seed works, and a fork in its code cleans
+// up after the cell's threads (the child counts one thread, its own).
+func TestZygoteSessionsKeepTheirForkHandlers(t *testing.T) {
+	t.Parallel()
+	f := newPython(t, PythonOptions{})
+	f.zygotes.program = "import random, threading\n" + zygoteSource
+	a, _ := newPySession(t, f)
+	b, _ := newPySession(t, f)
+	if forks := f.forks.Load(); forks < 2 {
+		t.Skipf("%d interpreters forked", forks)
+	}
+	ra := py(t, a, "import random\nrandom.random()")
+	rb := py(t, b, "import random\nrandom.random()")
+	if ra.Value.Repr == "" || ra.Value.Repr == rb.Value.Repr {
+		t.Errorf("two forked sessions drew the same random numbers: %q, %q", ra.Value.Repr, rb.Value.Repr)
+	}
+	if res := py(t, a, "random.seed(7)\nrandom.random()"); res.Value.Repr != "0.32383276483316237" {
+		t.Errorf("random.seed(7) then random.random() gave %q", res.Value.Repr)
+	}
+	code := `import os, threading
+done = threading.Event()
+threading.Thread(target=done.wait, daemon=True).start()
+r, w = os.pipe()
+pid = os.fork()
+if pid == 0:
+    os.write(w, b"%d" % threading.active_count())
+    os._exit(0)
+os.waitpid(pid, 0)
+done.set()
+os.read(r, 16).decode()`
+	if res := py(t, b, code); res.Value.Repr != "'1'" {
+		t.Errorf("the child of a fork in a cell counts %s threads, want '1'", res.Value.Repr)
+	}
+}
