@@ -37,37 +37,51 @@ import traceback
 import types
 import warnings
 
+try:
+    import fcntl as _fcntl
+except ImportError:  # Windows
+    _fcntl = None
+
 _DRIVER_GLOBALS = globals()
 sys.argv = [""]
 # Importing modules from the session dir must not litter it with __pycache__.
 sys.dont_write_bytecode = True
 
 
+def _hide_range():
+    """(lo, hi): where _hide puts descriptors, the upper half of the
+    descriptor limit (at most 65536). Computed once (a zygote does it for
+    its children, whose limit is its own)."""
+    if not _HIDE_RANGE:
+        try:
+            import resource
+            soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+            if soft == resource.RLIM_INFINITY:
+                soft = 65536
+        except Exception:
+            soft = 1024
+        soft = min(soft, 65536)
+        _HIDE_RANGE.append((max(64, soft // 2), soft - 1))
+    return _HIDE_RANGE[0]
+
+
+_HIDE_RANGE = []
+
+
 def _hide(fd):
     """Move a protocol descriptor to a random high number, so that user code
     writing to low descriptors (3, 4, ...) cannot reach the protocol."""
-    try:
-        import resource
-        soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
-        if soft == resource.RLIM_INFINITY:
-            soft = 65536
-    except Exception:
-        soft = 1024
-    soft = min(soft, 65536)
-    lo = max(64, soft // 2)
-    if soft - 1 <= lo:
-        os.set_inheritable(fd, False)
-        return fd
-    for _ in range(64):
-        target = lo + int.from_bytes(os.urandom(4), "big") % (soft - 1 - lo)
+    lo, hi = _hide_range()
+    if hi > lo:
+        target = lo + int.from_bytes(os.urandom(4), "big") % (hi - lo)
         try:
-            os.fstat(target)
-            continue  # in use
-        except OSError:
-            pass
-        os.dup2(fd, target, inheritable=False)
-        os.close(fd)
-        return target
+            # The lowest free descriptor from target on, close-on-exec.
+            high = _fcntl.fcntl(fd, _fcntl.F_DUPFD_CLOEXEC, target)
+        except (AttributeError, OSError):
+            pass  # no fcntl (Windows), or none free above target
+        else:
+            os.close(fd)
+            return high
     os.set_inheritable(fd, False)
     return fd
 
@@ -284,6 +298,8 @@ warnings.filterwarnings(
 
 def _ends_with_semicolon(code):
     # IPython hides the value of a cell whose last statement ends in ';'.
+    if ";" not in code:
+        return False  # tokenize's Python code need not run
     try:
         tokens = list(tokenize.generate_tokens(io.StringIO(code).readline))
     except (tokenize.TokenError, SyntaxError):

@@ -44,7 +44,9 @@ def _prctl(option, arg):
     try:
         if not _libc:
             import ctypes
-            _libc.append(ctypes.CDLL(None, use_errno=True))
+            # Without use_errno, which nothing reads: its save and
+            # restore of errno costs a forked child page copies.
+            _libc.append(ctypes.CDLL(None))
         return _libc[0].prctl(option, arg, 0, 0, 0) == 0
     except Exception:
         return False

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -62,10 +63,23 @@ var errZygoteGone = errors.New("runtime: the zygote is gone")
 
 // zygoteRequest is a request to zygote.py.
 type zygoteRequest struct {
-	Op     string `json:"op"` // "start", "fork" or "reap"
-	Kernel string `json:"kernel,omitempty"`
-	Tag    string `json:"tag,omitempty"`
-	Pid    int    `json:"pid,omitempty"`
+	Op     string // "start", "fork" or "reap"
+	Kernel string // of a start
+	Tag    string // of a fork
+	Pid    int    // of a reap
+}
+
+// encode returns the request as zygote.py reads it: the operation and its
+// argument, separated by a space.
+func (r zygoteRequest) encode() []byte {
+	arg := r.Tag
+	switch r.Op {
+	case "start":
+		arg = r.Kernel
+	case "reap":
+		arg = strconv.Itoa(r.Pid)
+	}
+	return []byte(r.Op + " " + arg)
 }
 
 // zygoteReply is its answer.
@@ -198,10 +212,7 @@ func (z *zygote) breakDown() {
 }
 
 func (z *zygote) exchange(deadline time.Time, req zygoteRequest, files []*os.File, rep *zygoteReply) error {
-	body, err := json.Marshal(req)
-	if err != nil {
-		return err
-	}
+	body := req.encode()
 	var oob []byte
 	if len(files) > 0 {
 		fds := make([]int, len(files))

@@ -8,12 +8,15 @@ the /mnt/data mapping installed (inert until a bind) and, for the IPython
 kernel, a shell created that has run nothing. Each child forked from it is
 a copy of that state, with nothing of any session in it.
 
-Go talks to it over the SOCK_SEQPACKET socket on fd 3, one JSON request and
-one reply per packet, one request at a time:
+Go talks to it over the SOCK_SEQPACKET socket on fd 3, one request and one
+JSON reply per packet, one request at a time. A request is its operation
+and its argument, separated by a space, so that the zygote parses it with
+one call, not the json module's Python code (whose page copies a fork
+would cost again each time):
 
-  {"op": "start", "kernel": K}        -> {"ok": true, "kernel": "python"|"ipython"}
-  {"op": "fork", "tag": T} + 5 fds    -> {"pid": P}
-  {"op": "reap", "pid": P}            -> {"status": S} (a wait status)
+  start K              -> {"ok": true, "kernel": "python"|"ipython"}
+  fork T + 5 fds       -> {"pid": P}
+  reap P               -> {"status": S} (a wait status)
 
 Any request may be answered {"error": E} instead.
 
@@ -33,18 +36,21 @@ parent-death signal kills it too).
 """
 
 import array
+import fcntl
 import gc
+import resource
 import socket
 
 _SOCK = 3
 _TAG_KEY = b"AZSESSIONS_EMULATOR_GROUP="
+_TAG_NAME = _TAG_KEY[:-1]  # the key of os.environ._data (bytes on POSIX)
 _FORK_FDS = (3, 4, 5, 1, 2)  # where the child puts the fds it is sent
 _PR_GET_DUMPABLE = 3
 _listdir = os.listdir  # not the /mnt/data wrapper _install_mapping installs
 
 
 def _tag_slot():
-    """(address, length) of the group tag's value in this process's initial
+    """A writable view of the group tag's value in this process's initial
     environment block, which /proc/<pid>/environ shows; each child
     overwrites it in place with its own tag. Fails unless /proc shows the
     change, so that Go falls back to spawning rather than lose its sweep."""
@@ -69,22 +75,21 @@ def _tag_slot():
         ctypes.memmove(addr, old, len(old))
     if not shown:
         raise RuntimeError("/proc does not show the zygote's environment")
-    return addr, len(old)
+    # A memoryview writes it without a foreign call (ctypes.memmove), whose
+    # machinery a child would copy pages of.
+    return memoryview((ctypes.c_char * len(old)).from_address(addr)).cast("B")
 
 
 def _retag(slot, tag):
-    import ctypes
-    addr, n = slot
-    value = tag.encode("ascii")
-    if len(value) != n:
-        raise ValueError("tag of %d bytes, want %d" % (len(value), n))
-    ctypes.memmove(addr, value, n)
+    """Write tag (ASCII bytes) into the environment block and os.environ."""
+    if len(tag) != len(slot) or not tag.isalnum():
+        raise ValueError("bad tag %r" % (tag,))
+    slot[:] = tag
     # Programs exec'd with the inherited environment (execv) get that block,
     # which now holds the tag; posix_spawn and env=dict(os.environ) get
     # Python's view of it, updated here. putenv is not needed, and would
     # cost page copies in every forked child.
-    env = os.environ
-    env._data[env.encodekey(_TAG_KEY[:-1].decode())] = env.encodevalue(tag)
+    os.environ._data[_TAG_NAME] = tag
 
 
 def _single_threaded():
@@ -94,11 +99,15 @@ def _single_threaded():
         return False
 
 
+_REQ_MAX = 1024  # bytes; a request is a few dozen
+
+
 def _recv_request(sock):
-    """(request, fds) of the next packet; (None, []) when the socket ends."""
+    """(operation, argument, fds) of the next packet, both as bytes;
+    (None, None, []) when the socket ends."""
     fds = array.array("i")
     msg, anc, flags, _ = sock.recvmsg(
-        1 << 16, socket.CMSG_SPACE(len(_FORK_FDS) * fds.itemsize))
+        _REQ_MAX, socket.CMSG_SPACE(len(_FORK_FDS) * fds.itemsize))
     for level, kind, data in anc:
         if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
             fds.frombytes(data[:len(data) - len(data) % fds.itemsize])
@@ -106,29 +115,36 @@ def _recv_request(sock):
     if not msg:
         for fd in fds:
             os.close(fd)
-        return None, []
+        return None, None, []
     if flags & (socket.MSG_TRUNC | socket.MSG_CTRUNC):
         for fd in fds:
             os.close(fd)
-        return {"op": "truncated"}, []
-    return json.loads(msg), fds
+        return b"truncated", b"", []
+    op, _, arg = msg.partition(b" ")
+    return op, arg, fds
+
+
+def _fd_limit():
+    """The children's descriptor limit (the zygote's), at most 2**20."""
+    limit = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+    if limit == resource.RLIM_INFINITY or limit > 1 << 20:
+        limit = 1 << 20
+    return limit
+
+
+_close_to = [0]  # _fd_limit(), once the zygote has started
 
 
 def _place(fds):
     """Put the received fds on _FORK_FDS and close every other descriptor
     above them (the zygote's socket among them)."""
-    import fcntl
-    import resource
     above = max(_FORK_FDS) + 1
     high = [fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, above) for fd in fds]
     for fd in fds:
         os.close(fd)
     for src, dst in zip(high, _FORK_FDS):
         os.dup2(src, dst)  # inheritable, as a spawned interpreter's are
-    limit = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
-    if limit == resource.RLIM_INFINITY or limit > 1 << 20:
-        limit = 1 << 20
-    os.closerange(above, max(limit, max(high) + 1))
+    os.closerange(above, max(_close_to[0], max(high) + 1))
 
 
 def _child(sock, slot, tag, fds):
@@ -145,13 +161,14 @@ def _child(sock, slot, tag, fds):
     _run_session()
 
 
-def _fork(sock, slot, req, fds):
+def _fork(sock, slot, tag, fds):
+    """The reply to a fork request, JSON. Formatted here, not by the json
+    module, for the same reason as requests are not JSON."""
     try:
-        tag = req.get("tag")
-        if len(fds) != len(_FORK_FDS) or not isinstance(tag, str):
-            return {"error": "a fork request needs a tag and %d fds" % len(_FORK_FDS)}
+        if len(fds) != len(_FORK_FDS) or not tag:
+            return _json_reply({"error": "a fork request needs a tag and %d fds" % len(_FORK_FDS)})
         if not _single_threaded():
-            return {"error": "the zygote is not single-threaded"}
+            return _json_reply({"error": "the zygote is not single-threaded"})
         pid = os.fork()
         if pid == 0:
             _child(sock, slot, tag, fds)
@@ -161,22 +178,26 @@ def _fork(sock, slot, req, fds):
             os.setpgid(pid, pid)
         except OSError:
             pass
-        return {"pid": pid}
+        return b'{"pid": %d}' % pid
     finally:
         for fd in fds:
             os.close(fd)
 
 
+def _json_reply(reply):
+    return json.dumps(reply).encode()
+
+
 _REAP_WAIT = 3.0  # seconds; Go gives a reap 5 (zygoteTimeout)
 
 
-def _reap(req):
-    """Reap the child req["pid"] once it has exited. Go asks when its pidfd
+def _reap(arg):
+    """Reap the child arg (its pid) once it has exited. Go asks when its pidfd
     shows the exit, which may come before the child is waitable: wait for
     it then, for a bounded time, so that a pid that is not an exited child
     gets an error and the zygote goes on serving."""
     try:
-        pid = int(req.get("pid"))
+        pid = int(arg)
         if pid <= 0:  # would reap any child
             raise ValueError("bad pid %d" % pid)
         got, status = os.waitpid(pid, os.WNOHANG)
@@ -249,15 +270,18 @@ def _quiet_fork_handlers():
         _quieted.append((fn, code))
 
 
-def _zygote_start(req):
-    """Load what every child needs; returns (tag slot, the start reply)."""
+def _zygote_start(want):
+    """Load what every child needs; returns (tag slot, the start reply).
+    want is the kernel Go asked for: "plain", "ipython" or "" (IPython
+    where it can be imported)."""
     try:
         slot = _tag_slot()
+        _close_to[0] = _fd_limit()
         _install_mapping()
         kernel = "python"
-        if req.get("kernel") != "plain" and _start_ipython() is not None:
+        if want != "plain" and _start_ipython() is not None:
             kernel = "ipython"
-        elif req.get("kernel") == "ipython":
+        elif want == "ipython":
             return None, {"ok": False, "error": "IPython cannot be imported by this interpreter"}
         _warm_up()
         _quiet_fork_handlers()
@@ -271,11 +295,13 @@ def _warm_up():
     fill the caches (compiled regular expressions, IPython's input
     transformers) that a session's start and first cell need. Nothing of
     it is visible to a session: the cell runs in a throwaway namespace, or
-    silently (no history, no execution count, no output)."""
-    import fcntl  # noqa: F401 (_place)
-    import resource  # noqa: F401 (_hide, _init)
+    silently (no history, no execution count, no output). A child runs it
+    again (driver.py's _main) to copy the pages a first cell writes; it
+    leaves out tokenize, which only a cell with a ';' needs."""
     _prctl(_PR_GET_DUMPABLE, 0)  # loads the C library
-    _ends_with_semicolon("None;")
+    _hide_range()
+    if not _forked:
+        _ends_with_semicolon("None;")  # compiles tokenize's expressions
     _run_cell("None", "<warm-up>", {"__builtins__": builtins})
     json.dumps({"seq": 0, "ok": True})
     if _kernel is not None:
@@ -289,11 +315,11 @@ def _zygote_main():
     # would otherwise reach every forked session.
     _close_inherited(_SOCK)
     sock = socket.socket(fileno=_SOCK)
-    req, _ = _recv_request(sock)
-    if req is None or req.get("op") != "start":
+    op, arg, _ = _recv_request(sock)
+    if op != b"start":
         return
-    slot, reply = _zygote_start(req)
-    sock.send(json.dumps(reply).encode())
+    slot, reply = _zygote_start(arg.decode("ascii", "replace"))
+    sock.send(_json_reply(reply))
     if slot is None:
         return
     # Start-up errors went to Go on stderr; from now on nothing is written.
@@ -306,17 +332,19 @@ def _zygote_main():
     gc.collect()
     gc.freeze()
     while True:
-        req, fds = _recv_request(sock)
-        if req is None:
+        op, arg, fds = _recv_request(sock)
+        if op is None:
             return
-        op = req.get("op")
-        if op == "fork":
-            reply = _fork(sock, slot, req, fds)
+        if op == b"fork":
+            reply = _fork(sock, slot, arg, fds)
         else:
             for fd in fds:
                 os.close(fd)
-            reply = _reap(req) if op == "reap" else {"error": "unknown op %r" % (op,)}
-        sock.send(json.dumps(reply).encode())
+            if op == b"reap":
+                reply = _json_reply(_reap(arg))
+            else:
+                reply = _json_reply({"error": "unknown op %r" % (op.decode("ascii", "replace"),)})
+        sock.send(reply)
 
 
 try:
