@@ -98,9 +98,43 @@ def _read_exact(n):
     return b"".join(chunks)
 
 
+# The json module's C scanner and encoder, called directly: json.loads and
+# json.dumps run several Python functions around them, whose pages a forked
+# interpreter copies on its first message (some 80 page copies). Where the
+# C parts are missing, json.loads and json.dumps.
+try:
+    _scan = json.JSONDecoder().scan_once
+    _encode = json.encoder.c_make_encoder(
+        None, json.JSONEncoder().default, json.encoder.encode_basestring_ascii,
+        None, ": ", ", ", False, False, True)
+except (AttributeError, TypeError):
+    _scan = _encode = None
+
+
+def _loads(data):
+    """json.loads for a request (one JSON value, UTF-8)."""
+    if _encode is None:
+        return json.loads(data)
+    text = data.decode("utf-8").strip()
+    try:
+        value, end = _scan(text, 0)
+    except StopIteration:
+        raise ValueError("a request is not JSON") from None
+    if end != len(text):
+        raise ValueError("a request has extra data")
+    return value
+
+
+def _dumps(msg):
+    """json.dumps(msg).encode() for a reply (no circular references)."""
+    if _encode is None:
+        return json.dumps(msg).encode()
+    return "".join(_encode(msg, 0)).encode()
+
+
 def _recv():
     (n,) = struct.unpack(">I", _read_exact(4))
-    return json.loads(_read_exact(n))
+    return _loads(_read_exact(n))
 
 
 def _write_all(fd, data):
@@ -110,7 +144,7 @@ def _write_all(fd, data):
 
 
 def _send(msg):
-    body = json.dumps(msg).encode()
+    body = _dumps(msg)
     _write_all(_OUT, struct.pack(">I", len(body)) + body)
 
 

@@ -303,7 +303,8 @@ def _warm_up():
     if not _forked:
         _ends_with_semicolon("None;")  # compiles tokenize's expressions
     _run_cell("None", "<warm-up>", {"__builtins__": builtins})
-    json.dumps({"seq": 0, "ok": True})
+    _loads(b'{"op": "init", "seq": 0}')
+    _dumps({"seq": 0, "ok": True})
     if _kernel is not None:
         _kernel.run_cell("None", store_history=False, silent=True)
         _trailing_bare_expression("None")
