@@ -61,8 +61,9 @@ func TestTransferSpeedAgainstCp(t *testing.T) {
 			require.NoError(t, err)
 			m := measureTransfers(t, files, src, dir, size)
 			up, down := float64(m.up)/float64(m.cp), float64(m.down)/float64(m.cp)
-			t.Logf("%s, %d MiB, best of %d: cp %v, upload %v (%.2f x cp), download %v (%.2f x cp); heap growth upload %d KiB, download %d KiB",
-				mode, size>>20, transferRounds, m.cp.Round(time.Millisecond), m.up.Round(time.Millisecond), up, m.down.Round(time.Millisecond), down, m.upHeap>>10, m.downHeap>>10)
+			t.Logf("%s, %d MiB, best of %d: cp %v, upload %v (%.2f x cp, CPU %v), download %v (%.2f x cp, CPU %v); heap growth upload %d KiB, download %d KiB",
+				mode, size>>20, transferRounds, m.cp.Round(time.Millisecond), m.up.Round(time.Millisecond), up, m.upCPU.Round(time.Millisecond),
+				m.down.Round(time.Millisecond), down, m.downCPU.Round(time.Millisecond), m.upHeap>>10, m.downHeap>>10)
 			require.Less(t, m.upHeap, uint64(64<<20), "upload heap growth")
 			require.Less(t, m.downHeap, uint64(64<<20), "download heap growth")
 			if mode != "in-process" {
@@ -105,6 +106,7 @@ const transferRounds = 3
 // growth of each transfer.
 type transferFigures struct {
 	cp, up, down     time.Duration
+	upCPU, downCPU   time.Duration // of the fastest round, client and emulator together
 	upHeap, downHeap uint64
 }
 
@@ -113,19 +115,25 @@ type transferFigures struct {
 // download is the same file.
 func measureTransfers(t *testing.T, files *azsessions.FilesClient, src, dir string, size int64) transferFigures {
 	var m transferFigures
-	best := func(d *time.Duration, took time.Duration) {
+	best := func(d *time.Duration, took time.Duration) bool {
 		if *d == 0 || took < *d {
 			*d = took
+			return true
 		}
+		return false
 	}
 	for i := range transferRounds {
 		best(&m.cp, timeCp(t, src, filepath.Join(dir, "cp.bin")))
-		took, heap := timeUpload(t, files, src)
-		best(&m.up, took)
+		took, cpu, heap := timeUpload(t, files, src)
+		if best(&m.up, took) {
+			m.upCPU = cpu
+		}
 		m.upHeap = max(m.upHeap, heap)
 		down := filepath.Join(dir, "down.bin")
-		took, heap = timeDownload(t, files, down, size)
-		best(&m.down, took)
+		took, cpu, heap = timeDownload(t, files, down, size)
+		if best(&m.down, took) {
+			m.downCPU = cpu
+		}
 		m.downHeap = max(m.downHeap, heap)
 		if i == 0 {
 			requireSameFile(t, src, down)
@@ -146,39 +154,56 @@ func timeCp(t *testing.T, src, dst string) time.Duration {
 	return took
 }
 
-// timeUpload times an SDK upload of src as big.bin and measures the heap's
-// growth meanwhile.
-func timeUpload(t *testing.T, files *azsessions.FilesClient, src string) (time.Duration, uint64) {
+// timeUpload times an SDK upload of src as big.bin and measures the CPU
+// time it took and the heap's growth meanwhile.
+func timeUpload(t *testing.T, files *azsessions.FilesClient, src string) (time.Duration, time.Duration, uint64) {
 	f, err := os.Open(src)
 	require.NoError(t, err)
 	defer f.Close()
 	settle(t)
 	w := heapwatch.Start()
+	cpu := startCPU()
 	start := time.Now()
 	_, err = files.Upload(context.Background(), "transfer", "big.bin", f, nil)
-	took, heap := time.Since(start), w.Growth()
+	took, used, heap := time.Since(start), cpu(), w.Growth()
 	require.NoError(t, err)
-	return took, heap
+	return took, used, heap
+}
+
+// startCPU returns a function that tells the process's CPU time since
+// startCPU was called (0 where unknown). The heap watcher's sampling is
+// part of it.
+func startCPU() func() time.Duration {
+	before, _ := processCPU()
+	return func() time.Duration {
+		after, ok := processCPU()
+		if !ok {
+			return 0
+		}
+		return after - before
+	}
 }
 
 // timeDownload times an SDK download of big.bin into the file dst, which
-// must come out size bytes long, and measures the heap's growth meanwhile.
-func timeDownload(t *testing.T, files *azsessions.FilesClient, dst string, size int64) (time.Duration, uint64) {
+// must come out size bytes long, and measures the CPU time it took and the
+// heap's growth meanwhile.
+func timeDownload(t *testing.T, files *azsessions.FilesClient, dst string, size int64) (time.Duration, time.Duration, uint64) {
 	out, err := os.Create(dst)
 	require.NoError(t, err)
 	defer out.Close()
 	settle(t)
 	w := heapwatch.Start()
+	cpu := startCPU()
 	start := time.Now()
 	dl, err := files.Download(context.Background(), "transfer", "big.bin", nil)
 	require.NoError(t, err)
 	n, err := io.Copy(out, dl.Body)
 	dl.Body.Close()
-	took, heap := time.Since(start), w.Growth()
+	took, used, heap := time.Since(start), cpu(), w.Growth()
 	require.NoError(t, err)
 	require.Equal(t, size, n)
 	require.NoError(t, out.Close())
-	return took, heap
+	return took, used, heap
 }
 
 // settle writes the dirty pages of the previous step to disk, off the
