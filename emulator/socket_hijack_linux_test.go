@@ -34,6 +34,14 @@ print("hijacked")`
 // pyExec runs code in session id through c and returns the status and body.
 func pyExec(t *testing.T, c *http.Client, endpoint, id, code string) (int, []byte) {
 	t.Helper()
+	status, b, err := tryPyExec(t, c, endpoint, id, code)
+	require.NoError(t, err)
+	return status, b
+}
+
+// tryPyExec is pyExec that returns the client's error.
+func tryPyExec(t *testing.T, c *http.Client, endpoint, id, code string) (int, []byte, error) {
+	t.Helper()
 	body, err := json.Marshal(map[string]any{"codeInputType": "Inline", "executionType": "Synchronous", "code": code})
 	require.NoError(t, err)
 	req, err := http.NewRequest(http.MethodPost, endpoint+"/executions?api-version="+socketTestVersion+"&identifier="+id, strings.NewReader(string(body)))
@@ -41,11 +49,12 @@ func pyExec(t *testing.T, c *http.Client, endpoint, id, code string) (int, []byt
 	req.Header.Set("Authorization", "Bearer t")
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := c.Do(req)
-	require.NoError(t, err)
+	if err != nil {
+		return 0, nil, err
+	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
-	require.NoError(t, err)
-	return resp.StatusCode, b
+	return resp.StatusCode, b, err
 }
 
 // A session's code must not be able to answer in the emulator's name. Over
@@ -69,7 +78,11 @@ func TestSessionCodeCannotImpersonateTheEmulator(t *testing.T) {
 	// The host program's next request, on a new connection as any client
 	// makes once its idle ones have timed out.
 	c.CloseIdleConnections()
-	status, body = pyExec(t, c, e.Endpoint(), "victim", "print(6 * 7)")
-	require.NotContains(t, string(body), "forged",
-		"the emulator's client took an answer from a session's code (status %d): %s", status, body)
+	// Refusing the connection or reaching the emulator another way are
+	// both fine; taking the session's answer is not.
+	status, body, err := tryPyExec(t, c, e.Endpoint(), "victim", "print(6 * 7)")
+	if err == nil {
+		require.NotContains(t, string(body), "forged",
+			"the emulator's client took an answer from a session's code (status %d): %s", status, body)
+	}
 }
