@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -8,6 +9,7 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -44,7 +46,10 @@ func tryPyExec(t *testing.T, c *http.Client, endpoint, id, code string) (int, []
 	t.Helper()
 	body, err := json.Marshal(map[string]any{"codeInputType": "Inline", "executionType": "Synchronous", "code": code})
 	require.NoError(t, err)
-	req, err := http.NewRequest(http.MethodPost, endpoint+"/executions?api-version="+socketTestVersion+"&identifier="+id, strings.NewReader(string(body)))
+	// A hang guard only: an execution here takes a second or two.
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint+"/executions?api-version="+socketTestVersion+"&identifier="+id, strings.NewReader(string(body)))
 	require.NoError(t, err)
 	req.Header.Set("Authorization", "Bearer t")
 	req.Header.Set("Content-Type", "application/json")
