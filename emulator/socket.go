@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net"
 	"net/http"
@@ -22,11 +23,6 @@ import (
 // as they are for every other client; Options.DisableUnixSocket turns the
 // socket off.
 
-// maxSocketPath is the longest Unix socket path every supported system
-// takes: sun_path holds 104 bytes on macOS and the BSDs (108 on Linux),
-// one of them the terminating NUL.
-const maxSocketPath = 103
-
 // dialFunc is the shape of http.Transport's DialContext.
 type dialFunc func(ctx context.Context, network, addr string) (net.Conn, error)
 
@@ -38,6 +34,9 @@ type localSocket struct {
 	// accepted counts the connections accepted, for tests to tell which
 	// way a client came.
 	accepted atomic.Int64
+	// bypassed is set once a dial found the socket served by another
+	// process, or not at all: the client then dials TCP.
+	bypassed atomic.Bool
 }
 
 // Accept implements net.Listener: it hands out socketConns.
@@ -61,18 +60,54 @@ func (s *localSocket) remove() error { return os.RemoveAll(s.dir) }
 
 // dialer returns a dial function that connects to the socket when asked
 // for addr (the emulator's host:port) and hands any other address to next.
+// The code of a session runs as the same user: it can unlink the socket and
+// listen at its path. So a connection whose other end is not this process
+// is closed before a byte is written, and that dial and every later one go
+// to next (TCP, and TLS for https): the emulator still holds its port, the
+// client keeps working and the impostor learns nothing. A socket that
+// cannot be reached is left for good the same way.
 func (s *localSocket) dialer(addr string, next dialFunc) dialFunc {
 	return func(ctx context.Context, network, a string) (net.Conn, error) {
-		if a != addr {
+		if a != addr || s.bypassed.Load() {
 			return next(ctx, network, a)
 		}
-		var d net.Dialer
-		c, err := d.DialContext(ctx, "unix", s.path)
-		if err != nil {
-			return nil, err
+		c, err := s.dial(ctx)
+		if err == nil {
+			return c, nil
 		}
-		return newSocketConn(c), nil
+		if ctx.Err() != nil {
+			return nil, err // the caller gave up; the socket may be fine
+		}
+		s.bypassed.Store(true)
+		return next(ctx, network, a)
 	}
+}
+
+// errSocketPeer is the error of a socket connection that another process
+// serves.
+var errSocketPeer = errors.New("emulator: the socket is served by another process")
+
+// dial connects to the socket and checks that this process serves it.
+func (s *localSocket) dial(ctx context.Context) (net.Conn, error) {
+	var d net.Dialer
+	c, err := d.DialContext(ctx, "unix", s.path)
+	if err != nil {
+		return nil, err
+	}
+	uc := c.(*net.UnixConn)
+	rc, err := uc.SyscallConn()
+	var pid int
+	if err == nil {
+		pid, err = socketPeerPID(rc)
+	}
+	if err == nil && pid != os.Getpid() {
+		err = errSocketPeer
+	}
+	if err != nil {
+		_ = c.Close()
+		return nil, err
+	}
+	return newSocketConn(uc), nil
 }
 
 // socketConn is one end of a connection over the socket. Its ReadFrom

@@ -23,15 +23,27 @@ os.unlink(path)
 srv = socket.socket(socket.AF_UNIX)
 srv.bind(path)
 srv.listen(8)
+got = []  # bytes read from each connection accepted
+cond = threading.Condition()
 def serve():
     while True:
         c, _ = srv.accept()
-        c.recv(65536)
-        body = b'{"forged": "by a session"}'
-        c.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: %%d\r\n\r\n" %% len(body) + body)
+        b = c.recv(65536)
+        if b:
+            body = b'{"forged": "by a session"}'
+            c.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: %%d\r\n\r\n" %% len(body) + body)
         c.close()
+        with cond:
+            got.append(len(b))
+            cond.notify_all()
 threading.Thread(target=serve, daemon=True).start()
 print("hijacked")`
+
+// impostorCode waits until hijackCode's server has seen a connection (60
+// s, a hang guard only) and prints what it read from each.
+const impostorCode = `with cond:
+    cond.wait_for(lambda: got, timeout=60)
+print("impostor read", got)`
 
 // pyExec runs code in session id through c and returns the status and body.
 func pyExec(t *testing.T, c *http.Client, endpoint, id, code string) (int, []byte) {
@@ -65,29 +77,37 @@ func tryPyExec(t *testing.T, c *http.Client, endpoint, id, code string) (int, []
 // A session's code must not be able to answer in the emulator's name. Over
 // TCP it cannot: the emulator holds its port. Over the private socket, the
 // code of any session (same user) can replace the socket file with its own
-// listener, and the emulator's client (HTTPClient, ClientOptions,
-// NewClient) then sends the host program's later requests (token, code,
-// uploads for other sessions) to that code and takes its answers as the
-// emulator's.
+// listener; the emulator's client (HTTPClient, ClientOptions, NewClient)
+// must then see that another process serves it, send it nothing (no token,
+// code or uploads of other sessions) and reach the emulator over TCP.
 func TestSessionCodeCannotImpersonateTheEmulator(t *testing.T) {
 	if _, err := exec.LookPath("python3"); err != nil {
 		t.Skip("python3 not found")
 	}
-	e, _ := startCounted(t, &Options{ReadySessions: -1})
-	require.NotNil(t, e.socket)
-	c := e.HTTPClient()
-	status, body := pyExec(t, c, e.Endpoint(), "evil", fmt.Sprintf(hijackCode, e.socket.path))
-	require.Equal(t, http.StatusOK, status, "%s", body)
-	require.Contains(t, string(body), "hijacked")
+	for _, insecure := range []bool{false, true} {
+		t.Run(fmt.Sprintf("InsecureHTTP=%v", insecure), func(t *testing.T) {
+			e, tcp := startCounted(t, &Options{ReadySessions: -1, InsecureHTTP: insecure})
+			require.NotNil(t, e.socket)
+			c := e.HTTPClient()
+			status, body := pyExec(t, c, e.Endpoint(), "evil", fmt.Sprintf(hijackCode, e.socket.path))
+			require.Equal(t, http.StatusOK, status, "%s", body)
+			require.Contains(t, string(body), "hijacked")
+			require.Zero(t, tcp.n.Load(), "the client went over the socket so far")
 
-	// The host program's next request, on a new connection as any client
-	// makes once its idle ones have timed out.
-	c.CloseIdleConnections()
-	// Refusing the connection or reaching the emulator another way are
-	// both fine; taking the session's answer is not.
-	status, body, err := tryPyExec(t, c, e.Endpoint(), "victim", "print(6 * 7)")
-	if err == nil {
-		require.NotContains(t, string(body), "forged",
-			"the emulator's client took an answer from a session's code (status %d): %s", status, body)
+			// The host program's next request, on a new connection as any
+			// client makes once its idle ones have timed out.
+			c.CloseIdleConnections()
+			status, body = pyExec(t, c, e.Endpoint(), "victim", "print(6 * 7)")
+			require.Equal(t, http.StatusOK, status, "%s", body)
+			require.NotContains(t, string(body), "forged", "the emulator's client took an answer from a session's code")
+			require.Contains(t, string(body), "42", "the emulator's own answer")
+			require.Positive(t, tcp.n.Load(), "the client fell back to TCP")
+			require.True(t, e.socket.bypassed.Load())
+
+			// The impostor saw a connection and read nothing from it.
+			status, body = pyExec(t, c, e.Endpoint(), "evil", impostorCode)
+			require.Equal(t, http.StatusOK, status, "%s", body)
+			require.Regexp(t, `impostor read \[0(, 0)*\]`, string(body))
+		})
 	}
 }

@@ -1,4 +1,4 @@
-//go:build unix
+//go:build linux || darwin
 
 package emulator
 
@@ -156,6 +156,23 @@ func TestCloseRemovesTheSocket(t *testing.T) {
 	require.NoError(t, e.Close())
 	_, err = os.Stat(dir)
 	require.ErrorIs(t, err, os.ErrNotExist, "the socket's directory after Close")
+}
+
+// A socket that is gone (removed by the code of a session, say) sends the
+// client to TCP, for that request and the later ones.
+func TestMissingSocketFallsBackToTCP(t *testing.T) {
+	for _, insecure := range []bool{false, true} {
+		e, tcp := startCounted(t, &Options{InsecureHTTP: insecure, PoolType: PoolTypeShell})
+		require.NotNil(t, e.socket)
+		require.NoError(t, os.Remove(e.socket.path))
+		c := e.HTTPClient()
+		shellExec(t, c, e.Endpoint())
+		c.CloseIdleConnections()
+		shellExec(t, c, e.Endpoint())
+		require.Equal(t, int64(2), tcp.n.Load(), "connections over TCP")
+		require.Zero(t, e.socket.accepted.Load(), "connections over the socket")
+		require.True(t, e.socket.bypassed.Load())
+	}
 }
 
 // Where the temporary directory's path is too long for a socket, the

@@ -100,3 +100,9 @@ func removeStaleAreas(parent string) {
 		}
 	}
 }
+
+// MarkOwner marks dir, a directory of the temporary directory whose name
+// starts with "azsessions-emulator-", as this process's, so that the next
+// emulator to start removes it if this one dies without removing it (the
+// in-process emulator's socket directory).
+func MarkOwner(dir string) error { return markOwner(dir) }
