@@ -15,14 +15,14 @@ import (
 	"syscall"
 )
 
-// uploadBufferSize is the size of an upload's read buffer (formReader's):
-// the connection is read in blocks of up to this size, and a file part's
-// content handed out of it in reads of up to this size.
+// uploadBufferSize is the size of an upload's read buffer: multipart.Reader
+// reads through a 4 KiB buffer of its own, which without a larger one under
+// it would make each of its reads a read of the connection.
 const uploadBufferSize = 256 << 10
 
-// fileWriteSize is the size of an upload's file writes: a part's content
-// may arrive in reads of any size (mime/multipart handed it out 4 KiB at a
-// time, and writing it as it came meant 262,144 writes per GiB). Not larger, for the reason the SDK's
+// fileWriteSize is the size of an upload's file writes: a part arrives
+// from multipart.Reader at most 4 KiB at a time, and writing it as it
+// comes meant 262,144 writes per GiB. Not larger, for the reason the SDK's
 // downloads write 32 KiB at a time (downloadWrite in download_body.go):
 // on a VM that hands free memory back to its host, larger file writes take
 // page-cache blocks that must be faulted back in (1 GiB after a few idle
@@ -77,7 +77,7 @@ func (c *call) sizeLimits(many bool) partLimits {
 // body. A one-file body cannot be much larger than the file: it is cut off
 // past the limit; every part of a multi-file body is bounded by the
 // per-file limit instead.
-func (c *call) multipartReader(many bool) (*formReader, error) {
+func (c *call) multipartReader(many bool) (*multipart.Reader, error) {
 	ct := c.r.Header.Get("Content-Type")
 	mt, params, err := mime.ParseMediaType(ct)
 	if err != nil || mt != "multipart/form-data" || params["boundary"] == "" {
@@ -87,13 +87,15 @@ func (c *call) multipartReader(many bool) (*formReader, error) {
 	if !many {
 		body = http.MaxBytesReader(c.w, c.r.Body, c.s.cfg.MaxUploadBytes+multipartOverhead)
 	}
-	return newFormReader(body, params["boundary"]), nil
+	// multipart.Reader reads through a 4 KiB buffer of its own: without a
+	// larger one under it, each of those reads is a read of the connection.
+	return multipart.NewReader(bufio.NewReaderSize(body, uploadBufferSize), params["boundary"]), nil
 }
 
 // receiveParts stores the body's "file" parts under temporary names (only
 // the first with many false) and returns them; on failure it removes what
 // it stored. A "path" form field before the first file part overrides dir.
-func (sess *session) receiveParts(mr *formReader, dir string, many bool, limits partLimits) (pending []pendingFile, err error) {
+func (sess *session) receiveParts(mr *multipart.Reader, dir string, many bool, limits partLimits) (pending []pendingFile, err error) {
 	limit := limits.max
 	defer func() {
 		if err != nil {
@@ -132,8 +134,8 @@ func (sess *session) receiveParts(mr *formReader, dir string, many bool, limits 
 }
 
 // pathField reads a "path" form field as a directory of the area.
-func pathField(part formPart, limit int64) (string, error) {
-	v, err := io.ReadAll(io.LimitReader(part.content, 4096))
+func pathField(part *multipart.Part, limit int64) (string, error) {
+	v, err := io.ReadAll(io.LimitReader(part, 4096))
 	if err != nil {
 		return "", bodyError(err, limit)
 	}
@@ -195,9 +197,9 @@ type pendingFile struct {
 }
 
 // receivePart writes one file part to a temporary file in dir.
-func (sess *session) receivePart(part formPart, dir string, limits partLimits) (pendingFile, error) {
+func (sess *session) receivePart(part *multipart.Part, dir string, limits partLimits) (pendingFile, error) {
 	limit := limits.max
-	name, err := partFileName(part.Part)
+	name, err := partFileName(part)
 	if err != nil {
 		return pendingFile{}, err
 	}
@@ -214,7 +216,7 @@ func (sess *session) receivePart(part formPart, dir string, limits partLimits) (
 	if err != nil {
 		return pendingFile{}, pathError(err, dir)
 	}
-	n, err := sess.srv.writePart(f, part.content, limits)
+	n, err := sess.srv.writePart(f, part, limits)
 	switch {
 	case err != nil:
 		_ = sess.root.Remove(tmp)
@@ -237,7 +239,7 @@ func (s *Server) writePart(f *os.File, part io.Reader, limits partLimits) (int64
 	if reserved {
 		s.stats.reserved.Add(1)
 	}
-	n, err := s.copyToFile(f, part, limits.max+1)
+	n, err := s.copyToFile(f, io.LimitReader(part, limits.max+1))
 	if reserved && err == nil {
 		// Give back the disk reserved past the file's end (the request's
 		// headers and boundaries).
@@ -314,51 +316,16 @@ func (c *call) uploadFile() error {
 	})
 }
 
-// copyToFile copies r to f, at most limit bytes, in writes of
-// fileWriteSize, counting them.
-func (s *Server) copyToFile(f io.Writer, r io.Reader, limit int64) (int64, error) {
-	w := &limitedWriter{w: countingWriter{f, &s.stats.fileWrites}, n: limit}
-	var n int64
-	var err error
-	if wt, ok := r.(io.WriterTo); ok {
-		n, err = wt.WriteTo(w)
-	} else {
-		// The writer is wrapped so that bufio.Writer cannot hand the copy
-		// to os.File.ReadFrom, which would write each small read as it
-		// comes.
-		bw := bufio.NewWriterSize(struct{ io.Writer }{w}, fileWriteSize)
-		n, err = bw.ReadFrom(r)
-		if ferr := bw.Flush(); err == nil {
-			err = ferr
-		}
-	}
-	if errors.Is(err, errOverLimit) {
-		err = nil // n is limit: the caller tells the file is too large
+// copyToFile copies r to f through a write buffer, counting the writes.
+func (s *Server) copyToFile(f io.Writer, r io.Reader) (int64, error) {
+	// The writer is wrapped so that bufio.Writer cannot hand the copy to
+	// os.File.ReadFrom, which would write each small read as it comes.
+	bw := bufio.NewWriterSize(countingWriter{f, &s.stats.fileWrites}, fileWriteSize)
+	n, err := bw.ReadFrom(r)
+	if ferr := bw.Flush(); err == nil {
+		err = ferr
 	}
 	return n, err
-}
-
-// errOverLimit is what limitedWriter answers past its limit.
-var errOverLimit = errors.New("over the limit")
-
-// limitedWriter passes on at most n bytes, then fails with errOverLimit.
-type limitedWriter struct {
-	w io.Writer
-	n int64
-}
-
-func (l *limitedWriter) Write(p []byte) (int, error) {
-	if int64(len(p)) <= l.n {
-		m, err := l.w.Write(p)
-		l.n -= int64(m)
-		return m, err
-	}
-	m, err := l.w.Write(p[:l.n])
-	l.n -= int64(m)
-	if err == nil {
-		err = errOverLimit
-	}
-	return m, err
 }
 
 // countingWriter counts the writes that reach w.
