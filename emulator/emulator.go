@@ -102,9 +102,9 @@ type Options struct {
 	// DisableUnixSocket makes the emulator's own client (HTTPClient,
 	// ClientOptions, NewClient) connect over TCP, with TLS unless
 	// InsecureHTTP, as a program in another process does. By default, on
-	// systems with Unix sockets, that client reaches the emulator through
-	// a private Unix socket in plain HTTP instead, about twice as fast for
-	// large files. Set it to test a TLS set-up through the emulator.
+	// Linux and macOS, that client reaches the emulator through a private
+	// Unix socket in plain HTTP instead, about twice as fast for large
+	// files. Set it to test a TLS set-up through the emulator.
 	DisableUnixSocket bool
 }
 
@@ -281,19 +281,25 @@ func (e *Emulator) Endpoint() string { return e.endpoint }
 func (e *Emulator) Credential() azcore.TokenCredential { return staticToken(e.token) }
 
 // HTTPClient returns an HTTP client that trusts the emulator's certificate,
-// for callers that speak the wire protocol without the SDK.
+// for callers that speak the wire protocol without the SDK. The TLS field
+// of its responses is nil, with Options.DisableUnixSocket too: it speaks
+// TLS over a connection of its own that sends each write's records in one
+// system call, and net/http fills that field only for a *tls.Conn.
 //
-// Unless Options.DisableUnixSocket is set, on systems with Unix sockets it
-// reaches the emulator's own host:port through the emulator's private Unix
-// socket, in plain HTTP/1.1 even for the https endpoint: its responses from
-// the emulator then have a nil TLS field. Every other address it dials as
-// usual. The socket is reached through its *http.Transport's DialContext
-// (plain HTTP) or DialTLSContext (HTTPS). Over HTTPS, that DialTLSContext
-// makes the TLS connections to other addresses itself (sending each
-// write's TLS records in one system call) with the TLSClientConfig the
-// transport had at the start: a clone that changes TLSClientConfig must
-// also set DialTLSContext to nil, and then reaches the emulator over TCP
-// and TLS.
+// Unless Options.DisableUnixSocket is set, on Linux and macOS it reaches
+// the emulator's own host:port through the emulator's private Unix socket,
+// in plain HTTP/1.1 even for the https endpoint. Before writing a byte on
+// a connection over the socket it checks that the process serving it is
+// this one: the code of a session runs as the same user and could put its
+// own listener at the socket's path. If another process serves it, or it
+// cannot be reached, the client closes that connection and reaches the
+// emulator over TCP (and TLS) from then on. Every other address it dials
+// as usual. The socket is reached through its *http.Transport's
+// DialContext (plain HTTP) or DialTLSContext (HTTPS). Over HTTPS, that
+// DialTLSContext makes the TLS connections to other addresses itself with
+// the TLSClientConfig the transport had at the start: a clone that changes
+// TLSClientConfig must also set DialTLSContext to nil, and then reaches
+// the emulator over TCP and TLS (with a TLS field in its responses).
 func (e *Emulator) HTTPClient() *http.Client { return e.client }
 
 // Certificate returns the emulator's self-signed certificate (nil with

@@ -13,15 +13,16 @@ import (
 	"github.com/seed-f3fa2c9d/azsessions/internal/emulator/server"
 )
 
-// The in-process emulator also serves its requests on a Unix socket in a
-// directory only the current user can enter, and the client it hands out
-// (HTTPClient, ClientOptions, NewClient) reaches the emulator's own
-// host:port through that socket, in plain HTTP/1.1. A socket no other user
+// The in-process emulator also serves its requests, on Linux and macOS, on
+// a Unix socket in a directory only the current user can enter, and the
+// client it hands out (HTTPClient, ClientOptions, NewClient) reaches the
+// emulator's own host:port through that socket, in plain HTTP/1.1. A socket no other user
 // can open needs no TLS, and skipping both TLS and loopback TCP makes a
 // large transfer about twice as fast (docs/benchmarks.md, "Emulator file
 // transfers"). The endpoint URL, the certificate and the TCP listener stay
 // as they are for every other client; Options.DisableUnixSocket turns the
-// socket off.
+// socket off. The client makes sure that it is this process that serves the
+// socket (dialer).
 
 // dialFunc is the shape of http.Transport's DialContext.
 type dialFunc func(ctx context.Context, network, addr string) (net.Conn, error)

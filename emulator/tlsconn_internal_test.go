@@ -214,3 +214,23 @@ func requireDownload(t *testing.T, files *azsessions.FilesClient, data []byte) {
 	require.NoError(t, err)
 	require.True(t, bytes.Equal(data, got), "the file came back changed")
 }
+
+// The emulator's client leaves a response's TLS field nil over TCP and TLS
+// too (its TLS connection is not a *tls.Conn), as HTTPClient says; a clone
+// of its transport without DialTLSContext fills it.
+func TestClientResponsesHaveNoTLSState(t *testing.T) {
+	e, err := Start(&Options{PoolType: PoolTypeShell, DisableUnixSocket: true})
+	require.NoError(t, err)
+	t.Cleanup(func() { require.NoError(t, e.Close()) })
+	get := func(c *http.Client) *http.Response {
+		resp, err := c.Get(e.Endpoint() + "/")
+		require.NoError(t, err)
+		_, _ = io.Copy(io.Discard, resp.Body)
+		require.NoError(t, resp.Body.Close())
+		return resp
+	}
+	require.Nil(t, get(e.HTTPClient()).TLS)
+	tr := e.HTTPClient().Transport.(*http.Transport).Clone()
+	tr.DialTLSContext = nil
+	require.NotNil(t, get(&http.Client{Transport: tr}).TLS)
+}
