@@ -1,16 +1,14 @@
 package emulator
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
-	"strings"
-	"syscall"
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/seed-f3fa2c9d/azsessions/internal/proctest"
 )
 
 // socketToKillEnv makes TestHelperEmulatorWithSocketToKill act as an
@@ -44,29 +42,11 @@ func TestKilledEmulatorLeavesNoSocketDirectory(t *testing.T) {
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = os.RemoveAll(tmp) })
 
-	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperEmulatorWithSocketToKill$")
-	cmd.Env = append(os.Environ(), socketToKillEnv+"=1", "TMPDIR="+tmp)
-	cmd.Stderr = os.Stderr
-	out, err := cmd.StdoutPipe()
-	require.NoError(t, err)
-	require.NoError(t, cmd.Start())
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-	})
-	var dir string
-	sc := bufio.NewScanner(out)
-	for sc.Scan() {
-		if rest, ok := strings.CutPrefix(sc.Text(), "SOCKETDIR "); ok {
-			dir = rest
-			break
-		}
-	}
+	h := proctest.StartHelper(t, "TestHelperEmulatorWithSocketToKill", socketToKillEnv+"=1", "TMPDIR="+tmp)
+	dir := h.Line("SOCKETDIR")
 	require.NotEmpty(t, dir, "the helper printed no socket directory")
 	require.DirExists(t, dir)
-
-	require.NoError(t, syscall.Kill(cmd.Process.Pid, syscall.SIGKILL))
-	_ = cmd.Wait()
+	h.Kill(t)
 
 	// The next emulator on the same temporary directory.
 	t.Setenv("TMPDIR", tmp)

@@ -1,15 +1,14 @@
 package runtime
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
+
+	"github.com/seed-f3fa2c9d/azsessions/internal/proctest"
 )
 
 // crashChildEnv makes TestHelperEmulatorToKill act as an emulator to be
@@ -107,7 +106,7 @@ func testKilledEmulator(t *testing.T, fork bool) {
 		env = append(env, crashForkEnv+"=1")
 		want++
 	}
-	cmd, pids := startHelperEmulator(t, "TestHelperEmulatorToKill", env...)
+	h, pids := startHelperEmulator(t, "TestHelperEmulatorToKill", env...)
 	if len(pids) != want {
 		t.Fatalf("the helper printed %d pids: %v", len(pids), pids)
 	}
@@ -117,7 +116,7 @@ func testKilledEmulator(t *testing.T, fork bool) {
 			t.Fatalf("process %d is gone before the kill: the test proves nothing", pid)
 		}
 	}
-	killEmulator(t, cmd)
+	h.Kill(t)
 	for _, pid := range pids {
 		waitGone(t, pid)
 	}
@@ -126,41 +125,12 @@ func testKilledEmulator(t *testing.T, fork bool) {
 // startHelperEmulator runs the test binary on the helper test named helper,
 // with env added, and returns it with the pids it printed on its "PIDS "
 // line. The helper is killed when the test ends.
-func startHelperEmulator(t *testing.T, helper string, env ...string) (*exec.Cmd, []int) {
+func startHelperEmulator(t *testing.T, helper string, env ...string) (*proctest.Helper, []int) {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^"+helper+"$", "-test.v")
-	cmd.Env = append(os.Environ(), env...)
-	cmd.Stderr = os.Stderr
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-	})
+	h := proctest.StartHelper(t, helper, env...)
 	var pids []int
-	sc := bufio.NewScanner(out)
-	for sc.Scan() {
-		if rest, ok := strings.CutPrefix(sc.Text(), "PIDS "); ok {
-			for _, f := range strings.Fields(rest) {
-				pids = append(pids, atoiPid(t, f))
-			}
-			break
-		}
+	for _, f := range strings.Fields(h.Line("PIDS")) {
+		pids = append(pids, atoiPid(t, f))
 	}
-	return cmd, pids
-}
-
-// killEmulator kills a helper emulator with SIGKILL, as a crash would, and
-// reaps it.
-func killEmulator(t *testing.T, cmd *exec.Cmd) {
-	t.Helper()
-	if err := syscall.Kill(cmd.Process.Pid, syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
-	_ = cmd.Wait()
+	return h, pids
 }

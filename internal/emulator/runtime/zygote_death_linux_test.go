@@ -66,14 +66,14 @@ func TestHelperZygoteDeathEmulator(t *testing.T) {
 // each session's supervisor watches its own lifeline.
 func TestKilledEmulatorAfterZygoteDied(t *testing.T) {
 	t.Parallel()
-	cmd, pids := startHelperEmulator(t, "TestHelperZygoteDeathEmulator", zygoteDeathChildEnv+"="+realDir(t))
+	h, pids := startHelperEmulator(t, "TestHelperZygoteDeathEmulator", zygoteDeathChildEnv+"="+realDir(t))
 	if len(pids) != 5 {
 		t.Fatalf("the helper printed %d pids: %v", len(pids), pids)
 	}
 	for _, pid := range pids[1:] {
 		killAtCleanup(t, pid, "sleep")
 	}
-	killEmulator(t, cmd)
+	h.Kill(t)
 	for _, pid := range pids[1:] {
 		waitGone(t, pid)
 	}

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"net/http/httptest"
@@ -10,7 +9,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -52,39 +50,22 @@ func TestKilledServerLeavesNothing(t *testing.T) {
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = live.Close() })
 
-	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperServerToKill$")
-	cmd.Env = append(os.Environ(), killedChildEnv+"="+root)
-	cmd.Stderr = os.Stderr
-	out, err := cmd.StdoutPipe()
-	require.NoError(t, err)
-	require.NoError(t, cmd.Start())
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-	})
-	var area string
+	h := proctest.StartHelper(t, "TestHelperServerToKill", killedChildEnv+"="+root)
+	f := strings.Fields(h.Line("AREA"))
+	require.Len(t, f, 4, "the helper's AREA line")
+	area := f[0]
 	var pids []int
-	sc := bufio.NewScanner(out)
-	for sc.Scan() {
-		if rest, ok := strings.CutPrefix(sc.Text(), "AREA "); ok {
-			f := strings.Fields(rest)
-			require.Len(t, f, 4, sc.Text())
-			area = f[0]
-			for _, p := range f[2:] {
-				pid, err := strconv.Atoi(p)
-				require.NoError(t, err)
-				pids = append(pids, pid)
-			}
-			break
-		}
+	for _, p := range f[2:] {
+		pid, err := strconv.Atoi(p)
+		require.NoError(t, err)
+		pids = append(pids, pid)
 	}
 	require.NotEmpty(t, area, "the helper printed no area")
 	for _, pid := range pids {
 		t.Cleanup(func() { proctest.KillIfRunning(pid, "sleep") })
 		require.False(t, !proctest.Alive(pid), "process %d gone before the kill", pid)
 	}
-	require.NoError(t, syscall.Kill(cmd.Process.Pid, syscall.SIGKILL))
-	_ = cmd.Wait()
+	h.Kill(t)
 	for _, pid := range pids {
 		eventually(t, func() bool { return !proctest.Alive(pid) }, fmt.Sprintf("process %d to die with the emulator", pid))
 	}
