@@ -9,21 +9,34 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// A "path" field longer than the 4096 bytes an upload reads of it: the
-// rest of the field is skipped, delimiter look-alikes included, and the
-// real file part is stored. (A faster reader of parts, reverted, let the
-// look-alike start a forged part.)
-func TestUploadLongPathFieldKeepsItsContent(t *testing.T) {
+// A "path" field longer than 4096 bytes is refused, not cut: its cut
+// named another directory. Nothing of the body is stored, not even a part
+// a delimiter look-alike inside the field seems to start. (A faster reader
+// of parts, reverted, let the look-alike start a forged part.)
+func TestUploadLongPathFieldIsRefused(t *testing.T) {
 	e := newEnv(t, nil)
 	dir := "dir" + strings.Repeat("/.", 2046) + "/" // 4096 bytes, cleaned to "dir"
 	require.Len(t, dir, 4096)
-	body := "--B\r\nContent-Disposition: form-data; name=\"path\"\r\n\r\n" + dir +
-		"--B\r\nContent-Disposition: form-data; name=\"file\"; filename=\"forged.txt\"\r\n\r\nforged" +
-		"\r\n--B\r\nContent-Disposition: form-data; name=\"file\"; filename=\"real.txt\"\r\n\r\nreal\r\n--B--\r\n"
-	resp := e.do(req{method: http.MethodPost, path: "/files", query: ident("long-path"), body: strings.NewReader(body), ctype: "multipart/form-data; boundary=B"})
-	require.Equal(t, http.StatusOK, resp.status, "%s", resp.body)
-	require.Equal(t, "real.txt", resp.json(t)["name"])
-	require.Equal(t, "real", string(e.do(req{path: "/files/real.txt/content", query: url.Values{"identifier": {"long-path"}, "path": {"dir"}}}).body))
+	file := "\r\n--B\r\nContent-Disposition: form-data; name=\"file\"; filename=\"real.txt\"\r\n\r\nreal\r\n--B--\r\n"
+	for name, body := range map[string]string{
+		"4096 bytes":     "--B\r\nContent-Disposition: form-data; name=\"path\"\r\n\r\n" + dir + file,
+		"4097 bytes":     "--B\r\nContent-Disposition: form-data; name=\"path\"\r\n\r\n" + dir + "x" + file,
+		"with a forgery": "--B\r\nContent-Disposition: form-data; name=\"path\"\r\n\r\n" + dir + "--B\r\nContent-Disposition: form-data; name=\"file\"; filename=\"forged.txt\"\r\n\r\nforged" + file,
+	} {
+		id := "long-path-" + strings.ReplaceAll(name, " ", "-")
+		resp := e.do(req{method: http.MethodPost, path: "/files", query: ident(id), body: strings.NewReader(body), ctype: "multipart/form-data; boundary=B"})
+		if name == "4096 bytes" {
+			require.Equal(t, http.StatusOK, resp.status, "%s: %s", name, resp.body)
+			require.Equal(t, "real", string(e.do(req{path: "/files/real.txt/content", query: url.Values{"identifier": {id}, "path": {"dir"}}}).body))
+			continue
+		}
+		require.Equal(t, http.StatusBadRequest, resp.status, "%s: %s", name, resp.body)
+		require.Contains(t, string(resp.body), "longer than 4096 bytes", name)
+		for _, f := range []string{"real.txt", "forged.txt"} {
+			got := e.do(req{path: "/files/" + f, query: url.Values{"identifier": {id}, "path": {"dir"}}})
+			require.NotEqual(t, http.StatusOK, got.status, "%s: %s was stored", name, f)
+		}
+	}
 }
 
 // A field the upload skips, whose quoted-printable does not decode, is
