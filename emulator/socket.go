@@ -31,7 +31,7 @@ type dialFunc func(ctx context.Context, network, addr string) (net.Conn, error)
 type localSocket struct {
 	dir  string // made for the socket; removed on close
 	path string
-	ln   net.Listener
+	ln   *net.UnixListener
 	// accepted counts the connections accepted, for tests to tell which
 	// way a client came.
 	accepted atomic.Int64
@@ -42,12 +42,12 @@ type localSocket struct {
 
 // Accept implements net.Listener: it hands out socketConns.
 func (s *localSocket) Accept() (net.Conn, error) {
-	c, err := s.ln.Accept()
+	c, err := s.ln.AcceptUnix()
 	if err != nil {
 		return nil, err
 	}
 	s.accepted.Add(1)
-	return newSocketConn(c), nil
+	return &socketConn{UnixConn: c}, nil
 }
 
 // Close implements net.Listener.
@@ -95,7 +95,7 @@ func (s *localSocket) dial(ctx context.Context) (net.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	uc := c.(*net.UnixConn)
+	uc := c.(*net.UnixConn) // what a "unix" dial returns
 	rc, err := uc.SyscallConn()
 	var pid int
 	if err == nil {
@@ -108,7 +108,7 @@ func (s *localSocket) dial(ctx context.Context) (net.Conn, error) {
 		_ = c.Close()
 		return nil, err
 	}
-	return newSocketConn(uc), nil
+	return &socketConn{UnixConn: uc}, nil
 }
 
 // socketConn is one end of a connection over the socket. Its ReadFrom
@@ -117,13 +117,6 @@ func (s *localSocket) dial(ctx context.Context) (net.Conn, error) {
 // of a Unix socket is a system call, however small.
 type socketConn struct {
 	*net.UnixConn
-}
-
-func newSocketConn(c net.Conn) net.Conn {
-	if uc, ok := c.(*net.UnixConn); ok {
-		return &socketConn{UnixConn: uc}
-	}
-	return c
 }
 
 // ReadFrom implements io.ReaderFrom (not net.UnixConn's ReadFrom, which

@@ -35,7 +35,7 @@ func listenSocket() *localSocket {
 		_ = os.RemoveAll(dir)
 		return nil
 	}
-	ln, err := net.Listen("unix", path)
+	ln, err := net.ListenUnix("unix", &net.UnixAddr{Name: path, Net: "unix"})
 	if err != nil {
 		_ = os.RemoveAll(dir)
 		return nil

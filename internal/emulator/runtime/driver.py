@@ -113,7 +113,7 @@ except (AttributeError, TypeError):
 
 def _loads(data):
     """json.loads for a request (one JSON value, UTF-8)."""
-    if _encode is None:
+    if _scan is None:
         return json.loads(data)
     text = data.decode("utf-8").strip()
     try:

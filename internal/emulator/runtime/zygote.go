@@ -63,24 +63,13 @@ var errZygoteGone = errors.New("runtime: the zygote is gone")
 
 // zygoteRequest is a request to zygote.py.
 type zygoteRequest struct {
-	Op     string // "start", "fork" or "reap"
-	Kernel string // of a start
-	Tag    string // of a fork
-	Pid    int    // of a reap
+	Op  string // "start", "fork" or "reap"
+	Arg string // the kernel of a start, the tag of a fork, the pid of a reap
 }
 
 // encode returns the request as zygote.py reads it: the operation and its
 // argument, separated by a space.
-func (r zygoteRequest) encode() []byte {
-	arg := r.Tag
-	switch r.Op {
-	case "start":
-		arg = r.Kernel
-	case "reap":
-		arg = strconv.Itoa(r.Pid)
-	}
-	return []byte(r.Op + " " + arg)
-}
+func (r zygoteRequest) encode() []byte { return []byte(r.Op + " " + r.Arg) }
 
 // zygoteReply is its answer.
 type zygoteReply struct {
@@ -98,7 +87,7 @@ func startZygote(ctx context.Context, cfg interpConfig, program string) (*zygote
 	if err != nil {
 		return nil, fmt.Errorf("runtime: start a zygote of %s: %w", cfg.python, err)
 	}
-	rep, err := z.request(ctx, startTimeout, zygoteRequest{Op: "start", Kernel: cfg.kernel}, nil)
+	rep, err := z.request(ctx, startTimeout, zygoteRequest{Op: "start", Arg: cfg.kernel}, nil)
 	if err == nil && !rep.OK {
 		err = errors.New(rep.Error)
 	}
@@ -248,7 +237,7 @@ func (z *zygote) fork(ctx context.Context, tag string, child []*os.File) (int, e
 	if retired {
 		return 0, errZygoteGone
 	}
-	rep, err := z.request(ctx, z.exchangeTimeout(), zygoteRequest{Op: "fork", Tag: tag}, child)
+	rep, err := z.request(ctx, z.exchangeTimeout(), zygoteRequest{Op: "fork", Arg: tag}, child)
 	if err == nil && rep.Pid <= 0 {
 		// A zygote that refuses to fork (threads running) will go on
 		// refusing: it is of no further use.
@@ -271,7 +260,7 @@ func (z *zygote) exchangeTimeout() time.Duration { return time.Duration(z.timeou
 // status; false when the zygote cannot tell (it is gone, or did not
 // answer in time and is killed: init then reaps the child).
 func (z *zygote) reap(pid int) (syscall.WaitStatus, bool) {
-	rep, err := z.request(context.Background(), z.exchangeTimeout(), zygoteRequest{Op: "reap", Pid: pid}, nil)
+	rep, err := z.request(context.Background(), z.exchangeTimeout(), zygoteRequest{Op: "reap", Arg: strconv.Itoa(pid)}, nil)
 	z.mu.Lock()
 	z.live--
 	last := z.retired && z.live == 0

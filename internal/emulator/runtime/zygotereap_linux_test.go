@@ -35,7 +35,7 @@ func TestZygoteReapWaitsForTheExit(t *testing.T) {
 	answered := make(chan answer, 1)
 	leader := s.pid()
 	go func() {
-		rep, err := z.request(guardCtx(t), z.exchangeTimeout(), zygoteRequest{Op: "reap", Pid: leader}, nil)
+		rep, err := z.request(guardCtx(t), z.exchangeTimeout(), zygoteRequest{Op: "reap", Arg: strconv.Itoa(leader)}, nil)
 		answered <- answer{rep, err}
 	}()
 	waitFor(t, "the zygote to wait for its child", func() bool {
@@ -67,7 +67,7 @@ func TestZygoteReapOfARunningChildIsAnError(t *testing.T) {
 	s, _ := newPySession(t, f)
 	z := currentZygote(f)
 	for _, pid := range []int{s.pid(), os.Getpid(), 0, -1} {
-		rep, err := z.request(guardCtx(t), time.Minute, zygoteRequest{Op: "reap", Pid: pid}, nil)
+		rep, err := z.request(guardCtx(t), time.Minute, zygoteRequest{Op: "reap", Arg: strconv.Itoa(pid)}, nil)
 		if err != nil || rep.Status != nil || rep.Error == "" {
 			t.Errorf("reap of %d: %+v %v, want an error", pid, rep, err)
 		}

@@ -133,19 +133,16 @@ func (sess *session) receiveParts(mr *multipart.Reader, dir string, many bool, l
 	return pending, nil
 }
 
-// maxPathField is the longest "path" form field an upload takes: a
-// directory longer than Linux's PATH_MAX could not be made anyway.
-const maxPathField = 4096
-
-// pathField reads a "path" form field as a directory of the area. A longer
-// field is refused, not cut: its cut would name another directory.
+// pathField reads a "path" form field as a directory of the area. A field
+// longer than any path (maxPathBytes) is refused, not cut: its cut would
+// name another directory.
 func pathField(part *multipart.Part, limit int64) (string, error) {
-	v, err := io.ReadAll(io.LimitReader(part, maxPathField+1))
+	v, err := io.ReadAll(io.LimitReader(part, maxPathBytes+1))
 	if err != nil {
 		return "", bodyError(err, limit)
 	}
-	if len(v) > maxPathField {
-		return "", badRequest("the path form field is longer than %d bytes", maxPathField)
+	if len(v) > maxPathBytes {
+		return "", badRequest("the path form field is longer than %d bytes", maxPathBytes)
 	}
 	return cleanDir(string(v))
 }
