@@ -168,7 +168,12 @@ func New(cfg Config) (*Server, error) {
 		parent = os.TempDir()
 	}
 	// Areas left by emulators that died without Close (kill -9, a panic).
+	// The in-process emulator's socket directories are in the temporary
+	// directory whatever the root, so it is swept too.
 	removeStaleAreas(parent)
+	if tmp := os.TempDir(); parent != tmp {
+		removeStaleAreas(tmp)
+	}
 	dir, err := os.MkdirTemp(parent, areaPrefix)
 	if err != nil {
 		return nil, fmt.Errorf("server: %w", err)
