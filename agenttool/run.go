@@ -146,7 +146,8 @@ func (s *Session) run(ctx context.Context, tool string, req azsessions.Execution
 	if err != nil {
 		return Result{}, err
 	}
-	resp, final, err := s.execute(ctx, tool, req, timeout)
+	wait, notes := s.cancelledRunWait(notes)
+	resp, final, err := s.execute(ctx, tool, req, wait, timeout)
 	if final != nil || err != nil {
 		return deref(final), err
 	}
@@ -158,6 +159,16 @@ func (s *Session) run(ctx context.Context, tool string, req azsessions.Execution
 		}
 	}
 	return rep.result(), nil
+}
+
+// cancelledRunWait is how long a run the host cancelled may still hold the
+// sandbox, with a note saying so when it may.
+func (s *Session) cancelledRunWait(notes []string) (time.Duration, []string) {
+	wait := time.Until(s.busyUntil)
+	if wait <= 0 {
+		return 0, notes
+	}
+	return wait, append(notes, fmt.Sprintf("An earlier run in this sandbox was cancelled before it finished, but the sandbox may still be running it, for up to %d seconds more: this run waits for it, and what it changes (variables, files) may show here.", int(wait.Round(time.Second).Seconds())))
 }
 
 // limitRequest sets the run's time limit on req and, where the api-version
@@ -205,16 +216,21 @@ func (s *Session) snapshotFiles(ctx context.Context, notes []string) (detect boo
 }
 
 // execute runs req, waiting for the pool up to the run's timeout plus
-// networkGrace. When the pool gives no answer to report, final is the
-// Result to return instead (the run timed out, or the pool refused it).
-func (s *Session) execute(ctx context.Context, tool string, req azsessions.ExecutionRequest, timeout time.Duration) (resp azsessions.ExecutionClientExecuteResponse, final *Result, err error) {
-	runCtx, cancel := context.WithTimeout(ctx, timeout+networkGrace)
+// networkGrace, after wait, the time a cancelled run may still hold the
+// sandbox. When the pool gives no answer to report, final is the Result to
+// return instead (the run timed out, or the pool refused it).
+func (s *Session) execute(ctx context.Context, tool string, req azsessions.ExecutionRequest, wait, timeout time.Duration) (resp azsessions.ExecutionClientExecuteResponse, final *Result, err error) {
+	start := time.Now()
+	runCtx, cancel := context.WithTimeout(ctx, wait+timeout+networkGrace)
 	resp, err = s.t.exec.Execute(runCtx, s.Identifier(), req, nil)
 	cancel()
 	switch {
 	case err == nil:
 		return resp, nil, nil
 	case ctx.Err() != nil:
+		// The pool does not stop a run whose caller hung up: it goes on,
+		// after the one it waited for, up to its limit.
+		s.busyUntil = start.Add(wait + timeout)
 		return resp, nil, ctx.Err()
 	case errors.Is(err, context.DeadlineExceeded):
 		// Our own deadline: the pool never answered. State is unknown.

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"time"
 	"unicode/utf8"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
@@ -30,6 +31,9 @@ type Session struct {
 	generation uint64
 	used       bool                 // a sandbox may exist under id
 	snapshot   map[string]fileState // files as last seen; nil: unknown
+	// busyUntil is when a run the host cancelled ends at the latest: the
+	// pool goes on with it until its limit, and runs the next after it.
+	busyUntil time.Time
 }
 
 func newSession(t *Toolkit, conversation string) *Session {
@@ -183,6 +187,7 @@ func (s *Session) deleteLocked(ctx context.Context) error {
 	s.generation++
 	s.used = false
 	s.snapshot = map[string]fileState{}
+	s.busyUntil = time.Time{} // a cancelled run went with the old sandbox
 	s.idMu.Lock()
 	s.id = s.t.identifier(s.conversation, s.generation)
 	s.idMu.Unlock()
