@@ -104,7 +104,8 @@ func fsPath(rel string) string {
 // answered.
 func fileError(err error, what string) error {
 	switch {
-	case errors.Is(err, fs.ErrNotExist):
+	case errors.Is(err, fs.ErrNotExist), errors.Is(err, syscall.ENOTDIR):
+		// ENOTDIR: the path goes through a file (a.txt/b), so names nothing.
 		return newError(http.StatusNotFound, CodeFileNotFound, "%s does not exist", what)
 	case escapes(err):
 		return badRequest("%s leads outside the session's file area", what)

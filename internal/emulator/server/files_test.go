@@ -376,3 +376,21 @@ func TestFileLinksToMntDataPathsAreFollowedInsideTheArea(t *testing.T) {
 	resp := e.do(req{path: "/files/lookalike/content", query: q})
 	require.Equal(t, http.StatusBadRequest, resp.status, "%s", resp.body)
 }
+
+// A path that goes through a file (a.txt/b when a.txt is a file) names no
+// file: getting, downloading, deleting or listing it is a 404, as for any
+// missing file, not a 500 that tells a client the service failed.
+func TestFilePathThroughAFileIsNotFound(t *testing.T) {
+	e := newEnv(t, nil)
+	resp := e.upload("f", "", "a.txt", "x")
+	require.Equal(t, http.StatusOK, resp.status, "%s", resp.body)
+	for _, r := range []req{
+		{path: "/files/b", query: url.Values{"identifier": {"f"}, "path": {"a.txt"}}},
+		{path: "/files/b/content", query: url.Values{"identifier": {"f"}, "path": {"a.txt"}}},
+		{method: http.MethodDelete, path: "/files/b", query: url.Values{"identifier": {"f"}, "path": {"a.txt"}}},
+		{path: "/files", query: url.Values{"identifier": {"f"}, "path": {"a.txt/sub"}}},
+	} {
+		resp := e.do(r)
+		require.Equal(t, http.StatusNotFound, resp.status, "%s %s?%s: %s", r.method, r.path, r.query.Encode(), resp.body)
+	}
+}
