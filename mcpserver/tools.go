@@ -182,8 +182,13 @@ func (s *Server) toolHandler(name string) mcp.ToolHandler {
 
 // newSession is the new_session tool.
 func (s *Server) newSession(ctx context.Context, req *mcp.CallToolRequest) (*mcp.CallToolResult, error) {
-	if _, _, err := splitSessionArg(req.Params.Arguments); err != nil {
+	rest, given, err := splitSessionArg(req.Params.Arguments)
+	if err != nil {
 		return errorResult(err.Error()), nil
+	}
+	var others map[string]json.RawMessage
+	if given != "" || json.Unmarshal(rest, &others) != nil || len(others) > 0 {
+		return errorResult("new_session takes no arguments: call it with {} for a new handle; to use a handle you have, pass it as `session` to the other tools"), nil
 	}
 	handle, err := s.sessions.newHandle(time.Now())
 	if err != nil {

@@ -347,3 +347,19 @@ func TestFirstCallOfAConnectionSaysNothingWasDeleted(t *testing.T) {
 	assert.NotContains(t, text(res), "deleted")
 	assert.NotContains(t, text(res), "note:")
 }
+
+// new_session takes no arguments, and says so, as the toolkit's tools do,
+// rather than ignoring a name or a handle the model thought it could pass.
+func TestNewSessionRefusesArguments(t *testing.T) {
+	f := newFixture(t, "", nil)
+	cs := f.connect(t, nil)
+	for _, args := range []map[string]any{{"name": "analysis"}, {"session": "azs1_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}} {
+		res := call(t, cs, mcpserver.ToolNewSession, args)
+		assert.True(t, res.IsError, "%v: %s", args, text(res))
+		assert.Contains(t, text(res), "takes no arguments")
+	}
+	for _, args := range []map[string]any{nil, {}, {"session": nil}} {
+		res := call(t, cs, mcpserver.ToolNewSession, args)
+		assert.False(t, res.IsError, "%v: %s", args, text(res))
+	}
+}
