@@ -83,6 +83,7 @@ type config struct {
 	logLevel    slog.Level
 	sessionIdle time.Duration
 	maxHandles  int
+	python      string
 }
 
 // parseFlags reads the command line into a config, taking the token from
@@ -125,6 +126,7 @@ func newFlagSet(stderr io.Writer) (*flag.FlagSet, *rawFlags) {
 	fs.DurationVar(&f.timeout, "timeout", 0, "default time limit of one run (default 60s, at most 220s); the model may ask for less or more up to the cap")
 	fs.StringVar(&f.poolType, "pool-type", string(agenttool.PoolTypePython), "python (code-interpreter pool: run_python) or shell (shell pool: run_shell)")
 	fs.StringVar(&f.logLevel, "log-level", "info", "debug, info, warn or error")
+	fs.StringVar(&f.python, "python", "python3", "the embedded emulator's Python interpreter (path, or name in PATH), e.g. the one with matplotlib and pandas; unused with $"+endpointVariable)
 	fs.DurationVar(&f.sessionIdle, "session-timeout", mcpserver.DefaultSessionTimeout, "with -transport http: close an MCP session, and delete its sandbox, after this long without a request")
 	fs.IntVar(&f.maxHandles, "max-handles", mcpserver.DefaultMaxHandles, "the most live new_session handles the server holds (negative: no limit); past it new_session asks the model to reuse one")
 	fs.Usage = func() {
@@ -189,7 +191,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.logLevel}))
 
-	client, release, err := connect(getenv, cfg.poolType, stderr)
+	client, release, err := connect(getenv, cfg, stderr)
 	if err != nil {
 		return err
 	}
@@ -232,8 +234,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 
 // connect returns a client for the pool named by the environment, or for an
 // emulator it starts, and a function that stops what it started.
-func connect(getenv func(string) string, poolType agenttool.PoolType, stderr io.Writer) (*azsessions.Client, func(), error) {
-	p, err := poolselect.Open(getenv, &emulator.Options{PoolType: string(poolType)})
+func connect(getenv func(string) string, cfg config, stderr io.Writer) (*azsessions.Client, func(), error) {
+	poolType := cfg.poolType
+	p, err := poolselect.Open(getenv, &emulator.Options{PoolType: string(poolType), Python: cfg.python})
 	if err != nil {
 		return nil, nil, err
 	}
