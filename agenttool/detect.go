@@ -108,12 +108,18 @@ func compareFiles(before, after map[string]fileState) []FileInfo {
 	return files
 }
 
+// maxImageNotes bounds the notes of one result on images left out, so a run
+// that writes thousands of images does not flood the model's context.
+const maxImageNotes = 3
+
 // changedImages fetches the images among the files created or changed, as
 // long as the image budgets, of which count images and total bytes are
-// spent, leave room; each image left out gets a note.
+// spent, leave room; the first images left out get a note each, the rest
+// one note together.
 func (s *Session) changedImages(ctx context.Context, files []FileInfo, count int, total int64) ([]Image, []string, error) {
 	var images []Image
 	var notes []string
+	more := 0
 	for _, f := range files {
 		if f.Change == ChangeDeleted || imageMIMEByName(f.Path) == "" {
 			continue
@@ -122,14 +128,24 @@ func (s *Session) changedImages(ctx context.Context, files []FileInfo, count int
 		if err != nil {
 			return nil, nil, err
 		}
-		if note != "" {
+		switch {
+		case note != "" && len(notes) < maxImageNotes:
 			notes = append(notes, note)
+		case note != "":
+			more++
 		}
 		if img != nil {
 			images = append(images, *img)
 			count++
 			total += int64(len(img.Data))
 		}
+	}
+	if more > 0 {
+		what := fmt.Sprintf("%d more images are", more)
+		if more == 1 {
+			what = "1 more image is"
+		}
+		notes = append(notes, what+" not shown either; download_file returns one at a time.")
 	}
 	return images, notes, nil
 }
