@@ -49,7 +49,12 @@ func (p sandboxPath) dirOption() *string {
 // absolute under it. It refuses anything that could leave /mnt/data, with
 // a sentence the model can act on.
 func parseSandboxPath(s string) (sandboxPath, error) {
-	orig := s
+	if len(s) > maxPathBytes {
+		// Data pasted as the path, or path and content swapped: say so
+		// without echoing it into the model's context.
+		return sandboxPath{}, fmt.Errorf("the path is %d bytes long, over the limit of %d; give a file path such as %s/data.csv (for upload_file the data goes in \"content\")", len(s), maxPathBytes, mountPoint)
+	}
+	orig := clipForMessage(s)
 	if !utf8.ValidString(s) || strings.IndexFunc(s, unicode.IsControl) >= 0 {
 		return sandboxPath{}, fmt.Errorf("the path %q holds a control character or invalid UTF-8", orig)
 	}
@@ -83,6 +88,22 @@ func parseSandboxPath(s string) (sandboxPath, error) {
 	return sandboxPath{dir: strings.Join(parts[:len(parts)-1], "/"), name: parts[len(parts)-1]}, nil
 }
 
+// maxPathBytes is the longest path a model may give, the file systems' and
+// the pool's PATH_MAX.
+const maxPathBytes = 4096
+
+// maxQuotedPath is how much of a path an error message quotes.
+const maxQuotedPath = 200
+
+// clipForMessage is a path as an error message quotes it: its first
+// maxQuotedPath characters, and "..." when there were more.
+func clipForMessage(s string) string {
+	if utf8.RuneCountInString(s) <= maxQuotedPath {
+		return s
+	}
+	return string([]rune(s)[:maxQuotedPath]) + "..."
+}
+
 // parseFilePath is parseSandboxPath for a path that must name a file.
 func parseFilePath(s string) (sandboxPath, error) {
 	if strings.TrimSpace(s) == "" {
@@ -93,7 +114,7 @@ func parseFilePath(s string) (sandboxPath, error) {
 		return p, err
 	}
 	if p.name == "" {
-		return p, fmt.Errorf("the path %q names the directory %s, not a file", s, mountPoint)
+		return p, fmt.Errorf("the path %q names the directory %s, not a file", clipForMessage(s), mountPoint)
 	}
 	return p, nil
 }
