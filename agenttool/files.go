@@ -48,7 +48,7 @@ func (set settings) decodeContent(content string, encoding *string) ([]byte, Res
 		}
 		return nil, errorResult("the content is not valid base64; send base64 (RFC 4648) with encoding \"base64\", or plain text with encoding \"text\""), false
 	}
-	return nil, errorResult("encoding must be \"text\" or \"base64\", not %q", enc), false
+	return nil, errorResult("encoding must be \"text\" or \"base64\", not %q", clipForMessage(enc)), false
 }
 
 // tooLarge is the result of an upload of n bytes over the limit.

@@ -34,3 +34,13 @@ func TestFakeHugePathIsRefusedBriefly(t *testing.T) {
 	}
 	require.Empty(t, pool.files, "nothing reached the pool")
 }
+
+// The same for content sent as the encoding (arguments shifted by one).
+func TestFakeHugeEncodingIsRefusedBriefly(t *testing.T) {
+	kit, pool := newFakeKit(t, nil, fixed(succeeded("", "", "")))
+	r := call(t, kit.Session("c"), agenttool.ToolUploadFile, map[string]any{"path": "data.csv", "content": "text", "encoding": strings.Repeat("a,b,c\n", 200_000)})
+	require.True(t, r.IsError)
+	require.Less(t, len(r.Text), 1000, r.Text[:min(len(r.Text), 300)])
+	require.Contains(t, r.Text, "encoding must be")
+	require.Empty(t, pool.files)
+}

@@ -92,11 +92,13 @@ func parseSandboxPath(s string) (sandboxPath, error) {
 // the pool's PATH_MAX.
 const maxPathBytes = 4096
 
-// maxQuotedPath is how much of a path an error message quotes.
+// maxQuotedPath is how much of a path (or another string argument) an
+// error message quotes.
 const maxQuotedPath = 200
 
-// clipForMessage is a path as an error message quotes it: its first
-// maxQuotedPath characters, and "..." when there were more.
+// clipForMessage is a model's string argument as an error message quotes
+// it: its first maxQuotedPath characters, and "..." when there were more,
+// so data sent in the wrong argument is not echoed into the context.
 func clipForMessage(s string) string {
 	if utf8.RuneCountInString(s) <= maxQuotedPath {
 		return s
