@@ -7,7 +7,6 @@ import (
 	"io"
 	"io/fs"
 	"mime"
-	"mime/multipart"
 	"net/http"
 	"os"
 	"strings"
@@ -15,14 +14,14 @@ import (
 	"syscall"
 )
 
-// uploadBufferSize is the size of an upload's read buffer: multipart.Reader
-// reads through a 4 KiB buffer of its own, which without a larger one under
-// it would make each of its reads a read of the connection.
+// uploadBufferSize is the size of an upload's read buffer (formReader's):
+// the connection is read in blocks this large and a file part's content
+// is written out of it.
 const uploadBufferSize = 256 << 10
 
-// fileWriteSize is the size of an upload's file writes: a part arrives
-// from multipart.Reader at most 4 KiB at a time, and writing it as it
-// comes meant 262,144 writes per GiB. Not larger, for the reason the SDK's
+// fileWriteSize is the size of an upload's file writes: a part's content
+// is written in whole blocks of this size, not as it arrives (mime/multipart
+// handed it out 4 KiB at a time: 262,144 writes per GiB). Not larger, for the reason the SDK's
 // downloads write 32 KiB at a time (downloadWrite in download_body.go):
 // on a VM that hands free memory back to its host, larger file writes take
 // page-cache blocks that must be faulted back in (1 GiB after a few idle
@@ -43,11 +42,11 @@ const multipartOverhead = 1 << 20
 // each file. A "path" form field sent before the file part overrides dir.
 // With many false, only the first file part is stored.
 func (c *call) receiveFiles(sess *session, dir string, many bool) ([]fileEntry, error) {
-	mr, err := c.multipartReader(many)
+	fr, err := c.formBody(many)
 	if err != nil {
 		return nil, err
 	}
-	pending, err := sess.receiveParts(mr, dir, many, c.sizeLimits(many))
+	pending, err := sess.receiveParts(fr, dir, many, c.sizeLimits(many))
 	if err != nil {
 		return nil, err
 	}
@@ -73,11 +72,11 @@ func (c *call) sizeLimits(many bool) partLimits {
 	return l
 }
 
-// multipartReader checks the request is multipart/form-data and reads its
+// formBody checks the request is multipart/form-data and reads its
 // body. A one-file body cannot be much larger than the file: it is cut off
 // past the limit; every part of a multi-file body is bounded by the
 // per-file limit instead.
-func (c *call) multipartReader(many bool) (*multipart.Reader, error) {
+func (c *call) formBody(many bool) (*formReader, error) {
 	ct := c.r.Header.Get("Content-Type")
 	mt, params, err := mime.ParseMediaType(ct)
 	if err != nil || mt != "multipart/form-data" || params["boundary"] == "" {
@@ -87,15 +86,13 @@ func (c *call) multipartReader(many bool) (*multipart.Reader, error) {
 	if !many {
 		body = http.MaxBytesReader(c.w, c.r.Body, c.s.cfg.MaxUploadBytes+multipartOverhead)
 	}
-	// multipart.Reader reads through a 4 KiB buffer of its own: without a
-	// larger one under it, each of those reads is a read of the connection.
-	return multipart.NewReader(bufio.NewReaderSize(body, uploadBufferSize), params["boundary"]), nil
+	return newFormReader(body, params["boundary"]), nil
 }
 
 // receiveParts stores the body's "file" parts under temporary names (only
 // the first with many false) and returns them; on failure it removes what
 // it stored. A "path" form field before the first file part overrides dir.
-func (sess *session) receiveParts(mr *multipart.Reader, dir string, many bool, limits partLimits) (pending []pendingFile, err error) {
+func (sess *session) receiveParts(fr *formReader, dir string, many bool, limits partLimits) (pending []pendingFile, err error) {
 	limit := limits.max
 	defer func() {
 		if err != nil {
@@ -104,7 +101,7 @@ func (sess *session) receiveParts(mr *multipart.Reader, dir string, many bool, l
 		}
 	}()
 	for len(pending) == 0 || many {
-		part, err := mr.NextPart()
+		part, err := fr.NextPart()
 		if errors.Is(err, io.EOF) {
 			break
 		}
@@ -125,7 +122,6 @@ func (sess *session) receiveParts(mr *multipart.Reader, dir string, many bool, l
 			}
 			pending = append(pending, p)
 		}
-		_ = part.Close()
 	}
 	if len(pending) == 0 {
 		return nil, badRequest("the multipart body has no part named \"file\"")
@@ -136,7 +132,7 @@ func (sess *session) receiveParts(mr *multipart.Reader, dir string, many bool, l
 // pathField reads a "path" form field as a directory of the area. A field
 // longer than any path (maxPathBytes) is refused, not cut: its cut would
 // name another directory.
-func pathField(part *multipart.Part, limit int64) (string, error) {
+func pathField(part *formPart, limit int64) (string, error) {
 	v, err := io.ReadAll(io.LimitReader(part, maxPathBytes+1))
 	if err != nil {
 		return "", bodyError(err, limit)
@@ -184,7 +180,7 @@ func tooLargeError(limit int64) error {
 // partFileName reads the part's filename from its Content-Disposition
 // without multipart.Part.FileName, which silently reduces "../x" to "x":
 // a hostile name must be refused, not rewritten.
-func partFileName(part *multipart.Part) (string, error) {
+func partFileName(part *formPart) (string, error) {
 	_, params, err := mime.ParseMediaType(part.Header.Get("Content-Disposition"))
 	if err != nil {
 		return "", badRequest("the file part's Content-Disposition cannot be parsed")
@@ -202,7 +198,7 @@ type pendingFile struct {
 }
 
 // receivePart writes one file part to a temporary file in dir.
-func (sess *session) receivePart(part *multipart.Part, dir string, limits partLimits) (pendingFile, error) {
+func (sess *session) receivePart(part *formPart, dir string, limits partLimits) (pendingFile, error) {
 	limit := limits.max
 	name, err := partFileName(part)
 	if err != nil {
@@ -239,12 +235,12 @@ func (sess *session) receivePart(part *multipart.Part, dir string, limits partLi
 
 // writePart writes part to f, at most limits.max+1 bytes (one more tells
 // a file over the limit), and closes f.
-func (s *Server) writePart(f *os.File, part io.Reader, limits partLimits) (int64, error) {
+func (s *Server) writePart(f *os.File, part *formPart, limits partLimits) (int64, error) {
 	reserved := preallocate(f, limits.expect)
 	if reserved {
 		s.stats.reserved.Add(1)
 	}
-	n, err := s.copyToFile(f, io.LimitReader(part, limits.max+1))
+	n, err := s.copyToFile(f, part.content, limits.max+1)
 	if reserved && err == nil {
 		// Give back the disk reserved past the file's end (the request's
 		// headers and boundaries).
@@ -321,12 +317,18 @@ func (c *call) uploadFile() error {
 	})
 }
 
-// copyToFile copies r to f through a write buffer, counting the writes.
-func (s *Server) copyToFile(f io.Writer, r io.Reader) (int64, error) {
+// copyToFile copies at most limit bytes of a part's content to f in writes
+// of fileWriteSize, counting the writes: straight out of formReader's
+// buffer when it reads the part, else through a write buffer.
+func (s *Server) copyToFile(f io.Writer, content io.Reader, limit int64) (int64, error) {
+	w := countingWriter{f, &s.stats.fileWrites}
+	if c, ok := content.(*partContent); ok {
+		return c.writeTo(w, limit)
+	}
 	// The writer is wrapped so that bufio.Writer cannot hand the copy to
 	// os.File.ReadFrom, which would write each small read as it comes.
-	bw := bufio.NewWriterSize(countingWriter{f, &s.stats.fileWrites}, fileWriteSize)
-	n, err := bw.ReadFrom(r)
+	bw := bufio.NewWriterSize(w, fileWriteSize)
+	n, err := bw.ReadFrom(io.LimitReader(content, limit))
 	if ferr := bw.Flush(); err == nil {
 		err = ferr
 	}
