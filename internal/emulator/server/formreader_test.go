@@ -73,6 +73,14 @@ func readForm(next nextFunc, readSize int, limit int64) formOutcome {
 			content = io.LimitReader(content, limit)
 		}
 		got, rerr := readContent(content, readSize)
+		if limit > 0 && int64(len(got)) == limit {
+			// Whether a read that ends at the limit also brings the
+			// body's error depends, with mime/multipart too, on
+			// whether the error had arrived when the last bytes were
+			// handed out; an upload refuses such a part either way
+			// (longer than its limit).
+			rerr = nil
+		}
 		out.parts = append(out.parts, fmt.Sprintf("%q %v %q %v", name, h, got, rerr))
 	}
 	out.end = "too many parts"
