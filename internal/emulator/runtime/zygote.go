@@ -115,6 +115,7 @@ func launchZygote(cfg interpConfig, program string) (*zygote, *capBuffer, error)
 		return nil, nil, err
 	}
 	cmd := pythonCommand(cfg, program)
+	cmd.Env = bindNow(cmd.Env)
 	cmd.ExtraFiles = []*os.File{theirs}
 	cmd.Stdout, cmd.Stderr = errW, errW
 	cmd.SysProcAttr = groupAttr()
@@ -133,6 +134,28 @@ func launchZygote(cfg interpConfig, program string) (*zygote, *capBuffer, error)
 		errR.Close()
 	}()
 	return z, errOut, nil
+}
+
+// bindNowEnv makes the dynamic loader resolve every symbol of the
+// zygote's libraries when it loads them (LD_BIND_NOW), not at its first
+// call. Lazily, each forked supervisor and interpreter resolved again
+// every function it first called after the fork (PyOS_AfterFork_Child's
+// pthread_key_delete, say): symbol-table lookups through every loaded
+// library and a write to its GOT, some 15 page faults per process. The
+// value tells zygote.py that it was set here, not by the user, so that it
+// removes it from the environment its children and their subprocesses
+// get (zygote.py's _unbind_now).
+const bindNowEnv = "LD_BIND_NOW=azsessions-zygote"
+
+// bindNow returns env with bindNowEnv, unless env sets LD_BIND_NOW already
+// (then the user's choice stays, for the sessions too).
+func bindNow(env []string) []string {
+	for _, e := range env {
+		if strings.HasPrefix(e, "LD_BIND_NOW=") {
+			return env
+		}
+	}
+	return append(env, bindNowEnv)
 }
 
 // zygoteSocket returns the two ends of a zygote's socket. Both are

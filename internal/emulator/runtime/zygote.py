@@ -270,11 +270,27 @@ def _quiet_fork_handlers():
         _quieted.append((fn, code))
 
 
+_BIND_NOW = "LD_BIND_NOW"
+_BIND_NOW_OURS = "azsessions-zygote"  # zygote.go's bindNowEnv
+
+
+def _unbind_now():
+    """Remove the LD_BIND_NOW that Go set for the zygote alone (zygote.go's
+    bindNowEnv) from os.environ and the C environment, which the children
+    inherit and pass on to what they exec. The loader read it at start-up:
+    the zygote's symbols are bound, and each child inherits them bound.
+    (/proc/<pid>/environ, the block the process was started with, still
+    lists it.)"""
+    if os.environ.get(_BIND_NOW) == _BIND_NOW_OURS:
+        del os.environ[_BIND_NOW]  # unsetenv too
+
+
 def _zygote_start(want):
     """Load what every child needs; returns (tag slot, the start reply).
     want is the kernel Go asked for: "plain", "ipython" or "" (IPython
     where it can be imported)."""
     try:
+        _unbind_now()
         slot = _tag_slot()
         _close_to[0] = _fd_limit()
         _install_mapping()

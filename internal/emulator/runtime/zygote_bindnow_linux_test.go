@@ -1,0 +1,54 @@
+//go:build linux
+
+package runtime
+
+import (
+	"os"
+	"slices"
+	"strconv"
+	"testing"
+)
+
+// TestZygoteBindNowStaysInTheZygote: the zygote runs with LD_BIND_NOW
+// (bindNowEnv), so that the interpreters it forks inherit its symbols
+// bound; a session, the programs it runs (exec'd with the C environment or
+// with os.environ) and a spawned interpreter do not see it.
+func TestZygoteBindNowStaysInTheZygote(t *testing.T) {
+	eachStart(t, func(t *testing.T, opts PythonOptions) {
+		f := newPython(t, opts)
+		s, _ := newPySession(t, f)
+		if !opts.spawn {
+			if f.forks.Load() == 0 {
+				t.Fatal("the session's interpreter was not forked")
+			}
+			env, err := os.ReadFile("/proc/" + strconv.Itoa(zygotePid(f)) + "/environ")
+			if err != nil || !hasEnvEntry(env, []byte(bindNowEnv+"\x00")) {
+				t.Errorf("the zygote was not started with %s (%v)", bindNowEnv, err)
+			}
+		}
+		res := py(t, s, `import os, subprocess
+os.system('echo system=${LD_BIND_NOW-unset}')
+run = subprocess.run(['sh', '-c', 'echo ${LD_BIND_NOW-unset}'], capture_output=True, text=True)
+print('subprocess=' + run.stdout.strip())
+run = subprocess.run(['sh', '-c', 'echo ${LD_BIND_NOW-unset}'], env=dict(os.environ), capture_output=True, text=True)
+print('environ-copy=' + run.stdout.strip())
+print('os.environ=%s' % os.environ.get('LD_BIND_NOW'))`)
+		want := "system=unset\nsubprocess=unset\nenviron-copy=unset\nos.environ=None\n"
+		if res.Stdout != want {
+			t.Errorf("the session sees LD_BIND_NOW:\n%s\nwant\n%s", res.Stdout, want)
+		}
+	})
+}
+
+// TestBindNowKeepsTheUsersChoice: an LD_BIND_NOW the emulator inherited
+// is left as it is (zygote.py removes only the one bindNow added).
+func TestBindNowKeepsTheUsersChoice(t *testing.T) {
+	t.Parallel()
+	env := []string{"A=1", "LD_BIND_NOW=1"}
+	if got := bindNow(slices.Clone(env)); !slices.Equal(got, env) {
+		t.Errorf("bindNow(%q) = %q, want it unchanged", env, got)
+	}
+	if got := bindNow([]string{"A=1"}); !slices.Equal(got, []string{"A=1", bindNowEnv}) {
+		t.Errorf("bindNow([A=1]) = %q, want %s added", got, bindNowEnv)
+	}
+}
