@@ -118,6 +118,9 @@ func parseFilePath(s string) (sandboxPath, error) {
 	if p.name == "" {
 		return p, fmt.Errorf("the path %q names the directory %s, not a file", clipForMessage(s), mountPoint)
 	}
+	if t := strings.TrimSpace(s); strings.HasSuffix(t, "/") || strings.HasSuffix(t, "/.") {
+		return p, fmt.Errorf("the path %q names the directory %s, not a file; add the file's name, such as %s/data.csv", clipForMessage(s), p.abs(), p.abs())
+	}
 	return p, nil
 }
 

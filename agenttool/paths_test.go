@@ -67,3 +67,19 @@ func FuzzStripFence(f *testing.F) {
 		}
 	})
 }
+
+// A file path that ends with "/" names a directory: upload_file of "out/"
+// must not quietly create a file named "out" (which then blocks every
+// "out/x.csv"), nor download_file of "out/" read a file "out".
+func TestParseFilePathRefusesADirectory(t *testing.T) {
+	for _, in := range []string{"out/", "/mnt/data/out/", "a/b/ ", "out/."} {
+		if p, err := parseFilePath(in); err == nil {
+			t.Errorf("parseFilePath(%q) = %q, want an error", in, p.abs())
+		} else if !strings.Contains(err.Error(), "directory") {
+			t.Errorf("parseFilePath(%q): %v, want it to say it names a directory", in, err)
+		}
+	}
+	if p, err := parseFilePath(" out/x.csv "); err != nil || p.abs() != "/mnt/data/out/x.csv" {
+		t.Errorf("parseFilePath(out/x.csv) = %q, %v", p.abs(), err)
+	}
+}
