@@ -12,7 +12,8 @@ var fenceLanguages = map[string]bool{
 // stripFence removes one Markdown code fence around code, with any prose
 // before or after it, as models often send. It works on whole lines only,
 // so identifiers such as python_var or shopt are never touched, and code
-// without a fence, or with more than one fenced block, comes back as given.
+// without a fence, with more than one fenced block, or whose fence sits in
+// a multi-line string or a here-document, comes back as given.
 func stripFence(code string) string {
 	lines := strings.SplitAfter(code, "\n")
 	open, ticks := -1, 0
@@ -51,7 +52,18 @@ func stripFence(code string) string {
 			return code // more than one fenced block
 		}
 	}
+	if outside := strings.Join(lines[:open], "") + strings.Join(lines[closing+1:], ""); quotesCode(outside) {
+		return code // the fence is in a string or a here-document of the code
+	}
 	return strings.Join(lines[open+1:closing], "")
+}
+
+// quotesCode reports whether text around a fenced block opens or closes a
+// multi-line string (three double or single quotes) or a here-document
+// (<<): a fence line can only sit inside code there, as in code that writes
+// a Markdown report, so the text is code, not a model's prose.
+func quotesCode(text string) bool {
+	return strings.Contains(text, `"""`) || strings.Contains(text, "'''") || strings.Contains(text, "<<")
 }
 
 // fenceLine reports whether ln is a Markdown fence line (three or more
