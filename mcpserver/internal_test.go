@@ -110,7 +110,7 @@ func TestIdleHandleSandboxesAreDeleted(t *testing.T) {
 	idle, err := srv.sessions.newHandle(time.Now())
 	require.NoError(t, err)
 	run := func(handle string) string {
-		sess, _, release, err := srv.sessions.acquire(nil, handle, time.Now())
+		sess, _, release, err := srv.sessions.acquire(context.Background(), nil, handle, time.Now())
 		require.NoError(t, err)
 		defer release()
 		res, err := sess.Call(ctx, "run_python", json.RawMessage(`{"code":"1"}`))
@@ -121,7 +121,7 @@ func TestIdleHandleSandboxesAreDeleted(t *testing.T) {
 	idleID := run(idle)
 	busyID := run(busy)
 	// busy is in a call when the sweep runs.
-	_, _, releaseBusy, err := srv.sessions.acquire(nil, busy, time.Now())
+	_, _, releaseBusy, err := srv.sessions.acquire(context.Background(), nil, busy, time.Now())
 	require.NoError(t, err)
 
 	srv.sweep(time.Now().Add(time.Hour))
@@ -132,7 +132,7 @@ func TestIdleHandleSandboxesAreDeleted(t *testing.T) {
 	assert.Contains(t, live, busyID, "a handle in a call is kept")
 
 	// The idle handle still works: its sandbox starts clean.
-	sess, _, release, err := srv.sessions.acquire(nil, idle, time.Now())
+	sess, _, release, err := srv.sessions.acquire(context.Background(), nil, idle, time.Now())
 	require.NoError(t, err)
 	res, err := sess.Call(ctx, "run_python", json.RawMessage(`{"code":"print(1+1)"}`))
 	release()

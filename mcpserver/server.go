@@ -254,16 +254,23 @@ func (s *Server) sweepLoop() {
 
 // sweep deletes the sandbox of every handle not used since before cutoff.
 func (s *Server) sweep(cutoff time.Time) {
-	for _, sess := range s.sessions.idleHandles(cutoff) {
-		id := sess.Identifier() // Close moves the session to a new one
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		if err := sess.Close(ctx); err != nil {
-			s.log.Warn("deleting an idle handle's sandbox failed", "session", id, "error", safeError(err))
-		} else {
-			s.log.Info("deleted an idle handle's sandbox", "session", id)
-		}
-		cancel()
+	for _, h := range s.sessions.idleHandles(cutoff) {
+		s.closeIdle(h)
 	}
+}
+
+// closeIdle deletes the sandbox of a handle the sweep took, then lets the
+// calls on the handle that waited for it go on.
+func (s *Server) closeIdle(h idleHandle) {
+	defer s.sessions.sweptDone(h)
+	id := h.session.Identifier() // Close moves the session to a new one
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := h.session.Close(ctx); err != nil {
+		s.log.Warn("deleting an idle handle's sandbox failed", "session", id, "error", safeError(err))
+		return
+	}
+	s.log.Info("deleted an idle handle's sandbox", "session", id)
 }
 
 // endSession deletes the sandbox of an MCP session that ended.

@@ -1,6 +1,7 @@
 package mcpserver
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
@@ -48,6 +49,19 @@ type sessionTable struct {
 	byMCP   map[*mcp.ServerSession]*agenttool.Session
 	handles map[string]*handleState // by conversation id
 	swept   map[string]time.Time    // conversations of swept handles, when
+	// sweeping holds the conversations whose idle sandbox the sweep has
+	// taken and is deleting; the channel closes when it is deleted.
+	sweeping map[string]chan struct{}
+
+	// sweepWaitHook, when set (by tests), runs as a call starts waiting
+	// for the sweep to delete its handle's old sandbox.
+	sweepWaitHook func()
+}
+
+// idleHandle is a handle's sandbox the idle sweep took, to delete.
+type idleHandle struct {
+	conv    string
+	session *agenttool.Session
 }
 
 // handleState tracks one handle's sandbox for the idle sweep.
@@ -71,6 +85,7 @@ func newSessionTable(toolkit *agenttool.Toolkit, key []byte, maxHandles int) (*s
 		byMCP:      map[*mcp.ServerSession]*agenttool.Session{},
 		handles:    map[string]*handleState{},
 		swept:      map[string]time.Time{},
+		sweeping:   map[string]chan struct{}{},
 	}, nil
 }
 
@@ -121,7 +136,7 @@ func handleConversation(nonce []byte) string {
 // the handle's sandbox was deleted by the idle sweep since its last call,
 // so the call starts in an empty one. release must be called when the
 // call ends.
-func (t *sessionTable) acquire(ss *mcp.ServerSession, handle string, now time.Time) (sess *agenttool.Session, swept bool, release func(), err error) {
+func (t *sessionTable) acquire(ctx context.Context, ss *mcp.ServerSession, handle string, now time.Time) (sess *agenttool.Session, swept bool, release func(), err error) {
 	if handle != "" {
 		nonce, ok := t.verify(handle)
 		if !ok {
@@ -130,6 +145,9 @@ func (t *sessionTable) acquire(ss *mcp.ServerSession, handle string, now time.Ti
 		conv := handleConversation(nonce)
 		t.mu.Lock()
 		defer t.mu.Unlock()
+		if err := t.awaitSweep(ctx, conv); err != nil {
+			return nil, false, nil, err
+		}
 		if t.closed {
 			return nil, false, nil, errClosed
 		}
@@ -163,6 +181,30 @@ func (t *sessionTable) acquire(ss *mcp.ServerSession, handle string, now time.Ti
 	sess = t.toolkit.Session(conv)
 	t.byMCP[ss] = sess
 	return sess, false, func() {}, nil
+}
+
+// awaitSweep waits until the sweep has deleted conv's idle sandbox, if it
+// is deleting it now, so that a call does not run in a sandbox about to be
+// deleted. t.mu must be held; it is released while waiting.
+func (t *sessionTable) awaitSweep(ctx context.Context, conv string) error {
+	for {
+		done, ok := t.sweeping[conv]
+		if !ok {
+			return nil
+		}
+		if t.sweepWaitHook != nil {
+			t.sweepWaitHook()
+		}
+		t.mu.Unlock()
+		select {
+		case <-done:
+		case <-ctx.Done():
+		}
+		t.mu.Lock()
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+	}
 }
 
 // lookup is acquire without creating anything for an MCP session that has
@@ -234,17 +276,19 @@ func (t *sessionTable) forget(ss *mcp.ServerSession) *agenttool.Session {
 }
 
 // idleHandles removes and returns the sessions of handles not used since
-// before cutoff and not in use now.
-func (t *sessionTable) idleHandles(cutoff time.Time) []*agenttool.Session {
+// before cutoff and not in use now. Each is marked as being swept until
+// swept is called with it, once its sandbox is deleted.
+func (t *sessionTable) idleHandles(cutoff time.Time) []idleHandle {
 	now := time.Now()
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	var idle []*agenttool.Session
+	var idle []idleHandle
 	for conv, h := range t.handles {
 		if h.active == 0 && h.lastUsed.Before(cutoff) {
-			idle = append(idle, h.session)
+			idle = append(idle, idleHandle{conv: conv, session: h.session})
 			delete(t.handles, conv)
 			t.swept[conv] = now
+			t.sweeping[conv] = make(chan struct{})
 		}
 	}
 	for conv, when := range t.swept {
@@ -253,6 +297,17 @@ func (t *sessionTable) idleHandles(cutoff time.Time) []*agenttool.Session {
 		}
 	}
 	return idle
+}
+
+// sweptDone says that the sandbox of h, which idleHandles returned, is
+// deleted (or failed to be): calls on its handle waiting for that go on.
+func (t *sessionTable) sweptDone(h idleHandle) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if done, ok := t.sweeping[h.conv]; ok {
+		close(done)
+		delete(t.sweeping, h.conv)
+	}
 }
 
 // close refuses every later call; the toolkit's Close deletes the

@@ -143,7 +143,7 @@ func (s *Server) toolHandler(name string) mcp.ToolHandler {
 		}
 		ctx, endCall := s.callContext(ctx, req.Session)
 		defer endCall()
-		sess, swept, release, err := s.sessions.acquire(req.Session, handle, time.Now())
+		sess, swept, release, err := s.sessions.acquire(ctx, req.Session, handle, time.Now())
 		if err != nil {
 			return errorResult(err.Error()), nil
 		}
