@@ -151,7 +151,7 @@ func (s *Session) run(ctx context.Context, tool string, req azsessions.Execution
 	if final != nil || err != nil {
 		return deref(final), err
 	}
-	rep := newRunReport(resp, timeout, notes)
+	rep := newRunReport(resp, timeout, tool == ToolRunShell, notes)
 	s.addOutput(rep, tool, resp, poolCap)
 	if detect {
 		if err := s.addFileChanges(ctx, rep); err != nil {
@@ -289,14 +289,25 @@ func failureName(f azsessions.ExecutionFailure) string {
 	return strings.ToLower(string(f))
 }
 
-func failureSentence(f azsessions.ExecutionFailure, e azsessions.Execution, timeout time.Duration) string {
+// failureSentence says what a failure means and what to try. A shell pool
+// keeps no variables (each command is a new shell): only files remain.
+func failureSentence(f azsessions.ExecutionFailure, e azsessions.Execution, timeout time.Duration, shell bool) string {
+	limit := plural(int64(timeout/time.Second), "second")
+	if shell {
+		switch f {
+		case azsessions.ExecutionFailureTimeout:
+			return fmt.Sprintf("the command took longer than its limit of %s and was stopped; what it wrote to files so far remains. Split the work, or pass a larger timeout_seconds.", limit)
+		case azsessions.ExecutionFailureMemory:
+			return "the command ran out of memory and was stopped; what it wrote to files so far remains. Work on less data at a time."
+		}
+	}
 	switch f {
 	case azsessions.ExecutionFailureError:
 		return "the code raised an exception; the traceback is in stderr. Variables set before the error are kept."
 	case azsessions.ExecutionFailureExitCode:
 		return fmt.Sprintf("the command exited with code %d.", deref(e.ExitCode))
 	case azsessions.ExecutionFailureTimeout:
-		return fmt.Sprintf("the run took longer than its limit of %d seconds and was stopped; variables may be lost. Split the work, or pass a larger timeout_seconds.", int(timeout.Seconds()))
+		return fmt.Sprintf("the run took longer than its limit of %s and was stopped; variables may be lost. Split the work, or pass a larger timeout_seconds.", limit)
 	case azsessions.ExecutionFailureMemory:
 		return "the code ran out of memory and was stopped; variables may be lost. Work on less data at a time."
 	case azsessions.ExecutionFailureKernelRestarted:

@@ -20,8 +20,8 @@ type runReport struct {
 }
 
 // newRunReport starts the report with the run's status, failure and exit
-// code, after notes gathered before the run.
-func newRunReport(resp azsessions.ExecutionClientExecuteResponse, timeout time.Duration, notes []string) *runReport {
+// code, after notes gathered before the run; shell is true for run_shell.
+func newRunReport(resp azsessions.ExecutionClientExecuteResponse, timeout time.Duration, shell bool, notes []string) *runReport {
 	out := &RunOutput{Status: "succeeded", ExitCode: resp.ExitCode}
 	failure := resp.Failure()
 	if failure == azsessions.ExecutionFailureNone && !resp.Succeeded() {
@@ -33,7 +33,7 @@ func newRunReport(resp azsessions.ExecutionClientExecuteResponse, timeout time.D
 	}
 	rep := &runReport{out: out, l: newLayout(out.Status), notes: notes, failure: failure}
 	if failure != azsessions.ExecutionFailureNone {
-		rep.l.line("failure: " + out.Failure + ": " + failureSentence(failure, resp.Execution, timeout))
+		rep.l.line("failure: " + out.Failure + ": " + failureSentence(failure, resp.Execution, timeout, shell))
 	}
 	if resp.ExitCode != nil && *resp.ExitCode != 0 {
 		rep.l.linef("exit code: %d", *resp.ExitCode)
