@@ -160,8 +160,12 @@ func (f *rawFlags) check() (config, error) {
 	if f.tools != "" && cfg.tools == nil {
 		return config{}, fmt.Errorf("-tools %q names no toolkit tool", f.tools)
 	}
-	if cfg.timeout < 0 {
-		return config{}, fmt.Errorf("-timeout %s: want a positive duration", cfg.timeout)
+	if cfg.timeout < 0 || (cfg.timeout > 0 && cfg.timeout < time.Second) {
+		return config{}, fmt.Errorf("-timeout %s: want a duration of at least 1s (the pool counts whole seconds)", cfg.timeout)
+	}
+	if cfg.timeout > agenttool.MaxTimeout {
+		// The toolkit would cap it; a user who asked for more should know.
+		return config{}, fmt.Errorf("-timeout %s: the pool runs code for at most %s", cfg.timeout, agenttool.MaxTimeout)
 	}
 	if cfg.maxHandles == 0 {
 		// mcpserver.Options reads 0 as its default, not as "none".

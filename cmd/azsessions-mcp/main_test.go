@@ -44,6 +44,8 @@ func TestFlagsAreChecked(t *testing.T) {
 		{[]string{"-log-level", "loud"}, "-log-level"},
 		{[]string{"-tools", ","}, "-tools"},
 		{[]string{"-timeout", "-1s"}, "-timeout"},
+		{[]string{"-timeout", "500ms"}, "at least 1s"},
+		{[]string{"-timeout", "5m"}, "at most 3m40s"},
 		{[]string{"-max-handles", "0"}, "-max-handles"},
 		{[]string{"-max-handles", "many"}, "-max-handles"},
 		{[]string{"extra"}, "unexpected"},
