@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io/fs"
 	"net/http"
+	"os"
 	"path"
 	"strings"
 	"syscall"
@@ -151,4 +152,36 @@ func (sess *session) followAreaLinks(rel string) string {
 		rel = inArea
 	}
 	return rel
+}
+
+// mkdirError is the refusal of an upload into dir when dir cannot be made
+// because a file is where one of its directories would be: a 400 that
+// names that file, instead of the system call's text or a 404 (the upload
+// would make the missing directories, so none is "not found").
+func mkdirError(root *os.Root, err error, dir string) error {
+	if errors.Is(err, fs.ErrExist) || errors.Is(err, syscall.ENOTDIR) {
+		if file := fileInTheWay(root, dir); file != "" {
+			return badRequest("%s is a file, so the directory %s cannot be made", quote(file), quote(dir))
+		}
+	}
+	return pathError(err, dir)
+}
+
+// fileInTheWay returns the first leading path of dir (a, a/b, ...) that
+// exists and is not a directory, following links as MkdirAll does; "" if
+// there is none.
+func fileInTheWay(root *os.Root, dir string) string {
+	for i := 0; i <= len(dir); i++ {
+		if i < len(dir) && dir[i] != '/' {
+			continue
+		}
+		fi, err := root.Stat(dir[:i])
+		if err != nil {
+			return ""
+		}
+		if !fi.IsDir() {
+			return dir[:i]
+		}
+	}
+	return ""
 }

@@ -209,7 +209,7 @@ func (sess *session) receivePart(part *formPart, dir string, limits partLimits) 
 	}
 	if dir != "" {
 		if err := sess.root.MkdirAll(dir, 0o755); err != nil {
-			return pendingFile{}, pathError(err, dir)
+			return pendingFile{}, mkdirError(sess.root, err, dir)
 		}
 	}
 	tmp := joinRel(dir, uploadTempPrefix+newGUID())
