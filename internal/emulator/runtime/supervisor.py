@@ -33,7 +33,8 @@ _libc = []  # the C library, once loaded (a zygote loads it before forking)
 _os_open = os.open
 
 # The fork handlers a zygote turned off (zygote.py's _quiet_fork_handlers),
-# as (function, its own code): each interpreter it forks restores them.
+# as (function, its own code, what the interpreter runs once in its stead
+# or None): each interpreter it forks restores them.
 _quieted = []
 
 
@@ -263,13 +264,13 @@ def _start_supervisor():
 
 def _restore_fork_handlers():
     """Give the interpreter back the fork handlers its zygote turned off,
-    so that a fork in the session's code runs them, and draw the new random
-    seed that random's handler would have drawn: sessions forked from one
-    zygote must not share a random sequence."""
-    if not _quieted:
-        return
-    for fn, code in _quieted:
+    so that a fork in the session's code runs them, and do once what the
+    interpreter's own fork needed of them: draw a new random seed (sessions
+    forked from one zygote must not share a random sequence) and unlock
+    logging's module lock (which its before-fork handler took in the
+    supervisor, and the session's threads must be able to take)."""
+    for fn, code, _ in _quieted:
         fn.__code__ = code
-    random = sys.modules.get("random")
-    if random is not None:
-        random._inst.seed()
+    for _, _, rerun in _quieted:
+        if rerun is not None:
+            rerun()

@@ -243,23 +243,31 @@ class _Off:
 
 
 def _quiet_fork_handlers():
-    """Turn off the fork handlers of threading and random (where loaded,
-    as a .pth file may do at start-up) for the zygote's forks and the
-    supervisors' forks after them. Each would run Python code in every
-    child, whose page copies cost more than the rest of a fork: threading's
-    cleans up after the other threads of the parent, and the zygote and the
-    supervisors have none (_fork checks); random's draws a new seed, which
-    only the interpreter needs, and draws itself (_restore_fork_handlers,
-    which also turns them back on for the session's code)."""
+    """Turn off the fork handlers of threading, random and logging (where
+    loaded: a .pth file may load the first two at start-up, IPython loads
+    all three) for the zygote's forks and the supervisors' forks after
+    them. Each would run Python code in every child, whose page copies cost
+    more than the rest of a fork (logging's some 75 in a supervisor of the
+    IPython kernel): threading's cleans up after the other threads of the
+    parent, and the zygote and the supervisors have none (_fork checks);
+    random's draws a new seed and logging's unlocks the module lock its
+    before-fork handler took, which only the interpreter needs: it turns
+    them back on for the session's code and runs those two once itself
+    (_restore_fork_handlers, with what _quieted says to run)."""
     import sys
     handlers = []
     threading = sys.modules.get("threading")
     if threading is not None:
-        handlers.append((getattr(threading, "_after_fork", None), _Off.after_fork))
+        handlers.append((getattr(threading, "_after_fork", None), _Off.after_fork, None))
     random = sys.modules.get("random")
     if random is not None:
-        handlers.append((getattr(random.Random, "seed", None), _Off.seed))
-    for fn, off in handlers:
+        handlers.append((getattr(random.Random, "seed", None), _Off.seed,
+                         getattr(getattr(random, "_inst", None), "seed", None)))
+    logging = sys.modules.get("logging")
+    if logging is not None:
+        reinit = getattr(logging, "_after_at_fork_child_reinit_locks", None)
+        handlers.append((reinit, _Off.after_fork, reinit))
+    for fn, off, rerun in handlers:
         code = getattr(fn, "__code__", None)
         if code is None:
             continue
@@ -267,7 +275,7 @@ def _quiet_fork_handlers():
             fn.__code__ = off.__code__
         except ValueError:  # another signature: leave it on
             continue
-        _quieted.append((fn, code))
+        _quieted.append((fn, code, rerun))
 
 
 _BIND_NOW = "LD_BIND_NOW"

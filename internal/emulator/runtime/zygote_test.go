@@ -257,14 +257,16 @@ func TestZygoteKeptWhenAChildFails(t *testing.T) {
 }
 
 // TestZygoteSessionsKeepTheirForkHandlers: the zygote turns off the fork
-// handlers of threading and random for its own forks (here it has loaded
-// both, as a .pth file may); each forked session has them back: its random
-// sequence is its own, random.seed works, and a fork in its code cleans
-// up after the cell's threads (the child counts one thread, its own).
+// handlers of threading, random and logging for its own forks (here it has
+// loaded them, as a .pth file or IPython may); each forked session has
+// them back: its random sequence is its own, random.seed works, logging's
+// module lock is free for its threads (the supervisor's fork took it), and
+// a fork in its code cleans up after the cell's threads (the child counts
+// one thread, its own).
 func TestZygoteSessionsKeepTheirForkHandlers(t *testing.T) {
 	t.Parallel()
 	f := newPython(t, PythonOptions{})
-	f.zygotes.program = "import random, threading\n" + zygoteSource
+	f.zygotes.program = "import logging, random, threading\n" + zygoteSource
 	a, _ := newPySession(t, f)
 	b, _ := newPySession(t, f)
 	if forks := f.forks.Load(); forks < 2 {
@@ -277,6 +279,21 @@ func TestZygoteSessionsKeepTheirForkHandlers(t *testing.T) {
 	}
 	if res := py(t, a, "random.seed(7)\nrandom.random()"); res.Value.Repr != "0.32383276483316237" {
 		t.Errorf("random.seed(7) then random.random() gave %q", res.Value.Repr)
+	}
+	lock := `import logging, threading
+free = []
+def take():
+    free.append(logging._lock.acquire(blocking=False))
+    if free[-1]:
+        logging._lock.release()
+thread = threading.Thread(target=take)
+thread.start()
+thread.join()
+free`
+	for _, s := range []*pythonSession{a, b} {
+		if res := py(t, s, lock); res.Value.Repr != "[True]" {
+			t.Errorf("a thread of a forked session could not take logging's lock: %s, want [True]", res.Value.Repr)
+		}
 	}
 	code := `import os, threading
 done = threading.Event()
