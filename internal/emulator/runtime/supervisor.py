@@ -268,9 +268,18 @@ def _restore_fork_handlers():
     interpreter's own fork needed of them: draw a new random seed (sessions
     forked from one zygote must not share a random sequence) and unlock
     logging's module lock (which its before-fork handler took in the
-    supervisor, and the session's threads must be able to take)."""
+    supervisor, and the session's threads must be able to take); and give
+    threading's main thread the interpreter's own native id."""
     for fn, code, _ in _quieted:
         fn.__code__ = code
     for _, _, rerun in _quieted:
         if rerun is not None:
             rerun()
+    threading = sys.modules.get("threading")
+    if threading is not None:
+        # After a fork, threading still records the parent's thread id as
+        # the main thread's native_id (CPython 3.11's fork handler does not
+        # update it); a kernel the service starts has its own.
+        set_native_id = getattr(threading.main_thread(), "_set_native_id", None)
+        if set_native_id is not None:
+            set_native_id()

@@ -260,9 +260,10 @@ func TestZygoteKeptWhenAChildFails(t *testing.T) {
 // handlers of threading, random and logging for its own forks (here it has
 // loaded them, as a .pth file or IPython may); each forked session has
 // them back: its random sequence is its own, random.seed works, logging's
-// module lock is free for its threads (the supervisor's fork took it), and
-// a fork in its code cleans up after the cell's threads (the child counts
-// one thread, its own).
+// module lock is free for its threads (the supervisor's fork took it), a
+// fork in its code cleans up after the cell's threads (the child counts
+// one thread, its own), and threading knows its main thread by the
+// interpreter's own thread id.
 func TestZygoteSessionsKeepTheirForkHandlers(t *testing.T) {
 	t.Parallel()
 	f := newPython(t, PythonOptions{})
@@ -308,5 +309,13 @@ done.set()
 os.read(r, 16).decode()`
 	if res := py(t, b, code); res.Value.Repr != "'1'" {
 		t.Errorf("the child of a fork in a cell counts %s threads, want '1'", res.Value.Repr)
+	}
+	// threading's record of the main thread is the session's, not the
+	// zygote's: its native id is the interpreter's own.
+	ids := "import os, threading\n(threading.main_thread().native_id == threading.get_native_id() == os.getpid(), threading.current_thread() is threading.main_thread())"
+	for _, s := range []*pythonSession{a, b} {
+		if res := py(t, s, ids); res.Value.Repr != "(True, True)" {
+			t.Errorf("threading's main thread in a forked session: %s, want (True, True)", res.Value.Repr)
+		}
 	}
 }
