@@ -41,10 +41,12 @@ func (fr *formReader) readHead(afterPart bool) (*formPart, error) {
 	c := &partContent{fr: fr}
 	fr.part = c
 	fp := &formPart{Header: p.Header, head: p, content: c}
-	// As mime/multipart's NextPart does (newPart in Go's source).
-	const cte = "Content-Transfer-Encoding"
-	if strings.EqualFold(p.Header.Get(cte), "quoted-printable") {
-		p.Header.Del(cte)
+	// NextPart (not NextRawPart) decodes a part declared quoted-printable,
+	// in any casing, and drops the declaration from the header it gives:
+	// the caller then sees decoded bytes under a header that no longer
+	// claims an encoding.
+	if enc := p.Header.Get("Content-Transfer-Encoding"); strings.EqualFold(enc, "quoted-printable") {
+		p.Header.Del("Content-Transfer-Encoding")
 		fp.content = quotedprintable.NewReader(c)
 	}
 	return fp, nil

@@ -20,7 +20,7 @@ import (
 //     from the previous part's end to the end of this part's header, and
 //     not one byte more, so it holds nothing when it returns the part.
 //   - A part's content ends where mime/multipart's partReader ends it: the
-//     same scan (scanUntilBoundary, as in Go's source) over the same bytes
+//     same rule (restated in formscan.go, contentSpan) over the same bytes
 //     (formcontent.go).
 //   - A body that does not begin the way every client writes one
 //     ("--boundary\r\n" first, an RFC 2046 boundary of at most 70
