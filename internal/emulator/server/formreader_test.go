@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"mime/multipart"
+	"mime/quotedprintable"
 	"strings"
 	"testing"
 )
@@ -20,6 +21,11 @@ import (
 type formOutcome struct {
 	parts []string
 	end   string
+	// qpLeft is 1 + the index of the first quoted-printable part that
+	// formReader itself read (not one it left to mime/multipart) and that
+	// was left unread in part, or 0: how mime/multipart skips the rest
+	// depends on whether it fails to decode (untilQPError).
+	qpLeft int
 }
 
 // chunkedReader returns at most chunk bytes per Read, and fails with
@@ -69,10 +75,14 @@ func readForm(next nextFunc, readSize int, limit int64) formOutcome {
 			out.end = err.Error()
 			return out
 		}
+		_, qp := content.(*quotedprintable.Reader) // a part formReader decodes
 		if limit > 0 {
 			content = io.LimitReader(content, limit)
 		}
 		got, rerr := readContent(content, readSize)
+		if qp && limit > 0 && int64(len(got)) == limit && out.qpLeft == 0 {
+			out.qpLeft = len(out.parts) + 1
+		}
 		if limit > 0 && int64(len(got)) == limit {
 			// Whether a read that ends at the limit also brings the
 			// body's error depends, with mime/multipart too, on
@@ -150,17 +160,23 @@ func requireSameForm(t *testing.T, data []byte, boundary string, chunk, failAt, 
 }
 
 // untilQPError cuts both outcomes after the first part whose
-// quoted-printable failed to decode: formReader then skips the rest of the
-// part to its delimiter, where what mime/multipart does next depends on
-// how far it had read ahead (formReader's doc comment).
+// quoted-printable failed to decode, or may fail in what was left unread
+// of it: formReader then skips the rest of the part to its delimiter,
+// where what mime/multipart does next depends on how far it had read ahead
+// (formReader's doc comment).
 func untilQPError(want, got formOutcome) (formOutcome, formOutcome) {
+	cut := got.qpLeft
 	for i, p := range want.parts {
-		if strings.Contains(p, "quotedprintable: ") {
-			want.parts, want.end = want.parts[:i+1], ""
-			got.parts, got.end = got.parts[:min(i+1, len(got.parts))], ""
+		if strings.Contains(p, "quotedprintable: ") && (cut == 0 || i+1 < cut) {
+			cut = i + 1
 			break
 		}
 	}
+	if cut > 0 {
+		want.parts, want.end = want.parts[:min(cut, len(want.parts))], ""
+		got.parts, got.end = got.parts[:min(cut, len(got.parts))], ""
+	}
+	want.qpLeft, got.qpLeft = 0, 0
 	return want, got
 }
 
