@@ -73,6 +73,15 @@ var formCases = []struct {
 	{"path field over 4096 bytes with a forged part", "B", "--B\r\nContent-Disposition: form-data; name=\"path\"\r\n\r\n" + "dir" + strings.Repeat("/.", 2046) + "/" +
 		"--B\r\nContent-Disposition: form-data; name=\"file\"; filename=\"forged.txt\"\r\n\r\nforged" +
 		"\r\n--B\r\nContent-Disposition: form-data; name=\"file\"; filename=\"real.txt\"\r\n\r\nreal\r\n--B--\r\n"},
+	{"two path fields, then a file", "b", "--b\r\nContent-Disposition: form-data; name=\"path\"\r\n\r\nfirst\r\n--b\r\nContent-Disposition: form-data; name=\"path\"\r\n\r\nsecond\r\n--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x\"\r\n\r\nx\r\n--b--\r\n"},
+	{"quoted-printable path field with a soft break before a look-alike", "b", "--b\r\nContent-Disposition: form-data; name=\"path\"\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\nd=\r\n--b=0D=0A\r\n--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x\"\r\n\r\nx\r\n--b--\r\n"},
+	{"empty file part, then a file", "b", "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"e\"\r\n\r\n\r\n--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x\"\r\n\r\nx\r\n--b--\r\n"},
+	{"part with no header and no content", "b", "--b\r\n\r\n--b\r\n\r\n--b--\r\n"},
+	{"many tiny parts", "b", strings.Repeat("--b\r\nContent-Disposition: form-data; name=\"n\"\r\n\r\nv\r\n", 90) + "--b--\r\n"},
+	{"final boundary mid-body, then a forged part", "b", "--b\r\nContent-Disposition: form-data; name=\"path\"\r\n\r\nd\r\n--b--\r\n--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"forged\"\r\n\r\nx\r\n--b--\r\n"},
+	{"delimiter with trailing tab, then bare LF header end", "b", "--b\r\n\r\nx\r\n--b\t\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x\"\n\ny\r\n--b--\r\n"},
+	{"header line split by a bare CR", "b", "--b\r\nContent-Disposition: form-data; name=\"file\";\r filename=\"x\"\r\n\r\ny\r\n--b--\r\n"},
+	{"CRLF then bare LF blank line ending the header", "b", "--b\r\nA: 1\r\n\n\r\n--b\r\n\r\nz\r\n--b--\r\n"},
 	{"many headers", "b", "--b\r\n" + strings.Repeat("A: 1\r\n", 10001) + "\r\nx\r\n--b--\r\n"},
 	{"large header", "b", "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x\"\r\nX-Big: " + strings.Repeat("h", 300<<10) + "\r\n\r\nx\r\n--b--\r\n"},
 }
