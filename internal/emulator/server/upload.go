@@ -102,7 +102,10 @@ func (sess *session) receiveParts(fr *formReader, dir string, many bool, limits 
 	}()
 	for len(pending) == 0 || many {
 		part, err := fr.NextPart()
-		if errors.Is(err, io.EOF) {
+		if err == io.EOF {
+			// The closing delimiter, and only it: a body that ends
+			// before it is cut short (mime/multipart wraps io.EOF
+			// then), and stores nothing.
 			break
 		}
 		if err != nil {
