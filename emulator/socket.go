@@ -3,7 +3,6 @@ package emulator
 import (
 	"context"
 	"errors"
-	"io"
 	"net"
 	"net/http"
 	"os"
@@ -114,15 +113,10 @@ func (s *localSocket) dial(ctx context.Context) (net.Conn, error) {
 // socketConn is one end of a connection over the socket. Its ReadFrom
 // (how net/http sends a request body, and how http.ServeContent sends a
 // file) copies clientBlock bytes at a time instead of 32 KiB: each write
-// of a Unix socket is a system call, however small.
+// of a Unix socket is a system call, however small. On Linux it sends a
+// regular file with sendfile(2) instead (socket_sendfile_linux.go).
 type socketConn struct {
 	*net.UnixConn
-}
-
-// ReadFrom implements io.ReaderFrom (not net.UnixConn's ReadFrom, which
-// reads a datagram).
-func (c *socketConn) ReadFrom(r io.Reader) (int64, error) {
-	return copyInBlocks(c.UnixConn, r)
 }
 
 // serveSocket starts serving the private socket, unless opts turn it off
