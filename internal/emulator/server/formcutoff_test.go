@@ -1,7 +1,9 @@
 package server
 
 import (
+	"bytes"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -42,12 +44,8 @@ func TestUploadCutOffAtAnyByteStoresNothing(t *testing.T) {
 	}{{"/files", testVersion, fileEnd}, {"/files/upload", V20240202Preview, len(body)}} {
 		for cut := range target.cuts {
 			for _, chunk := range []int{1, 1000} {
-				r := httptest.NewRequest(http.MethodPost, target.path+"?identifier="+id+"&api-version="+target.version,
+				w := e.postBody(target.path+"?identifier="+id+"&api-version="+target.version, ct,
 					&chunkedReader{data: body, chunk: chunk, failAt: cut})
-				r.Header.Set("Authorization", "Bearer "+e.token)
-				r.Header.Set("Content-Type", ct)
-				w := httptest.NewRecorder()
-				e.srv.ServeHTTP(w, r)
 				require.NotEqual(t, http.StatusOK, w.Code, "%s cut at %d of %d (reads of %d): %s", target.path, cut, len(body), chunk, w.Body)
 				after, err := os.ReadDir(dir + "/d")
 				require.NoError(t, err)
@@ -58,4 +56,68 @@ func TestUploadCutOffAtAnyByteStoresNothing(t *testing.T) {
 			}
 		}
 	}
+}
+
+// A legacy upload of several files whose body ends cleanly (the request's
+// whole length arrived) before its closing delimiter is a malformed body,
+// not a shorter upload: it stores none of its files, as when the
+// connection breaks. The exception is mime/multipart's: a body that ends
+// right after a delimiter line reads as ended there (a bare io.EOF), and
+// is stored as such.
+func TestUploadBodyEndingBeforeItsCloseStoresNothing(t *testing.T) {
+	e := newEnv(t, nil)
+	const id = "short"
+	require.Equal(t, http.StatusOK, e.upload(id, "d", "a.bin", "old a").status)
+	dir := e.sessionDir(id)
+	data, ct := multipartBody(t,
+		[3]string{"file", "a.bin", "new a"},
+		[3]string{"note", "", "skipped"},
+		[3]string{"file", "b.bin", "new b"},
+		[3]string{"path", "", "ignored"})
+	body, err := io.ReadAll(data)
+	require.NoError(t, err)
+	closing := "--" + ct[strings.Index(ct, "=")+1:] + "--"
+	end := bytes.LastIndex(body, []byte(closing)) + len(closing)
+	target := "/files/upload?identifier=" + id + "&path=d&api-version=" + V20240202Preview
+	for cut := range end {
+		if endsCleanly(t, body[:cut], ct) {
+			continue
+		}
+		w := e.postBody(target, ct, bytes.NewReader(body[:cut]))
+		require.NotEqual(t, http.StatusOK, w.Code, "body cut at %d of %d: %s", cut, len(body), w.Body)
+		_, err := os.Stat(dir + "/d/b.bin")
+		require.True(t, os.IsNotExist(err), "body cut at %d: b.bin stored", cut)
+		old, err := os.ReadFile(dir + "/d/a.bin")
+		require.NoError(t, err)
+		require.Equal(t, "old a", string(old), "body cut at %d", cut)
+	}
+	w := e.postBody(target, ct, bytes.NewReader(body[:end]))
+	require.Equal(t, http.StatusOK, w.Code, "the body up to its closing delimiter: %s", w.Body)
+}
+
+// endsCleanly reports whether mime/multipart reads body to a bare io.EOF,
+// its sign of a complete body.
+func endsCleanly(t *testing.T, body []byte, ct string) bool {
+	t.Helper()
+	mr := multipart.NewReader(bytes.NewReader(body), ct[strings.Index(ct, "=")+1:])
+	for {
+		p, err := mr.NextPart()
+		if err != nil {
+			return err == io.EOF
+		}
+		if _, err := io.Copy(io.Discard, p); err != nil {
+			return false
+		}
+	}
+}
+
+// postBody posts body, of Content-Type ct, to target (a path and query)
+// straight into the server's handler, and returns the recorded answer.
+func (e *env) postBody(target, ct string, body io.Reader) *httptest.ResponseRecorder {
+	r := httptest.NewRequest(http.MethodPost, target, body)
+	r.Header.Set("Authorization", "Bearer "+e.token)
+	r.Header.Set("Content-Type", ct)
+	w := httptest.NewRecorder()
+	e.srv.ServeHTTP(w, r)
+	return w
 }
