@@ -1,6 +1,9 @@
 package agenttool
 
-import "strings"
+import (
+	"regexp"
+	"strings"
+)
 
 // fenceLanguages are the info strings of a fence around code worth
 // running; a fence labelled otherwise (```json) is left alone.
@@ -52,19 +55,35 @@ func stripFence(code string) string {
 			return code // more than one fenced block
 		}
 	}
-	if outside := strings.Join(lines[:open], "") + strings.Join(lines[closing+1:], ""); quotesCode(outside) {
+	if quotesCode(strings.Join(lines[:open], ""), strings.Join(lines[closing+1:], "")) {
 		return code // the fence is in a string or a here-document of the code
 	}
 	return strings.Join(lines[open+1:closing], "")
 }
 
-// quotesCode reports whether text around a fenced block opens or closes a
+// quotesCode reports whether the text before a fenced block opens a
 // multi-line string (three double or single quotes) or a here-document
-// (<<): a fence line can only sit inside code there, as in code that writes
-// a Markdown report, so the text is code, not a model's prose.
-func quotesCode(text string) bool {
-	return strings.Contains(text, `"""`) || strings.Contains(text, "'''") || strings.Contains(text, "<<")
+// that the text after it closes: a fence line can only sit inside code
+// there, as in code that writes a Markdown report. Prose that merely
+// mentions """ or << on one side is not code.
+func quotesCode(before, after string) bool {
+	for _, q := range []string{`"""`, "'''"} {
+		if strings.Count(before, q)%2 == 1 && strings.Count(after, q)%2 == 1 {
+			return true
+		}
+	}
+	for _, m := range heredocStart.FindAllStringSubmatch(before, -1) {
+		for _, ln := range strings.Split(after, "\n") {
+			if strings.TrimSpace(ln) == m[1] {
+				return true
+			}
+		}
+	}
+	return false
 }
+
+// heredocStart matches a here-document operator and its delimiter word.
+var heredocStart = regexp.MustCompile(`<<-?\s*['"]?([A-Za-z_][A-Za-z0-9_]*)['"]?`)
 
 // fenceLine reports whether ln is a Markdown fence line (three or more
 // backticks, indented at most three spaces) and returns the backtick count
