@@ -108,31 +108,68 @@ func compareFiles(before, after map[string]fileState) []FileInfo {
 	return files
 }
 
-// maxImageNotes bounds the notes of one result on images left out, so a run
-// that writes thousands of images does not flood the model's context.
+// maxImageNotes bounds how many different failed reads the notes on
+// images left out describe, so a run that writes thousands of images does
+// not flood the model's context.
 const maxImageNotes = 3
+
+// imageSkips counts the images a run wrote that are not shown, by reason.
+// Its notes name no file: a file name is sandbox output, which the layout
+// keeps inside the data blocks (the files block lists the run's files).
+type imageSkips struct {
+	reasons     []string       // in the order first seen
+	counts      map[string]int // by reason
+	readReasons int            // of reasons, failed reads
+	unread      int            // failed reads past maxImageNotes reasons
+}
+
+// add counts one image left out for reason; read marks a failed read.
+func (k *imageSkips) add(reason string, read bool) {
+	if k.counts == nil {
+		k.counts = map[string]int{}
+	}
+	if _, seen := k.counts[reason]; !seen {
+		if read && k.readReasons >= maxImageNotes {
+			k.unread++
+			return
+		}
+		if read {
+			k.readReasons++
+		}
+		k.reasons = append(k.reasons, reason)
+	}
+	k.counts[reason]++
+}
+
+// notes are the sentences for the model: one a reason, and how to get an
+// image that was left out.
+func (k *imageSkips) notes() []string {
+	var notes []string
+	for _, r := range k.reasons {
+		notes = append(notes, fmt.Sprintf("Not shown: %s the run wrote (%s).", plural(int64(k.counts[r]), "image"), r))
+	}
+	if k.unread > 0 {
+		notes = append(notes, fmt.Sprintf("Not shown: %s more the run wrote (reading failed).", plural(int64(k.unread), "image")))
+	}
+	if len(notes) > 0 {
+		notes = append(notes, "download_file returns an image that is not shown, one at a time.")
+	}
+	return notes
+}
 
 // changedImages fetches the images among the files created or changed, as
 // long as the image budgets, of which count images and total bytes are
-// spent, leave room; the first images left out get a note each, the rest
-// one note together.
+// spent, leave room; the notes say how many were left out and why.
 func (s *Session) changedImages(ctx context.Context, files []FileInfo, count int, total int64) ([]Image, []string, error) {
 	var images []Image
-	var notes []string
-	more := 0
+	var skips imageSkips
 	for _, f := range files {
 		if f.Change == ChangeDeleted || imageMIMEByName(f.Path) == "" {
 			continue
 		}
-		img, note, err := s.changedImage(ctx, f, count, total)
+		img, err := s.changedImage(ctx, f, count, total, &skips)
 		if err != nil {
 			return nil, nil, err
-		}
-		switch {
-		case note != "" && len(notes) < maxImageNotes:
-			notes = append(notes, note)
-		case note != "":
-			more++
 		}
 		if img != nil {
 			images = append(images, *img)
@@ -140,41 +177,38 @@ func (s *Session) changedImages(ctx context.Context, files []FileInfo, count int
 			total += int64(len(img.Data))
 		}
 	}
-	if more > 0 {
-		what := fmt.Sprintf("%d more images are", more)
-		if more == 1 {
-			what = "1 more image is"
-		}
-		notes = append(notes, what+" not shown either; download_file returns one at a time.")
-	}
-	return images, notes, nil
+	return images, skips.notes(), nil
 }
 
 // changedImage fetches the image file f when the budgets leave room for it
-// (count images and total bytes spent), or says in a note why it is not
-// shown. A file named like an image that is not one gives neither.
-func (s *Session) changedImage(ctx context.Context, f FileInfo, count int, total int64) (*Image, string, error) {
+// (count images and total bytes spent), or counts in skips why it is not
+// shown. A file named like an image that is not one is neither.
+func (s *Session) changedImage(ctx context.Context, f FileInfo, count int, total int64, skips *imageSkips) (*Image, error) {
 	switch {
 	case count >= s.t.set.maxImages:
-		return nil, fmt.Sprintf("The image %s is not shown: a result carries at most %s.", shown(f.Path), plural(int64(s.t.set.maxImages), "image")), nil
+		skips.add("a result carries at most "+plural(int64(s.t.set.maxImages), "image"), false)
+		return nil, nil
 	case total+f.Size > s.t.set.maxImageBytes:
-		return nil, fmt.Sprintf("The image %s (%d bytes) is not shown: it would pass the image budget of %d bytes a result.", shown(f.Path), f.Size, s.t.set.maxImageBytes), nil
+		skips.add(fmt.Sprintf("the images of a result share a budget of %d bytes", s.t.set.maxImageBytes), false)
+		return nil, nil
 	}
 	p, err := parseFilePath(f.Path)
 	if err != nil {
-		return nil, fmt.Sprintf("The image %s is not shown: its name holds characters the toolkit does not send to the pool.", shown(f.Path)), nil
+		skips.add("a name holding characters the toolkit does not send to the pool", false)
+		return nil, nil
 	}
 	data, mime, err := s.readImage(ctx, p, s.t.set.maxImageBytes-total)
 	if err != nil {
 		if ctx.Err() != nil {
-			return nil, "", ctx.Err()
+			return nil, ctx.Err()
 		}
-		return nil, fmt.Sprintf("The image %s could not be read: %s.", shown(f.Path), s.serviceProblem(err)), nil
+		skips.add("reading failed: "+s.serviceProblem(err), true)
+		return nil, nil
 	}
 	if mime == "" {
-		return nil, "", nil // named like an image, but is not one
+		return nil, nil // named like an image, but is not one
 	}
-	return &Image{Name: f.Path, MIMEType: mime, Data: data}, "", nil
+	return &Image{Name: f.Path, MIMEType: mime, Data: data}, nil
 }
 
 // readImage downloads an image of at most limit bytes and returns it with
@@ -251,29 +285,34 @@ func imageInfos(images []Image) []ImageInfo {
 	return out
 }
 
-// writeFiles adds the files of a run to the layout.
+// writeFiles adds the files of a run to the layout. Their names are
+// sandbox output, so they are a data block.
 func writeFiles(l *layout, files []FileInfo) {
 	if len(files) == 0 {
 		return
 	}
-	l.line("files:")
+	var b strings.Builder
 	for _, f := range files {
-		l.linef("  %s %s (%s)", f.Change, shown(f.Path), plural(f.Size, "byte"))
+		fmt.Fprintf(&b, "%s %s (%s)\n", f.Change, shown(f.Path), plural(f.Size, "byte"))
 	}
+	l.line("files: " + plural(int64(len(files)), "file") + " the run created, changed or deleted")
+	l.block("files", b.String())
 }
 
-// writeImages says which images travel with the result.
+// writeImages says which images travel with the result, in their order;
+// their names, sandbox output, are a data block.
 func writeImages(l *layout, images []Image) {
 	if len(images) == 0 {
 		return
 	}
-	names := make([]string, 0, len(images))
+	var b strings.Builder
 	for _, im := range images {
 		n := shown(im.Name)
 		if n == "" {
 			n = "the run's figure"
 		}
-		names = append(names, fmt.Sprintf("%s (%s, %s)", n, im.MIMEType, plural(int64(len(im.Data)), "byte")))
+		fmt.Fprintf(&b, "%s (%s, %s)\n", n, im.MIMEType, plural(int64(len(im.Data)), "byte"))
 	}
-	l.linef("images: %d returned with this result as image content: %s", len(images), strings.Join(names, "; "))
+	l.linef("images: %d returned with this result as image content, in this order:", len(images))
+	l.block("images", b.String())
 }

@@ -50,9 +50,21 @@
 //	----- end of stdout -----
 //	----- stderr ----- / ----- value ----- / ----- content of <path> -----   likewise
 //	note: <sentence>                     zero or more: output cut (by the pool or by the budget), images left out
-//	files:                               files a run created, changed or deleted
-//	  created /mnt/data/chart.png (2048 bytes)
-//	images: <n> returned with this result as image content: <name> (<mime>, <n> bytes); ...
+//	files: <n> files the run created, changed or deleted
+//	----- files -----                    the names, sandbox output like the streams
+//	created /mnt/data/chart.png (2048 bytes)
+//	----- end of files -----
+//	images: <n> returned with this result as image content, in this order:
+//	----- images -----
+//	/mnt/data/chart.png (image/png, 2048 bytes)      or: the run's figure (<mime>, <n> bytes)
+//	----- end of images -----
+//
+// list_files gives "<path> holds <n> entries:" and the entries in a block
+// "entries", one a line: "<path> (<n> bytes)" or "<path>/ (directory)".
+//
+// File names are chosen by the sandbox's code, so they appear only inside
+// blocks, never on a line of the toolkit's own; a name holding a control
+// character is Go-quoted. Notes on images left out count them by reason.
 //
 // Status failed means the code ran and failed; status error means the call
 // did not reach the code (a bad argument, a missing file). The blocks hold

@@ -104,17 +104,17 @@ func TestEmulatorFileDetectionAndImages(t *testing.T) {
 
 	r = call(t, s, agenttool.ToolRunPython, map[string]any{"code": pngCode("/mnt/data/out/chart.png") + "\nopen('/mnt/data/notes.txt','w').write('hello')\nprint(open('/mnt/data/in/data.csv').read().count('\\n'))"})
 	require.False(t, r.IsError, r.Text)
-	require.Contains(t, r.Text, "files:\n  created /mnt/data/notes.txt (5 bytes)\n  created /mnt/data/out/chart.png (")
+	require.Contains(t, r.Text, "files: 2 files the run created, changed or deleted\n----- files -----\ncreated /mnt/data/notes.txt (5 bytes)\ncreated /mnt/data/out/chart.png (")
 	require.NotContains(t, r.Text, "data.csv (", "an uploaded file is not reported as created by the run")
 	require.Len(t, r.Images, 1)
 	require.Equal(t, "/mnt/data/out/chart.png", r.Images[0].Name)
 	require.Equal(t, "image/png", r.Images[0].MIMEType)
-	require.Contains(t, r.Text, "images: 1 returned with this result as image content: /mnt/data/out/chart.png (image/png, ")
+	require.Contains(t, r.Text, "images: 1 returned with this result as image content, in this order:\n----- images -----\n/mnt/data/out/chart.png (image/png, ")
 	require.NotContains(t, r.Text, "iVBOR", "no base64 in Text")
 
 	r = call(t, s, agenttool.ToolRunPython, map[string]any{"code": "open('/mnt/data/notes.txt','a').write(' world')\nimport os\nos.remove('/mnt/data/in/data.csv')"})
 	require.False(t, r.IsError, r.Text)
-	require.Contains(t, r.Text, "files:\n  deleted /mnt/data/in/data.csv (8 bytes)\n  changed /mnt/data/notes.txt (11 bytes)\n")
+	require.Contains(t, r.Text, "----- files -----\ndeleted /mnt/data/in/data.csv (8 bytes)\nchanged /mnt/data/notes.txt (11 bytes)\n----- end of files -----\n")
 	require.Empty(t, r.Images)
 
 	r = call(t, s, agenttool.ToolRunPython, map[string]any{"code": "1"})
@@ -122,8 +122,7 @@ func TestEmulatorFileDetectionAndImages(t *testing.T) {
 
 	r = call(t, s, agenttool.ToolListFiles, map[string]any{"path": nil, "recursive": true})
 	require.False(t, r.IsError, r.Text)
-	require.Contains(t, r.Text, "  /mnt/data/notes.txt (11 bytes)\n")
-	require.Contains(t, r.Text, "  /mnt/data/out/chart.png (")
+	require.Contains(t, r.Text, "\n/mnt/data/notes.txt (11 bytes)\n/mnt/data/out/ (directory)\n/mnt/data/out/chart.png (")
 
 	r = call(t, s, agenttool.ToolRunPython, map[string]any{"code": "import os\nos.makedirs('/mnt/data/out/deep', exist_ok=True)\nopen('/mnt/data/out/deep/d.txt','w').write('d')"})
 	require.Contains(t, r.Text, "created /mnt/data/out/deep/d.txt (1 byte)")
@@ -131,7 +130,7 @@ func TestEmulatorFileDetectionAndImages(t *testing.T) {
 	require.Equal(t, []string{"/mnt/data/out/chart.png", "/mnt/data/out/deep", "/mnt/data/out/deep/d.txt"}, paths(r.Files))
 	r = call(t, s, agenttool.ToolListFiles, map[string]any{"path": "out", "recursive": false})
 	require.Equal(t, []string{"/mnt/data/out/chart.png", "/mnt/data/out/deep"}, paths(r.Files))
-	require.Contains(t, r.Text, "  /mnt/data/out/deep/ (directory)\n")
+	require.Contains(t, r.Text, "\n/mnt/data/out/deep/ (directory)\n----- end of entries -----\n")
 
 	r = call(t, s, agenttool.ToolDownloadFile, map[string]any{"path": "out/chart.png"})
 	require.False(t, r.IsError, r.Text)

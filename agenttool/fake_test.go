@@ -38,6 +38,8 @@ type fakePool struct {
 	lists    int
 	// missing404 answers 404 to listing a session that has no files yet.
 	missing404 bool
+	// refusals answers a download of a path with 409 and that error code.
+	refusals map[string]string
 	// exec answers an execution; it may write files through put.
 	exec func(id string, req azsessions.ExecutionRequest) (azsessions.Execution, int, string)
 }
@@ -137,6 +139,10 @@ func newFakeKitAt(t *testing.T, v azsessions.APIVersion, opts *agenttool.Options
 				rel := name
 				if options != nil && options.Path != nil {
 					rel = *options.Path + "/" + name
+				}
+				if code, refused := p.refusals[rel]; refused {
+					errResp.SetResponseError(http.StatusConflict, code)
+					return
 				}
 				data, ok := p.files[id][rel]
 				if !ok {
@@ -316,10 +322,10 @@ func TestFakeImageBudget(t *testing.T) {
 	require.Equal(t, "/mnt/data/a.png", r.Images[1].Name)
 	require.Equal(t, "/mnt/data/c.png", r.Images[2].Name)
 	require.Contains(t, r.Text, "----- value -----\n(an image: returned with this result as image content)\n")
-	require.Contains(t, r.Text, "note: The image /mnt/data/b.png (108 bytes) is not shown: it would pass the image budget of 300 bytes a result.\n")
-	require.NotContains(t, r.Text, "fake.png is not", "a file named like an image that is not one is just a file")
-	require.Contains(t, r.Text, "files:\n  created /mnt/data/a.png (108 bytes)\n  created /mnt/data/b.png (108 bytes)\n  created /mnt/data/c.png (18 bytes)\n  created /mnt/data/data.txt (1 byte)\n  created /mnt/data/fake.png (12 bytes)\n")
-	require.Contains(t, r.Text, "images: 3 returned with this result as image content: the run's figure (image/png, 158 bytes); /mnt/data/a.png (image/png, 108 bytes); /mnt/data/c.png (image/png, 18 bytes)\n")
+	require.Contains(t, r.Text, "note: Not shown: 1 image the run wrote (the images of a result share a budget of 300 bytes).\nnote: download_file returns an image that is not shown, one at a time.\n")
+	require.NotContains(t, r.Text, "2 images", "a file named like an image that is not one is just a file")
+	require.Contains(t, r.Text, "files: 5 files the run created, changed or deleted\n----- files -----\ncreated /mnt/data/a.png (108 bytes)\ncreated /mnt/data/b.png (108 bytes)\ncreated /mnt/data/c.png (18 bytes)\ncreated /mnt/data/data.txt (1 byte)\ncreated /mnt/data/fake.png (12 bytes)\n----- end of files -----\n")
+	require.Contains(t, r.Text, "images: 3 returned with this result as image content, in this order:\n----- images -----\nthe run's figure (image/png, 158 bytes)\n/mnt/data/a.png (image/png, 108 bytes)\n/mnt/data/c.png (image/png, 18 bytes)\n----- end of images -----\n")
 	require.NotContains(t, r.Text, "iVBOR")
 	out := r.Structured.(*agenttool.RunOutput)
 	require.Len(t, out.Images, 3)
@@ -333,7 +339,7 @@ func TestFakeImageBudget(t *testing.T) {
 	}
 	r = call(t, kit.Session("c"), agenttool.ToolRunPython, map[string]any{"code": "plot()"})
 	require.Len(t, r.Images, 1)
-	require.Contains(t, r.Text, "note: The image /mnt/data/b.png is not shown: a result carries at most 1 image.\n")
+	require.Contains(t, r.Text, "note: Not shown: 1 image the run wrote (a result carries at most 1 image).\n")
 
 	kit, _ = newFakeKit(t, &agenttool.Options{MaxImages: -1}, func(id string, req azsessions.ExecutionRequest) (azsessions.Execution, int, string) {
 		e := succeeded("", "", "")
@@ -554,7 +560,7 @@ func TestFakeFirstRunOnAPoolThatAnswers404(t *testing.T) {
 	}
 	r := call(t, kit.Session("c"), agenttool.ToolRunPython, map[string]any{"code": "x"})
 	require.False(t, r.IsError, r.Text)
-	require.Contains(t, r.Text, "files:\n  created /mnt/data/out.txt (1 byte)\n")
+	require.Contains(t, r.Text, "----- files -----\ncreated /mnt/data/out.txt (1 byte)\n")
 	require.NotContains(t, r.Text, "could not be listed")
 }
 

@@ -166,14 +166,17 @@ func listResult(p sandboxPath, files []FileInfo, truncated bool) Result {
 	if len(files) == 0 {
 		l.linef("%s is empty", p.abs())
 	} else {
-		l.linef("%s holds %s:", p.abs(), plural(int64(len(files)), "entry"))
+		// The names are sandbox output: a data block.
+		var b strings.Builder
 		for _, f := range files {
 			if f.IsDir {
-				l.linef("  %s/ (directory)", shown(f.Path))
+				fmt.Fprintf(&b, "%s/ (directory)\n", shown(f.Path))
 			} else {
-				l.linef("  %s (%s)", shown(f.Path), plural(f.Size, "byte"))
+				fmt.Fprintf(&b, "%s (%s)\n", shown(f.Path), plural(f.Size, "byte"))
 			}
 		}
+		l.linef("%s holds %s:", p.abs(), plural(int64(len(files)), "entry"))
+		l.block("entries", b.String())
 	}
 	if truncated {
 		l.linef("note: only the first %d entries are listed; list a subdirectory to see more.", maxListedFiles)

@@ -28,7 +28,7 @@ func TestAgent(t *testing.T) {
 		"  | KeyError: 'temperature'",
 		"  | Lima     mean  20.0  min  16.8  max  23.4\n",
 		"  | Oslo     mean   6.2  min  -4.3  max  17.1\n",
-		"  |   created /mnt/data/chart.png (",
+		"  | created /mnt/data/chart.png (",
 		"  [image block: /mnt/data/chart.png, image/png, ",
 		"  | /mnt/data holds 2 entries:\n",
 		"  | /mnt/data/chart.png: an image (image/png, ",
