@@ -59,7 +59,10 @@ func (s *Server) readResource(ctx context.Context, req *mcp.ReadResourceRequest)
 		return nil, err
 	}
 	sess, release, err := s.sessions.lookup(req.Session, handle, time.Now())
-	if err != nil {
+	switch {
+	case errors.Is(err, errClosed):
+		return nil, &jsonrpc.Error{Code: jsonrpc.CodeInternalError, Message: errShuttingDown.Error()}
+	case err != nil:
 		return nil, invalidParams(err.Error())
 	}
 	defer release()

@@ -151,17 +151,8 @@ func (t *sessionTable) acquire(ctx context.Context, ss *mcp.ServerSession, handl
 		if t.closed {
 			return nil, false, nil, errClosed
 		}
-		h := t.handles[conv]
-		if h == nil {
-			// Swept while idle (the sandbox starts clean), or issued by
-			// an earlier process or a replica with the same key (whose
-			// sandbox, with the same toolkit key, may still be there).
-			h = &handleState{session: t.toolkit.Session(conv)}
-			t.handles[conv] = h
-			_, swept = t.swept[conv]
-			delete(t.swept, conv)
-		}
-		return h.session, swept, t.use(h, now), nil
+		h, wasSwept := t.handle(conv)
+		return h.session, wasSwept, t.use(h, now), nil
 	}
 	if ss == nil {
 		return nil, false, nil, errors.New("the call has no MCP session; pass a handle from new_session as `session`")
@@ -181,6 +172,22 @@ func (t *sessionTable) acquire(ctx context.Context, ss *mcp.ServerSession, handl
 	sess = t.toolkit.Session(conv)
 	t.byMCP[ss] = sess
 	return sess, false, func() {}, nil
+}
+
+// handle returns the state of conv's handle, registered now if the table
+// does not hold it: the sweep deleted its sandbox while idle (which swept
+// reports, once: the sandbox starts clean), or an earlier process or a
+// replica with the same key issued it (its sandbox, under the same toolkit
+// key, may still be there). t.mu must be held.
+func (t *sessionTable) handle(conv string) (h *handleState, swept bool) {
+	if h := t.handles[conv]; h != nil {
+		return h, false
+	}
+	h = &handleState{session: t.toolkit.Session(conv)}
+	t.handles[conv] = h
+	_, swept = t.swept[conv]
+	delete(t.swept, conv)
+	return h, swept
 }
 
 // awaitSweep waits until the sweep has deleted conv's idle sandbox, if it
@@ -207,22 +214,33 @@ func (t *sessionTable) awaitSweep(ctx context.Context, conv string) error {
 	}
 }
 
-// lookup is acquire without creating anything for an MCP session that has
-// no sandbox yet (nil then): resources of a sandbox that does not exist. A
-// handle's read counts as use, as a call does, so the idle sweep keeps its
-// sandbox; release must be called when the read ends.
+// lookup is acquire for reading resources: it creates nothing for an MCP
+// session that has no sandbox yet, and gives nil for a handle whose sandbox
+// the idle sweep deleted or is deleting (no file is there, and the
+// handle's next call must still be told it starts clean). A handle the
+// table does not hold otherwise (issued by a replica or an earlier process)
+// is registered, as a call would. A handle's read counts as use, as a call
+// does, so the idle sweep keeps its sandbox; release must be called when
+// the read ends.
 func (t *sessionTable) lookup(ss *mcp.ServerSession, handle string, now time.Time) (sess *agenttool.Session, release func(), err error) {
 	if handle != "" {
 		nonce, ok := t.verify(handle)
 		if !ok {
 			return nil, nil, errBadHandle
 		}
+		conv := handleConversation(nonce)
 		t.mu.Lock()
 		defer t.mu.Unlock()
-		if h := t.handles[handleConversation(nonce)]; h != nil {
-			return h.session, t.use(h, now), nil
+		_, sweeping := t.sweeping[conv]
+		_, swept := t.swept[conv]
+		switch {
+		case t.closed:
+			return nil, nil, errClosed
+		case t.handles[conv] == nil && (sweeping || swept):
+			return nil, func() {}, nil
 		}
-		return nil, func() {}, nil
+		h, _ := t.handle(conv)
+		return h.session, t.use(h, now), nil
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()

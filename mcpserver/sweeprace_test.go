@@ -17,12 +17,7 @@ import (
 func TestCallOnAHandleBeingSweptWaitsForTheDeletion(t *testing.T) {
 	srv, ctx := newTestServer(t, &Options{HandleIdleTimeout: time.Hour})
 	cs := connectInMemory(ctx, t, srv)
-	res, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: ToolNewSession})
-	require.NoError(t, err)
-	handle := res.StructuredContent.(map[string]any)["session"].(string)
-	res, err = cs.CallTool(ctx, &mcp.CallToolParams{Name: "run_python", Arguments: map[string]any{"code": "kept = 1", "session": handle}})
-	require.NoError(t, err)
-	require.False(t, res.IsError)
+	handle := handleAfterRun(ctx, t, cs, "kept = 1")
 
 	waiting := make(chan struct{}, 1)
 	srv.sessions.sweepWaitHook = func() { waiting <- struct{}{} }
