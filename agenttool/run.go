@@ -146,8 +146,7 @@ func (s *Session) run(ctx context.Context, tool string, req azsessions.Execution
 	if err != nil {
 		return Result{}, err
 	}
-	wait, notes := s.cancelledRunWait(notes)
-	resp, final, err := s.execute(ctx, tool, req, wait, timeout)
+	resp, notes, final, err := s.execute(ctx, tool, req, timeout, notes)
 	if final != nil || err != nil {
 		return deref(final), err
 	}
@@ -159,16 +158,6 @@ func (s *Session) run(ctx context.Context, tool string, req azsessions.Execution
 		}
 	}
 	return rep.result(), nil
-}
-
-// cancelledRunWait is how long a run the host cancelled may still hold the
-// sandbox, with a note saying so when it may.
-func (s *Session) cancelledRunWait(notes []string) (time.Duration, []string) {
-	wait := time.Until(s.busyUntil)
-	if wait <= 0 {
-		return 0, notes
-	}
-	return wait, append(notes, fmt.Sprintf("An earlier run in this sandbox was cancelled before it finished, but the sandbox may still be running it, for up to %d seconds more: this run waits for it, and what it changes (variables, files) may show here.", int(wait.Round(time.Second).Seconds())))
 }
 
 // limitRequest sets the run's time limit on req and, where the api-version
@@ -216,32 +205,45 @@ func (s *Session) snapshotFiles(ctx context.Context, notes []string) (detect boo
 }
 
 // execute runs req, waiting for the pool up to the run's timeout plus
-// networkGrace, after wait, the time a cancelled run may still hold the
-// sandbox. When the pool gives no answer to report, final is the Result to
-// return instead (the run timed out, or the pool refused it).
-func (s *Session) execute(ctx context.Context, tool string, req azsessions.ExecutionRequest, wait, timeout time.Duration) (resp azsessions.ExecutionClientExecuteResponse, final *Result, err error) {
+// networkGrace, after the time runs the host cancelled may still hold the
+// sandbox (at most maxWaitForAbandoned), which a note tells the model. When
+// the pool gives no answer to report, final is the Result to return
+// instead (the run timed out, or the pool refused it).
+func (s *Session) execute(ctx context.Context, tool string, req azsessions.ExecutionRequest, timeout time.Duration, notes []string) (resp azsessions.ExecutionClientExecuteResponse, _ []string, final *Result, err error) {
 	start := time.Now()
+	pending := s.abandoned.pending(start)
+	wait := min(pending, s.t.set.maxWaitForAbandoned())
+	if pending > 0 {
+		notes = append(notes, s.abandonedNote(pending, wait))
+	}
 	runCtx, cancel := context.WithTimeout(ctx, wait+timeout+networkGrace)
 	resp, err = s.t.exec.Execute(runCtx, s.Identifier(), req, nil)
 	cancel()
 	switch {
 	case err == nil:
-		return resp, nil, nil
+		// The pool runs a session's code in order: runs abandoned before
+		// this one have ended.
+		s.abandoned = abandonedRuns{}
+		return resp, notes, nil, nil
 	case ctx.Err() != nil:
 		// The pool does not stop a run whose caller hung up: it goes on,
-		// after the one it waited for, up to its limit.
-		s.busyUntil = start.Add(wait + timeout)
-		return resp, nil, ctx.Err()
+		// after the ones it waited for, up to its limit.
+		s.abandoned.add(start, timeout)
+		return resp, notes, nil, ctx.Err()
 	case errors.Is(err, context.DeadlineExceeded):
 		// Our own deadline: the pool never answered. State is unknown.
 		s.snapshot = nil
-		r := s.timedOutResult(timeout)
-		return resp, &r, nil
+		r := s.timedOutResult(timeout, wait, pending)
+		if wait < pending {
+			// Still queued behind cancelled runs: it will run after them.
+			s.abandoned.add(start, timeout)
+		}
+		return resp, notes, &r, nil
 	case !hostError(err):
 		r := errorResult("the pool refused to run it: %s", s.serviceProblem(err))
-		return resp, &r, nil
+		return resp, notes, &r, nil
 	}
-	return resp, nil, fmt.Errorf("agenttool: running %s: %w", tool, err)
+	return resp, notes, nil, fmt.Errorf("agenttool: running %s: %w", tool, err)
 }
 
 // stream applies the output budget to one stream and adds the notes on
@@ -263,10 +265,21 @@ func (s *Session) stream(name, text string, poolCut bool, poolCap int, notes []s
 	return kept, notes
 }
 
-func (s *Session) timedOutResult(timeout time.Duration) Result {
+// timedOutResult is the result of a run the pool did not answer in time:
+// within its timeout and networkGrace, after waiting wait for cancelled runs
+// that could hold the sandbox for pending.
+func (s *Session) timedOutResult(timeout, wait, pending time.Duration) Result {
 	out := &RunOutput{Status: "failed", Failure: "timeout", Notes: []string{}, Files: []FileInfo{}, Images: []ImageInfo{}}
 	l := newLayout("failed")
-	l.linef("failure: timeout: the pool did not answer within %d seconds (the run's limit plus %d s); the run may still be going, and the session's state is unknown.", int(timeout.Seconds()), int(networkGrace.Seconds()))
+	total, limit := seconds(wait+timeout+networkGrace), seconds(timeout)
+	switch {
+	case wait < pending:
+		l.linef("failure: timeout: the sandbox was still busy with runs cancelled earlier (the pool cannot stop them) and did not answer within %s (this run's limit of %s, %d s more, and %s for them); this run may still run after them, and the session's state is unknown. reset_session stops them all (it deletes the sandbox: variables and files are lost).", total, limit, int(networkGrace.Seconds()), seconds(wait))
+	case wait > 0:
+		l.linef("failure: timeout: the pool did not answer within %s (the run's limit of %s, %d s more, and %s for runs cancelled earlier); the run may still be going, and the session's state is unknown.", total, limit, int(networkGrace.Seconds()), seconds(wait))
+	default:
+		l.linef("failure: timeout: the pool did not answer within %s (the run's limit of %s plus %d s); the run may still be going, and the session's state is unknown.", total, limit, int(networkGrace.Seconds()))
+	}
 	l.line("(no output)")
 	return Result{Text: l.String(), IsError: true, Structured: out, Files: out.Files}
 }

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"strings"
 	"sync"
-	"time"
 	"unicode/utf8"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
@@ -31,9 +30,10 @@ type Session struct {
 	generation uint64
 	used       bool                 // a sandbox may exist under id
 	snapshot   map[string]fileState // files as last seen; nil: unknown
-	// busyUntil is when a run the host cancelled ends at the latest: the
-	// pool goes on with it until its limit, and runs the next after it.
-	busyUntil time.Time
+	// abandoned is what runs the host cancelled may still hold of the
+	// sandbox: the pool goes on with them until their limit, and runs the
+	// next after them.
+	abandoned abandonedRuns
 }
 
 func newSession(t *Toolkit, conversation string) *Session {
@@ -187,7 +187,7 @@ func (s *Session) deleteLocked(ctx context.Context) error {
 	s.generation++
 	s.used = false
 	s.snapshot = map[string]fileState{}
-	s.busyUntil = time.Time{} // a cancelled run went with the old sandbox
+	s.abandoned = abandonedRuns{} // cancelled runs went with the old sandbox
 	s.idMu.Lock()
 	s.id = s.t.identifier(s.conversation, s.generation)
 	s.idMu.Unlock()
