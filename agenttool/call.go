@@ -20,7 +20,7 @@ import (
 // credential, throttling after the retries, the network, ctx ending.
 func (s *Session) Call(ctx context.Context, name string, args json.RawMessage) (Result, error) {
 	if !slices.Contains(allTools, name) {
-		return errorResult("there is no tool named %q; the tools are %s", name, strings.Join(s.t.set.tools, ", ")), nil
+		return errorResult("there is no tool named %q; the tools are %s", clipForMessage(name), strings.Join(s.t.set.tools, ", ")), nil
 	}
 	if !slices.Contains(s.t.set.tools, name) {
 		return errorResult("the tool %q is not enabled here; the tools are %s", name, strings.Join(s.t.set.tools, ", ")), nil
@@ -183,8 +183,13 @@ func jsonProblem(err error) string {
 		return fmt.Sprintf("%q must be %s, not a JSON %s", te.Field, jsonTypeName(te.Type.String()), te.Value)
 	}
 	msg := strings.TrimPrefix(err.Error(), "json: ")
-	if strings.HasPrefix(msg, "unknown field") {
-		return "it has an " + msg
+	if quoted, ok := strings.CutPrefix(msg, "unknown field "); ok {
+		// The name is the model's: quote a head of it, in case data
+		// went where a key goes.
+		if name, err := strconv.Unquote(quoted); err == nil {
+			quoted = strconv.Quote(clipForMessage(name))
+		}
+		return "it has an unknown field " + quoted
 	}
 	return msg
 }

@@ -1,6 +1,7 @@
 package agenttool_test
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -43,4 +44,28 @@ func TestFakeHugeEncodingIsRefusedBriefly(t *testing.T) {
 	require.Less(t, len(r.Text), 1000, r.Text[:min(len(r.Text), 300)])
 	require.Contains(t, r.Text, "encoding must be")
 	require.Empty(t, pool.files)
+}
+
+// The same for data sent as an argument's name (a model that put its CSV
+// where the key goes) and as a tool's name: the sentence quotes a short
+// head of it.
+func TestFakeHugeNamesAreRefusedBriefly(t *testing.T) {
+	kit, pool := newFakeKit(t, nil, fixed(succeeded("", "", "")))
+	s := kit.Session("c")
+	key := strings.Repeat("a,b,c\n", 20_000)
+	args, err := json.Marshal(map[string]any{key: 1, "code": "1"})
+	require.NoError(t, err)
+	r, err := s.Call(testContext(t), agenttool.ToolRunPython, args)
+	require.NoError(t, err)
+	require.True(t, r.IsError)
+	require.Less(t, len(r.Text), 1000, r.Text[:min(len(r.Text), 300)])
+	require.Contains(t, r.Text, `it has an unknown field "a,b,c\na,b,c`)
+	require.Contains(t, r.Text, "it takes the arguments code, timeout_seconds")
+
+	r, err = s.Call(testContext(t), strings.Repeat("run_python", 20_000), json.RawMessage(`{}`))
+	require.NoError(t, err)
+	require.True(t, r.IsError)
+	require.Less(t, len(r.Text), 1000, r.Text[:min(len(r.Text), 300)])
+	require.Contains(t, r.Text, `there is no tool named "run_pythonrun_python`)
+	require.Empty(t, pool.requests)
 }
