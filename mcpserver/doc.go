@@ -33,7 +33,10 @@
 //
 // # Serving
 //
-// Server.Run serves one connection (stdio, in-memory); Server.HTTPHandler
-// serves streamable HTTP behind a bearer token, with the SDK's DNS-rebinding
-// protection and cross-origin protection on. cmd/azsessions-mcp wraps both.
+// Server.Run serves one connection (stdio, in-memory). IOTransport is the
+// stdio transport to give it: unlike the SDK's, it answers a line that is
+// not a JSON-RPC message with a JSON-RPC error and reads on, rather than
+// ending the connection. Server.HTTPHandler serves streamable HTTP behind a
+// bearer token, with the SDK's DNS-rebinding protection and cross-origin
+// protection on. cmd/azsessions-mcp wraps both.
 package mcpserver

@@ -185,11 +185,11 @@ func (s *Server) MCPServer() *mcp.Server { return s.mcp }
 // it from Go. Its sessions are the server's: Close deletes them too.
 func (s *Server) Toolkit() *agenttool.Toolkit { return s.toolkit }
 
-// Run serves one connection over t (mcp.StdioTransport, say) until the
-// client ends it or ctx is done, then deletes the connection's sandbox and
-// returns. When ctx ends, the connection's calls in progress are stopped
-// (their clients get an isError result) rather than waited for. Sandboxes
-// of handles stay until their idle timeout or Close.
+// Run serves one connection over t (an IOTransport on os.Stdin and
+// os.Stdout, say) until the client ends it or ctx is done, then deletes the
+// connection's sandbox and returns. When ctx ends, the connection's calls
+// in progress are stopped (their clients get an isError result) rather than
+// waited for. Sandboxes of handles stay until their idle timeout or Close.
 func (s *Server) Run(ctx context.Context, t mcp.Transport) error {
 	ss, err := s.mcp.Connect(ctx, t, nil)
 	if err != nil {

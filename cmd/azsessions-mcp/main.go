@@ -12,12 +12,13 @@
 // which.
 //
 // With stdio, standard output carries only the protocol; logs go to standard
-// error and never hold code, file contents, arguments or tokens. The HTTP
-// transport requires a bearer token: -token, or AZSESSIONS_MCP_TOKEN (which,
-// unlike a flag, other users cannot read in the process list), or else a
-// generated one printed once on standard error. SIGINT, SIGTERM and, with
-// stdio, the end of standard input shut the server down and delete every
-// sandbox it made.
+// error and never hold code, file contents, arguments or tokens. A line on
+// standard input that is not a JSON-RPC message gets a JSON-RPC error answer
+// and the server reads on. The HTTP transport requires a bearer token:
+// -token, or AZSESSIONS_MCP_TOKEN (which, unlike a flag, other users cannot
+// read in the process list), or else a generated one printed once on
+// standard error. SIGINT, SIGTERM and, with stdio, the end of standard input
+// shut the server down and delete every sandbox it made.
 //
 // Unless GOGC is set, the command runs the garbage collector at GOGC=400
 // rather than Go's default of 100: the server's live heap is small, and the
@@ -40,8 +41,6 @@ import (
 	"strings"
 	"syscall"
 	"time"
-
-	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/seed-f3fa2c9d/azsessions"
 	"github.com/seed-f3fa2c9d/azsessions/agenttool"
@@ -226,7 +225,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 
 	if cfg.transport == "stdio" {
 		fmt.Fprintln(stderr, "azsessions-mcp: serving MCP over stdio")
-		err := srv.Run(ctx, &mcp.IOTransport{Reader: stdin, Writer: stdout})
+		// A line that is not a JSON-RPC message gets an error answer; with
+		// the SDK's own transport it would end the connection, and every
+		// sandbox with it.
+		err := srv.Run(ctx, &mcpserver.IOTransport{Reader: stdin, Writer: stdout, Logger: log})
 		if err != nil && ctx.Err() == nil && !errors.Is(err, io.EOF) {
 			return err
 		}

@@ -1,0 +1,142 @@
+package mcpserver
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"unicode/utf8"
+
+	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
+)
+
+// batchRefusal answers each request of a batch.
+const batchRefusal = "Invalid Request: batches are not supported (MCP removed them in 2025-06-18); send each message on its own line"
+
+// judge reads line, a non-blank line without its newline (cut at limit
+// when tooLong): it returns the message it holds, decoded as the SDK's
+// transport decodes one, or else a few words for the log saying why not,
+// with the line's answer (nil when it needs none).
+func judge(line []byte, tooLong bool, limit int) (msg jsonrpc.Message, refused string, answer []byte) {
+	switch {
+	case tooLong:
+		return nil, "longer than the limit", errorLine(requestID(line), jsonrpc.CodeInvalidRequest,
+			fmt.Sprintf("Invalid Request: the line is longer than %d bytes, the most this server reads", limit))
+	case !utf8.Valid(line):
+		// JSON text is UTF-8 (RFC 8259); the SDK would pass other bytes in
+		// a string on as U+FFFD, changing the code a model wrote.
+		return nil, "not UTF-8", errorLine(requestID(line), jsonrpc.CodeParseError, "Parse error: the line is not valid UTF-8")
+	case !json.Valid(line):
+		return nil, "not JSON", errorLine(requestID(line), jsonrpc.CodeParseError, "Parse error: the line is not one JSON value")
+	}
+	switch line[0] {
+	case '{':
+		msg, err := jsonrpc.DecodeMessage(line)
+		if err != nil {
+			return nil, "not a JSON-RPC message", errorLine(requestID(line), jsonrpc.CodeInvalidRequest, "Invalid Request: "+err.Error())
+		}
+		return msg, "", nil
+	case '[':
+		return nil, "a batch", batchAnswer(line)
+	default:
+		return nil, "not an object", errorLine(nil, jsonrpc.CodeInvalidRequest, "Invalid Request: a JSON-RPC message is a JSON object")
+	}
+}
+
+// batchAnswer is the answer to a batch, valid JSON: one error per request
+// in it (not for notifications or responses, which get none), in one array
+// as JSON-RPC answers a batch; nil if that leaves none.
+func batchAnswer(line []byte) []byte {
+	var items []json.RawMessage
+	if err := json.Unmarshal(line, &items); err != nil || len(items) == 0 {
+		return errorLine(nil, jsonrpc.CodeInvalidRequest, "Invalid Request: an empty batch")
+	}
+	var answers [][]byte
+	for _, item := range items {
+		if msg, err := jsonrpc.DecodeMessage(item); err == nil {
+			if req, ok := msg.(*jsonrpc.Request); !ok || !req.IsCall() {
+				continue
+			}
+		}
+		answers = append(answers, errorResponse(requestID(item), jsonrpc.CodeInvalidRequest, batchRefusal))
+	}
+	if answers == nil {
+		return nil
+	}
+	var b bytes.Buffer
+	b.WriteByte('[')
+	b.Write(bytes.Join(answers, []byte{','}))
+	b.WriteString("]\n")
+	return b.Bytes()
+}
+
+// requestID is the top-level "id" of the request in line as JSON text, read
+// up to where the line breaks. It is nil, for a null id in the answer, when
+// line is not an object, has no "method" (a response cannot be answered),
+// or breaks before either, or when the id is neither a number nor a string.
+func requestID(line []byte) json.RawMessage {
+	dec := json.NewDecoder(bytes.NewReader(line))
+	dec.UseNumber()
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return nil
+	}
+	var id json.RawMessage
+	method := false
+	for dec.More() {
+		key, err := dec.Token()
+		if err != nil {
+			break
+		}
+		if key != "id" {
+			var skip json.RawMessage
+			if dec.Decode(&skip) != nil {
+				break
+			}
+			method = method || key == "method"
+			continue
+		}
+		var v any
+		if dec.Decode(&v) != nil {
+			break
+		}
+		id = nil
+		switch v := v.(type) {
+		case json.Number:
+			id = json.RawMessage(v)
+		case string:
+			id, _ = json.Marshal(v)
+		}
+	}
+	if !method {
+		return nil
+	}
+	return id
+}
+
+// errorLine is errorResponse as a line.
+func errorLine(id json.RawMessage, code int, message string) []byte {
+	return append(errorResponse(id, code, message), '\n')
+}
+
+// errorResponse is a JSON-RPC error response. It is not built with the
+// SDK's jsonrpc.EncodeMessage, which leaves out a null id, where JSON-RPC
+// wants "id": null.
+func errorResponse(id json.RawMessage, code int, message string) []byte {
+	if id == nil {
+		id = json.RawMessage("null")
+	}
+	type wireError struct {
+		Code    int    `json:"code"`
+		Message string `json:"message"`
+	}
+	b, err := json.Marshal(struct {
+		JSONRPC string          `json:"jsonrpc"`
+		ID      json.RawMessage `json:"id"`
+		Error   wireError       `json:"error"`
+	}{"2.0", id, wireError{code, message}})
+	if err != nil {
+		// Not seen: id is JSON text the decoder produced, and Marshal
+		// mends bad UTF-8 in message.
+		return []byte(`{"jsonrpc":"2.0","id":null,"error":{"code":-32603,"message":"Internal error"}}`)
+	}
+	return b
+}
