@@ -36,6 +36,9 @@ const DefaultMaxLineBytes = mcp.DefaultMaxLineLength
 // else null, so a client is not left waiting for an answer. The connection
 // goes on with the next line; the end of Reader, even in the middle of a
 // line, ends it as usual.
+//
+// It also sends no response to a request the client cancelled
+// (notifications/cancelled), as MCP asks; the SDK would send an error.
 type IOTransport struct {
 	// Reader is the client's stream; closing the connection closes it.
 	Reader io.ReadCloser
@@ -64,5 +67,5 @@ func (t *IOTransport) Connect(context.Context) (mcp.Connection, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return newLineConn(t.Reader, t.Writer, limit, log), nil
+	return newCancelAwareConn(newLineConn(t.Reader, t.Writer, limit, log)), nil
 }

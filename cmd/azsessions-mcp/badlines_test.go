@@ -11,6 +11,8 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/seed-f3fa2c9d/azsessions/internal/proctest"
 )
 
 // badLine is a line a client might send by mistake and what the server must
@@ -144,4 +146,38 @@ func TestEOFInTheMiddleOfALine(t *testing.T) {
 	require.NoError(t, s.cmd.Wait(), "the end of stdin is a clean exit: %s", s.stderr)
 	assert.Contains(t, s.stderr.String(), "sandbox deleted")
 	assert.Empty(t, processesWith(t, s.marker), "no process is left behind")
+}
+
+// TestCancelledCallGetsNoResponse cancels a run in progress with
+// notifications/cancelled: MCP says the server should not answer the
+// cancelled request, and it does not (the SDK alone would answer with an
+// error of code 0); the server goes on serving.
+func TestCancelledCallGetsNoResponse(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("the test waits on a FIFO")
+	}
+	code, started := proctest.SleepingRun(t)
+	s := startRaw(t, buildBinary(t))
+	s.initialize(t)
+	args, err := json.Marshal(map[string]any{"code": code, "timeout_seconds": 210})
+	require.NoError(t, err)
+	s.send(t, `{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"run_python","arguments":`+string(args)+`}}`)
+	ctx := testContext(t)
+	require.NoError(t, started(ctx), "the run never started")
+
+	s.send(t, `{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":2,"reason":"the user gave up"}}`)
+	require.NoError(t, s.stderr.waitFor(ctx, "tool call ended by the client"))
+	s.send(t, `{"jsonrpc":"2.0","id":3,"method":"ping"}`)
+	before, pong := s.await(t, "3")
+	require.Nil(t, pong.Error)
+	require.NoError(t, s.stdin.Close())
+	for line := range s.lines {
+		before = append(before, line)
+	}
+	for _, line := range before {
+		var a wireAnswer
+		require.NoError(t, json.Unmarshal([]byte(line), &a), line)
+		assert.NotEqual(t, "2", string(a.ID), "an answer to the cancelled call: %s", line)
+	}
+	require.NoError(t, s.cmd.Wait(), "%s", s.stderr)
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"crypto/rand"
 	"encoding/json"
 	"fmt"
@@ -147,4 +148,21 @@ func (b *watchedBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
+}
+
+// waitFor waits until the text holds s.
+func (b *watchedBuffer) waitFor(ctx context.Context, s string) error {
+	for {
+		b.mu.Lock()
+		found, changed := strings.Contains(b.buf.String(), s), b.changed
+		b.mu.Unlock()
+		if found {
+			return nil
+		}
+		select {
+		case <-changed:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
 }
