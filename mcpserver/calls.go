@@ -11,6 +11,10 @@ import (
 // connection or the Server is closing.
 var errShuttingDown = errors.New("the server is shutting down")
 
+// errSessionEnded is the cause of a call's context ending because its client
+// ended the MCP session (an HTTP DELETE).
+var errSessionEnded = errors.New("the client ended its MCP session")
+
 // connection is what the Server keeps of one MCP session while it lasts:
 // a context its calls' contexts follow, so closing the connection ends
 // them.
@@ -60,5 +64,18 @@ func (s *Server) callContext(ctx context.Context, ss *mcp.ServerSession) (contex
 // shuttingDown reports whether ctx ended because the server or the
 // connection is closing, rather than because the client cancelled.
 func shuttingDown(ctx context.Context) bool {
-	return errors.Is(context.Cause(ctx), errShuttingDown)
+	cause := context.Cause(ctx)
+	return errors.Is(cause, errShuttingDown) || errors.Is(cause, errSessionEnded)
+}
+
+// endSessionCalls stops the calls in progress of the MCP session whose id is
+// id, if it has any, with cause.
+func (s *Server) endSessionCalls(id string, cause error) {
+	s.connMu.Lock()
+	defer s.connMu.Unlock()
+	for ss, c := range s.conns {
+		if ss.ID() == id {
+			c.end(cause)
+		}
+	}
 }

@@ -83,7 +83,7 @@ func (s *Server) readResource(ctx context.Context, req *mcp.ReadResourceRequest)
 		case azsessions.HasCode(err, "FileNotFound", "SessionNotFound") || isStatus(err, http.StatusNotFound):
 			return nil, mcp.ResourceNotFoundError(uri)
 		case shuttingDown(ctx):
-			return nil, &jsonrpc.Error{Code: jsonrpc.CodeInternalError, Message: errShuttingDown.Error()}
+			return nil, &jsonrpc.Error{Code: jsonrpc.CodeInternalError, Message: context.Cause(ctx).Error()}
 		case ctx.Err() != nil:
 			return nil, ctx.Err()
 		}

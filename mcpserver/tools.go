@@ -156,8 +156,8 @@ func (s *Server) toolHandler(name string) mcp.ToolHandler {
 		elapsed := time.Since(start).Round(time.Millisecond)
 		if err != nil {
 			if shuttingDown(ctx) {
-				s.log.Info("tool call stopped: the server is shutting down", "tool", name, "session", id, "duration", elapsed)
-				return errorResult("The call was stopped: the server is shutting down, and this sandbox is being deleted."), nil
+				s.log.Info("tool call stopped: "+context.Cause(ctx).Error(), "tool", name, "session", id, "duration", elapsed)
+				return errorResult("The call was stopped: " + context.Cause(ctx).Error() + ", and this sandbox is being deleted."), nil
 			}
 			if ctx.Err() != nil {
 				s.log.Info("tool call ended by the client", "tool", name, "session", id, "duration", elapsed)
