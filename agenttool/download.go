@@ -79,7 +79,12 @@ func readFetched(body io.Reader, contentLength *int64, limit int64) (fetched, er
 func (set settings) imageDownload(p sandboxPath, f fetched, out *FileOutput, mime string) Result {
 	out.Kind, out.MIMEType = "image", mime
 	l := newLayout("succeeded")
-	if f.whole && set.maxImages > 0 && int64(len(f.data)) <= set.maxImageBytes {
+	switch {
+	case set.maxImages < 1:
+		// Not "too large": a model told to make a smaller image would.
+		l.linef("%s: an image (%s, %s), not returned: images are turned off here. Inspect it with code in the sandbox if you need to know more.", p.abs(), mime, f.sizeText)
+		return Result{Text: l.String(), Structured: out}
+	case f.whole && int64(len(f.data)) <= set.maxImageBytes:
 		l.linef("%s: an image (%s, %s), returned as image content", p.abs(), mime, f.sizeText)
 		img := Image{Name: p.abs(), MIMEType: mime, Data: f.data}
 		return Result{Text: l.String(), Images: []Image{img}, Structured: out}
