@@ -27,8 +27,8 @@ const DefaultMaxLineBytes = mcp.DefaultMaxLineLength
 //   - a line that is JSON but not a message the SDK accepts (a number, an
 //     object without "jsonrpc":"2.0", an id that is neither a number nor a
 //     string) gets -32600 (invalid request), as does a line longer than
-//     MaxLineBytes and a batch (an array: MCP 2025-06-18 removed batches,
-//     so each request in it gets its own error, in one array);
+//     MaxLineBytes and a batch (an array: only protocol 2025-03-26 had
+//     them; each request in it gets its own error, in one array);
 //   - an empty or blank line is skipped.
 //
 // The error carries the id of the request when the line shows one (a

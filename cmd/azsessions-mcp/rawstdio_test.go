@@ -28,11 +28,12 @@ type rawServer struct {
 }
 
 // startRaw starts the built command on the emulator; the test kills it if it
-// is still there at the end.
+// is still there at the end, or at the test's deadline.
 func startRaw(t *testing.T, bin string, args ...string) *rawServer {
 	t.Helper()
 	marker := "AZSESSIONS_MCP_TEST_MARK=" + rand.Text()
-	cmd := exec.Command(bin, args...)
+	// The test's deadline kills a server that hangs, so that Wait returns.
+	cmd := exec.CommandContext(testContext(t), bin, args...)
 	cmd.Env = append(os.Environ(), marker, endpointVariable+"=")
 	s := &rawServer{cmd: cmd, lines: make(chan string, 64), stderr: &watchedBuffer{changed: make(chan struct{})}, marker: marker}
 	cmd.Stderr = s.stderr
