@@ -65,6 +65,6 @@ func serveHTTPExample(ctx context.Context, client *azsessions.Client, key []byte
 	if err != nil {
 		return err
 	}
-	http.Handle("/mcp", handler) // or: srv.Run(ctx, &mcp.StdioTransport{})
+	http.Handle("/mcp", handler) // or: srv.Run(ctx, &mcpserver.IOTransport{Reader: os.Stdin, Writer: os.Stdout})
 	return nil                   // not in the snippet
 }
