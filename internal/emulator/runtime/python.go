@@ -107,6 +107,9 @@ type PythonFactory struct {
 	ready    []*interp // started, not yet bound; oldest first
 	starting int
 	closed   bool
+	// waiters are the requests waiting for an interpreter with none
+	// ready, oldest first (awaitInterp).
+	waiters []*interpWaiter
 
 	closeOnce sync.Once
 
@@ -201,43 +204,37 @@ func (f *PythonFactory) NewSession(ctx context.Context, dir string) (Session, bo
 }
 
 // interpFor returns an interpreter bound to dir: a ready one if there is
-// one, else a fresh one (started true). Sessions also use it to replace an
-// interpreter that died, even after Close (then always fresh).
+// one, else a fresh one (started true): its own, or one a refill of the
+// ready pool finished while it waited (see awaitInterp). Sessions also use
+// it to replace an interpreter that died, even after Close (then always
+// its own).
 func (f *PythonFactory) interpFor(ctx context.Context, dir string) (*interp, bool, error) {
 	for {
-		ip := f.takeReady()
-		if ip == nil {
-			break
-		}
-		if err := ip.bind(ctx, dir); err == nil {
-			return ip, false, nil
-		} else if ctx.Err() != nil {
-			ip.shutdown()
+		ip, from, err := f.nextInterp(ctx)
+		if err != nil {
 			return nil, false, err
 		}
-		// The ready interpreter died while waiting; try the next.
+		err = ip.bind(ctx, dir)
+		if err == nil {
+			return ip, from != fromReady, nil
+		}
 		ip.shutdown()
+		if from == fromOwnStart || ctx.Err() != nil {
+			return nil, false, err
+		}
+		// One started for the pool died while waiting; try the next.
 	}
-	ip, err := f.start(ctx, true)
-	if err != nil {
-		return nil, false, err
-	}
-	if err := ip.bind(ctx, dir); err != nil {
-		ip.shutdown()
-		return nil, false, err
-	}
-	return ip, true, nil
 }
 
-// start starts an interpreter once the gate lets it: foreground for a
-// request waiting for it, background for the ready pool. The zygote forks
-// it where there is one; otherwise, or if the fork fails, Python is
-// spawned.
-func (f *PythonFactory) start(ctx context.Context, foreground bool) (*interp, error) {
-	if err := f.gate.acquire(ctx, foreground); err != nil {
-		return nil, fmt.Errorf("runtime: waiting to start %s: %w", f.cfg.python, err)
-	}
-	defer f.gate.release()
+// gateErr wraps the error of a wait at the gate that ended first.
+func (f *PythonFactory) gateErr(err error) error {
+	return fmt.Errorf("runtime: waiting to start %s: %w", f.cfg.python, err)
+}
+
+// startAcquired starts an interpreter; the caller holds a slot of the
+// gate, and releases it after. The zygote forks it where there is one;
+// otherwise, or if the fork fails, Python is spawned.
+func (f *PythonFactory) startAcquired(ctx context.Context) (*interp, error) {
 	if z := f.zygotes.get(ctx); z != nil {
 		ip, err := startInterp(ctx, f.cfg, func() (*interp, error) { return forkInterp(ctx, z, f.cfg) })
 		if err == nil {
@@ -264,13 +261,20 @@ func (f *PythonFactory) start(ctx context.Context, foreground bool) (*interp, er
 // replacement.
 func (f *PythonFactory) takeReady() *interp {
 	f.mu.Lock()
-	var ip *interp
-	if len(f.ready) > 0 {
-		ip = f.ready[0]
-		f.ready = f.ready[1:]
-	}
+	ip := f.popReadyLocked()
 	f.mu.Unlock()
 	f.refill()
+	return ip
+}
+
+// popReadyLocked pops the oldest ready interpreter, nil if there is none.
+// f.mu is held.
+func (f *PythonFactory) popReadyLocked() *interp {
+	if len(f.ready) == 0 {
+		return nil
+	}
+	ip := f.ready[0]
+	f.ready = f.ready[1:]
 	return ip
 }
 
@@ -287,18 +291,34 @@ func (f *PythonFactory) refill() {
 	}
 }
 
+// startReady starts an interpreter for the pool, after the starts that
+// requests wait for (the gate's background), and hands it to the oldest
+// request waiting for one, if any, before it gives up its slot: that
+// request then leaves the gate's queue without a start of its own.
 func (f *PythonFactory) startReady() {
 	defer f.wg.Done()
-	ip, err := f.start(f.ctx, false)
+	if err := f.gate.acquire(f.ctx, false); err != nil {
+		f.mu.Lock()
+		f.starting--
+		f.mu.Unlock()
+		return
+	}
+	ip, err := f.startAcquired(f.ctx)
 	f.mu.Lock()
 	f.starting--
+	handed := false
 	if err == nil && !f.closed {
-		f.ready = append(f.ready, ip)
+		handed = f.handOnLocked(ip)
 		ip = nil
 	}
 	f.mu.Unlock()
+	f.gate.release()
 	if ip != nil {
 		ip.shutdown()
+	}
+	if handed {
+		// The pool is still short of the one a request took.
+		f.refill()
 	}
 }
 
