@@ -19,26 +19,26 @@ const batchRefusal = "Invalid Request: batches are not supported (MCP removed th
 func judge(line []byte, tooLong bool, limit int) (msg jsonrpc.Message, refused string, answer []byte) {
 	switch {
 	case tooLong:
-		return nil, "longer than the limit", errorLine(requestID(line), jsonrpc.CodeInvalidRequest,
+		return nil, "longer than the limit", errorLine(line, jsonrpc.CodeInvalidRequest,
 			fmt.Sprintf("Invalid Request: the line is longer than %d bytes, the most this server reads", limit))
 	case !utf8.Valid(line):
 		// JSON text is UTF-8 (RFC 8259); the SDK would pass other bytes in
 		// a string on as U+FFFD, changing the code a model wrote.
-		return nil, "not UTF-8", errorLine(requestID(line), jsonrpc.CodeParseError, "Parse error: the line is not valid UTF-8")
+		return nil, "not UTF-8", errorLine(line, jsonrpc.CodeParseError, "Parse error: the line is not valid UTF-8")
 	case !json.Valid(line):
-		return nil, "not JSON", errorLine(requestID(line), jsonrpc.CodeParseError, "Parse error: the line is not one JSON value")
+		return nil, "not JSON", errorLine(line, jsonrpc.CodeParseError, "Parse error: the line is not one JSON value")
 	}
 	switch line[0] {
 	case '{':
 		msg, err := jsonrpc.DecodeMessage(line)
 		if err != nil {
-			return nil, "not a JSON-RPC message", errorLine(requestID(line), jsonrpc.CodeInvalidRequest, "Invalid Request: "+err.Error())
+			return nil, "not a JSON-RPC message", errorLine(line, jsonrpc.CodeInvalidRequest, "Invalid Request: "+err.Error())
 		}
 		return msg, "", nil
 	case '[':
 		return nil, "a batch", batchAnswer(line)
 	default:
-		return nil, "not an object", errorLine(nil, jsonrpc.CodeInvalidRequest, "Invalid Request: a JSON-RPC message is a JSON object")
+		return nil, "not an object", errorLine(line, jsonrpc.CodeInvalidRequest, "Invalid Request: a JSON-RPC message is a JSON object")
 	}
 }
 
@@ -48,7 +48,7 @@ func judge(line []byte, tooLong bool, limit int) (msg jsonrpc.Message, refused s
 func batchAnswer(line []byte) []byte {
 	var items []json.RawMessage
 	if err := json.Unmarshal(line, &items); err != nil || len(items) == 0 {
-		return errorLine(nil, jsonrpc.CodeInvalidRequest, "Invalid Request: an empty batch")
+		return errorLine(line, jsonrpc.CodeInvalidRequest, "Invalid Request: an empty batch")
 	}
 	var answers [][]byte
 	for _, item := range items {
@@ -57,7 +57,9 @@ func batchAnswer(line []byte) []byte {
 				continue
 			}
 		}
-		answers = append(answers, errorResponse(requestID(item), jsonrpc.CodeInvalidRequest, batchRefusal))
+		if !looksLikeResponse(item) {
+			answers = append(answers, errorResponse(requestID(item), jsonrpc.CodeInvalidRequest, batchRefusal))
+		}
 	}
 	if answers == nil {
 		return nil
@@ -74,47 +76,82 @@ func batchAnswer(line []byte) []byte {
 // line is not an object, has no "method" (a response cannot be answered),
 // or breaks before either, or when the id is neither a number nor a string.
 func requestID(line []byte) json.RawMessage {
+	h := readHead(line)
+	if !h.method {
+		return nil
+	}
+	return h.id
+}
+
+// looksLikeResponse tells whether line, read up to where it breaks, is a
+// response: a "result" or an "error" and no "method". JSON-RPC answers no
+// response, not even one it cannot read: a client that answers the error
+// with an "id": null of its own (as a peer that cannot read a line does)
+// would otherwise start an exchange of errors that never ends.
+func looksLikeResponse(line []byte) bool {
+	h := readHead(line)
+	return h.result && !h.method
+}
+
+// head is what the top level of an object shows before it breaks.
+type head struct {
+	id     json.RawMessage // the last "id", if a number or a string
+	method bool            // a "method" key
+	result bool            // a "result" or an "error" key, even cut short
+}
+
+// readHead reads the top-level keys of the object in line, up to where the
+// line breaks; the zero head if line is not an object.
+func readHead(line []byte) head {
+	var h head
 	dec := json.NewDecoder(bytes.NewReader(line))
 	dec.UseNumber()
 	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
-		return nil
+		return h
 	}
-	var id json.RawMessage
-	method := false
 	for dec.More() {
 		key, err := dec.Token()
 		if err != nil {
 			break
 		}
-		if key != "id" {
-			var skip json.RawMessage
-			if dec.Decode(&skip) != nil {
-				break
-			}
-			method = method || key == "method"
-			continue
-		}
-		var v any
-		if dec.Decode(&v) != nil {
+		// A response's key counts even when its value breaks: a response
+		// cut short is still not to be answered.
+		h.result = h.result || key == "result" || key == "error"
+		var value json.RawMessage
+		if dec.Decode(&value) != nil {
 			break
 		}
-		id = nil
-		switch v := v.(type) {
-		case json.Number:
-			id = json.RawMessage(v)
-		case string:
-			id, _ = json.Marshal(v)
+		switch key {
+		case "id":
+			h.id = idText(value)
+		case "method":
+			h.method = true
 		}
 	}
-	if !method {
-		return nil
-	}
-	return id
+	return h
 }
 
-// errorLine is errorResponse as a line.
-func errorLine(id json.RawMessage, code int, message string) []byte {
-	return append(errorResponse(id, code, message), '\n')
+// idText is value as the id of an answer: a number as it is, a string
+// re-encoded, nil for any other value.
+func idText(value json.RawMessage) json.RawMessage {
+	var s string
+	switch {
+	case value[0] == '"' && json.Unmarshal(value, &s) == nil:
+		id, _ := json.Marshal(s)
+		return id
+	case value[0] == '-' || value[0] >= '0' && value[0] <= '9':
+		return value
+	}
+	return nil
+}
+
+// errorLine is the answer to line, refused: errorResponse as a line, with
+// the id of the request line holds, or nil when line is a response.
+func errorLine(line []byte, code int, message string) []byte {
+	if looksLikeResponse(line) {
+		return nil
+	}
+	return append(errorResponse(requestID(line), code, message), '\n')
 }
 
 // errorResponse is a JSON-RPC error response. It is not built with the

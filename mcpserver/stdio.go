@@ -29,6 +29,9 @@ const DefaultMaxLineBytes = mcp.DefaultMaxLineLength
 //     string) gets -32600 (invalid request), as does a line longer than
 //     MaxLineBytes and a batch (an array: only protocol 2025-03-26 had
 //     them; each request in it gets its own error, in one array);
+//   - a response the SDK cannot read (an error with a null id, as a client
+//     sends about a line it could not read; one cut short) gets no answer,
+//     since JSON-RPC answers no response;
 //   - an empty or blank line is skipped.
 //
 // The error carries the id of the request when the line shows one (a
