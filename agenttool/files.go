@@ -184,9 +184,9 @@ func listResult(p sandboxPath, files []FileInfo, truncated bool) Result {
 	return Result{Text: l.String(), Files: files, Structured: &ListOutput{Path: p.abs(), Files: files, Truncated: truncated}}
 }
 
-// DeleteFile deletes a file in /mnt/data.
+// DeleteFile deletes a file in /mnt/data, or a directory and its tree.
 func (s *Session) DeleteFile(ctx context.Context, path string) (Result, error) {
-	return s.onPath(ctx, path, parseFilePath, func(p sandboxPath) (Result, error) {
+	return s.onPath(ctx, path, parseEntryPath, func(p sandboxPath) (Result, error) {
 		if _, err := s.t.files.Delete(ctx, s.Identifier(), p.name, &azsessions.FilesClientDeleteOptions{Path: p.dirOption()}); err != nil {
 			return s.fileFailure(ctx, err, "deleting a file", "delete", p, noFileText)
 		}

@@ -106,8 +106,10 @@ func clipForMessage(s string) string {
 	return string([]rune(s)[:maxQuotedPath]) + "..."
 }
 
-// parseFilePath is parseSandboxPath for a path that must name a file.
-func parseFilePath(s string) (sandboxPath, error) {
+// parseEntryPath is parseSandboxPath for a path that must name a file or a
+// directory inside /mnt/data, not /mnt/data itself: delete_file's, which
+// takes "out/" for the directory out.
+func parseEntryPath(s string) (sandboxPath, error) {
 	if strings.TrimSpace(s) == "" {
 		return sandboxPath{}, fmt.Errorf("the path is empty; give a file path such as %s/data.csv", mountPoint)
 	}
@@ -117,6 +119,15 @@ func parseFilePath(s string) (sandboxPath, error) {
 	}
 	if p.name == "" {
 		return p, fmt.Errorf("the path %q names the directory %s, not a file", clipForMessage(s), mountPoint)
+	}
+	return p, nil
+}
+
+// parseFilePath is parseSandboxPath for a path that must name a file.
+func parseFilePath(s string) (sandboxPath, error) {
+	p, err := parseEntryPath(s)
+	if err != nil {
+		return p, err
 	}
 	if t := strings.TrimSpace(s); strings.HasSuffix(t, "/") || strings.HasSuffix(t, "/.") {
 		return p, fmt.Errorf("the path %q names the directory %s, not a file; add the file's name, such as %s/data.csv", clipForMessage(s), p.abs(), p.abs())
