@@ -250,8 +250,10 @@ func callToolResult(res agenttool.Result) *mcp.CallToolResult {
 	}
 }
 
-// errorResult is a failed call with a sentence the model can act on.
-func errorResult(text string) *mcp.CallToolResult {
+// errorResult is a failed call with a sentence the model can act on, in
+// the toolkit's Text layout for a call that did not reach the code.
+func errorResult(sentence string) *mcp.CallToolResult {
+	text := "status: error\nerror: " + strings.ReplaceAll(sentence, "\n", " ") + "\n"
 	return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: text}}, IsError: true}
 }
 
