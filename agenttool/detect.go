@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+
 	"github.com/seed-f3fa2c9d/azsessions"
 )
 
@@ -202,13 +204,37 @@ func (s *Session) changedImage(ctx context.Context, f FileInfo, count int, total
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		skips.add("reading failed: "+s.serviceProblem(err), true)
+		skips.add(readFailure(err), true)
 		return nil, nil
 	}
 	if mime == "" {
 		return nil, nil // named like an image, but is not one
 	}
 	return &Image{Name: f.Path, MIMEType: mime, Data: data}, nil
+}
+
+// readFailure says why an image could not be read, for a note: the pool's
+// status, not its message nor the request, either of which may quote the
+// file's name, sandbox output that a line of the toolkit's own must not
+// hold (the emulator's 404 says "the file /mnt/data/<name> does not exist").
+func readFailure(err error) string {
+	var re *azcore.ResponseError
+	var over errImageOverBudget
+	switch {
+	case errors.As(err, &re):
+		return "reading failed: " + poolStatus(re)
+	case errors.As(err, &over):
+		return "reading failed: " + over.Error()
+	}
+	return "reading failed"
+}
+
+// errImageOverBudget is a file that grew past the image budget left,
+// limit bytes, after the listing that found it.
+type errImageOverBudget int64
+
+func (e errImageOverBudget) Error() string {
+	return fmt.Sprintf("larger than the image budget of %d bytes", int64(e))
 }
 
 // readImage downloads an image of at most limit bytes and returns it with
@@ -224,7 +250,7 @@ func (s *Session) readImage(ctx context.Context, p sandboxPath, limit int64) ([]
 		return nil, "", err
 	}
 	if int64(len(data)) > limit {
-		return nil, "", fmt.Errorf("larger than the image budget of %d bytes", limit)
+		return nil, "", errImageOverBudget(limit)
 	}
 	return data, sniffImage(data), nil
 }

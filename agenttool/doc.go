@@ -64,7 +64,9 @@
 //
 // File names are chosen by the sandbox's code, so they appear only inside
 // blocks, never on a line of the toolkit's own; a name holding a control
-// character is Go-quoted. Notes on images left out count them by reason.
+// character is Go-quoted. Notes on images left out count them by reason; a
+// failed read's reason is the pool's status, not its message, which may
+// quote the name.
 //
 // Status failed means the code ran and failed; status error means the call
 // did not reach the code (a bad argument, a missing file). The blocks hold

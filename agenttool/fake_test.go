@@ -40,6 +40,9 @@ type fakePool struct {
 	missing404 bool
 	// refusals answers a download of a path with 409 and that error code.
 	refusals map[string]string
+	// gone answers a download of a path with 404 and that message, as for
+	// a file deleted between the listing and the download.
+	gone map[string]string
 	// exec answers an execution; it may write files through put.
 	exec func(id string, req azsessions.ExecutionRequest) (azsessions.Execution, int, string)
 }
@@ -142,6 +145,10 @@ func newFakeKitAt(t *testing.T, v azsessions.APIVersion, opts *agenttool.Options
 				}
 				if code, refused := p.refusals[rel]; refused {
 					errResp.SetResponseError(http.StatusConflict, code)
+					return
+				}
+				if msg, gone := p.gone[rel]; gone {
+					errResp.SetError(poolNotFound{msg})
 					return
 				}
 				data, ok := p.files[id][rel]

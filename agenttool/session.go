@@ -81,17 +81,7 @@ func hostError(err error) bool {
 func (s *Session) serviceProblem(err error) string {
 	var re *azcore.ResponseError
 	if errors.As(err, &re) {
-		var what string
-		switch {
-		case re.StatusCode == http.StatusNotFound:
-			what = "not found"
-		case re.StatusCode == http.StatusRequestEntityTooLarge:
-			what = "too large for the pool"
-		case re.ErrorCode != "":
-			what = fmt.Sprintf("the pool refused it (%d %s)", re.StatusCode, re.ErrorCode)
-		default:
-			what = fmt.Sprintf("the pool refused it (HTTP %d)", re.StatusCode)
-		}
+		what := poolStatus(re)
 		if msg := poolMessage(re, s.Identifier()); msg != "" {
 			what += ": " + msg
 		}
@@ -100,6 +90,19 @@ func (s *Session) serviceProblem(err error) string {
 	msg := err.Error()
 	msg = strings.TrimPrefix(msg, "azsessions: ")
 	return msg
+}
+
+// poolStatus words the status and error code of the pool's answer.
+func poolStatus(re *azcore.ResponseError) string {
+	switch {
+	case re.StatusCode == http.StatusNotFound:
+		return "not found"
+	case re.StatusCode == http.StatusRequestEntityTooLarge:
+		return "too large for the pool"
+	case re.ErrorCode != "":
+		return fmt.Sprintf("the pool refused it (%d %s)", re.StatusCode, re.ErrorCode)
+	}
+	return fmt.Sprintf("the pool refused it (HTTP %d)", re.StatusCode)
 }
 
 // maxPoolMessage bounds the pool's error message quoted to the model.
