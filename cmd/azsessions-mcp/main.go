@@ -17,8 +17,8 @@
 // and the server reads on. The HTTP transport requires a bearer token:
 // -token, or AZSESSIONS_MCP_TOKEN (which, unlike a flag, other users cannot
 // read in the process list), or else a generated one printed once on
-// standard error. SIGINT, SIGTERM and, with stdio, the end of standard input
-// shut the server down and delete every sandbox it made.
+// standard error. SIGINT, SIGTERM, SIGHUP and, with stdio, the end of
+// standard input shut the server down and delete every sandbox it made.
 //
 // Unless GOGC is set, the command runs the garbage collector at GOGC=400
 // rather than Go's default of 100: the server's live heap is small, and the
@@ -60,7 +60,9 @@ const defaultAddr = "127.0.0.1:8765"
 
 func main() {
 	tuneGC(os.Getenv)
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// SIGHUP too: a terminal closing under the server must delete its
+	// sandboxes as an interrupt would, not leave them to the pool's cooldown.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	if err != nil {

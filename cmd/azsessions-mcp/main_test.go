@@ -348,7 +348,7 @@ func TestEndpointSelectsThePool(t *testing.T) {
 }
 
 // TestShutdownDuringARun ends the binary while a run sleeps for 100 s (with
-// a 210 s timeout): SIGTERM, SIGINT and the end of stdin each stop the run,
+// a 210 s timeout): SIGTERM, SIGINT, SIGHUP and the end of stdin each stop the run,
 // delete its sandbox and exit 0 well before the run would have ended, and no
 // process is left behind.
 func TestShutdownDuringARun(t *testing.T) {
@@ -356,7 +356,7 @@ func TestShutdownDuringARun(t *testing.T) {
 		t.Skip("the test reads /proc and waits on a FIFO")
 	}
 	bin := buildBinary(t)
-	for _, how := range []string{"SIGTERM", "SIGINT", "stdin EOF"} {
+	for _, how := range []string{"SIGTERM", "SIGINT", "SIGHUP", "stdin EOF"} {
 		t.Run(how, func(t *testing.T) {
 			// The run's code signals once it runs, so the test knows the
 			// sleep has begun.
@@ -393,6 +393,8 @@ func TestShutdownDuringARun(t *testing.T) {
 				require.NoError(t, cmd.Process.Signal(syscall.SIGTERM))
 			case "SIGINT":
 				require.NoError(t, cmd.Process.Signal(syscall.SIGINT))
+			case "SIGHUP":
+				require.NoError(t, cmd.Process.Signal(syscall.SIGHUP))
 			default:
 				require.NoError(t, stdin.Close())
 			}
