@@ -59,8 +59,9 @@
 //	/mnt/data/chart.png (image/png, 2048 bytes)      or: the run's figure (<mime>, <n> bytes)
 //	----- end of images -----
 //
-// list_files gives "<path> holds <n> entries:" and the entries in a block
-// "entries", one a line: "<path> (<n> bytes)" or "<path>/ (directory)".
+// list_files gives "<path> holds <n> entries:" (or, past the 500 a listing
+// shows, "<path> holds more than <n> entries; ...") and the entries in a
+// block "entries", one a line: "<path> (<n> bytes)" or "<path>/ (directory)".
 //
 // File names are chosen by the sandbox's code, so they appear only inside
 // blocks, never on a line of the toolkit's own; a name holding a control

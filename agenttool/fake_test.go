@@ -673,3 +673,31 @@ func TestFakeOutputCapOnOlderAPIVersions(t *testing.T) {
 		})
 	}
 }
+
+// A host whose run limit is one second gets notes in good English: "1
+// second", not "1 seconds".
+func TestFakeTimeoutNoteOfAOneSecondLimit(t *testing.T) {
+	kit, _ := newFakeKit(t, &agenttool.Options{MaxRunTimeout: time.Second, Timeout: time.Second}, func(id string, req azsessions.ExecutionRequest) (azsessions.Execution, int, string) {
+		return succeeded("", "", ""), 0, ""
+	})
+	r := call(t, kit.Session("c"), agenttool.ToolRunPython, map[string]any{"code": "x", "timeout_seconds": 5})
+	require.False(t, r.IsError, r.Text)
+	require.Contains(t, r.Text, "note: The timeout asked for is over the limit of 1 second; the run had 1 second.\n")
+}
+
+// A directory with more entries than a listing shows says so: it does not
+// claim to hold only the entries shown, and the note says how to see the rest.
+func TestFakeListingOfAHugeDirectory(t *testing.T) {
+	kit, pool := newFakeKit(t, nil, nil)
+	s := kit.Session("c")
+	for i := range 600 {
+		pool.put(s.Identifier(), fmt.Sprintf("f%04d.txt", i), []byte("x"))
+	}
+	r := call(t, s, agenttool.ToolListFiles, map[string]any{"path": nil, "recursive": nil})
+	require.False(t, r.IsError, r.Text)
+	require.Len(t, r.Files, 500)
+	require.True(t, r.Structured.(*agenttool.ListOutput).Truncated)
+	require.Contains(t, r.Text, "/mnt/data holds more than 500 entries; the first 500 the pool listed, sorted by path:\n")
+	require.Contains(t, r.Text, "note: a listing shows at most 500 entries; to see the rest, list a subdirectory, or list the directory with code (os.listdir in Python, ls in a shell).\n")
+	require.NotContains(t, r.Text, "holds 500 entries")
+}

@@ -175,11 +175,15 @@ func listResult(p sandboxPath, files []FileInfo, truncated bool) Result {
 				fmt.Fprintf(&b, "%s (%s)\n", shown(f.Path), plural(f.Size, "byte"))
 			}
 		}
-		l.linef("%s holds %s:", p.abs(), plural(int64(len(files)), "entry"))
+		if truncated {
+			l.linef("%s holds more than %s; the first %d the pool listed, sorted by path:", p.abs(), plural(int64(len(files)), "entry"), len(files))
+		} else {
+			l.linef("%s holds %s:", p.abs(), plural(int64(len(files)), "entry"))
+		}
 		l.block("entries", b.String())
 	}
 	if truncated {
-		l.linef("note: only the first %d entries are listed; list a subdirectory to see more.", maxListedFiles)
+		l.linef("note: a listing shows at most %d entries; to see the rest, list a subdirectory, or list the directory with code (os.listdir in Python, ls in a shell).", maxListedFiles)
 	}
 	return Result{Text: l.String(), Files: files, Structured: &ListOutput{Path: p.abs(), Files: files, Truncated: truncated}}
 }

@@ -101,11 +101,11 @@ func (set settings) timeoutNote(asked, got time.Duration) string {
 	case asked <= 0 || asked == got:
 		return ""
 	case asked > set.maxTimeout:
-		return fmt.Sprintf("The timeout asked for is over the limit of %d seconds; the run had %d seconds.", int(set.maxTimeout.Seconds()), int(got.Seconds()))
+		return fmt.Sprintf("The timeout asked for is over the limit of %s; the run had %s.", seconds(set.maxTimeout), seconds(got))
 	case asked < time.Second:
 		return "The timeout asked for is under the minimum of 1 second; the run had 1 second."
 	}
-	return fmt.Sprintf("The timeout asked for, %s seconds, is not a whole number of seconds, which the pool counts in; the run had %d seconds.", strconv.FormatFloat(asked.Seconds(), 'f', -1, 64), int(got.Seconds()))
+	return fmt.Sprintf("The timeout asked for, %s seconds, is not a whole number of seconds, which the pool counts in; the run had %s.", strconv.FormatFloat(asked.Seconds(), 'f', -1, 64), seconds(got))
 }
 
 // poolCap is the output cap asked of the pool: well above the budget, so
