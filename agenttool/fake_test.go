@@ -470,6 +470,17 @@ func TestFakeCloseDeletesEverySession(t *testing.T) {
 	require.NoError(t, kit.Close(testContext(t)))
 	require.Len(t, pool.deleted, 3)
 	require.NotSame(t, b, kit.Session("b"), "the toolkit forgets closed sessions")
+
+	// A host that kept b across its Close and then asked Session("b") again
+	// holds two sessions of that conversation; Close deletes both sandboxes.
+	b2 := kit.Session("b")
+	call(t, b2, agenttool.ToolRunPython, map[string]any{"code": "1"})
+	call(t, b, agenttool.ToolRunPython, map[string]any{"code": "1"})
+	idB, idB2 := b.Identifier(), b2.Identifier()
+	require.NotEqual(t, idB, idB2)
+	before := len(pool.deleted)
+	require.NoError(t, kit.Close(testContext(t)))
+	require.ElementsMatch(t, []string{idB, idB2}, pool.deleted[before:], "every sandbox in use is deleted")
 }
 
 func TestFakeDeleteFileKeepsTheListing(t *testing.T) {

@@ -164,7 +164,7 @@ func (s *Session) Reset(ctx context.Context) (Result, error) {
 // Close deletes the sandbox the session used, if any. The Session can be
 // used again: the next call starts clean. Until then the Toolkit holds
 // nothing of it, and Toolkit.Session may return a new *Session for the
-// same conversation.
+// same conversation; Toolkit.Close deletes the sandboxes of both.
 func (s *Session) Close(ctx context.Context) error {
 	if err := s.acquire(ctx); err != nil {
 		return err

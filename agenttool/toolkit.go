@@ -27,7 +27,11 @@ type Toolkit struct {
 	askCap bool
 
 	mu       sync.Mutex
-	sessions map[string]*Session
+	sessions map[string]*Session // what Session returns, by conversation
+	// others: sessions in use whose conversation has another *Session in
+	// sessions (a host kept one across its Close and asked Session again),
+	// so that Close deletes their sandboxes too.
+	others map[*Session]struct{}
 
 	infoMu sync.Mutex
 	info   *azsessions.PoolMetadata // cached after the first success
@@ -56,6 +60,7 @@ func New(client *azsessions.Client, options *Options) (*Toolkit, error) {
 		pool:     client.NewSessionsClient(),
 		set:      set,
 		sessions: map[string]*Session{},
+		others:   map[*Session]struct{}{},
 		askCap:   hasOutputCap(client.APIVersion()),
 	}
 	t.defs = definitions(set)
@@ -80,8 +85,11 @@ func (t *Toolkit) Session(conversationID string) *Session {
 // can be used again afterwards: they start clean.
 func (t *Toolkit) Close(ctx context.Context) error {
 	t.mu.Lock()
-	all := make([]*Session, 0, len(t.sessions))
+	all := make([]*Session, 0, len(t.sessions)+len(t.others))
 	for _, s := range t.sessions {
+		all = append(all, s)
+	}
+	for s := range t.others {
 		all = append(all, s)
 	}
 	t.mu.Unlock()
@@ -99,8 +107,11 @@ func (t *Toolkit) Close(ctx context.Context) error {
 func (t *Toolkit) track(s *Session) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if _, ok := t.sessions[s.conversation]; !ok {
+	switch cur, ok := t.sessions[s.conversation]; {
+	case !ok:
 		t.sessions[s.conversation] = s
+	case cur != s:
+		t.others[s] = struct{}{}
 	}
 }
 
@@ -112,6 +123,7 @@ func (t *Toolkit) untrack(s *Session) {
 	if t.sessions[s.conversation] == s {
 		delete(t.sessions, s.conversation)
 	}
+	delete(t.others, s)
 }
 
 // identifier derives the session identifier of a conversation's
