@@ -82,19 +82,6 @@ func (s *Server) HTTPHandler(opts HTTPOptions) (http.Handler, error) {
 	return http.NewCrossOriginProtection().Handler(challenge(bearer(s.stopCallsOnDelete(streamable)))), nil
 }
 
-// stopCallsOnDelete stops the calls in progress of the MCP session a DELETE
-// ends before the SDK closes the session: its close waits for them, so the
-// DELETE, and the deletion of the session's sandbox, would wait for the
-// longest run. It must see only requests that carry the token.
-func (s *Server) stopCallsOnDelete(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if id := r.Header.Get("Mcp-Session-Id"); r.Method == http.MethodDelete && id != "" {
-			s.endSessionCalls(id, errSessionEnded)
-		}
-		next.ServeHTTP(w, r)
-	})
-}
-
 // challenge adds the WWW-Authenticate header RFC 6750 asks for to a 401.
 func challenge(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -45,3 +45,29 @@ func TestHTTPDeleteStopsARunInProgress(t *testing.T) {
 	assert.Empty(t, f.liveSessions(t))
 	require.NoError(t, ctx.Err(), "the sandbox was deleted only after the run")
 }
+
+// A DELETE the SDK refuses (here for a protocol version header it does not
+// serve) ends nothing: the session and its sandbox go on, and its next call
+// runs, rather than being 'stopped: the client ended its MCP session'.
+func TestHTTPRefusedDeleteLeavesTheSessionWorking(t *testing.T) {
+	f := newFixture(t, "", nil)
+	ts := serveHTTP(t, f)
+	cs, err := connectHTTP(t, ts.URL, testToken)
+	require.NoError(t, err)
+	call(t, cs, agenttool.ToolRunPython, map[string]any{"code": "x = 41"})
+
+	req, err := http.NewRequestWithContext(testContext(t), http.MethodDelete, ts.URL, nil)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+testToken)
+	req.Header.Set("Mcp-Session-Id", cs.ID())
+	req.Header.Set("Mcp-Protocol-Version", "1999-01-01")
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, http.StatusBadRequest, resp.StatusCode, "the SDK refuses the DELETE")
+
+	res := call(t, cs, agenttool.ToolRunPython, map[string]any{"code": "x + 1"})
+	assert.False(t, res.IsError, "the session still works: %s", text(res))
+	assert.Contains(t, text(res), "42")
+	assert.Len(t, f.liveSessions(t), 1)
+}
