@@ -17,8 +17,9 @@
 // and the server reads on. The HTTP transport requires a bearer token:
 // -token, or AZSESSIONS_MCP_TOKEN (which, unlike a flag, other users cannot
 // read in the process list), or else a generated one printed once on
-// standard error. SIGINT, SIGTERM, SIGHUP and, with stdio, the end of
-// standard input shut the server down and delete every sandbox it made.
+// standard error. SIGINT, SIGTERM, SIGHUP (unless it is ignored, as under
+// nohup) and, with stdio, the end of standard input shut the server down and
+// delete every sandbox it made.
 //
 // Unless GOGC is set, the command runs the garbage collector at GOGC=400
 // rather than Go's default of 100: the server's live heap is small, and the
@@ -55,14 +56,25 @@ const (
 	tokenVariable    = "AZSESSIONS_MCP_TOKEN"
 )
 
+// shutdownSignals are the signals that shut the server down. SIGHUP too: a
+// terminal closing under the server must delete its sandboxes as an
+// interrupt would, not leave them to the pool's cooldown; but not when it
+// is ignored (nohup): Notify would turn it back on, and the terminal's
+// closing would end a server its user started to outlive it.
+func shutdownSignals() []os.Signal {
+	sigs := []os.Signal{os.Interrupt, syscall.SIGTERM}
+	if !signal.Ignored(syscall.SIGHUP) {
+		sigs = append(sigs, syscall.SIGHUP)
+	}
+	return sigs
+}
+
 // defaultAddr is where -transport http listens unless -addr says otherwise.
 const defaultAddr = "127.0.0.1:8765"
 
 func main() {
 	tuneGC(os.Getenv)
-	// SIGHUP too: a terminal closing under the server must delete its
-	// sandboxes as an interrupt would, not leave them to the pool's cooldown.
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	ctx, stop := signal.NotifyContext(context.Background(), shutdownSignals()...)
 	err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	if err != nil {
