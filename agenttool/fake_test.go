@@ -712,3 +712,20 @@ func TestFakeListingOfAHugeDirectory(t *testing.T) {
 	require.Contains(t, r.Text, "note: a listing shows at most 500 entries; to see the rest, list a subdirectory, or list the directory with code (os.listdir in Python, ls in a shell).\n")
 	require.NotContains(t, r.Text, "holds 500 entries")
 }
+
+// A directory of exactly 500 entries is listed whole: it does not hold
+// more than 500, and nothing is left for the model to look for.
+func TestFakeListingOfExactlyTheLimit(t *testing.T) {
+	kit, pool := newFakeKit(t, nil, nil)
+	s := kit.Session("c")
+	for i := range 500 {
+		pool.put(s.Identifier(), fmt.Sprintf("f%04d.txt", i), []byte("x"))
+	}
+	r := call(t, s, agenttool.ToolListFiles, map[string]any{"path": nil, "recursive": nil})
+	require.False(t, r.IsError, r.Text)
+	require.Len(t, r.Files, 500)
+	require.False(t, r.Structured.(*agenttool.ListOutput).Truncated)
+	require.Contains(t, r.Text, "/mnt/data holds 500 entries:\n")
+	require.NotContains(t, r.Text, "more than")
+	require.NotContains(t, r.Text, "note:")
+}

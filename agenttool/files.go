@@ -115,7 +115,7 @@ func (s *Session) ListFiles(ctx context.Context, path string, recursive bool) (R
 }
 
 // listDir lists the directory p (its whole tree when recursive), sorted by
-// path, up to maxListedFiles entries; truncated says when it stopped there.
+// path, up to maxListedFiles entries; truncated says when there were more.
 func (s *Session) listDir(ctx context.Context, p sandboxPath, recursive bool) (files []FileInfo, truncated bool, err error) {
 	opts := &azsessions.FilesClientListOptions{}
 	if rel := p.rel(); rel != "" {
@@ -134,11 +134,13 @@ func (s *Session) listDir(ctx context.Context, p sandboxPath, recursive bool) (f
 			if f == nil || f.Name == nil {
 				continue
 			}
-			files = append(files, listedFile(p, f, recursive))
-			if len(files) >= maxListedFiles {
+			if len(files) == maxListedFiles {
+				// An entry past the limit: only then is the listing cut
+				// (a directory of exactly the limit is listed whole).
 				truncated = true
 				break
 			}
+			files = append(files, listedFile(p, f, recursive))
 		}
 	}
 	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
