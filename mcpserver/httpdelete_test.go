@@ -46,28 +46,43 @@ func TestHTTPDeleteStopsARunInProgress(t *testing.T) {
 	require.NoError(t, ctx.Err(), "the sandbox was deleted only after the run")
 }
 
-// A DELETE the SDK refuses (here for a protocol version header it does not
-// serve) ends nothing: the session and its sandbox go on, and its next call
-// runs, rather than being 'stopped: the client ended its MCP session'.
+// A DELETE the SDK refuses (for a protocol version header it does not
+// serve, or a Host header a loopback listener does not accept) ends
+// nothing: the session and its sandbox go on, and its next call runs,
+// rather than being 'stopped: the client ended its MCP session'.
 func TestHTTPRefusedDeleteLeavesTheSessionWorking(t *testing.T) {
-	f := newFixture(t, "", nil)
-	ts := serveHTTP(t, f)
-	cs, err := connectHTTP(t, ts.URL, testToken)
-	require.NoError(t, err)
-	call(t, cs, agenttool.ToolRunPython, map[string]any{"code": "x = 41"})
+	for _, c := range []struct {
+		name, header, value string
+		status              int
+	}{
+		{"protocol version", "Mcp-Protocol-Version", "1999-01-01", http.StatusBadRequest},
+		{"host", "Host", "evil.example", http.StatusForbidden},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			f := newFixture(t, "", nil)
+			ts := serveHTTP(t, f)
+			cs, err := connectHTTP(t, ts.URL, testToken)
+			require.NoError(t, err)
+			call(t, cs, agenttool.ToolRunPython, map[string]any{"code": "x = 41"})
 
-	req, err := http.NewRequestWithContext(testContext(t), http.MethodDelete, ts.URL, nil)
-	require.NoError(t, err)
-	req.Header.Set("Authorization", "Bearer "+testToken)
-	req.Header.Set("Mcp-Session-Id", cs.ID())
-	req.Header.Set("Mcp-Protocol-Version", "1999-01-01")
-	resp, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
-	resp.Body.Close()
-	require.Equal(t, http.StatusBadRequest, resp.StatusCode, "the SDK refuses the DELETE")
+			req, err := http.NewRequestWithContext(testContext(t), http.MethodDelete, ts.URL, nil)
+			require.NoError(t, err)
+			req.Header.Set("Authorization", "Bearer "+testToken)
+			req.Header.Set("Mcp-Session-Id", cs.ID())
+			if c.header == "Host" {
+				req.Host = c.value
+			} else {
+				req.Header.Set(c.header, c.value)
+			}
+			resp, err := http.DefaultClient.Do(req)
+			require.NoError(t, err)
+			resp.Body.Close()
+			require.Equal(t, c.status, resp.StatusCode, "the SDK refuses the DELETE")
 
-	res := call(t, cs, agenttool.ToolRunPython, map[string]any{"code": "x + 1"})
-	assert.False(t, res.IsError, "the session still works: %s", text(res))
-	assert.Contains(t, text(res), "42")
-	assert.Len(t, f.liveSessions(t), 1)
+			res := call(t, cs, agenttool.ToolRunPython, map[string]any{"code": "x + 1"})
+			assert.False(t, res.IsError, "the session still works: %s", text(res))
+			assert.Contains(t, text(res), "42")
+			assert.Len(t, f.liveSessions(t), 1)
+		})
+	}
 }
