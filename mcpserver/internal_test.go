@@ -205,6 +205,30 @@ func TestSweptHandleSaysItStartsEmpty(t *testing.T) {
 	assert.Empty(t, notes)
 }
 
+// TestSweptNoteKeepsTheFailureLine calls a swept handle with code that
+// raises: the note comes after the status and failure lines, so a failed
+// run's second line is still its failure, as the layout says.
+func TestSweptNoteKeepsTheFailureLine(t *testing.T) {
+	srv, ctx := newTestServer(t, &Options{HandleIdleTimeout: time.Hour})
+	cs := connectInMemory(ctx, t, srv)
+	res, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: ToolNewSession})
+	require.NoError(t, err)
+	handle := res.StructuredContent.(map[string]any)["session"].(string)
+	res, err = cs.CallTool(ctx, &mcp.CallToolParams{Name: "run_python", Arguments: map[string]any{"code": "1", "session": handle}})
+	require.NoError(t, err)
+	require.False(t, res.IsError)
+
+	srv.sweep(time.Now().Add(2 * time.Hour))
+	res, err = cs.CallTool(ctx, &mcp.CallToolParams{Name: "run_python", Arguments: map[string]any{"code": "raise ValueError('boom')", "session": handle}})
+	require.NoError(t, err)
+	require.True(t, res.IsError)
+	lines := strings.Split(res.Content[0].(*mcp.TextContent).Text, "\n")
+	require.GreaterOrEqual(t, len(lines), 3)
+	assert.Equal(t, "status: failed", lines[0])
+	assert.True(t, strings.HasPrefix(lines[1], "failure: error: "), "line 2: %q", lines[1])
+	assert.True(t, strings.HasPrefix(lines[2], "note: This handle's sandbox was deleted after 60 minutes"), "line 3: %q", lines[2])
+}
+
 // TestHandlesAreCapped asks for more handles than MaxHandles: past the cap
 // new_session is an isError result saying what to do, and the handles
 // already issued keep working.

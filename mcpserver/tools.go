@@ -318,17 +318,42 @@ func (s *Server) startProgress(ctx context.Context, req *mcp.CallToolRequest, to
 	}
 }
 
-// withNote adds a note line to a result's Text, after its status line, and
-// to its structured notes when it has them.
+// withNote adds a note line to a result's Text, after its status line and
+// the failure or error lines that follow it, and to its structured notes
+// when it has them.
 func withNote(res agenttool.Result, note string) agenttool.Result {
-	status, rest, _ := strings.Cut(res.Text, "\n")
-	res.Text = status + "\nnote: " + note + "\n" + rest
+	at := afterHeadLines(res.Text)
+	head := res.Text[:at]
+	if head != "" && !strings.HasSuffix(head, "\n") {
+		head += "\n"
+	}
+	res.Text = head + "note: " + note + "\n" + res.Text[at:]
 	if out, ok := res.Structured.(*agenttool.RunOutput); ok {
 		withNote := *out
 		withNote.Notes = append([]string{note}, out.Notes...)
 		res.Structured = &withNote
 	}
 	return res
+}
+
+// afterHeadLines is where the layout's head lines end in text: the status
+// line and the failure, exit code or error lines that follow it, which
+// readers expect right after the status (a failed run's second line is its
+// failure). They are the toolkit's own lines, before any block.
+func afterHeadLines(text string) int {
+	at := 0
+	for first := true; at < len(text); first = false {
+		line := text[at:]
+		if !first && !strings.HasPrefix(line, "failure: ") && !strings.HasPrefix(line, "exit code: ") && !strings.HasPrefix(line, "error: ") {
+			break
+		}
+		end := strings.IndexByte(line, '\n')
+		if end < 0 {
+			return len(text)
+		}
+		at += end + 1
+	}
+	return at
 }
 
 // durationWords says d the way a sentence would: "30 minutes", "90s".
