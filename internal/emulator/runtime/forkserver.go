@@ -3,6 +3,7 @@ package runtime
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -17,60 +18,78 @@ const zygoteRetry = 30 * time.Second
 // be reseeded after start-up; this bounds how many sessions share one.
 const zygoteForks = 64
 
+// zygoteLead is how many forks a zygote has left when its successor is
+// started in the background: a request that crosses the zygoteForks
+// boundary then finds the successor ready (or well under way) instead of
+// waiting for a whole zygote start (about 0.6 s with IPython). A burst
+// forks one interpreter per core every few tens of milliseconds, so a few
+// forks' lead covers a start on a loaded machine; an idle successor costs
+// one zygote's memory until it is used.
+const zygoteLead = 8
+
 // forkServer keeps a factory's zygote: started on first need, replaced
-// when it dies, closed with the factory. Where it has none (not Linux, the
-// zygote cannot start, disabled), interpreters are spawned.
+// when it dies, succeeded by one started before it has forked its share,
+// closed with the factory. Where it has none (not Linux, the zygote cannot
+// start, disabled), interpreters are spawned.
 type forkServer struct {
 	ctx     context.Context // ends when the factory closes
 	cfg     interpConfig
-	program string // the zygote's program: zygoteSource (tests break it)
+	gate    *startGate // a successor's start waits here as a refill does
+	program string     // the zygote's program: zygoteSource (tests break it)
 	retry   time.Duration
 	forks   int64 // forks before a zygote is retired: zygoteForks
+	lead    int64 // forks left when its successor starts: zygoteLead
 
-	mu       sync.Mutex
-	z        *zygote
-	starting chan struct{} // closed when the start under way is over
-	failed   time.Time     // when a zygote last failed; zero after a success
-	closed   bool          // or disabled: never a zygote
+	// starts counts the zygote starts begun, waited the calls of get that
+	// waited for one (for tests).
+	starts, waited atomic.Int64
+
+	mu   sync.Mutex
+	z    *zygote
+	next *zygote // the successor, started and idle until z retires
+	// starting is closed when the start under way (at most one) is over.
+	starting chan struct{}
+	// queued, while a successor's start waits at the gate, ends that wait
+	// so the start goes ahead now: a caller that needs it holds a slot.
+	queued    context.CancelFunc
+	failed    time.Time // when a zygote last failed; zero after a success
+	closed    bool      // or disabled: never a zygote
+	startWait sync.WaitGroup
 }
 
-func newForkServer(ctx context.Context, cfg interpConfig, enabled bool) *forkServer {
-	return &forkServer{ctx: ctx, cfg: cfg, program: zygoteSource, retry: zygoteRetry, forks: zygoteForks, closed: !enabled || !canFork()}
+func newForkServer(ctx context.Context, cfg interpConfig, gate *startGate, enabled bool) *forkServer {
+	return &forkServer{ctx: ctx, cfg: cfg, gate: gate, program: zygoteSource, retry: zygoteRetry,
+		forks: zygoteForks, lead: zygoteLead, closed: !enabled || !canFork()}
 }
 
 // get returns a live zygote, starting one if there is none, or nil when
 // interpreters must be spawned. Callers that find a start under way wait
 // for it (a zygote costs what one spawned interpreter does), until ctx
-// ends: the start goes on for the callers that come later.
+// ends: the start goes on for the callers that come later. The caller
+// holds a slot of the gate.
 func (s *forkServer) get(ctx context.Context) *zygote {
 	for {
 		s.mu.Lock()
-		if dead := s.z; dead != nil && dead.gone() {
-			// It died after serving forks: replace it now.
-			s.z = nil
-			s.mu.Unlock()
-			dead.close()
-			continue
-		}
-		if old := s.z; old != nil && old.forks.Load() >= s.forks {
-			// It has forked its share: a new one has a new hash secret.
-			s.z = nil
-			s.mu.Unlock()
-			old.retire()
+		if s.replaceLocked() {
 			continue
 		}
 		z, starting := s.z, s.starting
 		retryLater := !s.failed.IsZero() && time.Since(s.failed) < s.retry
 		if s.closed || z != nil || (starting == nil && retryLater) {
+			if z != nil && !s.closed && !retryLater && z.forks.Load()+1 >= s.forks-s.lead {
+				s.startLocked(true)
+			}
 			s.mu.Unlock()
 			return z
 		}
 		if starting == nil {
-			starting = make(chan struct{})
-			s.starting = starting
-			go s.start()
+			starting = s.startLocked(false)
+		} else if s.queued != nil {
+			// The successor is needed now: it starts in this caller's slot.
+			s.queued()
 		}
 		s.mu.Unlock()
+		s.waited.Add(1)
 		select {
 		case <-starting:
 		case <-ctx.Done():
@@ -79,9 +98,77 @@ func (s *forkServer) get(ctx context.Context) *zygote {
 	}
 }
 
-// start starts a zygote for get and records the outcome.
-func (s *forkServer) start() {
-	z, err := startZygote(s.ctx, s.cfg, s.program)
+// replaceLocked drops a zygote that died or has forked its share, taking
+// the successor in its place if one is idle, and reports whether it
+// unlocked s.mu to do so (get then looks again). s.mu is held.
+func (s *forkServer) replaceLocked() bool {
+	old := s.z
+	switch {
+	case old != nil && old.gone():
+		// It died after serving forks: replace it now.
+		s.z, s.next = s.next, nil
+		s.mu.Unlock()
+		old.close()
+	case old != nil && old.forks.Load() >= s.forks:
+		// It has forked its share: a new one has a new hash secret.
+		s.z, s.next = s.next, nil
+		s.mu.Unlock()
+		old.retire()
+	case old == nil && s.next != nil:
+		s.z, s.next = s.next, nil
+		return false
+	default:
+		return false
+	}
+	return true
+}
+
+// startLocked starts a zygote in the background, unless one is starting or
+// idle already, and returns the channel closed when the start is over. A
+// successor (get's current zygote has forks left) first waits at the gate
+// behind the starts requests wait for, as a refill does. s.mu is held.
+func (s *forkServer) startLocked(successor bool) chan struct{} {
+	if s.starting != nil || s.next != nil {
+		return s.starting
+	}
+	s.starting = make(chan struct{})
+	var gctx context.Context
+	if successor {
+		gctx, s.queued = context.WithCancel(s.ctx)
+	}
+	s.starts.Add(1)
+	s.startWait.Add(1)
+	go s.start(gctx, s.program)
+	return s.starting
+}
+
+// start starts a zygote, after a slot of the gate if gctx is not nil, and
+// records the outcome.
+func (s *forkServer) start(gctx context.Context, program string) {
+	defer s.startWait.Done()
+	held := false
+	if gctx != nil {
+		// An error: the factory closed, or a caller needs the zygote now.
+		held = s.gate.acquire(gctx, false) == nil
+		s.mu.Lock()
+		s.queued()
+		s.queued = nil
+		s.mu.Unlock()
+	}
+	var z *zygote
+	err := s.ctx.Err()
+	if err == nil {
+		z, err = startZygote(s.ctx, s.cfg, program)
+	}
+	if held {
+		s.gate.release()
+	}
+	s.record(z, err)
+}
+
+// record installs z, the outcome of the start under way: as the zygote if
+// there is none, else as its successor.
+func (s *forkServer) record(z *zygote, err error) {
 	tooBig := err == nil && !s.fits(z)
 	s.mu.Lock()
 	close(s.starting)
@@ -95,8 +182,11 @@ func (s *forkServer) start() {
 		if s.ctx.Err() == nil {
 			s.failed = time.Now()
 		}
-	case !closed:
+	case closed:
+	case s.z == nil:
 		s.failed, s.z = time.Time{}, z
+	default:
+		s.failed, s.next = time.Time{}, z
 	}
 	s.mu.Unlock()
 	if err == nil && closed {
@@ -137,16 +227,22 @@ func (s *forkServer) drop(z *zygote) {
 }
 
 // close retires the zygote (it exits once it has reaped the interpreters
-// it forked, which live on); from then on interpreters are spawned.
+// it forked, which live on), kills its successor, idle or starting, and
+// waits for that start to end; from then on interpreters are spawned.
+// The factory's context has ended, which stops a start.
 func (s *forkServer) close() {
 	s.mu.Lock()
 	s.closed = true
-	z := s.z
-	s.z = nil
+	z, next := s.z, s.next
+	s.z, s.next = nil, nil
 	s.mu.Unlock()
 	if z != nil {
 		z.retire()
 	}
+	if next != nil {
+		next.close()
+	}
+	s.startWait.Wait()
 }
 
 // forkInterp has z fork an interpreter and hands it its pipes.

@@ -153,11 +153,12 @@ func NewPython(opts PythonOptions) (*PythonFactory, error) {
 		kernel:   opts.Kernel,
 		env:      []string{"IPYTHONDIR=" + ipythonDir},
 	}
+	gate := newStartGate()
 	f := &PythonFactory{
 		ipythonDir:     ipythonDir,
-		gate:           newStartGate(),
+		gate:           gate,
 		cfg:            cfg,
-		zygotes:        newForkServer(ctx, cfg, !opts.spawn),
+		zygotes:        newForkServer(ctx, cfg, gate, !opts.spawn),
 		defaultTimeout: opts.DefaultTimeout,
 		want:           opts.ReadySessions,
 		ctx:            ctx,
