@@ -3,6 +3,7 @@
 package runtime
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -12,9 +13,10 @@ import (
 
 // startOver waits until no zygote start is under way and returns the idle
 // successor, nil if there is none.
-func startOver(t *testing.T, s *forkServer) *zygote {
+func startOver(t testing.TB, s *forkServer) *zygote {
 	t.Helper()
-	ctx := guardCtx(t)
+	ctx, cancel := context.WithTimeout(context.Background(), hangGuard)
+	defer cancel()
 	for {
 		s.mu.Lock()
 		starting, next := s.starting, s.next
