@@ -696,36 +696,35 @@ func TestFakeTimeoutNoteOfAOneSecondLimit(t *testing.T) {
 	require.Contains(t, r.Text, "note: The timeout asked for is over the limit of 1 second; the run had 1 second.\n")
 }
 
-// A directory with more entries than a listing shows says so: it does not
-// claim to hold only the entries shown, and the note says how to see the rest.
-func TestFakeListingOfAHugeDirectory(t *testing.T) {
-	kit, pool := newFakeKit(t, nil, nil)
-	s := kit.Session("c")
-	for i := range 600 {
-		pool.put(s.Identifier(), fmt.Sprintf("f%04d.txt", i), []byte("x"))
+// A listing shows at most 500 entries. A directory with more says so (it
+// does not claim to hold only the entries shown) and the note says how to
+// see the rest; one of exactly 500 is listed whole, with nothing left for
+// the model to look for.
+func TestFakeListingAtTheLimit(t *testing.T) {
+	for _, tc := range []struct {
+		files     int
+		truncated bool
+		header    string
+	}{
+		{600, true, "/mnt/data holds more than 500 entries; the first 500 the pool listed, sorted by path:\n"},
+		{500, false, "/mnt/data holds 500 entries:\n"},
+	} {
+		kit, pool := newFakeKit(t, nil, nil)
+		s := kit.Session("c")
+		for i := range tc.files {
+			pool.put(s.Identifier(), fmt.Sprintf("f%04d.txt", i), []byte("x"))
+		}
+		r := call(t, s, agenttool.ToolListFiles, map[string]any{"path": nil, "recursive": nil})
+		require.False(t, r.IsError, r.Text)
+		require.Len(t, r.Files, 500)
+		require.Equal(t, tc.truncated, r.Structured.(*agenttool.ListOutput).Truncated, tc.files)
+		require.Contains(t, r.Text, tc.header)
+		const note = "note: a listing shows at most 500 entries; to see the rest, list a subdirectory, or list the directory with code (os.listdir in Python, ls in a shell).\n"
+		if tc.truncated {
+			require.Contains(t, r.Text, note)
+		} else {
+			require.NotContains(t, r.Text, "note:")
+			require.NotContains(t, r.Text, "more than")
+		}
 	}
-	r := call(t, s, agenttool.ToolListFiles, map[string]any{"path": nil, "recursive": nil})
-	require.False(t, r.IsError, r.Text)
-	require.Len(t, r.Files, 500)
-	require.True(t, r.Structured.(*agenttool.ListOutput).Truncated)
-	require.Contains(t, r.Text, "/mnt/data holds more than 500 entries; the first 500 the pool listed, sorted by path:\n")
-	require.Contains(t, r.Text, "note: a listing shows at most 500 entries; to see the rest, list a subdirectory, or list the directory with code (os.listdir in Python, ls in a shell).\n")
-	require.NotContains(t, r.Text, "holds 500 entries")
-}
-
-// A directory of exactly 500 entries is listed whole: it does not hold
-// more than 500, and nothing is left for the model to look for.
-func TestFakeListingOfExactlyTheLimit(t *testing.T) {
-	kit, pool := newFakeKit(t, nil, nil)
-	s := kit.Session("c")
-	for i := range 500 {
-		pool.put(s.Identifier(), fmt.Sprintf("f%04d.txt", i), []byte("x"))
-	}
-	r := call(t, s, agenttool.ToolListFiles, map[string]any{"path": nil, "recursive": nil})
-	require.False(t, r.IsError, r.Text)
-	require.Len(t, r.Files, 500)
-	require.False(t, r.Structured.(*agenttool.ListOutput).Truncated)
-	require.Contains(t, r.Text, "/mnt/data holds 500 entries:\n")
-	require.NotContains(t, r.Text, "more than")
-	require.NotContains(t, r.Text, "note:")
 }
