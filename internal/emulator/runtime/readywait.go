@@ -91,10 +91,12 @@ func (f *PythonFactory) handOnLocked(ip *interp) bool {
 
 // putBack returns an unbound interpreter handed to a request that gave up:
 // to another waiting request or the pool, unless the factory is closed or
-// the pool is full.
+// the pool is full counting its starts under way (refill's count): the
+// refill the hand-on set off is one of those, and adds to the pool
+// whatever its size.
 func (f *PythonFactory) putBack(ip *interp) {
 	f.mu.Lock()
-	keep := !f.closed && (len(f.waiters) > 0 || len(f.ready) < f.want)
+	keep := !f.closed && (len(f.waiters) > 0 || len(f.ready)+f.starting < f.want)
 	if keep {
 		f.handOnLocked(ip)
 	}

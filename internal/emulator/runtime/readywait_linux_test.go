@@ -83,3 +83,31 @@ func TestRefillGoesToAWaitingRequest(t *testing.T) {
 	f.gate.release()
 	waitFor(t, "the pool to be refilled", func() bool { return f.readyCount() == 1 })
 }
+
+// TestPutBackKeepsThePoolAtItsSize: an interpreter handed to a request
+// whose context ended as it came goes back to the pool only if the pool
+// is short of ReadySessions counting the starts under way: the refill
+// that the hand-on set off is one of those, and would otherwise make the
+// pool one interpreter larger than asked, kept until the factory closes.
+func TestPutBackKeepsThePoolAtItsSize(t *testing.T) {
+	f := newPython(t, PythonOptions{ReadySessions: 1})
+	waitFor(t, "the ready interpreter", func() bool { return f.readyCount() == 1 })
+	f.wg.Wait() // its start is over: the gate can be swapped
+	// No slot free: the refill that taking the ready one sets off waits
+	// at the gate, still under way at the put-back, until the test lets it.
+	f.gate = &startGate{}
+	ip := f.takeReady()
+	if ip == nil {
+		t.Fatal("no ready interpreter")
+	}
+	t.Cleanup(ip.shutdown)
+	f.putBack(ip) // what awaitInterp does for a request that ended
+	f.gate.release()
+	waitFor(t, "the refill to end", func() bool { f.mu.Lock(); defer f.mu.Unlock(); return f.starting == 0 })
+	if n := f.readyCount(); n != 1 {
+		t.Errorf("%d interpreters ready, want 1 (ReadySessions)", n)
+	}
+	if !ip.dead() {
+		t.Error("the interpreter put back beyond the pool's size is still running")
+	}
+}
