@@ -155,7 +155,9 @@ func benchmarkBurst(b *testing.B, kernel string) {
 	slices.Sort(all)
 	b.ReportMetric(float64(all[len(all)/2].Microseconds())/1000, "median-ms")
 	b.ReportMetric(float64(all[len(all)-1].Microseconds())/1000, "max-ms")
-	b.ReportMetric(float64(cpu.Microseconds())/1000/float64(len(all)), "cpu-ms/session")
+	if cpuKnown {
+		b.ReportMetric(float64(cpu.Microseconds())/1000/float64(len(all)), "cpu-ms/session")
+	}
 }
 
 // waitIdle waits until at least procs processes (a supervisor and an

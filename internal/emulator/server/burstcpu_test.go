@@ -4,7 +4,6 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -22,14 +21,7 @@ type cpuSnapshot struct {
 // are single-threaded, so the main thread's figure is the process's).
 func takeCPUSnapshot(b testing.TB) cpuSnapshot {
 	b.Helper()
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		b.Fatal(err)
-	}
-	s := cpuSnapshot{
-		self: time.Duration(ru.Utime.Nano() + ru.Stime.Nano()),
-		kids: map[int]time.Duration{},
-	}
+	s := cpuSnapshot{self: selfCPU(b), kids: map[int]time.Duration{}}
 	for _, pid := range descendants(b) {
 		raw, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/schedstat")
 		if err != nil {
