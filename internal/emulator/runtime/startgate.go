@@ -27,6 +27,12 @@ func newStartGate() *startGate { return &startGate{free: max(1, runtime.NumCPU()
 // acquire waits for a slot; the caller must release it once its start is
 // over. It fails only when ctx ends first.
 func (g *startGate) acquire(ctx context.Context, foreground bool) error {
+	// An ended context gets no slot even when one is free: a refill asking
+	// as its factory closes must not go on to fork with that context, which
+	// can break the zygote instead of retiring it.
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	g.mu.Lock()
 	if g.free > 0 && len(g.fg) == 0 && (foreground || len(g.bg) == 0) {
 		g.free--

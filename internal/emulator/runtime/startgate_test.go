@@ -48,3 +48,22 @@ func TestStartGateOrder(t *testing.T) {
 	}
 	waitFor(t, "the slot to be free again", func() bool { g.mu.Lock(); defer g.mu.Unlock(); return g.free == 1 })
 }
+
+// TestStartGateRefusesAnEndedContext: a start whose context has ended (a
+// refill as its factory closes) gets no slot, even with slots free, and
+// leaves the gate as it was.
+func TestStartGateRefusesAnEndedContext(t *testing.T) {
+	g := &startGate{free: 2}
+	ended, cancel := context.WithCancel(guardCtx(t))
+	cancel()
+	for _, fg := range []bool{false, true} {
+		if err := g.acquire(ended, fg); err == nil {
+			t.Fatalf("foreground %v: acquire with an ended context took a slot", fg)
+		}
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.free != 2 || len(g.fg)+len(g.bg) != 0 {
+		t.Fatalf("free %d, queued %d; want 2 free and none queued", g.free, len(g.fg)+len(g.bg))
+	}
+}
