@@ -305,7 +305,7 @@ func failureName(f azsessions.ExecutionFailure) string {
 // failureSentence says what a failure means and what to try. A shell pool
 // keeps no variables (each command is a new shell): only files remain.
 func failureSentence(f azsessions.ExecutionFailure, e azsessions.Execution, timeout time.Duration, shell bool) string {
-	limit := plural(int64(timeout/time.Second), "second")
+	limit := seconds(timeout)
 	if shell {
 		switch f {
 		case azsessions.ExecutionFailureTimeout:
