@@ -57,8 +57,8 @@ func batchAnswer(line []byte) []byte {
 				continue
 			}
 		}
-		if !looksLikeResponse(item) {
-			answers = append(answers, errorResponse(requestID(item), jsonrpc.CodeInvalidRequest, batchRefusal))
+		if h := readHead(item); !h.isResponse() {
+			answers = append(answers, errorResponse(h.answerID(), jsonrpc.CodeInvalidRequest, batchRefusal))
 		}
 	}
 	if answers == nil {
@@ -75,23 +75,7 @@ func batchAnswer(line []byte) []byte {
 // up to where the line breaks. It is nil, for a null id in the answer, when
 // line is not an object, has no "method" (a response cannot be answered),
 // or breaks before either, or when the id is neither a number nor a string.
-func requestID(line []byte) json.RawMessage {
-	h := readHead(line)
-	if !h.method {
-		return nil
-	}
-	return h.id
-}
-
-// looksLikeResponse tells whether line, read up to where it breaks, is a
-// response: a "result" or an "error" and no "method". JSON-RPC answers no
-// response, not even one it cannot read: a client that answers the error
-// with an "id": null of its own (as a peer that cannot read a line does)
-// would otherwise start an exchange of errors that never ends.
-func looksLikeResponse(line []byte) bool {
-	h := readHead(line)
-	return h.result && !h.method
-}
+func requestID(line []byte) json.RawMessage { return readHead(line).answerID() }
 
 // head is what the top level of an object shows before it breaks.
 type head struct {
@@ -99,6 +83,22 @@ type head struct {
 	method bool            // a "method" key
 	result bool            // a "result" or an "error" key, even cut short
 }
+
+// answerID is the id of an answer to the object h was read from: its id
+// beside a "method", else nil (a response cannot be answered).
+func (h head) answerID() json.RawMessage {
+	if !h.method {
+		return nil
+	}
+	return h.id
+}
+
+// isResponse tells whether the object h was read from is a response: a
+// "result" or an "error" and no "method". JSON-RPC answers no response, not
+// even one it cannot read: a client that answers the error with an "id":
+// null of its own (as a peer that cannot read a line does) would otherwise
+// start an exchange of errors that never ends.
+func (h head) isResponse() bool { return h.result && !h.method }
 
 // readHead reads the top-level keys of the object in line, up to where the
 // line breaks; the zero head if line is not an object.
@@ -146,12 +146,14 @@ func idText(value json.RawMessage) json.RawMessage {
 }
 
 // errorLine is the answer to line, refused: errorResponse as a line, with
-// the id of the request line holds, or nil when line is a response.
+// the id of the request line holds, or nil when line is a response. The
+// line is read once for both.
 func errorLine(line []byte, code int, message string) []byte {
-	if looksLikeResponse(line) {
+	h := readHead(line)
+	if h.isResponse() {
 		return nil
 	}
-	return append(errorResponse(requestID(line), code, message), '\n')
+	return append(errorResponse(h.answerID(), code, message), '\n')
 }
 
 // errorResponse is a JSON-RPC error response. It is not built with the
