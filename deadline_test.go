@@ -167,3 +167,32 @@ func TestExecuteOtherErrorsAreNotInterruptions(t *testing.T) {
 	var re *azcore.ResponseError
 	require.True(t, errors.As(err, &re))
 }
+
+// TestExecuteTryTimeoutIsAnInterruption sets ClientOptions.Retry.TryTimeout,
+// which the README offers as a hang guard, shorter than the service holds
+// the answer: the try ends while the code may be running, so the error is
+// an *ExecutionInterruptedError with the operation id, the execution is not
+// sent again, and the timeoutInSeconds sent is the try's, not the longer
+// time ctx has left.
+func TestExecuteTryTimeoutIsAnInterruption(t *testing.T) {
+	opts := &azsessions.ClientOptions{}
+	opts.Retry.TryTimeout = 2 * time.Second
+	c, srv := newRecordedClient(t, interruptingService(false, make(chan struct{}, 1)), opts)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	exec := c.NewExecutionClient()
+	_, err := exec.Execute(ctx, "s1", azsessions.NewCodeRequest("x"), &azsessions.ExecutionClientExecuteOptions{OperationID: ptr("op-42")})
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+	var ie *azsessions.ExecutionInterruptedError
+	require.True(t, errors.As(err, &ie), "want an *ExecutionInterruptedError, got %T: %v", err, err)
+	require.Equal(t, "op-42", ie.OperationID)
+	require.Equal(t, "s1", ie.Identifier)
+	reqs := srv.requests()
+	require.Len(t, reqs, 1, "the execution is not sent again")
+	require.LessOrEqual(t, sentTimeout(t, reqs[0].Body), 2, "the service is told to stop when the try ends")
+	require.GreaterOrEqual(t, sentTimeout(t, reqs[0].Body), 1)
+
+	_, err = exec.BeginExecute(ctx, "s1", azsessions.NewCodeRequest("x"), &azsessions.ExecutionClientBeginExecuteOptions{OperationID: ptr("op-43")})
+	require.True(t, errors.As(err, &ie), "BeginExecute: want an *ExecutionInterruptedError, got %T: %v", err, err)
+	require.Equal(t, "op-43", ie.OperationID)
+}

@@ -42,14 +42,16 @@ type ExecutionClient struct {
 // Execute waits as long as ctx allows. Give it a deadline (the service stops
 // any execution after 220 seconds, so a few minutes is plenty) so that an
 // answer lost on the network cannot hang the caller. When request sets no
-// TimeoutInSeconds, the time ctx has left is sent as timeoutInSeconds (in
-// whole seconds, at least 1, at most 220), so that the service stops the
-// code, and frees the session, when the caller stops waiting.
+// TimeoutInSeconds, the time ctx has left, or ClientOptions.Retry.TryTimeout
+// when that is shorter, is sent as timeoutInSeconds (in whole seconds, at
+// least 1, at most 220), so that the service stops the code, and frees the
+// session, when the caller stops waiting.
 //
-// When ctx ends before the answer, the error is an
-// *ExecutionInterruptedError: it wraps ctx.Err() (errors.Is(err,
-// context.DeadlineExceeded) holds) and carries the execution's operation id
-// and session, with which ExecutionClient.Get fetches the result later.
+// When ctx ends, or the try's TryTimeout passes, before the answer, the
+// error is an *ExecutionInterruptedError: it wraps the context's error
+// (errors.Is(err, context.DeadlineExceeded) holds) and carries the
+// execution's operation id and session, with which ExecutionClient.Get
+// fetches the result later.
 func (client *ExecutionClient) Execute(ctx context.Context, identifier string, request ExecutionRequest, options *ExecutionClientExecuteOptions) (resp ExecutionClientExecuteResponse, err error) {
 	const operationName = "ExecutionClient.Execute"
 	ctx = withAPIName(ctx, operationName)
@@ -58,7 +60,7 @@ func (client *ExecutionClient) Execute(ctx context.Context, identifier string, r
 	if options == nil {
 		options = &ExecutionClientExecuteOptions{}
 	}
-	request = withDeadlineTimeout(ctx, request)
+	request = withDeadlineTimeout(ctx, client.c.singleRun.TryTimeout, request)
 	req, err := client.executeRequest(ctx, identifier, request, ExecutionTypeSynchronous, options.OperationID)
 	if err != nil {
 		return ExecutionClientExecuteResponse{}, err
@@ -87,26 +89,40 @@ func (client *ExecutionClient) Execute(ctx context.Context, identifier string, r
 const maxServiceTimeout = 220
 
 // withDeadlineTimeout returns request with TimeoutInSeconds set to the time
-// ctx has left, when the caller set none and ctx has a deadline.
-func withDeadlineTimeout(ctx context.Context, request ExecutionRequest) ExecutionRequest {
-	deadline, ok := ctx.Deadline()
-	if !ok || request.TimeoutInSeconds != nil {
+// the caller waits, when the caller set none: the time ctx has left or
+// tryTimeout (ClientOptions.Retry.TryTimeout), whichever ends first.
+func withDeadlineTimeout(ctx context.Context, tryTimeout time.Duration, request ExecutionRequest) ExecutionRequest {
+	if request.TimeoutInSeconds != nil {
 		return request
 	}
-	secs := int32(min(max(time.Until(deadline)/time.Second, 1), maxServiceTimeout))
+	wait, waits := tryTimeout, tryTimeout > 0
+	if deadline, ok := ctx.Deadline(); ok {
+		if left := time.Until(deadline); !waits || left < wait {
+			wait, waits = left, true
+		}
+	}
+	if !waits {
+		return request
+	}
+	secs := int32(min(max(wait/time.Second, 1), maxServiceTimeout))
 	request.TimeoutInSeconds = &secs
 	return request
 }
 
-// interrupted returns err as an *ExecutionInterruptedError when ctx ended,
-// and as it is otherwise.
+// interrupted returns err as an *ExecutionInterruptedError when the wait
+// for the answer ended: ctx ended, or the try's deadline
+// (ClientOptions.Retry.TryTimeout) passed, after which the code may be
+// running all the same. Other errors are returned as they are.
 func interrupted(ctx context.Context, operationID, identifier string, err error) error {
-	ctxErr := ctx.Err()
-	if ctxErr == nil {
+	switch ctxErr := ctx.Err(); {
+	case ctxErr != nil:
+		if !errors.Is(err, ctxErr) {
+			err = fmt.Errorf("%w (%v)", ctxErr, err)
+		}
+	case errors.Is(err, context.DeadlineExceeded):
+		// The try's deadline ended the wait; ctx lives on.
+	default:
 		return err
-	}
-	if !errors.Is(err, ctxErr) {
-		err = fmt.Errorf("%w (%v)", ctxErr, err)
 	}
 	return &ExecutionInterruptedError{OperationID: operationID, Identifier: identifier, Err: err}
 }
