@@ -38,6 +38,9 @@ type zygote struct {
 	// turn is held by the request under way: one at a time. A channel,
 	// not a mutex, so that a caller whose context ends stops waiting.
 	turn chan struct{}
+	// turnTaken, if set (by tests), runs when a request has taken its
+	// turn, before it looks at its context again.
+	turnTaken func()
 	// timeout bounds each fork and reap exchange (a fork takes
 	// milliseconds): a zygote that has not answered by then is stopped
 	// or wedged, and is killed so that its callers spawn instead.
@@ -181,7 +184,8 @@ func zygoteSocket() (*net.UnixConn, *os.File, error) {
 // request sends req, with files as SCM_RIGHTS, and reads the answer,
 // waiting at most timeout, and no longer than ctx lasts. A failure leaves
 // the zygote broken (and kills it): the two sides may no longer agree on
-// which answer belongs to which request.
+// which answer belongs to which request. A ctx that has ended before the
+// request is sent is only returned (ctx.Err()): the zygote stays as it is.
 func (z *zygote) request(ctx context.Context, timeout time.Duration, req zygoteRequest, files []*os.File) (zygoteReply, error) {
 	var rep zygoteReply
 	select {
@@ -190,8 +194,19 @@ func (z *zygote) request(ctx context.Context, timeout time.Duration, req zygoteR
 		return rep, ctx.Err()
 	}
 	defer func() { <-z.turn }()
+	if z.turnTaken != nil {
+		z.turnTaken()
+	}
 	if z.isBroken() {
 		return rep, errZygoteGone
+	}
+	// Both cases of the select above may be ready, and it picks one at
+	// random; and ctx may end between a start gate's slot and this turn
+	// (a ready-pool refill as its factory closes). Sent with an ended
+	// context, the exchange would be cut at once and the zygote broken
+	// (killed) instead of retired; nothing is sent yet, so it stays whole.
+	if err := ctx.Err(); err != nil {
+		return rep, err
 	}
 	deadline := time.Now().Add(timeout)
 	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
