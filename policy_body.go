@@ -20,9 +20,10 @@ const maxOneWriteBody = 64 << 10
 //     readers it knows, and azcore's retry wrapper hides ours: over TLS that
 //     second write costs a record and a syscall on every call. The body is
 //     read completely here, so no late read can outlive the try.
-//   - Larger streamed bodies (uploads, ContainerClient.Send) wrapped by
-//     guardBody are read through a view of this try that is cut off when the
-//     try ends; see guardedBody.
+//   - Larger bodies are read through a view of this try that is cut off
+//     when the try ends; see guardedBody. Uploads and ContainerClient.Send
+//     wrap theirs with guardBody; any other body (an execution's JSON, whose
+//     code can be megabytes) is guarded here, for this try.
 type bodyPolicy struct{}
 
 // Do implements policy.Policy.
@@ -40,11 +41,20 @@ func (bodyPolicy) Do(req *policy.Request) (*http.Response, error) {
 		raw.Body = io.NopCloser(bytes.NewReader(buf))
 		return req.Next()
 	}
-	if g, ok := req.Body().(*guardedBody); ok {
-		try := g.beginTry()
-		defer try.end()
-		raw.Body = try.first()
-		raw.GetBody = try.getBody
+	body := req.Body()
+	if body == nil {
+		return req.Next()
 	}
+	g, ok := body.(*guardedBody)
+	if !ok {
+		// Guarding this try alone is enough: end returns only once no
+		// read of the try is under way, and azcore rewinds the body
+		// after that, for the next try.
+		g = guardBody(body)
+	}
+	try := g.beginTry()
+	defer try.end()
+	raw.Body = try.first()
+	raw.GetBody = try.getBody
 	return req.Next()
 }

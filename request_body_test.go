@@ -3,6 +3,8 @@ package azsessions_test
 import (
 	"bytes"
 	"context"
+	"encoding/hex"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -25,11 +27,18 @@ func (s slowPatternReader) Read(p []byte) (int, error) {
 	return s.Reader.Read(p)
 }
 
+// patternBytes returns the first size bytes of the pattern.
+func patternBytes(size int64) []byte {
+	b := make([]byte, size)
+	_, _ = io.ReadFull(pattern.NewReader(size), b)
+	return b
+}
+
 // earlyAnswerServer answers the first two requests at once with 503, without
-// reading their bodies, and checks the body of the third byte for byte
-// against the pattern: the retry that follows an early answer must not share
+// reading their bodies, and checks what check reads of the third byte for
+// byte against want: the retry that follows an early answer must not share
 // the body with the abandoned try that net/http is still writing.
-func earlyAnswerServer(t *testing.T, http2 bool, size int64, check func(r *http.Request) ([]byte, error)) (*httptest.Server, *atomic.Int32) {
+func earlyAnswerServer(t *testing.T, http2 bool, want []byte, check func(r *http.Request) ([]byte, error)) (*httptest.Server, *atomic.Int32) {
 	t.Helper()
 	var tries atomic.Int32
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -44,10 +53,8 @@ func earlyAnswerServer(t *testing.T, http2 bool, size int64, check func(r *http.
 			w.WriteHeader(http.StatusBadRequest)
 			return
 		}
-		want := make([]byte, size)
-		_, _ = io.ReadFull(pattern.NewReader(size), want)
 		if !bytes.Equal(got, want) {
-			t.Errorf("server: the retried body differs from what the caller sent (%d bytes, want %d)", len(got), size)
+			t.Errorf("server: the retried body differs from what the caller sent (%d bytes, want %d)", len(got), len(want))
 			w.WriteHeader(http.StatusBadRequest)
 			return
 		}
@@ -78,7 +85,7 @@ func TestUploadRetryAfterEarlyAnswerSendsTheSameBytes(t *testing.T) {
 		http2 bool
 	}{{"HTTP/1.1", false}, {"HTTP/2", true}} {
 		t.Run(proto.name, func(t *testing.T) {
-			srv, tries := earlyAnswerServer(t, proto.http2, size, func(r *http.Request) ([]byte, error) {
+			srv, tries := earlyAnswerServer(t, proto.http2, patternBytes(size), func(r *http.Request) ([]byte, error) {
 				f, _, err := r.FormFile("file")
 				if err != nil {
 					return nil, err
@@ -99,7 +106,7 @@ func TestUploadRetryAfterEarlyAnswerSendsTheSameBytes(t *testing.T) {
 
 func TestSendRetryAfterEarlyAnswerSendsTheSameBytes(t *testing.T) {
 	const size = 1 << 20
-	srv, tries := earlyAnswerServer(t, true, size, func(r *http.Request) ([]byte, error) {
+	srv, tries := earlyAnswerServer(t, true, patternBytes(size), func(r *http.Request) ([]byte, error) {
 		return io.ReadAll(r.Body)
 	})
 	containers := earlyAnswerClient(t, srv).NewContainerClient()
@@ -108,4 +115,35 @@ func TestSendRetryAfterEarlyAnswerSendsTheSameBytes(t *testing.T) {
 	defer resp.Body.Close()
 	require.Equal(t, http.StatusOK, resp.StatusCode)
 	require.EqualValues(t, 3, tries.Load(), "two early answers, then the request")
+}
+
+// TestExecuteRetryAfterEarlyAnswerSendsTheSameCode: an execution is retried
+// after a 503, which a front door sends before it reads the body; the code
+// of a large execution (its JSON body is above the size the SDK sends in
+// one write) must reach the service exactly as the caller wrote it. The
+// body was shared between the abandoned try, still being written, and the
+// retry: a chunk of the code went missing or moved.
+func TestExecuteRetryAfterEarlyAnswerSendsTheSameCode(t *testing.T) {
+	code := hex.EncodeToString(patternBytes(1 << 20))
+	for _, proto := range []struct {
+		name  string
+		http2 bool
+	}{{"HTTP/1.1", false}, {"HTTP/2", true}} {
+		t.Run(proto.name, func(t *testing.T) {
+			srv, tries := earlyAnswerServer(t, proto.http2, []byte(code), func(r *http.Request) ([]byte, error) {
+				var body struct {
+					Code string `json:"code"`
+				}
+				err := json.NewDecoder(r.Body).Decode(&body)
+				return []byte(body.Code), err
+			})
+			exec := earlyAnswerClient(t, srv).NewExecutionClient()
+			for range 3 {
+				tries.Store(0)
+				_, err := exec.Execute(context.Background(), "s1", azsessions.NewCodeRequest(code), nil)
+				require.NoError(t, err)
+				require.EqualValues(t, 3, tries.Load(), "two early answers, then the execution")
+			}
+		})
+	}
 }
