@@ -163,7 +163,7 @@ func (p *executionPoller) Poll(ctx context.Context) (*http.Response, error) {
 	if !p.Done() && !hasRetryHint(resp.Header) {
 		// PollUntilDone waits what this header says; without it, it would
 		// wait its default of 30 s, far longer than most code runs.
-		resp.Header.Set(headerRetryAfterMS, strconv.FormatInt(p.delay().Milliseconds(), 10))
+		resp.Header.Set(headerRetryAfterMS, strconv.FormatInt(retryAfterMS(p.delay()), 10))
 	}
 	p.last = resp
 	return resp, nil
@@ -176,6 +176,16 @@ func (p *executionPoller) delay() time.Duration {
 		return p.frequency
 	}
 	return pollDelay(p.polls)
+}
+
+// retryAfterMS is d in whole milliseconds, rounded up: PollUntilDone takes
+// a Retry-After-Ms of 0 as no hint and would wait its default of 30 s.
+func retryAfterMS(d time.Duration) int64 {
+	ms := int64(d / time.Millisecond)
+	if d%time.Millisecond != 0 {
+		ms++
+	}
+	return ms
 }
 
 // Result implements runtime.PollingHandler.

@@ -21,7 +21,7 @@ type ExecutionClientBeginExecuteOptions struct {
 	ResumeToken string
 	// PollFrequency, when above zero, is how long PollUntilDone waits
 	// between polls of a running execution, in place of the SDK's schedule
-	// (see BeginExecute). Set it here rather than in
+	// (see BeginExecute), rounded up to a whole millisecond. Set it here rather than in
 	// runtime.PollUntilDoneOptions.Frequency: azcore does not show that
 	// option to the poller, and the schedule takes precedence over it. A
 	// Retry-After from the service still wins. It is not part of the resume

@@ -170,3 +170,24 @@ func TestPollFrequencyReplacesTheSchedule(t *testing.T) {
 	require.Equal(t, "1", resp.Header.Get("Retry-After"))
 	require.Empty(t, resp.Header.Get("Retry-After-Ms"), "the service's Retry-After wins")
 }
+
+// TestPollFrequencyUnderAMillisecondIsKept: PollUntilDone reads the wait
+// in whole milliseconds and takes 0 as no hint at all, falling back to its
+// default of 30 s; a PollFrequency under a millisecond (a test that wants
+// fast polls) is asked as 1 ms, and a fraction of a millisecond rounds up.
+func TestPollFrequencyUnderAMillisecondIsKept(t *testing.T) {
+	for freq, want := range map[time.Duration]string{
+		time.Nanosecond:         "1",
+		500 * time.Microsecond:  "1",
+		1500 * time.Microsecond: "2",
+		7 * time.Millisecond:    "7",
+	} {
+		svc := &countingService{done: func(int32) bool { return false }}
+		c, _ := newRecordedClient(t, svc.handle, nil)
+		poller, err := c.NewExecutionClient().BeginExecute(context.Background(), "s1", azsessions.NewCodeRequest("slow()"), &azsessions.ExecutionClientBeginExecuteOptions{PollFrequency: freq})
+		require.NoError(t, err)
+		resp, err := poller.Poll(context.Background())
+		require.NoError(t, err)
+		require.Equal(t, want, resp.Header.Get("Retry-After-Ms"), "PollFrequency %v", freq)
+	}
+}
