@@ -49,23 +49,38 @@ _PR_GET_DUMPABLE = 3
 _listdir = os.listdir  # not the /mnt/data wrapper _install_mapping installs
 
 
+def _c_environ():
+    """The C library's environ, an array of char pointers."""
+    import ctypes
+    return ctypes.POINTER(ctypes.c_void_p).in_dll(ctypes.CDLL(None), "environ")
+
+
+def _environ_entry(prefix):
+    """The address and bytes of the C environment's first entry that starts
+    with prefix; (None, None) if there is none. The entries the process was
+    started with are its initial environment block, which
+    /proc/<pid>/environ shows."""
+    import ctypes
+    environ = _c_environ()
+    i = 0
+    while environ[i]:
+        entry = ctypes.string_at(environ[i])
+        if entry.startswith(prefix):
+            return environ[i], entry
+        i += 1
+    return None, None
+
+
 def _tag_slot():
     """A writable view of the group tag's value in this process's initial
     environment block, which /proc/<pid>/environ shows; each child
     overwrites it in place with its own tag. Fails unless /proc shows the
     change, so that Go falls back to spawning rather than lose its sweep."""
     import ctypes
-    libc = ctypes.CDLL(None)
-    environ = ctypes.POINTER(ctypes.c_void_p).in_dll(libc, "environ")
-    i = 0
-    while environ[i]:
-        entry = ctypes.string_at(environ[i])
-        if entry.startswith(_TAG_KEY):
-            break
-        i += 1
-    else:
+    addr, entry = _environ_entry(_TAG_KEY)
+    if addr is None:
         raise RuntimeError("no group tag in the zygote's environment")
-    addr, old = environ[i] + len(_TAG_KEY), entry[len(_TAG_KEY):]
+    addr, old = addr + len(_TAG_KEY), entry[len(_TAG_KEY):]
     probe = b"x" * len(old)
     ctypes.memmove(addr, probe, len(old))
     try:
@@ -280,17 +295,49 @@ def _quiet_fork_handlers():
 
 _BIND_NOW = "LD_BIND_NOW"
 _BIND_NOW_OURS = "azsessions-zygote"  # zygote.go's bindNowEnv
+_BIND_NOW_ENTRY = ("%s=%s" % (_BIND_NOW, _BIND_NOW_OURS)).encode("ascii")
 
 
 def _unbind_now():
     """Remove the LD_BIND_NOW that Go set for the zygote alone (zygote.go's
     bindNowEnv) from os.environ and the C environment, which the children
-    inherit and pass on to what they exec. The loader read it at start-up:
-    the zygote's symbols are bound, and each child inherits them bound.
-    (/proc/<pid>/environ, the block the process was started with, still
-    lists it.)"""
-    if os.environ.get(_BIND_NOW) == _BIND_NOW_OURS:
-        del os.environ[_BIND_NOW]  # unsetenv too
+    inherit and pass on to what they exec, and blank its bytes in the
+    initial environment block, which the children inherit too and
+    /proc/<pid>/environ shows. The loader read it at start-up (and keeps
+    its choice for every library loaded later): the zygote's symbols are
+    bound, and each child inherits them bound.
+
+    The block's bounds are fixed by the kernel at exec (moving them needs
+    privilege), so the entries after it (Go's group tag) are moved down
+    over it and its bytes end up as NULs at the block's end: /proc shows
+    every other entry, then empty ones."""
+    if os.environ.get(_BIND_NOW) != _BIND_NOW_OURS:
+        return
+    addr, entry = _environ_entry(_BIND_NOW_ENTRY)
+    del os.environ[_BIND_NOW]  # unsetenv too: no pointer to it is left
+    if addr is not None and entry == _BIND_NOW_ENTRY:
+        _cut_environ_block(addr, len(entry) + 1)
+
+
+def _cut_environ_block(addr, size):
+    """Take size bytes at addr out of the initial environment block: the
+    entries after them move down (the C environment's pointers with them)
+    and the block ends with size NULs. Only Go's entries come after the
+    cut, which nothing but environ points at."""
+    import ctypes
+    with open("/proc/self/stat", "rb") as f:
+        stat = f.read()
+    env_end = int(stat[stat.rfind(b")") + 2:].split()[48])  # field 51
+    if not addr < addr + size <= env_end:
+        return
+    ctypes.memmove(addr, addr + size, env_end - addr - size)
+    ctypes.memset(env_end - size, 0, size)
+    environ = _c_environ()
+    i = 0
+    while environ[i]:
+        if addr < environ[i] < env_end:
+            environ[i] -= size
+        i += 1
 
 
 def _zygote_start(want):
