@@ -23,7 +23,7 @@ var (
 	// characters.
 	ErrInvalidPath = errors.New("azsessions: invalid path")
 	// ErrInvalidArgument: another argument cannot be used (a nil body, an
-	// empty execution ID, a relative container path...).
+	// empty execution ID, a resume token the SDK did not make...).
 	ErrInvalidArgument = errors.New("azsessions: invalid argument")
 	// ErrUntrustedURL: the service sent a nextLink or Operation-Location on
 	// another host than the endpoint. Following it would send the bearer

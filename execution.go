@@ -196,14 +196,16 @@ func (client *ExecutionClient) resume(token string, frequency time.Duration) (*r
 		Tracer:  client.c.internal.Tracer(),
 	})
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w: resume token: %v", ErrInvalidArgument, err)
 	}
 	// A token is caller input: one edited, or made by a client of another
-	// pool, must not send this client's credential elsewhere.
-	if handler.PollURL != "" {
-		if _, err := client.c.trustedURL(handler.PollURL); err != nil {
-			return nil, fmt.Errorf("resume token: %w", err)
-		}
+	// pool, must not send this client's credential elsewhere. The SDK's
+	// tokens hold an absolute URL: it makes none of a finished poller.
+	if u, err := url.Parse(handler.PollURL); err != nil || !u.IsAbs() {
+		return nil, fmt.Errorf("%w: resume token holds no absolute poll URL", ErrInvalidArgument)
+	}
+	if _, err := client.c.trustedURL(handler.PollURL); err != nil {
+		return nil, fmt.Errorf("resume token: %w", err)
 	}
 	return poller, nil
 }

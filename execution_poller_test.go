@@ -204,3 +204,29 @@ func TestBeginExecutePollErrorIsAResponseError(t *testing.T) {
 	_, err = poller.PollUntilDone(context.Background(), fastPolling)
 	require.True(t, azsessions.HasCode(err, "ExecutionNotFound"))
 }
+
+// TestBeginExecuteRefusesBadResumeTokens: a token that is not one the SDK
+// made, or that was edited to hold no usable poll URL, is refused by
+// BeginExecute with ErrInvalidArgument, before any request; it used to be
+// taken, and PollUntilDone then failed with "no URL to poll" or net/http's
+// "no Host in request URL".
+func TestBeginExecuteRefusesBadResumeTokens(t *testing.T) {
+	c, srv := newRecordedClient(t, reply(http.StatusOK, testdata(t, "executions/async_completed.json")), nil)
+	exec := c.NewExecutionClient()
+	good := `{"type":"ExecutionClientExecuteResponse","token":{"pollURL":"` + srv.URL + poolPath + `/executions/e1?api-version=2025-10-02-preview&identifier=s1","executionStatus":"Running","outputCap":4096}}`
+	_, err := exec.BeginExecute(context.Background(), "s1", azsessions.ExecutionRequest{}, &azsessions.ExecutionClientBeginExecuteOptions{ResumeToken: good})
+	require.NoError(t, err, "the well-formed token is taken")
+	for name, token := range map[string]string{
+		"not JSON":         "garbage",
+		"empty object":     "{}",
+		"another poller":   `{"type":"SomethingElse","token":{}}`,
+		"no poll URL":      `{"type":"ExecutionClientExecuteResponse","token":{"pollURL":"","executionStatus":"Running"}}`,
+		"finished, no URL": `{"type":"ExecutionClientExecuteResponse","token":{"executionStatus":"Succeeded"}}`,
+		"relative URL":     `{"type":"ExecutionClientExecuteResponse","token":{"pollURL":"executions/e1","executionStatus":"Running"}}`,
+	} {
+		_, err := exec.BeginExecute(context.Background(), "s1", azsessions.ExecutionRequest{}, &azsessions.ExecutionClientBeginExecuteOptions{ResumeToken: token})
+		require.ErrorIs(t, err, azsessions.ErrInvalidArgument, name)
+		require.Contains(t, err.Error(), "resume token", name)
+	}
+	require.Empty(t, srv.requests())
+}

@@ -17,7 +17,9 @@ type ExecutionClientBeginExecuteOptions struct {
 	OperationID *string
 	// ResumeToken resumes polling an execution started earlier; the other
 	// arguments of BeginExecute, but for PollFrequency, are then ignored and
-	// nothing is run again.
+	// nothing is run again. A token that is not one Poller.ResumeToken made
+	// is refused with an error wrapping ErrInvalidArgument, and one that
+	// names another host than the client's endpoint with ErrUntrustedURL.
 	ResumeToken string
 	// PollFrequency, when above zero, is how long PollUntilDone waits
 	// between polls of a running execution, in place of the SDK's schedule
