@@ -24,6 +24,8 @@ type cancelAwareConn struct {
 	// inFlight holds the client's calls not answered yet: true once the
 	// client cancelled it.
 	inFlight map[jsonrpc.ID]bool
+	// answered wakes waitAnswered when inFlight empties.
+	answered idleSignal
 }
 
 func newCancelAwareConn(c mcp.Connection) *cancelAwareConn {
@@ -62,12 +64,31 @@ func (c *cancelAwareConn) Write(ctx context.Context, msg jsonrpc.Message) error 
 		c.mu.Lock()
 		cancelled := c.inFlight[resp.ID]
 		delete(c.inFlight, resp.ID)
+		if len(c.inFlight) == 0 {
+			c.answered.settle()
+		}
 		c.mu.Unlock()
 		if cancelled {
 			return nil
 		}
 	}
 	return c.Connection.Write(ctx, msg)
+}
+
+// waitAnswered waits until every call read so far has been answered (the
+// answer to a cancelled one dropped), within answerGrace and ctx. A nil c
+// has nothing to wait for.
+func (c *cancelAwareConn) waitAnswered(ctx context.Context) {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	var ch <-chan struct{}
+	if len(c.inFlight) > 0 {
+		ch = c.answered.waiter()
+	}
+	c.mu.Unlock()
+	waitIdle(ctx, ch)
 }
 
 // cancelledID is the request a notifications/cancelled names, made into an

@@ -5,15 +5,20 @@ import "net/http"
 // stopCallsOnDelete stops the calls in progress of the MCP session a DELETE
 // ends before the SDK closes the session: its close waits for them, so the
 // DELETE, and the deletion of the session's sandbox, would wait for the
-// longest run. It must see only requests that carry the token, and it stops
-// nothing when the SDK would refuse the DELETE (a Host or protocol version
-// header it does not accept): the session then goes on, and its calls with it.
+// longest run. It then waits for the session's POST requests to end, so
+// that each stopped call's isError result reaches the client on its stream:
+// the SDK's close would drop it. It must see only requests that carry the
+// token, and it stops nothing when the SDK would refuse the DELETE (a Host
+// or protocol version header it does not accept): the session then goes
+// on, and its calls with it.
 func (s *Server) stopCallsOnDelete(next http.Handler) http.Handler {
+	posts := &sessionPosts{}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if id := r.Header.Get("Mcp-Session-Id"); r.Method == http.MethodDelete && id != "" && deleteReachesLookup(next, r) {
 			s.endSessionCalls(id, errSessionEnded)
+			posts.wait(r.Context(), id)
 		}
-		next.ServeHTTP(w, r)
+		posts.serve(next, w, r)
 	})
 }
 

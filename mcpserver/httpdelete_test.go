@@ -1,7 +1,10 @@
 package mcpserver_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"io"
 	"net/http"
 	"testing"
 	"time"
@@ -16,16 +19,20 @@ import (
 // A client that ends its MCP session (HTTP DELETE) while a run sleeps for
 // 100 s gets its 204 at once, and the session's sandbox is deleted, well
 // before the run would have ended: the SDK's close waits for the calls in
-// progress, so they must be stopped first.
+// progress, so they must be stopped first. The stopped call is answered, on
+// its own stream, with an isError result saying why: the SDK's close drops
+// responses, and a TypeScript SDK client that ended its session with a
+// call in flight waited for that call until its request timeout.
 func TestHTTPDeleteStopsARunInProgress(t *testing.T) {
 	f := newFixture(t, "", nil)
 	ts := serveHTTP(t, f)
 	cs, err := connectHTTP(t, ts.URL, testToken)
 	require.NoError(t, err)
 	code, started := runStarted(t)
-	go func() {
-		_, _ = cs.CallTool(testContext(t), &mcp.CallToolParams{Name: agenttool.ToolRunPython, Arguments: sleepArgs(code)})
-	}()
+	// The call is posted by hand, as a TypeScript client would: the SDK's
+	// client fails every call when the DELETE ends its standalone stream,
+	// whether their answers came or not.
+	stream := postCall(t, ts.URL, cs, agenttool.ToolRunPython, sleepArgs(code))
 	started()
 	ids := f.liveSessions(t)
 	require.Len(t, ids, 1)
@@ -44,6 +51,37 @@ func TestHTTPDeleteStopsARunInProgress(t *testing.T) {
 	f.logs.waitFor(t, "MCP session ended; sandbox deleted", "session", ids[0])
 	assert.Empty(t, f.liveSessions(t))
 	require.NoError(t, ctx.Err(), "the sandbox was deleted only after the run")
+	body := <-stream
+	assert.Contains(t, body, `"isError":true`, "the stopped call got no answer")
+	assert.Contains(t, body, "ended its MCP session")
+}
+
+// postCall posts a tools/call to cs's MCP session on its own HTTP request
+// and returns a channel that gets the body of the request's event stream
+// once it ends.
+func postCall(t *testing.T, url string, cs *mcp.ClientSession, tool string, args map[string]any) <-chan string {
+	t.Helper()
+	msg, err := json.Marshal(map[string]any{"jsonrpc": "2.0", "id": 1000, "method": "tools/call", "params": map[string]any{"name": tool, "arguments": args}})
+	require.NoError(t, err)
+	req, err := http.NewRequestWithContext(testContext(t), http.MethodPost, url, bytes.NewReader(msg))
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+testToken)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json, text/event-stream")
+	req.Header.Set("Mcp-Session-Id", cs.ID())
+	req.Header.Set("Mcp-Protocol-Version", cs.InitializeResult().ProtocolVersion)
+	body := make(chan string, 1)
+	go func() {
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			body <- err.Error()
+			return
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		body <- string(b)
+	}()
+	return body
 }
 
 // A DELETE the SDK refuses (for a protocol version header it does not

@@ -190,8 +190,11 @@ func (s *Server) Toolkit() *agenttool.Toolkit { return s.toolkit }
 // connection's sandbox and returns. When ctx ends, the connection's calls
 // in progress are stopped (their clients get an isError result) rather than
 // waited for. Sandboxes of handles stay until their idle timeout or Close.
+// Over an IOTransport those results reach the client before the connection
+// closes; over other transports the SDK's close may drop them.
 func (s *Server) Run(ctx context.Context, t mcp.Transport) error {
-	ss, err := s.mcp.Connect(ctx, t, nil)
+	rt := &runTransport{Transport: t}
+	ss, err := s.mcp.Connect(ctx, rt, nil)
 	if err != nil {
 		return fmt.Errorf("mcpserver: %w", err)
 	}
@@ -202,14 +205,34 @@ func (s *Server) Run(ctx context.Context, t mcp.Transport) error {
 	case err = <-ended:
 	case <-ctx.Done():
 		// The SDK's Close waits for the calls in progress: end them
-		// first, or a shutdown waits for the longest run.
+		// first, or a shutdown waits for the longest run. It also writes
+		// no response once it starts: let the stopped calls answer.
 		conn.end(errShuttingDown)
+		rt.conn.waitAnswered(context.Background())
 		_ = ss.Close()
 		<-ended
 		err = ctx.Err()
 	}
 	s.endSession(context.WithoutCancel(ctx), ss)
 	return err
+}
+
+// runTransport is the transport Run serves, an IOTransport's connection
+// kept so that a shutdown can wait for the answers to the calls it stops.
+// Other connections pass unwrapped: the SDK looks for methods a wrapper
+// would hide (mcp.IOTransport's learns the protocol version that way).
+type runTransport struct {
+	mcp.Transport
+	conn *cancelAwareConn // set by Connect for an IOTransport; else nil
+}
+
+// Connect implements mcp.Transport.
+func (t *runTransport) Connect(ctx context.Context) (mcp.Connection, error) {
+	c, err := t.Transport.Connect(ctx)
+	if cc, ok := c.(*cancelAwareConn); ok {
+		t.conn = cc
+	}
+	return c, err
 }
 
 // Close stops the calls in progress (their clients get an isError result

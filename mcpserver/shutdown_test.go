@@ -2,6 +2,7 @@ package mcpserver_test
 
 import (
 	"context"
+	"io"
 	"testing"
 	"time"
 
@@ -10,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/seed-f3fa2c9d/azsessions/agenttool"
+	"github.com/seed-f3fa2c9d/azsessions/mcpserver"
 )
 
 // sleepArgs runs code with a timeout far beyond the test's own deadlines,
@@ -25,17 +27,7 @@ func sleepArgs(code string) map[string]any {
 func TestCloseStopsARunInProgress(t *testing.T) {
 	f := newFixture(t, "", nil)
 	cs := f.connect(t, nil)
-	code, started := runStarted(t)
-	type answer struct {
-		res *mcp.CallToolResult
-		err error
-	}
-	answered := make(chan answer, 1)
-	go func() {
-		res, err := cs.CallTool(testContext(t), &mcp.CallToolParams{Name: agenttool.ToolRunPython, Arguments: sleepArgs(code)})
-		answered <- answer{res, err}
-	}()
-	started()
+	answered := sleepingCall(t, cs)
 	require.Len(t, f.liveSessions(t), 1)
 
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
@@ -86,4 +78,52 @@ func TestRunEndsPromptlyDuringARun(t *testing.T) {
 	}
 	f.logs.waitFor(t, "MCP session ended; sandbox deleted", "session", ids[0])
 	assert.Empty(t, f.liveSessions(t))
+}
+
+// TestRunAnswersTheCallsItStops ends the context of Server.Run, over the
+// stdio transport, while a call sleeps for 100 s: the client, still
+// connected, gets the isError result saying the server is shutting down
+// before the connection closes. The SDK's Close refuses to write any
+// response once it starts, so Run must wait for the answers first; a
+// TypeScript SDK client otherwise saw only "Connection closed".
+func TestRunAnswersTheCallsItStops(t *testing.T) {
+	f := newFixture(t, "", nil)
+	inR, inW := io.Pipe()
+	outR, outW := io.Pipe()
+	t.Cleanup(func() { _ = inW.Close(); _ = outR.Close() })
+	runCtx, stop := context.WithCancel(context.Background())
+	defer stop()
+	ran := make(chan error, 1)
+	go func() { ran <- f.srv.Run(runCtx, &mcpserver.IOTransport{Reader: inR, Writer: outW}) }()
+	cs, err := mcp.NewClient(&mcp.Implementation{Name: "test-client", Version: "1"}, nil).Connect(testContext(t), &mcp.IOTransport{Reader: outR, Writer: inW}, nil)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = cs.Close() })
+
+	answered := sleepingCall(t, cs)
+	stop()
+	a := <-answered
+	require.NoError(t, a.err, "the call got no answer")
+	assert.True(t, a.res.IsError)
+	assert.Contains(t, text(a.res), "shutting down")
+	assert.ErrorIs(t, <-ran, context.Canceled)
+}
+
+// callAnswer is what a CallTool made in another goroutine returned.
+type callAnswer struct {
+	res *mcp.CallToolResult
+	err error
+}
+
+// sleepingCall calls run_python on cs with code that sleeps for 100 s and
+// returns, once the run is under way, a channel that gets the call's answer.
+func sleepingCall(t *testing.T, cs *mcp.ClientSession) <-chan callAnswer {
+	t.Helper()
+	code, started := runStarted(t)
+	answered := make(chan callAnswer, 1)
+	go func() {
+		res, err := cs.CallTool(testContext(t), &mcp.CallToolParams{Name: agenttool.ToolRunPython, Arguments: sleepArgs(code)})
+		answered <- callAnswer{res, err}
+	}()
+	started()
+	return answered
 }
