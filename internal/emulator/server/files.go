@@ -6,10 +6,10 @@ import (
 	"net/http"
 	"os"
 	"path"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
-	"unicode/utf8"
 )
 
 // fileJSON is the spec's SessionResourceFile.
@@ -41,7 +41,7 @@ type fileEntry struct {
 
 func (c *call) fileJSON(e fileEntry) fileJSON {
 	out := fileJSON{
-		Name:           e.info.Name(),
+		Name:           displayName(e.info.Name()),
 		Type:           "file",
 		ContentType:    contentTypeOf(e.info.Name()),
 		SizeInBytes:    e.info.Size(),
@@ -53,7 +53,7 @@ func (c *call) fileJSON(e fileEntry) fileJSON {
 		out.Type, out.ContentType, out.SizeInBytes = "directory", octetStream, 0
 	}
 	if emitsDirectory(c.version) {
-		d := e.dir
+		d := displayPath(e.dir)
 		out.Directory = &d
 	}
 	return out
@@ -123,12 +123,11 @@ func (c *call) listFiles() error {
 
 // listEntries lists dir, or its whole subtree when recursive, in lexical
 // order. Symbolic links are described by what they point at when that is
-// inside the area, and left out otherwise. Names that are not valid UTF-8
-// (only code can make them) are left out with everything below them: JSON
-// cannot carry them, and the name it would show instead (with U+FFFD)
-// reaches no file.
+// inside the area, and left out otherwise. Names and directories are as
+// the API shows them: percent-escaped where they are not valid UTF-8
+// (rawnames.go), as dir may be.
 func (sess *session) listEntries(dir string, recursive, dirs bool) ([]fileEntry, error) {
-	top := fsPath(dir)
+	top := fsPath(sess.resolveNames(dir))
 	info, err := sess.root.Stat(top)
 	if err != nil {
 		return nil, fileError(err, "the directory "+quote(dir))
@@ -158,47 +157,56 @@ type entryLister struct {
 
 // readDir lists top's children.
 func (l *entryLister) readDir() error {
-	des, err := fs.ReadDir(l.sess.root.FS(), l.top)
-	if err != nil {
-		return err
-	}
+	des, err := l.children(l.top)
 	for _, d := range des {
 		l.add(path.Join(l.top, d.Name()), d)
 	}
+	return err
+}
+
+// walk lists top's whole subtree, each directory's entries in name order
+// and each directory followed by its contents (symbolic links are not
+// followed down). Only top itself being unreadable is an error: of an
+// unreadable subdirectory it lists what can be read.
+func (l *entryLister) walk() error {
+	des, err := l.children(l.top)
+	if err != nil {
+		return err
+	}
+	l.walkEntries(l.top, des)
 	return nil
 }
 
-// walk lists top's whole subtree. Only top itself being unreadable is an
-// error: of an unreadable subdirectory it lists what can be read.
-func (l *entryLister) walk() error {
-	return fs.WalkDir(l.sess.root.FS(), l.top, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			if p == l.top {
-				return err
-			}
-			return nil
-		}
-		if p == l.top {
-			return nil
-		}
-		if !utf8.ValidString(d.Name()) {
-			// Nothing under it can be named either (see listEntries).
-			if d.IsDir() {
-				return fs.SkipDir
-			}
-			return nil
-		}
+func (l *entryLister) walkEntries(dir string, des []fs.DirEntry) {
+	for _, d := range des {
+		p := path.Join(dir, d.Name())
 		l.add(p, d)
-		return nil
-	})
+		if d.IsDir() {
+			sub, _ := l.children(p)
+			l.walkEntries(p, sub)
+		}
+	}
+}
+
+// children reads the directory p in name order. Not through io/fs (the
+// root's FS), whose paths must be UTF-8: a directory whose name is not
+// could not be read.
+func (l *entryLister) children(p string) ([]fs.DirEntry, error) {
+	f, err := l.sess.root.Open(p)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	des, err := f.ReadDir(-1)
+	slices.SortFunc(des, func(a, b fs.DirEntry) int { return strings.Compare(a.Name(), b.Name()) })
+	return des, err
 }
 
 // add records the entry d found at p, unless the listing leaves it out: an
-// upload in progress, a name JSON cannot carry, a link leading out of the
-// area, a directory when dirs is false, anything neither file nor
-// directory.
+// upload in progress, a link leading out of the area, a directory when
+// dirs is false, anything neither file nor directory.
 func (l *entryLister) add(p string, d fs.DirEntry) {
-	if strings.HasPrefix(d.Name(), uploadTempPrefix) || !utf8.ValidString(d.Name()) {
+	if strings.HasPrefix(d.Name(), uploadTempPrefix) {
 		return
 	}
 	info, err := d.Info()
@@ -208,7 +216,7 @@ func (l *entryLister) add(p string, d fs.DirEntry) {
 	if err != nil || (!l.dirs && info.IsDir()) || !(info.IsDir() || info.Mode().IsRegular()) {
 		return
 	}
-	l.out = append(l.out, fileEntry{dir: l.parentOf(p), info: namedInfo{info, d.Name()}})
+	l.out = append(l.out, fileEntry{dir: displayPath(l.parentOf(p)), info: namedInfo{info, displayName(d.Name())}})
 }
 
 // parentOf is the directory of p relative to the listed one, as in the
@@ -224,8 +232,9 @@ func (l *entryLister) parentOf(p string) string {
 	return parent
 }
 
-// namedInfo keeps the directory entry's name when a symbolic link was
-// followed (Stat reports the link's name anyway, but this makes it certain).
+// namedInfo carries the name the API shows: the directory entry's, even
+// when a symbolic link was followed, and percent-escaped where it is not
+// valid UTF-8.
 type namedInfo struct {
 	fs.FileInfo
 	name string
@@ -233,11 +242,13 @@ type namedInfo struct {
 
 func (n namedInfo) Name() string { return n.name }
 
+// quote is dir (relative to the area) as code sees it, for messages: under
+// /mnt/data, with names that are not UTF-8 as listings show them.
 func quote(dir string) string {
 	if dir == "" {
 		return "/mnt/data"
 	}
-	return "/mnt/data/" + dir
+	return "/mnt/data/" + displayPath(dir)
 }
 
 // getFile serves GET /files/{name}.
@@ -247,7 +258,7 @@ func (c *call) getFile() error {
 		return err
 	}
 	return c.withDataSession(func(sess *session) error {
-		info, err := sess.root.Stat(fsPath(sess.followAreaLinks(joinRel(dir, name))))
+		info, err := sess.root.Stat(fsPath(sess.followAreaLinks(sess.resolveNames(joinRel(dir, name)))))
 		if err != nil {
 			return fileError(err, "the file "+quote(joinRel(dir, name)))
 		}
@@ -265,7 +276,7 @@ func (c *call) fileContent() error {
 	}
 	return c.withDataSession(func(sess *session) error {
 		rel := joinRel(dir, name)
-		target := fsPath(sess.followAreaLinks(rel))
+		target := fsPath(sess.followAreaLinks(sess.resolveNames(rel)))
 		// Non-blocking, so that a named pipe the code made cannot hold the
 		// request (and the session) open forever; it is refused below.
 		f, err := sess.root.OpenFile(target, os.O_RDONLY|syscall.O_NONBLOCK, 0)
@@ -297,14 +308,15 @@ func (c *call) deleteFile() error {
 	}
 	return c.withDataSession(func(sess *session) error {
 		rel := joinRel(dir, name)
-		info, err := sess.root.Lstat(rel)
+		target := sess.resolveNames(rel)
+		info, err := sess.root.Lstat(target)
 		if err != nil {
 			return fileError(err, "the file "+quote(rel))
 		}
 		if info.IsDir() {
-			err = sess.root.RemoveAll(rel)
+			err = sess.root.RemoveAll(target)
 		} else {
-			err = sess.root.Remove(rel)
+			err = sess.root.Remove(target)
 		}
 		if err != nil {
 			return fileError(err, "the file "+quote(rel))

@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,33 +11,70 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// A file whose name is not UTF-8 (made by code) cannot be named in JSON:
-// listings leave it out rather than list a name that reaches no file.
-func TestListingsLeaveOutNamesThatAreNotUTF8(t *testing.T) {
+// A file whose name is not UTF-8 (made by code) cannot be named in JSON as
+// it is: listings show it percent-escaped (every byte that is not UTF-8,
+// and '%'), and that name reaches it for get, content, delete, and as a
+// directory in path. Names that are UTF-8, '%' included, are unchanged.
+func TestNamesThatAreNotUTF8AreListedEscaped(t *testing.T) {
 	e := newEnv(t, nil)
 	require.Equal(t, http.StatusOK, e.upload("u", "", "ok.txt", "ok").status)
+	require.Equal(t, http.StatusOK, e.upload("u", "", "50%FF.txt", "literal").status)
 	dir := e.sessionDir("u")
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "a\xffb.txt"), []byte("x"), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "a\xffb%.txt"), []byte("x"), 0o644))
 	require.NoError(t, os.Mkdir(filepath.Join(dir, "bad\xfedir"), 0o755))
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "bad\xfedir", "inner.txt"), []byte("x"), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "bad\xfedir", "inner.txt"), []byte("in"), 0o644))
 
-	names := func(r response) []string {
+	type entry struct{ name, dir string }
+	entries := func(r response) []entry {
 		require.Equal(t, http.StatusOK, r.status, "%s", r.body)
-		var out []string
+		var out []entry
 		for _, v := range r.json(t)["value"].([]any) {
 			m := v.(map[string]any)
 			if p, ok := m["properties"].(map[string]any); ok { // legacy
-				m = map[string]any{"name": p["filename"]}
+				m = map[string]any{"name": p["filename"], "directory": ""}
 			}
-			out = append(out, m["name"].(string))
+			out = append(out, entry{m["name"].(string), m["directory"].(string)})
 		}
 		return out
 	}
-	require.Equal(t, []string{"ok.txt"}, names(e.do(req{path: "/files", query: ident("u")})))
+	top := []entry{{"50%FF.txt", ""}, {"a%FFb%25.txt", ""}, {"bad%FEdir", ""}, {"ok.txt", ""}}
+	require.Equal(t, top, entries(e.do(req{path: "/files", query: ident("u")})))
 	q := ident("u")
 	q.Set("recursive", "true")
-	require.Equal(t, []string{"ok.txt"}, names(e.do(req{path: "/files", query: q})))
-	require.Equal(t, []string{"ok.txt"}, names(e.do(req{path: "/files", query: ident("u"), version: V20240202Preview})))
+	require.Equal(t, append(top[:3:3], entry{"inner.txt", "bad%FEdir"}, top[3]), entries(e.do(req{path: "/files", query: q})))
+	require.Equal(t, []entry{{"inner.txt", ""}}, entries(e.do(req{path: "/files", query: withPath(ident("u"), "bad%FEdir")})))
+	require.Equal(t, []entry{{"50%FF.txt", ""}, {"a%FFb%25.txt", ""}, {"ok.txt", ""}},
+		entries(e.do(req{path: "/files", query: ident("u"), version: V20240202Preview})))
+
+	// The listed names reach the files; a literal name comes first.
+	for name, want := range map[string]string{"a%FFb%25.txt": "x", "50%FF.txt": "literal"} {
+		esc := "/files/" + url.PathEscape(name)
+		r := e.do(req{path: esc, query: ident("u")})
+		require.Equal(t, http.StatusOK, r.status, "%s", r.body)
+		require.Equal(t, name, r.json(t)["name"])
+		r = e.do(req{path: esc + "/content", query: ident("u")})
+		require.Equal(t, http.StatusOK, r.status, "%s", r.body)
+		require.Equal(t, want, string(r.body))
+	}
+	r := e.do(req{path: "/files/inner.txt/content", query: withPath(ident("u"), "/mnt/data/bad%FEdir")})
+	require.Equal(t, http.StatusOK, r.status, "%s", r.body)
+	require.Equal(t, "in", string(r.body))
+	require.Equal(t, http.StatusOK, e.upload("u", "bad%FEdir", "up.txt", "up").status)
+	require.FileExists(t, filepath.Join(dir, "bad\xfedir", "up.txt"))
+	// Escapes that are not the listing's (UTF-8 once unescaped, a '/')
+	// name nothing.
+	for _, name := range []string{"a%C3%A9.txt", "a%2F%FF", "a%FFb%.txt"} {
+		r := e.do(req{path: "/files/" + url.PathEscape(name), query: ident("u")})
+		require.Equal(t, http.StatusNotFound, r.status, "%s: %s", name, r.body)
+	}
+
+	for _, name := range []string{"a%FFb%25.txt", "bad%FEdir"} {
+		r := e.do(req{method: http.MethodDelete, path: "/files/" + url.PathEscape(name), query: ident("u")})
+		require.Equal(t, http.StatusNoContent, r.status, "%s", r.body)
+	}
+	require.NoFileExists(t, filepath.Join(dir, "a\xffb%.txt"))
+	require.NoDirExists(t, filepath.Join(dir, "bad\xfedir"))
+	require.Equal(t, []entry{{"50%FF.txt", ""}, {"ok.txt", ""}}, entries(e.do(req{path: "/files", query: ident("u")})))
 }
 
 // A path segment longer than a file system takes is the request's fault.

@@ -170,3 +170,23 @@ func TestPythonMemoryAbortAndCrash(t *testing.T) {
 	require.Equal(t, "Succeeded", m["status"])
 	require.Equal(t, "fresh\n", result(m)["stdout"])
 }
+
+// A file the session's code names with bytes that are not UTF-8 is listed
+// percent-escaped, and that name downloads and deletes it (rawnames.go).
+func TestPythonFileNameThatIsNotUTF8(t *testing.T) {
+	e := newPythonEnv(t, nil)
+	m := e.run("nu", "open(b'/mnt/data/\\xff.txt', 'w').write('made by code')")
+	require.Equal(t, "Succeeded", m["status"], "%v", m)
+	resp := e.do(req{path: "/files", query: ident("nu")})
+	require.Equal(t, http.StatusOK, resp.status, "%s", resp.body)
+	value := resp.json(t)["value"].([]any)
+	require.Len(t, value, 1, "%s", resp.body)
+	require.Equal(t, "%FF.txt", value[0].(map[string]any)["name"])
+	resp = e.do(req{path: "/files/%25FF.txt/content", query: ident("nu")})
+	require.Equal(t, http.StatusOK, resp.status, "%s", resp.body)
+	require.Equal(t, "made by code", string(resp.body))
+	resp = e.do(req{method: http.MethodDelete, path: "/files/%25FF.txt", query: ident("nu")})
+	require.Equal(t, http.StatusNoContent, resp.status, "%s", resp.body)
+	m = e.run("nu", "import os\nos.path.exists(b'/mnt/data/\\xff.txt')")
+	require.Equal(t, "False", result(m)["executionResult"], "%v", m)
+}
