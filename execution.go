@@ -2,6 +2,7 @@ package azsessions
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -201,13 +202,31 @@ func (client *ExecutionClient) resume(token string, frequency time.Duration) (*r
 	// A token is caller input: one edited, or made by a client of another
 	// pool, must not send this client's credential elsewhere. The SDK's
 	// tokens hold an absolute URL: it makes none of a finished poller.
-	if u, err := url.Parse(handler.PollURL); err != nil || !u.IsAbs() {
+	pollURL := handler.PollURL
+	if !handler.fromToken {
+		// azcore resumed a token shaped like its fake transport's with
+		// its own poller, which polls the token's fakeURL.
+		pollURL = fakePollURL(token)
+	}
+	if u, err := url.Parse(pollURL); err != nil || !u.IsAbs() {
 		return nil, fmt.Errorf("%w: resume token holds no absolute poll URL", ErrInvalidArgument)
 	}
-	if _, err := client.c.trustedURL(handler.PollURL); err != nil {
+	if _, err := client.c.trustedURL(pollURL); err != nil {
 		return nil, fmt.Errorf("resume token: %w", err)
 	}
 	return poller, nil
+}
+
+// fakePollURL returns the URL the poller of azcore's fake transport polls
+// when it resumes token, or "" when token has none.
+func fakePollURL(token string) string {
+	var t struct {
+		Token struct {
+			FakeURL string `json:"fakeURL"`
+		} `json:"token"`
+	}
+	_ = json.Unmarshal([]byte(token), &t)
+	return t.Token.FakeURL
 }
 
 // Get returns the state of the execution executionID in the session

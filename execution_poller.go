@@ -32,6 +32,19 @@ type executionPoller struct {
 	// frequency, when above zero, replaces the schedule of pollDelay: the
 	// caller's ExecutionClientBeginExecuteOptions.PollFrequency.
 	frequency time.Duration
+	// fromToken is set when a resume token was read into this handler;
+	// azcore resumes the tokens of its fake's pollers with its own.
+	fromToken bool
+}
+
+// UnmarshalJSON implements json.Unmarshaler: it reads a resume token.
+func (p *executionPoller) UnmarshalJSON(data []byte) error {
+	type token executionPoller // the fields, without this method
+	if err := json.Unmarshal(data, (*token)(p)); err != nil {
+		return err
+	}
+	p.fromToken = true
+	return nil
 }
 
 // pollDelay is the wait after the n-th poll (from 1) of an execution still

@@ -230,3 +230,22 @@ func TestBeginExecuteRefusesBadResumeTokens(t *testing.T) {
 	}
 	require.Empty(t, srv.requests())
 }
+
+// TestBeginExecuteRefusesAFakeResumeTokenOfAnotherHost: azcore resumes a
+// token shaped like its fake transport's with its own poller, which polls
+// the token's fakeURL through the client's pipeline. Such a token naming
+// another host is refused like any other: it would get the bearer token.
+func TestBeginExecuteRefusesAFakeResumeTokenOfAnotherHost(t *testing.T) {
+	_, elsewhereSrv := newRecordedClient(t, reply(http.StatusOK, testdata(t, "executions/async_completed.json")), nil)
+	c, srv := newRecordedClient(t, reply(http.StatusOK, testdata(t, "executions/async_completed.json")), nil)
+	token := `{"type":"ExecutionClientExecuteResponse","token":{"type":"fake","apiName":"ExecutionClient.BeginExecute","fakeURL":"` + elsewhereSrv.URL + poolPath + `/executions/e1","status":"InProgress"}}`
+	poller, err := c.NewExecutionClient().BeginExecute(context.Background(), "s1", azsessions.ExecutionRequest{}, &azsessions.ExecutionClientBeginExecuteOptions{ResumeToken: token})
+	if err == nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_, _ = poller.PollUntilDone(ctx, fastPolling)
+	}
+	require.ErrorIs(t, err, azsessions.ErrUntrustedURL)
+	require.Empty(t, elsewhereSrv.requests(), "the other host got no request")
+	require.Empty(t, srv.requests())
+}
