@@ -180,6 +180,14 @@ func TestValidationErrorsAreNotSent(t *testing.T) {
 		{"empty operation id", first(c.NewExecutionClient().Execute(ctx, "s", azsessions.NewCodeRequest("1"), &azsessions.ExecutionClientExecuteOptions{OperationID: ptr("")})), azsessions.ErrInvalidArgument},
 		{"container traversal", first(c.NewContainerClient().Send(ctx, "s", http.MethodGet, "/a/../../b", nil, nil)), azsessions.ErrInvalidPath},
 		{"container query", first(c.NewContainerClient().Send(ctx, "s", http.MethodGet, "/a?x=1", nil, nil)), azsessions.ErrInvalidArgument},
+		// net/http refuses these only in the transport, where azcore's retry
+		// policy took its refusal for a network failure and tried four times.
+		{"line break in operation id", first(c.NewExecutionClient().Execute(ctx, "s", azsessions.NewCodeRequest("1"), &azsessions.ExecutionClientExecuteOptions{OperationID: ptr("op\r\nX-Injected: 1")})), azsessions.ErrInvalidArgument},
+		{"line break in begin operation id", first(c.NewExecutionClient().BeginExecute(ctx, "s", azsessions.NewCodeRequest("1"), &azsessions.ExecutionClientBeginExecuteOptions{OperationID: ptr("op\n1")})), azsessions.ErrInvalidArgument},
+		{"container header name", first(c.NewContainerClient().Send(ctx, "s", http.MethodGet, "/a", nil, &azsessions.ContainerClientSendOptions{Header: map[string][]string{"Bad Name": {"v"}}})), azsessions.ErrInvalidArgument},
+		{"container empty header name", first(c.NewContainerClient().Send(ctx, "s", http.MethodGet, "/a", nil, &azsessions.ContainerClientSendOptions{Header: map[string][]string{"": {"v"}}})), azsessions.ErrInvalidArgument},
+		{"container header value", first(c.NewContainerClient().Send(ctx, "s", http.MethodGet, "/a", nil, &azsessions.ContainerClientSendOptions{Header: map[string][]string{"X-A": {"ok", "a\r\nX-Injected: 1"}}})), azsessions.ErrInvalidArgument},
+		{"container method", first(c.NewContainerClient().Send(ctx, "s", "GE T", "/a", nil, nil)), azsessions.ErrInvalidArgument},
 	}
 	for _, tc := range cases {
 		require.ErrorIs(t, tc.err, tc.want, tc.name)

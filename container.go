@@ -55,6 +55,12 @@ func (client *ContainerClient) Send(ctx context.Context, identifier string, meth
 	if method == "" {
 		method = http.MethodGet
 	}
+	if !isToken(method) {
+		return ContainerClientSendResponse{}, fmt.Errorf("%w: method %q is not an HTTP token", ErrInvalidArgument, method)
+	}
+	if err := checkHeaders(options.Header); err != nil {
+		return ContainerClientSendResponse{}, err
+	}
 	if !idempotent(method) {
 		ctx = policy.WithRetryOptions(ctx, client.c.singleRun)
 	}

@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
@@ -369,6 +371,11 @@ func operationID(id *string) (string, error) {
 	if id != nil {
 		if *id == "" {
 			return "", fmt.Errorf("%w: OperationID is empty", ErrInvalidArgument)
+		}
+		// It is sent as a header, which net/http refuses with these (see
+		// checkHeaders), and names the execution in Get's URL path.
+		if !utf8.ValidString(*id) || strings.IndexFunc(*id, unicode.IsControl) >= 0 {
+			return "", fmt.Errorf("%w: OperationID %q holds a control character or invalid UTF-8", ErrInvalidArgument, *id)
 		}
 		return *id, nil
 	}

@@ -6,7 +6,8 @@ import "time"
 type ExecutionClientExecuteOptions struct {
 	// OperationID chooses the execution's ID (the operation-id header). When
 	// nil the SDK generates one. The same ID is sent on every retry of the
-	// call.
+	// call. An empty ID, or one with control characters, is refused with
+	// ErrInvalidArgument.
 	OperationID *string
 }
 
@@ -113,6 +114,8 @@ type SessionsClientGetPoolMetadataOptions struct {
 type ContainerClientSendOptions struct {
 	// Header holds request headers to send, for example Content-Type and
 	// Accept. Authorization is set by the client and cannot be overridden.
+	// A name that is not an HTTP token, or a value with a control character
+	// other than tab, is refused with ErrInvalidArgument.
 	Header map[string][]string
 	// Query holds query parameters to send besides identifier and
 	// api-version.

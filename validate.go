@@ -67,3 +67,40 @@ func checkPath(path *string) error {
 	}
 	return nil
 }
+
+// checkHeaders refuses header names that are not HTTP tokens and values
+// with control characters (but tab), as net/http would. net/http refuses
+// them only in the transport, where azcore's retry policy takes the refusal
+// for a network failure and tries again, with back-off, four times.
+func checkHeaders(header map[string][]string) error {
+	for name, values := range header {
+		if !isToken(name) {
+			return fmt.Errorf("%w: header name %q is not an HTTP token", ErrInvalidArgument, name)
+		}
+		for _, v := range values {
+			// The value is not quoted in the error: it may be a secret.
+			if strings.IndexFunc(v, func(r rune) bool { return r < ' ' && r != '\t' || r == 0x7f }) >= 0 {
+				return fmt.Errorf("%w: a value of header %q holds a control character", ErrInvalidArgument, name)
+			}
+		}
+	}
+	return nil
+}
+
+// isToken tells whether s is an HTTP token (RFC 9110, section 5.6.2), the
+// syntax of header names and methods.
+func isToken(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		case strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0:
+		default:
+			return false
+		}
+	}
+	return true
+}
