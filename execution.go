@@ -70,7 +70,7 @@ func (client *ExecutionClient) Execute(ctx context.Context, identifier string, r
 	}
 	httpResp, err := client.c.internal.Pipeline().Do(req)
 	if err != nil {
-		return ExecutionClientExecuteResponse{}, interrupted(ctx, req.Raw().Header.Get(headerOperationID), identifier, err)
+		return ExecutionClientExecuteResponse{}, client.interrupted(ctx, req.Raw().Header.Get(headerOperationID), identifier, err)
 	}
 	if !runtime.HasStatusCode(httpResp, http.StatusOK, http.StatusAccepted) {
 		return ExecutionClientExecuteResponse{}, runtime.NewResponseError(httpResp)
@@ -83,7 +83,7 @@ func (client *ExecutionClient) Execute(ctx context.Context, identifier string, r
 	// running execution: wait for it here, as the caller asked.
 	resp, err = client.waitFor(ctx, identifier, httpResp, resp, outputCap(request))
 	if err != nil {
-		return ExecutionClientExecuteResponse{}, interrupted(ctx, req.Raw().Header.Get(headerOperationID), identifier, err)
+		return ExecutionClientExecuteResponse{}, client.interrupted(ctx, req.Raw().Header.Get(headerOperationID), identifier, err)
 	}
 	return resp, nil
 }
@@ -116,13 +116,13 @@ func withDeadlineTimeout(ctx context.Context, tryTimeout time.Duration, request 
 // for the answer ended: ctx ended, or the try's deadline
 // (ClientOptions.Retry.TryTimeout) passed, after which the code may be
 // running all the same. Other errors are returned as they are.
-func interrupted(ctx context.Context, operationID, identifier string, err error) error {
+func (client *ExecutionClient) interrupted(ctx context.Context, operationID, identifier string, err error) error {
 	switch ctxErr := ctx.Err(); {
 	case ctxErr != nil:
 		if !errors.Is(err, ctxErr) {
 			err = fmt.Errorf("%w (%v)", ctxErr, err)
 		}
-	case errors.Is(err, context.DeadlineExceeded):
+	case client.c.singleRun.TryTimeout > 0 && errors.Is(err, context.DeadlineExceeded):
 		// The try's deadline ended the wait; ctx lives on.
 	default:
 		return err
@@ -170,7 +170,7 @@ func (client *ExecutionClient) BeginExecute(ctx context.Context, identifier stri
 	resp, err := pl.Do(req)
 	if err != nil {
 		// The service may have started the execution: say its id.
-		err = interrupted(ctx, req.Raw().Header.Get(headerOperationID), identifier, err)
+		err = client.interrupted(ctx, req.Raw().Header.Get(headerOperationID), identifier, err)
 		return nil, err
 	}
 	if !runtime.HasStatusCode(resp, http.StatusOK, http.StatusCreated, http.StatusAccepted) {
