@@ -144,13 +144,16 @@ func TestShellExecCommandAndArgs(t *testing.T) {
 	})
 }
 
+// TestShellCwdAndHome: pwd, $HOME, $PWD and a program's getcwd (env pwd)
+// agree: /mnt/data in namespace mode, the area's host path in cwd-only
+// mode, where nothing can make /mnt/data name it (docs/emulator.md).
 func TestShellCwdAndHome(t *testing.T) {
 	t.Parallel()
 	shellModes(t, func(t *testing.T, m shellMode) {
 		s, dir, seen := newShellSession(t, m)
-		res := run(t, s, Request{ShellCommand: "pwd; echo $HOME; echo hi > f.txt"})
-		if res.Stdout != seen+"\n"+seen+"\n" {
-			t.Errorf("stdout %q", res.Stdout)
+		res := run(t, s, Request{ShellCommand: "pwd; echo $HOME; echo $PWD; env pwd; echo hi > f.txt"})
+		if want := strings.Repeat(seen+"\n", 4); res.Stdout != want {
+			t.Errorf("stdout %q, want %q", res.Stdout, want)
 		}
 		if b, err := os.ReadFile(filepath.Join(dir, "f.txt")); err != nil || string(b) != "hi\n" {
 			t.Errorf("f.txt %q %v", b, err)
