@@ -188,6 +188,10 @@ func TestValidationErrorsAreNotSent(t *testing.T) {
 		{"container empty header name", first(c.NewContainerClient().Send(ctx, "s", http.MethodGet, "/a", nil, &azsessions.ContainerClientSendOptions{Header: map[string][]string{"": {"v"}}})), azsessions.ErrInvalidArgument},
 		{"container header value", first(c.NewContainerClient().Send(ctx, "s", http.MethodGet, "/a", nil, &azsessions.ContainerClientSendOptions{Header: map[string][]string{"X-A": {"ok", "a\r\nX-Injected: 1"}}})), azsessions.ErrInvalidArgument},
 		{"container method", first(c.NewContainerClient().Send(ctx, "s", "GE T", "/a", nil, nil)), azsessions.ErrInvalidArgument},
+		// A second identifier would leave the pool to choose the session.
+		{"container query identifier", first(c.NewContainerClient().Send(ctx, "s", http.MethodGet, "/a", nil, &azsessions.ContainerClientSendOptions{Query: map[string][]string{"identifier": {"other"}}})), azsessions.ErrInvalidArgument},
+		{"container query identifier casing", first(c.NewContainerClient().Send(ctx, "s", http.MethodGet, "/a", nil, &azsessions.ContainerClientSendOptions{Query: map[string][]string{"Identifier": {"other"}}})), azsessions.ErrInvalidArgument},
+		{"container query api-version", first(c.NewContainerClient().Send(ctx, "s", http.MethodGet, "/a", nil, &azsessions.ContainerClientSendOptions{Query: map[string][]string{"API-Version": {"2020-01-01"}}})), azsessions.ErrInvalidArgument},
 	}
 	for _, tc := range cases {
 		require.ErrorIs(t, tc.err, tc.want, tc.name)

@@ -61,6 +61,14 @@ func (client *ContainerClient) Send(ctx context.Context, identifier string, meth
 	if err := checkHeaders(options.Header); err != nil {
 		return ContainerClientSendResponse{}, err
 	}
+	for k := range options.Query {
+		// A second identifier would leave the pool to pick the session
+		// (services match query names in any casing), a second
+		// api-version to pick the version.
+		if strings.EqualFold(k, queryIdentifier) || strings.EqualFold(k, queryAPIVersion) {
+			return ContainerClientSendResponse{}, fmt.Errorf("%w: Query holds %q, which the client sets; pass the identifier as an argument", ErrInvalidArgument, k)
+		}
+	}
 	if !idempotent(method) {
 		ctx = policy.WithRetryOptions(ctx, client.c.singleRun)
 	}

@@ -118,7 +118,8 @@ type ContainerClientSendOptions struct {
 	// other than tab, is refused with ErrInvalidArgument.
 	Header map[string][]string
 	// Query holds query parameters to send besides identifier and
-	// api-version.
+	// api-version, which the client sets: a Query that names either, in
+	// any casing, is refused with ErrInvalidArgument.
 	Query map[string][]string
 	// OmitAPIVersion leaves out the api-version query parameter, for
 	// containers that reject unknown parameters.
