@@ -307,7 +307,7 @@ func (s *Server) startProgress(ctx context.Context, req *mcp.CallToolRequest, to
 				_ = req.Session.NotifyProgress(ctx, &mcp.ProgressNotificationParams{
 					ProgressToken: token,
 					Progress:      float64(n),
-					Message:       fmt.Sprintf("%s still running after %s", tool, time.Since(start).Round(time.Second)),
+					Message:       fmt.Sprintf("%s still running after %s", tool, durationWords(time.Since(start).Round(time.Second))),
 				})
 			}
 		}
@@ -356,13 +356,20 @@ func afterHeadLines(text string) int {
 	return at
 }
 
-// durationWords says d the way a sentence would: "30 minutes", "90s".
+// durationWords says d the way a sentence for a model would, in whole
+// minutes when it is some ("30 minutes"), else in seconds rounded up as
+// agenttool's timeout texts say them ("90 seconds", never "1m30s").
 func durationWords(d time.Duration) string {
-	switch {
-	case d == time.Minute:
-		return "1 minute"
-	case d >= time.Minute && d%time.Minute == 0:
-		return fmt.Sprintf("%d minutes", d/time.Minute)
+	if d >= time.Minute && d%time.Minute == 0 {
+		return countWords(int64(d/time.Minute), "minute")
 	}
-	return d.Round(time.Second).String()
+	return countWords(int64((d+time.Second-1)/time.Second), "second")
+}
+
+// countWords is n and its noun, plural unless n is 1.
+func countWords(n int64, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
