@@ -17,8 +17,8 @@
 // and the server reads on. The HTTP transport requires a bearer token:
 // -token, or AZSESSIONS_MCP_TOKEN (which, unlike a flag, other users cannot
 // read in the process list), or else a generated one printed once on
-// standard error. SIGINT, SIGTERM, SIGHUP (unless it is ignored, as under
-// nohup) and, with stdio, the end of standard input shut the server down and
+// standard error. SIGTERM, SIGINT and SIGHUP (each of the last two unless
+// it is ignored, as SIGHUP is under nohup) and, with stdio, the end of standard input shut the server down and
 // delete every sandbox it made.
 //
 // Unless GOGC is set, the command runs the garbage collector at GOGC=400
@@ -58,13 +58,17 @@ const (
 
 // shutdownSignals are the signals that shut the server down. SIGHUP too: a
 // terminal closing under the server must delete its sandboxes as an
-// interrupt would, not leave them to the pool's cooldown; but not when it
-// is ignored (nohup): Notify would turn it back on, and the terminal's
-// closing would end a server its user started to outlive it.
+// interrupt would, not leave them to the pool's cooldown. SIGINT and SIGHUP
+// are left out when the process started with them ignored (nohup ignores
+// SIGHUP, a shell ignores SIGINT for a command it starts in the
+// background): Notify would turn them back on, and a Ctrl-C or the closing
+// terminal would end a server its user started to outlive them.
 func shutdownSignals() []os.Signal {
-	sigs := []os.Signal{os.Interrupt, syscall.SIGTERM}
-	if !signal.Ignored(syscall.SIGHUP) {
-		sigs = append(sigs, syscall.SIGHUP)
+	sigs := []os.Signal{syscall.SIGTERM}
+	for _, sig := range []os.Signal{os.Interrupt, syscall.SIGHUP} {
+		if !signal.Ignored(sig) {
+			sigs = append(sigs, sig)
+		}
 	}
 	return sigs
 }

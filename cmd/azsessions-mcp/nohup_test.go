@@ -18,12 +18,26 @@ import (
 // ignored: the server keeps it ignored, so closing the terminal it was
 // started from does not end a server its user meant to outlive it.
 func TestIgnoredHangupStaysIgnored(t *testing.T) {
+	testIgnoredSignalStaysIgnored(t, "HUP", syscall.SIGHUP)
+}
+
+// TestIgnoredInterruptStaysIgnored starts the binary as a shell starts a
+// command in the background, with SIGINT ignored: the server keeps it
+// ignored, so a Ctrl-C meant for the foreground does not end it.
+func TestIgnoredInterruptStaysIgnored(t *testing.T) {
+	testIgnoredSignalStaysIgnored(t, "INT", syscall.SIGINT)
+}
+
+// testIgnoredSignalStaysIgnored starts the binary with sig (trap's name
+// for it: name) ignored, and checks that the server still ignores it once
+// serving, and goes on serving after it.
+func testIgnoredSignalStaysIgnored(t *testing.T, name string, sig syscall.Signal) {
 	if runtime.GOOS != "linux" {
 		t.Skip("the test reads /proc")
 	}
 	bin := buildBinary(t)
-	// sh sets SIGHUP to ignored and execs the binary, which inherits that.
-	cmd, transport, stderr, _ := startBinary(t, "/bin/sh", "-c", `trap "" HUP; exec "$0" "$@"`, bin, "-pool-type", "shell")
+	// sh sets the signal to ignored and execs the binary, which inherits that.
+	cmd, transport, stderr, _ := startBinary(t, "/bin/sh", "-c", `trap "" `+name+`; exec "$0" "$@"`, bin, "-pool-type", "shell")
 	ctx := testContext(t)
 	cs, err := mcp.NewClient(&mcp.Implementation{Name: "t", Version: "1"}, nil).Connect(ctx, transport, nil)
 	require.NoError(t, err)
@@ -37,13 +51,13 @@ func TestIgnoredHangupStaysIgnored(t *testing.T) {
 	call()
 
 	// The server answered, so main has set up its signals by now.
-	assert.True(t, hangupIgnored(t, cmd.Process.Pid), "SIGHUP is no longer ignored")
-	require.NoError(t, cmd.Process.Signal(syscall.SIGHUP))
+	assert.True(t, signalIgnored(t, cmd.Process.Pid, sig), "SIG%s is no longer ignored", name)
+	require.NoError(t, cmd.Process.Signal(sig))
 	call()
 }
 
-// hangupIgnored reads from /proc whether pid ignores SIGHUP.
-func hangupIgnored(t *testing.T, pid int) bool {
+// signalIgnored reads from /proc whether pid ignores sig.
+func signalIgnored(t *testing.T, pid int, sig syscall.Signal) bool {
 	t.Helper()
 	status, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "status"))
 	require.NoError(t, err)
@@ -51,7 +65,7 @@ func hangupIgnored(t *testing.T, pid int) bool {
 		if hex, ok := strings.CutPrefix(line, "SigIgn:"); ok {
 			mask, err := strconv.ParseUint(strings.TrimSpace(hex), 16, 64)
 			require.NoError(t, err)
-			return mask&(1<<(uint(syscall.SIGHUP)-1)) != 0
+			return mask&(1<<(uint(sig)-1)) != 0
 		}
 	}
 	t.Fatal("no SigIgn line in /proc/<pid>/status")
