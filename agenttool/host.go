@@ -1,6 +1,7 @@
 package agenttool
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -26,12 +27,19 @@ func (s *Session) PoolInfo(ctx context.Context) (Result, error) {
 		}
 		return errorResult("this pool does not describe itself (%s); check for a package with code instead", s.serviceProblem(err)), nil
 	}
-	out := &PoolInfoOutput{PoolType: string(s.t.set.poolType), Runtimes: packages(md.Runtimes), Packages: packages(md.PreInstalledPackages)}
+	configured := s.t.set.poolType
+	described := describedPoolType(md)
+	out := &PoolInfoOutput{PoolType: string(cmp.Or(described, configured)), Runtimes: packages(md.Runtimes), Packages: packages(md.PreInstalledPackages)}
 	if k := md.JupyterKernel; k != nil {
 		out.Kernel = strings.TrimSpace(deref(k.Name) + " " + deref(k.Version))
 	}
 	l := newLayout("succeeded")
-	l.linef("pool type: %s (run code with %s)", out.PoolType, runTool(s.t.set.poolType))
+	if described != "" && described != configured {
+		l.linef("pool type: %s (as the pool describes itself)", described)
+		l.linef("note: this toolkit was set up for a %s pool, so it offers %s, not %s; code may fail here. Tell the user that the toolkit's pool type does not match the pool.", configured, runTool(configured), runTool(described))
+	} else {
+		l.linef("pool type: %s (run code with %s)", out.PoolType, runTool(configured))
+	}
 	for _, r := range out.Runtimes {
 		l.linef("runtime: %s %s", r.Name, r.Version)
 	}
@@ -44,6 +52,30 @@ func (s *Session) PoolInfo(ctx context.Context) (Result, error) {
 	}
 	l.linef("preinstalled packages (%d): %s", len(names), strings.Join(names, ", "))
 	return Result{Text: l.String(), Structured: out}, nil
+}
+
+// describedPoolType is the pool type md describes: that of its kernel,
+// what runs the code, or else of its first runtime that tells; "" when
+// none does (a Node.js pool, say).
+func describedPoolType(md *azsessions.PoolMetadata) PoolType {
+	var names []*string
+	if md.JupyterKernel != nil {
+		names = append(names, md.JupyterKernel.Name)
+	}
+	for _, r := range md.Runtimes {
+		if r != nil {
+			names = append(names, r.Name)
+		}
+	}
+	for _, name := range names {
+		switch n := strings.ToLower(strings.TrimSpace(deref(name))); {
+		case strings.HasPrefix(n, "python"):
+			return PoolTypePython
+		case n == "bash" || n == "sh" || n == "shell" || n == "zsh" || n == "dash":
+			return PoolTypeShell
+		}
+	}
+	return ""
 }
 
 func (t *Toolkit) poolMetadata(ctx context.Context) (*azsessions.PoolMetadata, error) {

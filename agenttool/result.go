@@ -125,7 +125,8 @@ type ResetOutput struct {
 
 // PoolInfoOutput is the Structured result of pool_info.
 type PoolInfoOutput struct {
-	// PoolType is "python" or "shell".
+	// PoolType is "python" or "shell": the type the pool's metadata
+	// describes, or Options.PoolType when it does not tell.
 	PoolType string `json:"pool_type"`
 	// Runtimes are the language runtimes and their versions.
 	Runtimes []Package `json:"runtimes"`
