@@ -5,6 +5,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/seed-f3fa2c9d/azsessions/internal/quoted"
 )
 
 // mountPoint is where a session's files live.
@@ -92,19 +94,10 @@ func parseSandboxPath(s string) (sandboxPath, error) {
 // the pool's PATH_MAX.
 const maxPathBytes = 4096
 
-// maxQuotedPath is how much of a path (or another string argument) an
-// error message quotes.
-const maxQuotedPath = 200
-
 // clipForMessage is a model's string argument as an error message quotes
-// it: its first maxQuotedPath characters, and "..." when there were more,
+// it: its first quoted.MaxChars characters, and "..." when there were more,
 // so data sent in the wrong argument is not echoed into the context.
-func clipForMessage(s string) string {
-	if utf8.RuneCountInString(s) <= maxQuotedPath {
-		return s
-	}
-	return string([]rune(s)[:maxQuotedPath]) + "..."
-}
+func clipForMessage(s string) string { return quoted.Head(s) }
 
 // parseEntryPath is parseSandboxPath for a path that must name a file or a
 // directory inside /mnt/data, not /mnt/data itself: delete_file's, which

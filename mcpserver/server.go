@@ -134,6 +134,7 @@ func New(client *azsessions.Client, options *Options) (*Server, error) {
 	})
 	s.addTools()
 	s.addResources()
+	s.mcp.AddReceivingMiddleware(clipUnknownTool)
 	go s.sweepLoop()
 	return s, nil
 }
