@@ -2,6 +2,7 @@ package agenttool
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -215,7 +216,7 @@ func (set settings) modelTimeout(raw *json.RawMessage) (time.Duration, Result, b
 	if raw == nil || string(bytes.TrimSpace(*raw)) == "null" {
 		return 0, Result{}, true
 	}
-	text := string(bytes.TrimSpace(*raw))
+	text := numberInString(string(bytes.TrimSpace(*raw)))
 	limits := fmt.Sprintf("a number of seconds from 1 to %d, or null for the default of %d", int(set.maxTimeout.Seconds()), int(set.timeout.Seconds()))
 	secs, err := strconv.ParseFloat(text, 64)
 	if err != nil && !errors.Is(err, strconv.ErrRange) || !isJSONNumber(text) {
@@ -240,6 +241,29 @@ func (set settings) modelTimeout(raw *json.RawMessage) (time.Duration, Result, b
 		d = max(time.Duration(secs*float64(time.Second)), time.Nanosecond)
 	}
 	return d, Result{}, true
+}
+
+// numberInString is the whole number a JSON string holds ("30", " 30 "),
+// as a JSON number, for clients and models that send numbers as strings
+// (the MCP Inspector's CLI does); any other text is returned as it is, to
+// be refused with the rest. Fractions in strings are not read: only the
+// schema's integers are.
+func numberInString(text string) string {
+	var s string
+	if !strings.HasPrefix(text, `"`) || json.Unmarshal([]byte(text), &s) != nil {
+		return text
+	}
+	s = strings.TrimSpace(s)
+	digits, negative := strings.CutPrefix(s, "-")
+	if digits == "" || strings.Trim(digits, "0123456789") != "" {
+		return text
+	}
+	// A JSON number has no leading zeros: "030" is 30.
+	n := cmp.Or(strings.TrimLeft(digits, "0"), "0")
+	if negative {
+		n = "-" + n
+	}
+	return n
 }
 
 // nonzeroMantissa reports whether the JSON number s has a digit other than

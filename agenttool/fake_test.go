@@ -609,7 +609,16 @@ func TestFakeModelTimeouts(t *testing.T) {
 		{`-5`, 0, "error: timeout_seconds must be a positive number of seconds (at most 220), or null for the default of 60; got -5\n"},
 		{`-1e400`, 0, "got -1e400\n"},
 		{`-1e-400`, 0, "got -1e-400\n"},
-		{`"30"`, 0, "error: timeout_seconds must be a number of seconds from 1 to 220, or null for the default of 60; got \"30\"\n"},
+		// Some clients (the MCP Inspector's CLI) and models send numbers
+		// as strings: a whole number in a string is read as that number.
+		{`"30"`, 30, ""},
+		{`" 030 "`, 30, ""},
+		{`"1000"`, 220, "note: The timeout asked for is over the limit of 220 seconds; the run had 220 seconds.\n"},
+		{`"-5"`, 0, "error: timeout_seconds must be a positive number of seconds (at most 220), or null for the default of 60; got -5\n"},
+		{`"abc"`, 0, "error: timeout_seconds must be a number of seconds from 1 to 220, or null for the default of 60; got \"abc\"\n"},
+		{`"2.5"`, 0, "got \"2.5\"\n"},
+		{`""`, 0, "got \"\"\n"},
+		{`"3e1"`, 0, "got \"3e1\"\n"},
 		{`true`, 0, "got true\n"},
 		{`[30]`, 0, "got [30]\n"},
 	} {
