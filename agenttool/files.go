@@ -190,9 +190,17 @@ func listResult(p sandboxPath, files []FileInfo, truncated bool) Result {
 	return Result{Text: l.String(), Files: files, Structured: &ListOutput{Path: p.abs(), Files: files, Truncated: truncated}}
 }
 
-// DeleteFile deletes a file in /mnt/data, or a directory and its tree.
+// DeleteFile deletes a file in /mnt/data, or a directory and its tree. A
+// path with a trailing slash ("out/") names a directory: when the pool
+// lists a file there instead, nothing is deleted.
 func (s *Session) DeleteFile(ctx context.Context, path string) (Result, error) {
+	wantDir := namesDirectory(path)
 	return s.onPath(ctx, path, parseEntryPath, func(p sandboxPath) (Result, error) {
+		if wantDir {
+			if r, err, ok := s.refuseFile(ctx, p); !ok {
+				return r, err
+			}
+		}
 		if _, err := s.t.files.Delete(ctx, s.Identifier(), p.name, &azsessions.FilesClientDeleteOptions{Path: p.dirOption()}); err != nil {
 			return s.fileFailure(ctx, err, "deleting a file", "delete", p, noFileText)
 		}
@@ -205,6 +213,29 @@ func (s *Session) DeleteFile(ctx context.Context, path string) (Result, error) {
 		l.linef("deleted %s", p.abs())
 		return Result{Text: l.String(), Structured: &FileOutput{Path: p.abs()}}, nil
 	})
+}
+
+// refuseFile checks that p, which the model gave as a directory, is not a
+// file, by listing its parent. It returns ok false with the result or
+// error to give back when it is a file or cannot be listed.
+func (s *Session) refuseFile(ctx context.Context, p sandboxPath) (Result, error, bool) {
+	pager := s.t.files.NewListPager(s.Identifier(), &azsessions.FilesClientListOptions{Path: p.dirOption()})
+	for pager.More() {
+		page, err := pager.NextPage(ctx)
+		if err != nil {
+			r, err := s.fileFailure(ctx, err, "deleting a file", "delete", p, "there is no directory %s; call list_files to see what exists")
+			return r, err, false
+		}
+		for _, f := range page.Value {
+			if f != nil && deref(f.Name) == p.name {
+				if f.Type != nil && *f.Type == azsessions.FileTypeFile {
+					return errorResult("%s is a file, not a directory (a trailing / names a directory), so nothing was deleted; to delete the file, give its path without the /", p.abs()), nil, false
+				}
+				return Result{}, nil, true
+			}
+		}
+	}
+	return Result{}, nil, true // not listed: the delete says whether it exists
 }
 
 // noFileText is what the model reads for a file that does not exist.

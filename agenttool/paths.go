@@ -122,10 +122,17 @@ func parseFilePath(s string) (sandboxPath, error) {
 	if err != nil {
 		return p, err
 	}
-	if t := strings.TrimSpace(s); strings.HasSuffix(t, "/") || strings.HasSuffix(t, "/.") {
-		return p, fmt.Errorf("the path %q names the directory %s, not a file; add the file's name, such as %s/data.csv", clipForMessage(s), p.abs(), p.abs())
+	if namesDirectory(s) {
+		return p, fmt.Errorf("the path %q names the directory %s, not a file (a trailing / names a directory); give a file's path without it, or add the file's name, such as %s/data.csv", clipForMessage(s), p.abs(), p.abs())
 	}
 	return p, nil
+}
+
+// namesDirectory reports whether the path s a model gave ends as only a
+// directory's does ("out/", "out/."), whatever is there.
+func namesDirectory(s string) bool {
+	t := strings.TrimSpace(s)
+	return strings.HasSuffix(t, "/") || strings.HasSuffix(t, "/.")
 }
 
 // joinRel joins a listing's directory and name into a path relative to
