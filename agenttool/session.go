@@ -27,9 +27,8 @@ type Session struct {
 	id   string
 
 	// Guarded by turn.
-	generation uint64
-	used       bool                 // a sandbox may exist under id
-	snapshot   map[string]fileState // files as last seen; nil: unknown
+	used     bool                 // a sandbox may exist under id
+	snapshot map[string]fileState // files as last seen; nil: unknown
 	// abandoned is what runs the host cancelled may still hold of the
 	// sandbox: the pool goes on with them until their limit, and runs the
 	// next after them.
@@ -161,10 +160,11 @@ func (s *Session) Reset(ctx context.Context) (Result, error) {
 	return Result{Text: l.String(), Structured: &ResetOutput{Reset: true}}, nil
 }
 
-// Close deletes the sandbox the session used, if any. The Session can be
-// used again: the next call starts clean. Until then the Toolkit holds
-// nothing of it, and Toolkit.Session may return a new *Session for the
-// same conversation; Toolkit.Close deletes the sandboxes of both.
+// Close deletes the sandbox the session used, if any, and moves the session
+// to a new identifier. The Session can be used again: the next call starts
+// clean. Until then the Toolkit holds nothing of it, and Toolkit.Session
+// may return a new *Session for the same conversation, which never shares
+// a sandbox with this one; Toolkit.Close deletes the sandboxes of both.
 func (s *Session) Close(ctx context.Context) error {
 	if err := s.acquire(ctx); err != nil {
 		return err
@@ -174,27 +174,37 @@ func (s *Session) Close(ctx context.Context) error {
 		if err := s.deleteLocked(ctx); err != nil {
 			return err
 		}
+	} else {
+		// Off the conversation's first identifier even so: a *Session
+		// Toolkit.Session makes for it from now on starts there.
+		s.moveOn()
 	}
 	s.t.untrack(s)
 	return nil
 }
 
 // deleteLocked deletes the current sandbox (a missing one is fine) and
-// moves the session to the next generation's identifier, so nothing of the
-// old sandbox can reach the next call.
+// moves the session on, so nothing of the old sandbox can reach the next
+// call.
 func (s *Session) deleteLocked(ctx context.Context) error {
 	id := s.Identifier()
 	if _, err := s.t.pool.Delete(ctx, id, nil); err != nil && !isNotFound(err) {
 		return fmt.Errorf("agenttool: deleting session %s: %w", id, err)
 	}
-	s.generation++
+	s.moveOn()
+	return nil
+}
+
+// moveOn moves the session to an identifier of a generation no session of
+// the toolkit had, with nothing of the old sandbox; callers hold the turn.
+func (s *Session) moveOn() {
 	s.used = false
 	s.snapshot = map[string]fileState{}
 	s.abandoned = abandonedRuns{} // cancelled runs went with the old sandbox
+	id := s.t.identifier(s.conversation, s.t.nextGeneration())
 	s.idMu.Lock()
-	s.id = s.t.identifier(s.conversation, s.generation)
+	s.id = id
 	s.idMu.Unlock()
-	return nil
 }
 
 // useTurn waits for the session's turn, or for ctx to end, and marks the

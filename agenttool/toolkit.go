@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 
 	"github.com/seed-f3fa2c9d/azsessions"
 )
@@ -35,6 +36,13 @@ type Toolkit struct {
 
 	infoMu sync.Mutex
 	info   *azsessions.PoolMetadata // cached after the first success
+
+	// nonce and generations make the identifiers sessions move to after a
+	// reset or a close (generations 1, 2, ...) unique to this toolkit and
+	// to one *Session: two *Session values of one conversation (a host kept
+	// one across its Close) never share a sandbox.
+	nonce       [16]byte
+	generations atomic.Uint64
 }
 
 // New returns a toolkit that runs the model's code in client's pool.
@@ -62,6 +70,9 @@ func New(client *azsessions.Client, options *Options) (*Toolkit, error) {
 		sessions: map[string]*Session{},
 		others:   map[*Session]struct{}{},
 		askCap:   hasOutputCap(client.APIVersion()),
+	}
+	if _, err := rand.Read(t.nonce[:]); err != nil {
+		return nil, fmt.Errorf("agenttool: making a nonce: %w", err)
 	}
 	t.defs = definitions(set)
 	return t, nil
@@ -128,8 +139,11 @@ func (t *Toolkit) untrack(s *Session) {
 
 // identifier derives the session identifier of a conversation's
 // generation: the prefix and 128 bits of HMAC-SHA256, so only the key's
-// holder can name a conversation's sandbox. Lengths are encoded so no two
-// (id, generation) pairs share an input.
+// holder can name a conversation's sandbox. Generation 0, where every
+// conversation starts, depends on the key and the conversation alone, so
+// toolkits that share the key find its sandbox; later ones, which this
+// toolkit hands out once each (nextGeneration), also on its nonce. Lengths
+// are fixed or encoded, so no two inputs are the same.
 func (t *Toolkit) identifier(conversationID string, generation uint64) string {
 	mac := hmac.New(sha256.New, t.set.key)
 	var n [8]byte
@@ -138,5 +152,12 @@ func (t *Toolkit) identifier(conversationID string, generation uint64) string {
 	mac.Write([]byte(conversationID))
 	binary.BigEndian.PutUint64(n[:], generation)
 	mac.Write(n[:])
+	if generation > 0 {
+		mac.Write(t.nonce[:])
+	}
 	return t.set.identifierPrefix + hex.EncodeToString(mac.Sum(nil)[:16])
 }
+
+// nextGeneration is a generation no session of this toolkit had before,
+// whatever its conversation.
+func (t *Toolkit) nextGeneration() uint64 { return t.generations.Add(1) }
