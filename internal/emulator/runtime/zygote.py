@@ -323,12 +323,16 @@ def _cut_environ_block(addr, size):
     """Take size bytes at addr out of the initial environment block: the
     entries after them move down (the C environment's pointers with them)
     and the block ends with size NULs. Only Go's entries come after the
-    cut, which nothing but environ points at."""
+    cut, which nothing but environ points at. An addr outside the block
+    (the entry was set again before the zygote's start, so the C
+    environment holds a copy on the heap) is left alone: the move would
+    run from the heap to the stack."""
     import ctypes
     with open("/proc/self/stat", "rb") as f:
         stat = f.read()
-    env_end = int(stat[stat.rfind(b")") + 2:].split()[48])  # field 51
-    if not addr < addr + size <= env_end:
+    fields = stat[stat.rfind(b")") + 2:].split()
+    env_start, env_end = int(fields[47]), int(fields[48])  # fields 50, 51
+    if not env_start <= addr < addr + size <= env_end:
         return
     ctypes.memmove(addr, addr + size, env_end - addr - size)
     ctypes.memset(env_end - size, 0, size)

@@ -61,3 +61,23 @@ func TestBindNowKeepsTheUsersChoice(t *testing.T) {
 		t.Errorf("bindNow([A=1]) = %q, want %s added", got, bindNowEnv)
 	}
 }
+
+// TestZygoteBindNowSetAgainBeforeItsStart: code that runs before the
+// zygote's start (a sitecustomize, a .pth file) set LD_BIND_NOW to the
+// same value again, so the C environment's entry is a copy on the heap,
+// not in the environment block: the zygote removes it from the C
+// environment and os.environ, leaves the block alone (it cut from the
+// heap's copy to the block's end, and died), and forks sessions.
+func TestZygoteBindNowSetAgainBeforeItsStart(t *testing.T) {
+	t.Parallel()
+	f := newPython(t, PythonOptions{})
+	f.zygotes.program = "import os\nos.environ['LD_BIND_NOW'] = 'azsessions-zygote'\n" + zygoteSource
+	s, _ := newPySession(t, f)
+	if forks := f.forks.Load(); forks != 1 {
+		t.Fatalf("%d sessions forked, want 1: the zygote did not start", forks)
+	}
+	res := py(t, s, "import os\nprint(os.environ.get('LD_BIND_NOW'))\nos.system('echo ${LD_BIND_NOW-unset}')")
+	if want := "None\nunset\n"; res.Stdout != want {
+		t.Errorf("the session sees LD_BIND_NOW:\n%s\nwant\n%s", res.Stdout, want)
+	}
+}
