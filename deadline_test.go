@@ -196,3 +196,31 @@ func TestExecuteTryTimeoutIsAnInterruption(t *testing.T) {
 	require.True(t, errors.As(err, &ie), "BeginExecute: want an *ExecutionInterruptedError, got %T: %v", err, err)
 	require.Equal(t, "op-43", ie.OperationID)
 }
+
+// deadlineBeforeSending is a policy that fails every try with an error
+// wrapping context.DeadlineExceeded before the request is sent, as a
+// credential whose own token request timed out does.
+type deadlineBeforeSending struct{}
+
+func (deadlineBeforeSending) Do(*policy.Request) (*http.Response, error) {
+	return nil, fmt.Errorf("token request: %w", context.DeadlineExceeded)
+}
+
+// TestExecuteDeadlineBeforeSendingIsNotAnInterruption: without
+// ClientOptions.Retry.TryTimeout, and with ctx alive, a deadline error
+// from inside the pipeline means the execution was never sent; it is
+// returned as it is, not as an *ExecutionInterruptedError naming an
+// execution that does not exist.
+func TestExecuteDeadlineBeforeSendingIsNotAnInterruption(t *testing.T) {
+	opts := &azsessions.ClientOptions{ClientOptions: azcore.ClientOptions{PerRetryPolicies: []policy.Policy{deadlineBeforeSending{}}}}
+	c, srv := newRecordedClient(t, reply(http.StatusOK, testdata(t, "executions/sync_succeeded.json")), opts)
+	exec := c.NewExecutionClient()
+	_, err := exec.Execute(context.Background(), "s1", azsessions.NewCodeRequest("x"), nil)
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+	var ie *azsessions.ExecutionInterruptedError
+	require.False(t, errors.As(err, &ie), "Execute: nothing was sent, yet got an interruption: %v", err)
+	_, err = exec.BeginExecute(context.Background(), "s1", azsessions.NewCodeRequest("x"), nil)
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+	require.False(t, errors.As(err, &ie), "BeginExecute: nothing was sent, yet got an interruption: %v", err)
+	require.Empty(t, srv.requests())
+}
