@@ -219,11 +219,14 @@ func (set settings) modelTimeout(raw *json.RawMessage) (time.Duration, Result, b
 	text := numberInString(string(bytes.TrimSpace(*raw)))
 	limits := fmt.Sprintf("a number of seconds from 1 to %d, or null for the default of %d", int(set.maxTimeout.Seconds()), int(set.timeout.Seconds()))
 	secs, err := strconv.ParseFloat(text, 64)
+	// Refusals quote the head of what was sent: a number can be thousands
+	// of digits long.
+	got := text
+	if r := []rune(text); len(r) > 40 {
+		got = string(r[:40]) + "..."
+	}
 	if err != nil && !errors.Is(err, strconv.ErrRange) || !isJSONNumber(text) {
-		if r := []rune(text); len(r) > 40 {
-			text = string(r[:40]) + "..."
-		}
-		return 0, errorResult("timeout_seconds must be %s; got %s", limits, text), false
+		return 0, errorResult("timeout_seconds must be %s; got %s", limits, got), false
 	}
 	if secs == 0 && text[0] != '-' && nonzeroMantissa(text) {
 		secs = math.SmallestNonzeroFloat64 // 1e-400: positive, too small for a float64
@@ -231,7 +234,7 @@ func (set settings) modelTimeout(raw *json.RawMessage) (time.Duration, Result, b
 	if secs <= 0 {
 		// 0 and negatives (and -1e400) are not a limit: refuse them, rather
 		// than guess whether the model meant "none" or the default.
-		return 0, errorResult("timeout_seconds must be a positive number of seconds (at most %d), or null for the default of %d; got %s", int(set.maxTimeout.Seconds()), int(set.timeout.Seconds()), text), false
+		return 0, errorResult("timeout_seconds must be a positive number of seconds (at most %d), or null for the default of %d; got %s", int(set.maxTimeout.Seconds()), int(set.timeout.Seconds()), got), false
 	}
 	// Past a day the value only matters as "too long": run caps it to the
 	// limit and says so. The bound keeps the conversion from overflowing;

@@ -660,6 +660,20 @@ func TestFakeLongTimeoutArgumentStaysUTF8(t *testing.T) {
 	require.Contains(t, r.Text, "got \""+strings.Repeat("é", 39)+"...\n")
 }
 
+// A refused negative or zero timeout quotes the head of what was sent, as
+// other refusals do: thousands of digits are not echoed into the context.
+func TestFakeLongNegativeTimeoutIsClipped(t *testing.T) {
+	kit, _ := newFakeKit(t, nil, fixed(succeeded("", "", "")))
+	for _, arg := range []string{"-" + strings.Repeat("9", 10_000), "-0." + strings.Repeat("0", 10_000), `"-` + strings.Repeat("9", 10_000) + `"`} {
+		r, err := kit.Session("c").Call(testContext(t), agenttool.ToolRunPython, json.RawMessage(`{"code":"x","timeout_seconds":`+arg+`}`))
+		require.NoError(t, err)
+		require.True(t, r.IsError)
+		require.Less(t, len(r.Text), 300, "the argument is echoed whole")
+		require.Contains(t, r.Text, "must be a positive number of seconds (at most 220), or null for the default of 60; got -")
+		require.True(t, strings.HasSuffix(r.Text, "...\n"), r.Text)
+	}
+}
+
 // outputStreamsMaxLength is new in 2025-10-02-preview: on older api-versions
 // the toolkit does not send it, and its notes name the pool's default cap.
 func TestFakeOutputCapOnOlderAPIVersions(t *testing.T) {
