@@ -56,7 +56,10 @@ type Options struct {
 	// HandleKey authenticates the handles new_session returns. Servers that
 	// share the key, and the toolkit's Key, accept each other's handles
 	// (several replicas behind one address). Nil: a random key, so handles
-	// are only valid in this process.
+	// are only valid in this process. Replicas start a handle on the same
+	// sandbox, but a reset on one moves it to a sandbox of that replica's
+	// own, and an idle deletion or a shutdown on one empties it under the
+	// others (docs/agents.md): route a handle's calls to one replica.
 	HandleKey []byte
 	// MaxHandles caps the live new_session handles (default
 	// DefaultMaxHandles; negative: no limit). Past it, new_session is an
