@@ -224,3 +224,19 @@ func TestExecuteDeadlineBeforeSendingIsNotAnInterruption(t *testing.T) {
 	require.False(t, errors.As(err, &ie), "BeginExecute: nothing was sent, yet got an interruption: %v", err)
 	require.Empty(t, srv.requests())
 }
+
+// TestExecuteTryTimeoutLeavesTheServiceTimeToAnswer: a TryTimeout of whole
+// seconds is sent as a second less, so that the service stops the code,
+// and its answer can come back, before the try ends. Sent as it was, the
+// service's answer to code it stopped at its timeout always came after the
+// try had ended (the try's clock starts before the service's), and the
+// caller got an interruption instead of the result. A context's deadline
+// already left a fraction of a second (90 s left is sent as 89).
+func TestExecuteTryTimeoutLeavesTheServiceTimeToAnswer(t *testing.T) {
+	opts := &azsessions.ClientOptions{}
+	opts.Retry.TryTimeout = time.Minute
+	c, srv := newRecordedClient(t, reply(http.StatusOK, testdata(t, "executions/sync_succeeded.json")), opts)
+	_, err := c.NewExecutionClient().Execute(context.Background(), "s1", azsessions.NewCodeRequest("x"), nil)
+	require.NoError(t, err)
+	require.Equal(t, 59, sentTimeout(t, srv.last(t).Body))
+}

@@ -46,9 +46,9 @@ type ExecutionClient struct {
 // any execution after 220 seconds, so a few minutes is plenty) so that an
 // answer lost on the network cannot hang the caller. When request sets no
 // TimeoutInSeconds, the time ctx has left, or ClientOptions.Retry.TryTimeout
-// when that is shorter, is sent as timeoutInSeconds (in whole seconds, at
-// least 1, at most 220), so that the service stops the code, and frees the
-// session, when the caller stops waiting.
+// when that is shorter, is sent as timeoutInSeconds (in whole seconds below
+// it, at least 1, at most 220), so that the service stops the code, and
+// frees the session, when the caller stops waiting.
 //
 // When ctx ends, or the try's TryTimeout passes, before the answer, the
 // error is an *ExecutionInterruptedError: it wraps the context's error
@@ -107,7 +107,10 @@ func withDeadlineTimeout(ctx context.Context, tryTimeout time.Duration, request 
 	if !waits {
 		return request
 	}
-	secs := int32(min(max(wait/time.Second, 1), maxServiceTimeout))
+	// Whole seconds below the wait: the service's answer to code it stops
+	// at its timeout must reach the caller before the wait ends, and a
+	// try's clock starts before the service's.
+	secs := int32(min(max((wait-1)/time.Second, 1), maxServiceTimeout))
 	request.TimeoutInSeconds = &secs
 	return request
 }
