@@ -56,21 +56,35 @@ const (
 	tokenVariable    = "AZSESSIONS_MCP_TOKEN"
 )
 
-// shutdownSignals are the signals that shut the server down. SIGHUP too: a
-// terminal closing under the server must delete its sandboxes as an
-// interrupt would, not leave them to the pool's cooldown. SIGINT and SIGHUP
-// are left out when the process started with them ignored (nohup ignores
-// SIGHUP, a shell ignores SIGINT for a command it starts in the
-// background): Notify would turn them back on, and a Ctrl-C or the closing
-// terminal would end a server its user started to outlive them.
-func shutdownSignals() []os.Signal {
-	sigs := []os.Signal{syscall.SIGTERM}
+// shutdownSignals are the signals that shut the server down, and those it
+// drops. SIGHUP shuts it down too: a terminal closing under the server must
+// delete its sandboxes as an interrupt would, not leave them to the pool's
+// cooldown. SIGINT and SIGHUP are dropped instead when the process started
+// with them ignored (nohup ignores SIGHUP, a shell ignores SIGINT for a
+// command it starts in the background), so that a Ctrl-C or the closing
+// terminal does not end a server its user started to outlive them.
+func shutdownSignals() (shutdown, dropped []os.Signal) {
+	shutdown = []os.Signal{syscall.SIGTERM}
 	for _, sig := range []os.Signal{os.Interrupt, syscall.SIGHUP} {
-		if !signal.Ignored(sig) {
-			sigs = append(sigs, sig)
+		if signal.Ignored(sig) {
+			dropped = append(dropped, sig)
+		} else {
+			shutdown = append(shutdown, sig)
 		}
 	}
-	return sigs
+	return shutdown, dropped
+}
+
+// dropSignals catches sigs and drops them, rather than leaving them
+// ignored: every process the embedded emulator starts would inherit an
+// ignored signal (exec keeps it), so a sandbox's code would find SIGINT
+// ignored (no KeyboardInterrupt, kill -INT doing nothing), as a pool's
+// never is; exec resets a caught one to its default. Notify never blocks on
+// the channel, so with nobody reading it the signals are dropped.
+func dropSignals(sigs []os.Signal) {
+	if len(sigs) > 0 {
+		signal.Notify(make(chan os.Signal, 1), sigs...)
+	}
 }
 
 // defaultAddr is where -transport http listens unless -addr says otherwise.
@@ -78,7 +92,9 @@ const defaultAddr = "127.0.0.1:8765"
 
 func main() {
 	tuneGC(os.Getenv)
-	ctx, stop := signal.NotifyContext(context.Background(), shutdownSignals()...)
+	shutdown, dropped := shutdownSignals()
+	dropSignals(dropped)
+	ctx, stop := signal.NotifyContext(context.Background(), shutdown...)
 	err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	if err != nil {
