@@ -13,13 +13,14 @@ import (
 const batchRefusal = "Invalid Request: batches are not supported (MCP removed them in 2025-06-18); send each message on its own line"
 
 // judge reads line, a non-blank line without its newline (cut at limit
-// when tooLong): it returns the message it holds, decoded as the SDK's
-// transport decodes one, or else a few words for the log saying why not,
-// with the line's answer (nil when it needs none).
-func judge(line []byte, tooLong bool, limit int) (msg jsonrpc.Message, refused string, answer []byte) {
+// when tooLong, and then tail is the line's end): it returns the message it
+// holds, decoded as the SDK's transport decodes one, or else a few words
+// for the log saying why not, with the line's answer (nil when it needs
+// none).
+func judge(line, tail []byte, tooLong bool, limit int) (msg jsonrpc.Message, refused string, answer []byte) {
 	switch {
 	case tooLong:
-		return nil, "longer than the limit", errorLine(line, jsonrpc.CodeInvalidRequest,
+		return nil, "longer than the limit", answerLine(readHead(line).withTail(readTail(tail)), jsonrpc.CodeInvalidRequest,
 			fmt.Sprintf("Invalid Request: the line is longer than %d bytes, the most this server reads", limit))
 	case !utf8.Valid(line):
 		// JSON text is UTF-8 (RFC 8259); the SDK would pass other bytes in
@@ -80,8 +81,20 @@ func requestID(line []byte) json.RawMessage { return readHead(line).answerID() }
 // head is what the top level of an object shows before it breaks.
 type head struct {
 	id     json.RawMessage // the last "id", if a number or a string
+	idKey  bool            // an "id" key
 	method bool            // a "method" key
 	result bool            // a "result" or an "error" key, even cut short
+}
+
+// withTail is h, read from the start of a line, with what readTail read
+// from its end, whose "id", if any, comes last.
+func (h head) withTail(t head) head {
+	if t.idKey {
+		h.id, h.idKey = t.id, true
+	}
+	h.method = h.method || t.method
+	h.result = h.result || t.result
+	return h
 }
 
 // answerID is the id of an answer to the object h was read from: its id
@@ -123,7 +136,7 @@ func readHead(line []byte) head {
 		}
 		switch key {
 		case "id":
-			h.id = idText(value)
+			h.id, h.idKey = idText(value), true
 		case "method":
 			h.method = true
 		}
@@ -149,7 +162,11 @@ func idText(value json.RawMessage) json.RawMessage {
 // the id of the request line holds, or nil when line is a response. The
 // line is read once for both.
 func errorLine(line []byte, code int, message string) []byte {
-	h := readHead(line)
+	return answerLine(readHead(line), code, message)
+}
+
+// answerLine is errorLine for the line h was read from.
+func answerLine(h head, code int, message string) []byte {
 	if h.isResponse() {
 		return nil
 	}

@@ -83,7 +83,7 @@ func (c *lineConn) take(line []byte, size int) jsonrpc.Message {
 	if len(line) == 0 {
 		return nil
 	}
-	msg, refused, answer := judge(line, size > c.lines.limit, c.lines.limit)
+	msg, refused, answer := judge(line, c.lines.tail, size > c.lines.limit, c.lines.limit)
 	if msg != nil {
 		return msg
 	}

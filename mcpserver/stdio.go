@@ -35,8 +35,10 @@ const DefaultMaxLineBytes = mcp.DefaultMaxLineLength
 //   - an empty or blank line is skipped.
 //
 // The error carries the id of the request when the line shows one (a
-// top-level "id" beside a "method", before the point where the line breaks),
-// else null, so a client is not left waiting for an answer. The connection
+// top-level "id" beside a "method", before the point where the line breaks,
+// or, in a line over MaxLineBytes, among the plain members that end it, where
+// the TypeScript SDK writes "id"), else null, so a client is not left
+// waiting for an answer. The connection
 // goes on with the next line; the end of Reader, even in the middle of a
 // line, ends it as usual.
 //

@@ -164,6 +164,29 @@ func TestIOTransportLineLimit(t *testing.T) {
 	assert.Equal(t, []string{"201"}, p.logs.attrs("refused an input line that is not a JSON-RPC message", "bytes"))
 }
 
+// TestIOTransportLineLimitIDLast sends lines over MaxLineBytes in the
+// order the TypeScript SDK writes a request, "method", "params", "jsonrpc",
+// then "id": the answer still carries the id, read from the line's end, so
+// the client's call fails at once rather than at its timeout. An "id" at
+// the end of the params, or a last member that is not a plain value, is no
+// answer's id.
+func TestIOTransportLineLimitIDLast(t *testing.T) {
+	const limit = 200
+	p := startStdio(t, limit)
+	pad := strings.Repeat("x", limit)
+	for _, c := range []struct{ line, id string }{
+		{`{"method":"ping","params":{"pad":"` + pad + `"},"jsonrpc":"2.0","id":12}`, `12`},
+		{`{"method":"ping","params":{"pad":"` + pad + `"},"jsonrpc":"2.0","id":"a\"}b"} `, `"a\"}b"`},
+		{`{"method":"ping","params":{"pad":"` + pad + `", "id":13}}`, `null`},
+		{`{"method":"ping","id":14,"params":{"pad":"` + pad + `"}}`, `14`},                  // read from the start
+		{`{"method":"ping","params":{"pad":"` + pad + `"},"id":16,"more":{"a":1}}`, `null`}, // the walk back stops at {"a":1}
+		{`{"params":{"pad":"` + pad + `"},"id":15}`, `null`},                                // no "method": not a request
+	} {
+		p.send(t, c.line)
+		assert.Contains(t, p.next(t), `{"jsonrpc":"2.0","id":`+c.id+`,"error":{"code":-32600,`, c.line[len(c.line)-30:])
+	}
+}
+
 // TestIOTransportLogsNoContent refuses a line that holds code: the log says
 // why and how long the line was, never what it held.
 func TestIOTransportLogsNoContent(t *testing.T) {
