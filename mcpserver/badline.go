@@ -20,7 +20,7 @@ const batchRefusal = "Invalid Request: batches are not supported (MCP removed th
 func judge(line, tail []byte, tooLong bool, limit int) (msg jsonrpc.Message, refused string, answer []byte) {
 	switch {
 	case tooLong:
-		return nil, "longer than the limit", answerLine(readHead(line).withTail(readTail(tail)), jsonrpc.CodeInvalidRequest,
+		return nil, "longer than the limit", answerLine(readHead(line, true).withTail(readTail(tail)), jsonrpc.CodeInvalidRequest,
 			fmt.Sprintf("Invalid Request: the line is longer than %d bytes, the most this server reads", limit))
 	case !utf8.Valid(line):
 		// JSON text is UTF-8 (RFC 8259); the SDK would pass other bytes in
@@ -58,7 +58,7 @@ func batchAnswer(line []byte) []byte {
 				continue
 			}
 		}
-		if h := readHead(item); !h.isResponse() {
+		if h := readHead(item, false); !h.isResponse() {
 			answers = append(answers, errorResponse(h.answerID(), jsonrpc.CodeInvalidRequest, batchRefusal))
 		}
 	}
@@ -76,7 +76,7 @@ func batchAnswer(line []byte) []byte {
 // up to where the line breaks. It is nil, for a null id in the answer, when
 // line is not an object, has no "method" (a response cannot be answered),
 // or breaks before either, or when the id is neither a number nor a string.
-func requestID(line []byte) json.RawMessage { return readHead(line).answerID() }
+func requestID(line []byte) json.RawMessage { return readHead(line, false).answerID() }
 
 // head is what the top level of an object shows before it breaks.
 type head struct {
@@ -114,8 +114,11 @@ func (h head) answerID() json.RawMessage {
 func (h head) isResponse() bool { return h.result && !h.method }
 
 // readHead reads the top-level keys of the object in line, up to where the
-// line breaks; the zero head if line is not an object.
-func readHead(line []byte) head {
+// line breaks; the zero head if line is not an object. When line was cut
+// short (cut), a value reaching its end is not read: it may go on past the
+// cut (an "id" of 12345 cut after 12), and a wrong id is worse than null,
+// as it may name another call of the client's.
+func readHead(line []byte, cut bool) head {
 	var h head
 	dec := json.NewDecoder(bytes.NewReader(line))
 	dec.UseNumber()
@@ -131,7 +134,7 @@ func readHead(line []byte) head {
 		// cut short is still not to be answered.
 		h.result = h.result || key == "result" || key == "error"
 		var value json.RawMessage
-		if dec.Decode(&value) != nil {
+		if dec.Decode(&value) != nil || cut && dec.InputOffset() == int64(len(line)) {
 			break
 		}
 		switch key {
@@ -162,7 +165,7 @@ func idText(value json.RawMessage) json.RawMessage {
 // the id of the request line holds, or nil when line is a response. The
 // line is read once for both.
 func errorLine(line []byte, code int, message string) []byte {
-	return answerLine(readHead(line), code, message)
+	return answerLine(readHead(line, false), code, message)
 }
 
 // answerLine is errorLine for the line h was read from.

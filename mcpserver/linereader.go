@@ -12,7 +12,8 @@ type lineReader struct {
 	limit int
 	line  []byte // the buffer of the last line, reused for the next
 	// tail is the last tailBytes of the last line when it was longer than
-	// limit (else empty), for the "id" a client may write last.
+	// limit (else empty), for the "id" a client may write last; it may
+	// overlap line.
 	tail []byte
 }
 
@@ -47,6 +48,7 @@ func (r *lineReader) next() (line []byte, size int, err error) {
 		}
 		r.line = append(r.line, chunk...)
 		if err != bufio.ErrBufferFull {
+			r.joinTail()
 			return r.line, size, err
 		}
 	}
@@ -63,4 +65,17 @@ func (r *lineReader) keepTail(b []byte) {
 		r.tail = append(r.tail[:0], r.tail[drop:]...)
 	}
 	r.tail = append(r.tail, b...)
+}
+
+// joinTail puts before a tail shorter than tailBytes the end of the line's
+// first part, which it follows in the line: a member the limit cut in two
+// (an "id" just past it) is then in the tail whole.
+func (r *lineReader) joinTail() {
+	if len(r.tail) == 0 || len(r.tail) >= tailBytes {
+		return
+	}
+	head := r.line[len(r.line)-min(tailBytes-len(r.tail), len(r.line)):]
+	r.tail = append(r.tail, head...)
+	copy(r.tail[len(head):], r.tail[:len(r.tail)-len(head)])
+	copy(r.tail, head)
 }

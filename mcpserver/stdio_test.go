@@ -181,6 +181,9 @@ func TestIOTransportLineLimitIDLast(t *testing.T) {
 		{`{"method":"ping","id":14,"params":{"pad":"` + pad + `"}}`, `14`},                  // read from the start
 		{`{"method":"ping","params":{"pad":"` + pad + `"},"id":16,"more":{"a":1}}`, `null`}, // the walk back stops at {"a":1}
 		{`{"params":{"pad":"` + pad + `"},"id":15}`, `null`},                                // no "method": not a request
+		// The limit falls inside the id: 12 is not the id, 12345 is.
+		{`{"method":"ping","params":{"pad":"` + pad[:limit-60] + `"},"jsonrpc":"2.0","id":12345}`, `12345`},
+		{`{"method":"ping","params":{"pad":"` + pad[:limit-60] + `"},"jsonrpc":"2.0","id":12345,"more":{"a":1}}`, `null`},
 	} {
 		p.send(t, c.line)
 		assert.Contains(t, p.next(t), `{"jsonrpc":"2.0","id":`+c.id+`,"error":{"code":-32600,`, c.line[len(c.line)-30:])
