@@ -17,6 +17,7 @@ import (
 
 	"github.com/seed-f3fa2c9d/azsessions"
 	"github.com/seed-f3fa2c9d/azsessions/agenttool"
+	"github.com/seed-f3fa2c9d/azsessions/internal/quoted"
 )
 
 // Resource URIs. Paths are relative to /mnt/data, with "/" between
@@ -77,9 +78,9 @@ func (s *Server) readResource(ctx context.Context, req *mcp.ReadResourceRequest)
 	if err != nil {
 		switch {
 		case errors.Is(err, agenttool.ErrFileTooLarge):
-			return nil, invalidParams(fmt.Sprintf("%s is larger than %d bytes, the limit for a resource; read it with a tool (download_file, or code that summarises it)", uri, s.opts.MaxResourceBytes))
+			return nil, invalidParams(fmt.Sprintf("%s is larger than %d bytes, the limit for a resource; read it with a tool (download_file, or code that summarises it)", quoted.Head(uri), s.opts.MaxResourceBytes))
 		case errors.Is(err, azsessions.ErrInvalidPath), errors.Is(err, azsessions.ErrInvalidFileName):
-			return nil, invalidParams(fmt.Sprintf("%s: the path is not one the sandbox accepts", uri))
+			return nil, invalidParams(fmt.Sprintf("%s: the path is not one the sandbox accepts", quoted.Head(uri)))
 		case azsessions.HasCode(err, "FileNotFound", "SessionNotFound") || isStatus(err, http.StatusNotFound):
 			return nil, mcp.ResourceNotFoundError(uri)
 		case shuttingDown(ctx):
@@ -131,16 +132,16 @@ func parseFileURI(uri string) (handle, dir, name string, err error) {
 	}
 	p, err := url.PathUnescape(rest)
 	if err != nil {
-		return "", "", "", invalidParams(uri + ": the path is not valid URI escaping")
+		return "", "", "", invalidParams(quoted.Head(uri) + ": the path is not valid URI escaping")
 	}
 	for _, elem := range strings.Split(p, "/") {
 		if elem == ".." || elem == "." || strings.ContainsRune(elem, 0) || strings.Contains(elem, `\`) {
-			return "", "", "", invalidParams(uri + `: the path must stay inside /mnt/data (no '.', '..' or '\' elements)`)
+			return "", "", "", invalidParams(quoted.Head(uri) + `: the path must stay inside /mnt/data (no '.', '..' or '\' elements)`)
 		}
 	}
 	p = strings.Trim(p, "/")
 	if p == "" {
-		return "", "", "", invalidParams(uri + " names no file")
+		return "", "", "", invalidParams(quoted.Head(uri) + " names no file")
 	}
 	dir, name = path.Split(p)
 	return handle, strings.TrimSuffix(dir, "/"), name, nil

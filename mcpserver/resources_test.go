@@ -106,3 +106,31 @@ func TestReadingAHandleFileLeavesNoSandbox(t *testing.T) {
 	require.NoError(t, f.srv.Close(testContext(t)))
 	assert.Empty(t, f.liveSessions(t), "Close deletes the sandbox the read made")
 }
+
+// A resource URI a client made megabytes long is quoted by its head in
+// every refusal: the SDK's not-found (no template matches), the server's
+// not-found (no such file) and its invalid-params answers (a path that
+// leaves /mnt/data, a file over the limit).
+func TestResourceErrorsClipTheURI(t *testing.T) {
+	f := newFixture(t, "", &mcpserver.Options{MaxResourceBytes: 10})
+	cs := f.connect(t, nil)
+	ctx := testContext(t)
+	long := strings.Repeat("x", 100_000)
+	res := call(t, cs, agenttool.ToolUploadFile, map[string]any{"path": long[:200] + ".txt", "content": "more than ten bytes"})
+	require.False(t, res.IsError, text(res))
+	for _, c := range []struct{ uri, says string }{
+		{"azsessions://elsewhere/" + long, "Resource not found"},
+		{"azsessions://files/" + long[:250], "Resource not found"},
+		{"azsessions://files/" + long, "not one the sandbox accepts"},
+		{"azsessions://files/" + long + "/../../etc/passwd", "must stay inside /mnt/data"},
+		{"azsessions://files/" + long[:200] + ".txt?" + long, "larger than 10 bytes"},
+	} {
+		_, err := cs.ReadResource(ctx, &mcp.ReadResourceParams{URI: c.uri})
+		var wire *jsonrpc.Error
+		require.ErrorAs(t, err, &wire)
+		// Lengths first, so that a failure does not print the URI either.
+		require.Less(t, len(wire.Message)+len(wire.Data), 600, "the whole URI is echoed")
+		assert.Equal(t, int64(jsonrpc.CodeInvalidParams), wire.Code)
+		assert.Contains(t, wire.Message, c.says)
+	}
+}

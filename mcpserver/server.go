@@ -137,7 +137,7 @@ func New(client *azsessions.Client, options *Options) (*Server, error) {
 	})
 	s.addTools()
 	s.addResources()
-	s.mcp.AddReceivingMiddleware(clipUnknownTool)
+	s.mcp.AddReceivingMiddleware(clipUnknownTool, clipResourceNotFound)
 	go s.sweepLoop()
 	return s, nil
 }
