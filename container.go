@@ -61,26 +61,28 @@ func (client *ContainerClient) Send(ctx context.Context, identifier string, meth
 	if err := checkHeaders(options.Header); err != nil {
 		return ContainerClientSendResponse{}, err
 	}
+	apiVersion := client.c.apiVersion
+	if options.OmitAPIVersion {
+		apiVersion = "" // the container's own api-version may then be in Query
+	}
 	for k := range options.Query {
 		// A second identifier would leave the pool to pick the session
 		// (services match query names in any casing), a second
 		// api-version to pick the version.
-		if strings.EqualFold(k, queryIdentifier) || strings.EqualFold(k, queryAPIVersion) {
+		switch {
+		case strings.EqualFold(k, queryIdentifier):
 			return ContainerClientSendResponse{}, fmt.Errorf("%w: Query holds %q, which the client sets; pass the identifier as an argument", ErrInvalidArgument, k)
+		case strings.EqualFold(k, queryAPIVersion) && apiVersion != "":
+			return ContainerClientSendResponse{}, fmt.Errorf("%w: Query holds %q, which the client sets; set OmitAPIVersion to send the container's own", ErrInvalidArgument, k)
 		}
 	}
 	if !idempotent(method) {
 		ctx = policy.WithRetryOptions(ctx, client.c.singleRun)
 	}
 	ctx = withResponseLimit(ctx, responseLimit{send: true})
-	req, err := client.c.newRequest(ctx, method, escaped, identifier, options.Query)
+	req, err := client.c.newRequestAt(ctx, apiVersion, method, escaped, identifier, options.Query)
 	if err != nil {
 		return ContainerClientSendResponse{}, err
-	}
-	if options.OmitAPIVersion {
-		q := req.Raw().URL.Query()
-		q.Del(queryAPIVersion)
-		req.Raw().URL.RawQuery = q.Encode()
 	}
 	req.Raw().Header.Del("Accept")
 	for k, vs := range options.Header {

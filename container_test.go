@@ -85,6 +85,29 @@ func TestContainerSendOmitAPIVersion(t *testing.T) {
 	}
 }
 
+// With OmitAPIVersion the client sends no api-version of its own, so a
+// container's own api-version parameter in Query is sent, alone; without
+// it, that Query is refused before anything is sent, naming the option.
+func TestContainerSendOwnAPIVersionWithOmit(t *testing.T) {
+	c, srv := newRecordedClient(t, reply(http.StatusOK, nil), nil)
+	for _, key := range []string{"api-version", "API-Version"} {
+		resp, err := c.NewContainerClient().Send(context.Background(), "s1", http.MethodGet, "health", nil,
+			&azsessions.ContainerClientSendOptions{OmitAPIVersion: true, Query: map[string][]string{key: {"1.0"}}})
+		require.NoError(t, err, key)
+		resp.Body.Close()
+		got := srv.last(t).Query
+		require.Equal(t, []string{"1.0"}, got[key], key)
+		require.Len(t, got, 2, "identifier and the container's own %s, nothing else: %v", key, got)
+	}
+	_, err := c.NewContainerClient().Send(context.Background(), "s1", http.MethodGet, "health", nil,
+		&azsessions.ContainerClientSendOptions{Query: map[string][]string{"api-version": {"1.0"}}})
+	require.ErrorIs(t, err, azsessions.ErrInvalidArgument)
+	require.ErrorContains(t, err, "OmitAPIVersion")
+	_, err = c.NewContainerClient().Send(context.Background(), "s1", http.MethodGet, "health", nil,
+		&azsessions.ContainerClientSendOptions{OmitAPIVersion: true, Query: map[string][]string{"Identifier": {"other"}}})
+	require.ErrorIs(t, err, azsessions.ErrInvalidArgument, "a second identifier is refused with OmitAPIVersion too")
+}
+
 func TestContainerGetSessionUsesTheManagementAPI(t *testing.T) {
 	c, srv := newRecordedClient(t, reply(http.StatusOK, testdata(t, "sessions/management_get.json")), nil)
 	resp, err := c.NewContainerClient().GetSession(context.Background(), "testid1", nil)

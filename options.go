@@ -119,7 +119,8 @@ type ContainerClientSendOptions struct {
 	Header map[string][]string
 	// Query holds query parameters to send besides identifier and
 	// api-version, which the client sets: a Query that names either, in
-	// any casing, is refused with ErrInvalidArgument.
+	// any casing, is refused with ErrInvalidArgument, except api-version
+	// with OmitAPIVersion (the container's own parameter).
 	Query map[string][]string
 	// OmitAPIVersion leaves out the api-version query parameter, for
 	// containers that reject unknown parameters.

@@ -29,13 +29,16 @@ func (c *Client) newRequest(ctx context.Context, method, path, identifier string
 }
 
 // newRequestAt is newRequest with the api-version given, for operations that
-// do not exist at every version the client may be set to.
+// do not exist at every version the client may be set to; "" sends none.
 func (c *Client) newRequestAt(ctx context.Context, apiVersion, method, path, identifier string, query url.Values) (*policy.Request, error) {
 	req, err := runtime.NewRequest(ctx, method, c.endpoint+path)
 	if err != nil {
 		return nil, err
 	}
-	q := url.Values{queryAPIVersion: {apiVersion}}
+	q := url.Values{}
+	if apiVersion != "" {
+		q.Set(queryAPIVersion, apiVersion)
+	}
 	if identifier != "" {
 		q.Set(queryIdentifier, identifier)
 	}
