@@ -224,7 +224,8 @@ func (s *Server) Run(ctx context.Context, t mcp.Transport) error {
 // runTransport is the transport Run serves, an IOTransport's connection
 // kept so that a shutdown can wait for the answers to the calls it stops.
 // Other connections pass unwrapped: the SDK looks for methods a wrapper
-// would hide (mcp.IOTransport's learns the protocol version that way).
+// would hide (mcp.IOTransport's learns the protocol version that way), and
+// the transport's own SupportsProtocolVersion is passed on.
 type runTransport struct {
 	mcp.Transport
 	conn *cancelAwareConn // set by Connect for an IOTransport; else nil
@@ -237,6 +238,14 @@ func (t *runTransport) Connect(ctx context.Context) (mcp.Connection, error) {
 		t.conn = cc
 	}
 	return c, err
+}
+
+// SupportsProtocolVersion implements mcp.ProtocolVersionSupporter for a
+// transport that does (the SDK's HTTP transports), which the wrapper would
+// otherwise hide: the SDK advertises only the versions it says it serves.
+func (t *runTransport) SupportsProtocolVersion(version string) bool {
+	p, ok := t.Transport.(mcp.ProtocolVersionSupporter)
+	return !ok || p.SupportsProtocolVersion(version)
 }
 
 // Close stops the calls in progress (their clients get an isError result
