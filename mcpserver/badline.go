@@ -115,9 +115,10 @@ func (h head) isResponse() bool { return h.result && !h.method }
 
 // readHead reads the top-level keys of the object in line, up to where the
 // line breaks; the zero head if line is not an object. When line was cut
-// short (cut), a value reaching its end is not read: it may go on past the
+// short (cut), a number reaching its end is not read: it may go on past the
 // cut (an "id" of 12345 cut after 12), and a wrong id is worse than null,
-// as it may name another call of the client's.
+// as it may name another call of the client's. A string's closing quote
+// ends it, so one reaching the cut is read.
 func readHead(line []byte, cut bool) head {
 	var h head
 	dec := json.NewDecoder(bytes.NewReader(line))
@@ -134,7 +135,7 @@ func readHead(line []byte, cut bool) head {
 		// cut short is still not to be answered.
 		h.result = h.result || key == "result" || key == "error"
 		var value json.RawMessage
-		if dec.Decode(&value) != nil || cut && dec.InputOffset() == int64(len(line)) {
+		if dec.Decode(&value) != nil || cut && dec.InputOffset() == int64(len(line)) && isNumber(value) {
 			break
 		}
 		switch key {
@@ -147,6 +148,11 @@ func readHead(line []byte, cut bool) head {
 	return h
 }
 
+// isNumber tells whether value, a JSON value, is a number.
+func isNumber(value json.RawMessage) bool {
+	return value[0] == '-' || value[0] >= '0' && value[0] <= '9'
+}
+
 // idText is value as the id of an answer: a number as it is, a string
 // re-encoded, nil for any other value.
 func idText(value json.RawMessage) json.RawMessage {
@@ -155,7 +161,7 @@ func idText(value json.RawMessage) json.RawMessage {
 	case value[0] == '"' && json.Unmarshal(value, &s) == nil:
 		id, _ := json.Marshal(s)
 		return id
-	case value[0] == '-' || value[0] >= '0' && value[0] <= '9':
+	case isNumber(value):
 		return value
 	}
 	return nil

@@ -184,6 +184,8 @@ func TestIOTransportLineLimitIDLast(t *testing.T) {
 		// The limit falls inside the id: 12 is not the id, 12345 is.
 		{`{"method":"ping","params":{"pad":"` + pad[:limit-60] + `"},"jsonrpc":"2.0","id":12345}`, `12345`},
 		{`{"method":"ping","params":{"pad":"` + pad[:limit-60] + `"},"jsonrpc":"2.0","id":12345,"more":{"a":1}}`, `null`},
+		// The limit falls just past a string id, which its quote ends.
+		{`{"method":"ping","params":{"pad":"` + pad[:limit-47] + `"},"id":"abc","more":{"a":1}}`, `"abc"`},
 	} {
 		p.send(t, c.line)
 		assert.Contains(t, p.next(t), `{"jsonrpc":"2.0","id":`+c.id+`,"error":{"code":-32600,`, c.line[len(c.line)-30:])
