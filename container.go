@@ -10,6 +10,8 @@ import (
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
+
+	"github.com/seed-f3fa2c9d/azsessions/internal/wire"
 )
 
 // ContainerClient sends any HTTP request to a session of a custom-container
@@ -64,6 +66,7 @@ func (client *ContainerClient) Send(ctx context.Context, identifier string, meth
 	apiVersion := client.c.apiVersion
 	if options.OmitAPIVersion {
 		apiVersion = "" // the container's own api-version may then be in Query
+		ctx = context.WithValue(ctx, wire.OmitsAPIVersion{}, true)
 	}
 	for k := range options.Query {
 		// A second identifier would leave the pool to pick the session

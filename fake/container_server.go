@@ -30,7 +30,9 @@ type ContainerServer struct {
 	// options.Header holds the request's headers except those the pipeline
 	// adds (Authorization, User-Agent, X-Ms-Client-Request-Id,
 	// Content-Length), with canonical names; options.Query the query
-	// parameters except identifier and api-version.
+	// parameters except identifier and the client's api-version (with
+	// OmitAPIVersion, an api-version sent is the container's own, in
+	// options.Query).
 	Send func(ctx context.Context, identifier string, method string, path string, body io.ReadSeeker, options *azsessions.ContainerClientSendOptions) (resp azfake.Responder[azsessions.ContainerClientSendResponse], errResp azfake.ErrorResponder)
 
 	// GetSession is the fake for method ContainerClient.GetSession.
@@ -128,9 +130,14 @@ func sendOptions(req *http.Request) (string, *azsessions.ContainerClientSendOpti
 	q := req.URL.Query()
 	identifier := q.Get(wire.QueryIdentifier)
 	var options azsessions.ContainerClientSendOptions
-	options.OmitAPIVersion = !q.Has(wire.QueryAPIVersion)
+	// With OmitAPIVersion, an api-version in the query is the container's
+	// own, from options.Query.
+	omitted, _ := req.Context().Value(wire.OmitsAPIVersion{}).(bool)
+	options.OmitAPIVersion = omitted || !q.Has(wire.QueryAPIVersion)
 	q.Del(wire.QueryIdentifier)
-	q.Del(wire.QueryAPIVersion)
+	if !omitted {
+		q.Del(wire.QueryAPIVersion)
+	}
 	if len(q) > 0 {
 		options.Query = q
 	}

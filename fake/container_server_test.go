@@ -72,6 +72,27 @@ func TestSendNoBody(t *testing.T) {
 	require.Equal(t, http.StatusNoContent, got.StatusCode)
 }
 
+// A Send with OmitAPIVersion may carry the container's own api-version in
+// Query: the fake hands both on as they were given, not as the client's
+// api-version.
+func TestSendOwnAPIVersionWithOmit(t *testing.T) {
+	want := &azsessions.ContainerClientSendOptions{OmitAPIVersion: true, Query: map[string][]string{"api-version": {"1.0"}}}
+	var got *azsessions.ContainerClientSendOptions
+	srv := fake.ServerFactory{
+		ContainerServer: fake.ContainerServer{
+			Send: func(ctx context.Context, identifier string, method string, path string, body io.ReadSeeker, options *azsessions.ContainerClientSendOptions) (resp azfake.Responder[azsessions.ContainerClientSendResponse], errResp azfake.ErrorResponder) {
+				got = options
+				resp.SetResponse(http.StatusNoContent, azsessions.ContainerClientSendResponse{}, nil)
+				return
+			},
+		},
+	}
+	sent, err := newClient(t, &srv).NewContainerClient().Send(context.Background(), "s", http.MethodGet, "health", nil, want)
+	require.NoError(t, err)
+	defer sent.Body.Close()
+	require.Equal(t, want, got)
+}
+
 func TestContainerSessions(t *testing.T) {
 	want := azsessions.Session{Identifier: to.Ptr(oddIdentifier), CreatedAt: &sessTime, ExpiresAt: &fileTime}
 	srv := fake.ServerFactory{

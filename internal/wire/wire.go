@@ -21,6 +21,11 @@ const (
 	QuerySkip = "skip"
 )
 
+// OmitsAPIVersion is the context key with which ContainerClient.Send marks a
+// request sent with OmitAPIVersion (value true), so that the fake can tell
+// an api-version in Query (the container's own) from the client's.
+type OmitsAPIVersion struct{}
+
 // Headers of requests and responses.
 const (
 	// HeaderOperationID is the execution's id: sent by the client to make a
