@@ -2,7 +2,9 @@ package server
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
+	"net/url"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -31,9 +33,7 @@ func displayName(raw string) string {
 		r, size := utf8.DecodeRuneInString(raw[i:])
 		if (r == utf8.RuneError && size <= 1) || r == '%' || unicode.IsControl(r) {
 			for _, c := range []byte(raw[i : i+size]) {
-				b.WriteByte('%')
-				b.WriteByte(upperHex[c>>4])
-				b.WriteByte(upperHex[c&0xf])
+				fmt.Fprintf(&b, "%%%02X", c)
 			}
 		} else {
 			b.WriteString(raw[i : i+size])
@@ -42,8 +42,6 @@ func displayName(raw string) string {
 	}
 	return b.String()
 }
-
-const upperHex = "0123456789ABCDEF"
 
 // displayPath is a slash-separated relative path with each element shown as
 // displayName shows it.
@@ -65,35 +63,14 @@ func rawName(name string) (string, bool) {
 	if !strings.Contains(name, "%") {
 		return "", false
 	}
-	b := make([]byte, 0, len(name))
-	for i := 0; i < len(name); i++ {
-		if name[i] != '%' {
-			b = append(b, name[i])
-			continue
-		}
-		if i+2 >= len(name) || unhex(name[i+1]) < 0 || unhex(name[i+2]) < 0 {
-			return "", false
-		}
-		b = append(b, byte(unhex(name[i+1])<<4|unhex(name[i+2])))
-		i += 2
+	raw, err := url.PathUnescape(name) // plain %XX decoding; '+' stays
+	if err != nil {
+		return "", false
 	}
-	raw := string(b)
 	if utf8.ValidString(raw) || strings.ContainsAny(raw, "/\x00") {
 		return "", false
 	}
 	return raw, true
-}
-
-func unhex(c byte) int {
-	switch {
-	case '0' <= c && c <= '9':
-		return int(c - '0')
-	case 'A' <= c && c <= 'F':
-		return int(c - 'A' + 10)
-	case 'a' <= c && c <= 'f':
-		return int(c - 'a' + 10)
-	}
-	return -1
 }
 
 // resolveNames turns rel, a path as a request spells it (cleaned, relative
