@@ -137,7 +137,7 @@ func New(client *azsessions.Client, options *Options) (*Server, error) {
 	})
 	s.addTools()
 	s.addResources()
-	s.mcp.AddReceivingMiddleware(clipUnknownTool, clipResourceNotFound)
+	s.mcp.AddReceivingMiddleware(clipAnswers)
 	go s.sweepLoop()
 	return s, nil
 }
