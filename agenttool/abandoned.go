@@ -3,6 +3,8 @@ package agenttool
 import (
 	"fmt"
 	"time"
+
+	"github.com/seed-f3fa2c9d/azsessions/internal/words"
 )
 
 // abandonedRuns is what runs the toolkit stopped waiting for (the host
@@ -57,15 +59,9 @@ func (s *Session) abandonedNote(pending, wait time.Duration) string {
 	if s.abandoned.runs > 1 {
 		subject, object, change = "they", "them", "what they change"
 	}
-	head := fmt.Sprintf("%s cancelled before %s finished, but the sandbox may still be running %s, for up to %s more", s.abandoned.what(), subject, object, seconds(pending))
+	head := fmt.Sprintf("%s cancelled before %s finished, but the sandbox may still be running %s, for up to %s more", s.abandoned.what(), subject, object, words.Seconds(pending))
 	if wait >= pending {
 		return fmt.Sprintf("%s: this run waits for %s, and %s (variables, files) may show here.", head, object, change)
 	}
-	return fmt.Sprintf("%s. This run waits for %s for at most %s, the longest a run may take; if the sandbox is still busy then, this run is reported as timed out, and it may still run after %s. reset_session stops them all (it deletes the sandbox: variables and files are lost).", head, object, seconds(wait), object)
-}
-
-// seconds is d in whole seconds, rounded up, for a sentence: "1 second",
-// "220 seconds".
-func seconds(d time.Duration) string {
-	return plural(int64((d+time.Second-1)/time.Second), "second")
+	return fmt.Sprintf("%s. This run waits for %s for at most %s, the longest a run may take; if the sandbox is still busy then, this run is reported as timed out, and it may still run after %s. reset_session stops them all (it deletes the sandbox: variables and files are lost).", head, object, words.Seconds(wait), object)
 }

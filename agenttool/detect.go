@@ -15,6 +15,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 
 	"github.com/seed-f3fa2c9d/azsessions"
+	"github.com/seed-f3fa2c9d/azsessions/internal/words"
 )
 
 // maxSnapshotFiles bounds the listing kept to detect changes; past it the
@@ -148,10 +149,10 @@ func (k *imageSkips) add(reason string, read bool) {
 func (k *imageSkips) notes() []string {
 	var notes []string
 	for _, r := range k.reasons {
-		notes = append(notes, fmt.Sprintf("Not shown: %s the run wrote (%s).", plural(int64(k.counts[r]), "image"), r))
+		notes = append(notes, fmt.Sprintf("Not shown: %s the run wrote (%s).", words.Count(int64(k.counts[r]), "image"), r))
 	}
 	if k.unread > 0 {
-		notes = append(notes, fmt.Sprintf("Not shown: %s more the run wrote (reading failed).", plural(int64(k.unread), "image")))
+		notes = append(notes, fmt.Sprintf("Not shown: %s more the run wrote (reading failed).", words.Count(int64(k.unread), "image")))
 	}
 	if len(notes) > 0 {
 		notes = append(notes, "download_file returns an image that is not shown, one at a time.")
@@ -188,7 +189,7 @@ func (s *Session) changedImages(ctx context.Context, files []FileInfo, count int
 func (s *Session) changedImage(ctx context.Context, f FileInfo, count int, total int64, skips *imageSkips) (*Image, error) {
 	switch {
 	case count >= s.t.set.maxImages:
-		skips.add("a result carries at most "+plural(int64(s.t.set.maxImages), "image"), false)
+		skips.add("a result carries at most "+words.Count(int64(s.t.set.maxImages), "image"), false)
 		return nil, nil
 	case total+f.Size > s.t.set.maxImageBytes:
 		skips.add(fmt.Sprintf("the images of a result share a budget of %d bytes", s.t.set.maxImageBytes), false)
@@ -319,9 +320,9 @@ func writeFiles(l *layout, files []FileInfo) {
 	}
 	var b strings.Builder
 	for _, f := range files {
-		fmt.Fprintf(&b, "%s %s (%s)\n", f.Change, shown(f.Path), plural(f.Size, "byte"))
+		fmt.Fprintf(&b, "%s %s (%s)\n", f.Change, shown(f.Path), words.Count(f.Size, "byte"))
 	}
-	l.line("files: " + plural(int64(len(files)), "file") + " the run created, changed or deleted")
+	l.line("files: " + words.Count(int64(len(files)), "file") + " the run created, changed or deleted")
 	l.block("files", b.String())
 }
 
@@ -337,7 +338,7 @@ func writeImages(l *layout, images []Image) {
 		if n == "" {
 			n = "the run's figure"
 		}
-		fmt.Fprintf(&b, "%s (%s, %s)\n", n, im.MIMEType, plural(int64(len(im.Data)), "byte"))
+		fmt.Fprintf(&b, "%s (%s, %s)\n", n, im.MIMEType, words.Count(int64(len(im.Data)), "byte"))
 	}
 	l.linef("images: %d returned with this result as image content, in this order:", len(images))
 	l.block("images", b.String())

@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/seed-f3fa2c9d/azsessions/internal/words"
 )
 
 // DownloadFile returns a file to the model: an image as an Image, text as
@@ -67,9 +69,9 @@ func readFetched(body io.Reader, contentLength *int64, limit int64) (fetched, er
 	} else if !f.whole {
 		f.size = -1 // larger than what was read, size unknown
 	}
-	f.sizeText = "more than " + plural(limit, "byte")
+	f.sizeText = "more than " + words.Count(limit, "byte")
 	if f.size >= 0 {
-		f.sizeText = plural(f.size, "byte")
+		f.sizeText = words.Count(f.size, "byte")
 	}
 	return f, nil
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/seed-f3fa2c9d/azsessions"
+	"github.com/seed-f3fa2c9d/azsessions/internal/words"
 )
 
 // maxListedFiles bounds the entries one list_files result holds.
@@ -79,7 +80,7 @@ func (s *Session) UploadFile(ctx context.Context, path string, content []byte) (
 			return r, err
 		}
 		l := newLayout("succeeded")
-		l.linef("uploaded %s (%s)", p.abs(), plural(size, "byte"))
+		l.linef("uploaded %s (%s)", p.abs(), words.Count(size, "byte"))
 		return Result{Text: l.String(), Structured: &FileOutput{Path: p.abs(), Size: size}}, nil
 	})
 }
@@ -174,13 +175,13 @@ func listResult(p sandboxPath, files []FileInfo, truncated bool) Result {
 			if f.IsDir {
 				fmt.Fprintf(&b, "%s/ (directory)\n", shown(f.Path))
 			} else {
-				fmt.Fprintf(&b, "%s (%s)\n", shown(f.Path), plural(f.Size, "byte"))
+				fmt.Fprintf(&b, "%s (%s)\n", shown(f.Path), words.Count(f.Size, "byte"))
 			}
 		}
 		if truncated {
-			l.linef("%s holds more than %s; the first %d the pool listed, sorted by path:", p.abs(), plural(int64(len(files)), "entry"), len(files))
+			l.linef("%s holds more than %s; the first %d the pool listed, sorted by path:", p.abs(), words.Count(int64(len(files)), "entry"), len(files))
 		} else {
-			l.linef("%s holds %s:", p.abs(), plural(int64(len(files)), "entry"))
+			l.linef("%s holds %s:", p.abs(), words.Count(int64(len(files)), "entry"))
 		}
 		l.block("entries", b.String())
 	}

@@ -138,14 +138,3 @@ func byteOffset(s string, i int) int {
 	}
 	return len(s)
 }
-
-// plural formats a count with its noun.
-func plural(n int64, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	if strings.HasSuffix(noun, "y") {
-		return fmt.Sprintf("%d %sies", n, noun[:len(noun)-1])
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
-}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/seed-f3fa2c9d/azsessions"
+	"github.com/seed-f3fa2c9d/azsessions/internal/words"
 )
 
 // networkGrace is how much longer than the run's timeout the toolkit waits
@@ -101,11 +102,11 @@ func (set settings) timeoutNote(asked, got time.Duration) string {
 	case asked <= 0 || asked == got:
 		return ""
 	case asked > set.maxTimeout:
-		return fmt.Sprintf("The timeout asked for is over the limit of %s; the run had %s.", seconds(set.maxTimeout), seconds(got))
+		return fmt.Sprintf("The timeout asked for is over the limit of %s; the run had %s.", words.Seconds(set.maxTimeout), words.Seconds(got))
 	case asked < time.Second:
 		return "The timeout asked for is under the minimum of 1 second; the run had 1 second."
 	}
-	return fmt.Sprintf("The timeout asked for, %s seconds, is not a whole number of seconds, which the pool counts in; the run had %s.", strconv.FormatFloat(asked.Seconds(), 'f', -1, 64), seconds(got))
+	return fmt.Sprintf("The timeout asked for, %s seconds, is not a whole number of seconds, which the pool counts in; the run had %s.", strconv.FormatFloat(asked.Seconds(), 'f', -1, 64), words.Seconds(got))
 }
 
 // poolCap is the output cap asked of the pool: well above the budget, so
@@ -271,12 +272,12 @@ func (s *Session) stream(name, text string, poolCut bool, poolCap int, notes []s
 func (s *Session) timedOutResult(timeout, wait, pending time.Duration) Result {
 	out := &RunOutput{Status: "failed", Failure: "timeout", Notes: []string{}, Files: []FileInfo{}, Images: []ImageInfo{}}
 	l := newLayout("failed")
-	total, limit := seconds(wait+timeout+networkGrace), seconds(timeout)
+	total, limit := words.Seconds(wait+timeout+networkGrace), words.Seconds(timeout)
 	switch {
 	case wait < pending:
-		l.linef("failure: timeout: the sandbox was still busy with runs cancelled earlier (the pool cannot stop them) and did not answer within %s (this run's limit of %s, %d s more, and %s for them); this run may still run after them, and the session's state is unknown. reset_session stops them all (it deletes the sandbox: variables and files are lost).", total, limit, int(networkGrace.Seconds()), seconds(wait))
+		l.linef("failure: timeout: the sandbox was still busy with runs cancelled earlier (the pool cannot stop them) and did not answer within %s (this run's limit of %s, %d s more, and %s for them); this run may still run after them, and the session's state is unknown. reset_session stops them all (it deletes the sandbox: variables and files are lost).", total, limit, int(networkGrace.Seconds()), words.Seconds(wait))
 	case wait > 0:
-		l.linef("failure: timeout: the pool did not answer within %s (the run's limit of %s, %d s more, and %s for runs cancelled earlier); the run may still be going, and the session's state is unknown.", total, limit, int(networkGrace.Seconds()), seconds(wait))
+		l.linef("failure: timeout: the pool did not answer within %s (the run's limit of %s, %d s more, and %s for runs cancelled earlier); the run may still be going, and the session's state is unknown.", total, limit, int(networkGrace.Seconds()), words.Seconds(wait))
 	default:
 		l.linef("failure: timeout: the pool did not answer within %s (the run's limit of %s plus %d s); the run may still be going, and the session's state is unknown.", total, limit, int(networkGrace.Seconds()))
 	}
@@ -305,7 +306,7 @@ func failureName(f azsessions.ExecutionFailure) string {
 // failureSentence says what a failure means and what to try. A shell pool
 // keeps no variables (each command is a new shell): only files remain.
 func failureSentence(f azsessions.ExecutionFailure, e azsessions.Execution, timeout time.Duration, shell bool) string {
-	limit := seconds(timeout)
+	limit := words.Seconds(timeout)
 	if shell {
 		switch f {
 		case azsessions.ExecutionFailureTimeout:

@@ -15,6 +15,7 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/seed-f3fa2c9d/azsessions/agenttool"
+	"github.com/seed-f3fa2c9d/azsessions/internal/words"
 )
 
 // ToolNewSession is the name of the server's own tool that returns a fresh
@@ -361,15 +362,7 @@ func afterHeadLines(text string) int {
 // agenttool's timeout texts say them ("90 seconds", never "1m30s").
 func durationWords(d time.Duration) string {
 	if d >= time.Minute && d%time.Minute == 0 {
-		return countWords(int64(d/time.Minute), "minute")
+		return words.Count(int64(d/time.Minute), "minute")
 	}
-	return countWords(int64((d+time.Second-1)/time.Second), "second")
-}
-
-// countWords is n and its noun, plural unless n is 1.
-func countWords(n int64, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
+	return words.Seconds(d)
 }
