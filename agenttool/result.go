@@ -11,7 +11,8 @@ type Result struct {
 	IsError bool
 	// Images are the figure the run produced and the image files it created
 	// or changed, or the image download_file fetched, within the image
-	// budgets, as bytes.
+	// budgets, as bytes. The figure is left out when a PNG Matplotlib wrote
+	// is among the files: the run saved it, and the file is returned.
 	Images []Image
 	// Files are the files a run created, changed or deleted, or the listing
 	// of list_files.

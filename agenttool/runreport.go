@@ -41,8 +41,8 @@ func newRunReport(resp azsessions.ExecutionClientExecuteResponse, timeout time.D
 	return rep
 }
 
-// addOutput adds the run's stdout, stderr and value, each within the
-// output budget, with notes on what was cut.
+// addOutput takes the run's stdout, stderr and value, each within the
+// output budget, with notes on what was cut; result lays them out.
 func (s *Session) addOutput(rep *runReport, tool string, resp azsessions.ExecutionClientExecuteResponse, poolCap int32) {
 	r := runResult(resp)
 	stdout := deref(r.Stdout)
@@ -52,7 +52,6 @@ func (s *Session) addOutput(rep *runReport, tool string, resp azsessions.Executi
 	rep.out.Stdout, rep.notes = s.stream("stdout", stdout, r.StdoutTruncated, int(poolCap), rep.notes)
 	rep.out.Stderr, rep.notes = s.stream("stderr", deref(r.Stderr), r.StderrTruncated, int(poolCap), rep.notes)
 	s.addValue(rep, r)
-	rep.writeOutput()
 }
 
 // runResult is the pool's result of a run, with the run's error message
@@ -130,10 +129,12 @@ func (s *Session) addFileChanges(ctx context.Context, rep *runReport) error {
 	return nil
 }
 
-// result ends the layout with the notes, files and images, and returns
-// the run's Result.
+// result ends the layout with the output, notes, files and images, and
+// returns the run's Result.
 func (rep *runReport) result() Result {
 	out := rep.out
+	rep.dropSavedFigure()
+	rep.writeOutput()
 	for _, n := range rep.notes {
 		rep.l.line("note: " + n)
 	}
