@@ -175,6 +175,11 @@ func (client *FilesClient) Download(ctx context.Context, identifier string, name
 
 // Delete removes the file name from the session named identifier. The
 // service answers 404 (*azcore.ResponseError) when there is no such file.
+//
+// A try is retried after a lost answer, like every DELETE. When a retry is
+// answered 404 after an earlier try that may have reached the service,
+// Delete succeeds: that try may have deleted the file, and the file is
+// gone either way.
 func (client *FilesClient) Delete(ctx context.Context, identifier string, name string, options *FilesClientDeleteOptions) (resp FilesClientDeleteResponse, err error) {
 	const operationName = "FilesClient.Delete"
 	ctx = withAPIName(ctx, operationName)
@@ -183,7 +188,11 @@ func (client *FilesClient) Delete(ctx context.Context, identifier string, name s
 	if options == nil {
 		options = &FilesClientDeleteOptions{}
 	}
+	ctx, tries := withTryLog(ctx)
 	_, err = client.do(ctx, http.MethodDelete, identifier, name, "", options.Path, http.StatusOK, http.StatusNoContent)
+	if goneAfterLostAnswer(tries, err) {
+		err = nil
+	}
 	return FilesClientDeleteResponse{}, err
 }
 

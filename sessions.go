@@ -37,24 +37,46 @@ func (client *SessionsClient) Get(ctx context.Context, identifier string, option
 
 // Delete ends the session named identifier now, with its processes and
 // files. The next request with the same identifier gets a fresh session.
+//
+// A try is retried after a lost answer, like every DELETE. When a retry is
+// answered 404 (or SessionWithIdentifierNotFound) after an earlier try that
+// may have reached the service, Delete succeeds: that try may have deleted
+// the session, and the session is gone either way.
 func (client *SessionsClient) Delete(ctx context.Context, identifier string, options *SessionsClientDeleteOptions) (resp SessionsClientDeleteResponse, err error) {
 	const operationName = "SessionsClient.Delete"
 	ctx = withAPIName(ctx, operationName)
 	ctx, endSpan := runtime.StartSpan(ctx, operationName, client.c.internal.Tracer(), nil)
 	defer func() { endSpan(err) }()
+	ctx, tries := withTryLog(ctx)
 	_, err = client.c.sessionCall(ctx, client.c.sessionsAPIVersion(), http.MethodDelete, "/session", identifier, http.StatusOK, http.StatusNoContent)
+	if goneAfterLostAnswer(tries, err) {
+		err = nil
+	}
 	return SessionsClientDeleteResponse{}, err
 }
 
 // Stop stops the session named identifier through the pool's management
 // API (POST /.management/stopSession), the way custom-container pools end
-// sessions. Message holds the service's confirmation text.
+// sessions. Message holds the service's confirmation text. A session that
+// does not exist is an *azcore.ResponseError with
+// ErrorCodeSessionWithIdentifierNotFound.
+//
+// Stopping twice has the effect of stopping once, so a try is retried
+// after a lost answer or a server error, as azcore retries any request.
+// When a retry is answered SessionWithIdentifierNotFound (or 404) after an
+// earlier try that may have reached the service, Stop succeeds with an
+// empty Message: that try may have stopped the session, whose confirmation
+// was lost, and the session is gone either way.
 func (client *SessionsClient) Stop(ctx context.Context, identifier string, options *SessionsClientStopOptions) (resp SessionsClientStopResponse, err error) {
 	const operationName = "SessionsClient.Stop"
 	ctx = withAPIName(ctx, operationName)
 	ctx, endSpan := runtime.StartSpan(ctx, operationName, client.c.internal.Tracer(), nil)
 	defer func() { endSpan(err) }()
+	ctx, tries := withTryLog(ctx)
 	httpResp, err := client.c.sessionCall(ctx, client.c.sessionsAPIVersion(), http.MethodPost, "/.management/stopSession", identifier, http.StatusOK, http.StatusNoContent)
+	if goneAfterLostAnswer(tries, err) {
+		return SessionsClientStopResponse{}, nil
+	}
 	if err != nil {
 		return SessionsClientStopResponse{}, err
 	}

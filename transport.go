@@ -142,6 +142,7 @@ type guardedTransport struct {
 // Do implements policy.Transporter.
 func (g guardedTransport) Do(req *http.Request) (*http.Response, error) {
 	resp, err := g.next.Do(req)
+	noteTry(req, resp, err)
 	if err != nil || resp == nil {
 		return resp, err
 	}

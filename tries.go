@@ -1,0 +1,67 @@
+package azsessions
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"sync/atomic"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+)
+
+// tryLogKey is the context key of a call's tryLog.
+type tryLogKey struct{}
+
+// tryLog records whether a try of one call may have been acted on by the
+// service: its request may have gone out and no answer says it was not
+// acted on. azcore's retry policy sends a request again after a transport
+// error (a lost answer, a try's timeout) or a 5xx, so a later try can find
+// the work done by an earlier one; and a call that failed before any try
+// left cannot have started anything.
+type tryLog struct {
+	mayHaveActed atomic.Bool
+}
+
+// withTryLog returns ctx carrying a new tryLog for the call made with it.
+func withTryLog(ctx context.Context) (context.Context, *tryLog) {
+	log := &tryLog{}
+	return context.WithValue(ctx, tryLogKey{}, log), log
+}
+
+// noteTry records in its call's tryLog, when the call keeps one, what
+// became of a try that reached the transport.
+func noteTry(req *http.Request, resp *http.Response, err error) {
+	log, ok := req.Context().Value(tryLogKey{}).(*tryLog)
+	if ok && tryMayHaveActed(resp, err) {
+		log.mayHaveActed.Store(true)
+	}
+}
+
+// tryMayHaveActed tells whether the service may have done what a try
+// asked: it answered with success or a server error other than 503 (which
+// says the request was not processed), or the transport failed after the
+// connection was made, with the answer lost. An answer of 4xx (408 and
+// 429 included) says the request was refused, and a failed dial that
+// nothing was sent.
+func tryMayHaveActed(resp *http.Response, err error) bool {
+	if err != nil {
+		var op *net.OpError
+		return !errors.As(err, &op) || op.Op != "dial"
+	}
+	return resp != nil && resp.StatusCode != http.StatusServiceUnavailable &&
+		(resp.StatusCode < 300 || resp.StatusCode >= 500)
+}
+
+// goneAfterLostAnswer tells whether err, the failure of a call that ends a
+// session or a file, says that session or file does not exist while an
+// earlier try of the call may have ended it: the service acted, its answer
+// was lost, and azcore's retry found the work done. The call has then
+// reached its goal.
+func goneAfterLostAnswer(log *tryLog, err error) bool {
+	var re *azcore.ResponseError
+	if !log.mayHaveActed.Load() || !errors.As(err, &re) {
+		return false
+	}
+	return re.StatusCode == http.StatusNotFound || re.ErrorCode == string(ErrorCodeSessionWithIdentifierNotFound)
+}
