@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -239,4 +240,43 @@ func TestExecuteTryTimeoutLeavesTheServiceTimeToAnswer(t *testing.T) {
 	_, err := c.NewExecutionClient().Execute(context.Background(), "s1", azsessions.NewCodeRequest("x"), nil)
 	require.NoError(t, err)
 	require.Equal(t, 59, sentTimeout(t, srv.last(t).Body))
+}
+
+// blockedCredential waits for its caller's context to end, as a
+// credential does whose token endpoint never answers, and fails with the
+// context's error.
+type blockedCredential struct{}
+
+func (blockedCredential) GetToken(ctx context.Context, _ policy.TokenRequestOptions) (azcore.AccessToken, error) {
+	<-ctx.Done()
+	return azcore.AccessToken{}, fmt.Errorf("token request: %w", ctx.Err())
+}
+
+// TestExecuteTokenTryTimeoutIsNotAnInterruption: with
+// ClientOptions.Retry.TryTimeout set, a try that ends while the credential
+// fetches its token has sent nothing; the error is the token's failure,
+// not an *ExecutionInterruptedError naming an execution that never
+// existed (whose Get would find nothing).
+func TestExecuteTokenTryTimeoutIsNotAnInterruption(t *testing.T) {
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		t.Errorf("nothing should be sent, got %s %s", r.Method, r.URL.Path)
+	}))
+	t.Cleanup(srv.Close)
+	opts := &azsessions.ClientOptions{}
+	opts.Transport = srv.Client()
+	opts.Retry.TryTimeout = 50 * time.Millisecond
+	opts.Retry.MaxRetries = -1
+	c, err := azsessions.NewClient(srv.URL+poolPath, blockedCredential{}, opts)
+	require.NoError(t, err)
+	exec := c.NewExecutionClient()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute) // hang guard
+	defer cancel()
+	_, err = exec.Execute(ctx, "s1", azsessions.NewCodeRequest("x"), nil)
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+	require.ErrorContains(t, err, "token request")
+	var ie *azsessions.ExecutionInterruptedError
+	require.False(t, errors.As(err, &ie), "Execute: nothing was sent, yet got an interruption: %v", err)
+	_, err = exec.BeginExecute(ctx, "s1", azsessions.NewCodeRequest("x"), nil)
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+	require.False(t, errors.As(err, &ie), "BeginExecute: nothing was sent, yet got an interruption: %v", err)
 }

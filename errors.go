@@ -41,9 +41,10 @@ var (
 
 // ExecutionInterruptedError is returned by ExecutionClient.Execute (and
 // BeginExecute) when its context ended, or ClientOptions.Retry.TryTimeout
-// passed, before the service answered. The code may still be running,
-// or have finished: its result stays with the service, and
-// ExecutionClient.Get(ctx, e.Identifier, e.OperationID, nil) fetches it.
+// passed after the request was sent, before the service answered. The
+// code may still be running, or have finished: its result stays with the
+// service, and ExecutionClient.Get(ctx, e.Identifier, e.OperationID, nil)
+// fetches it.
 // errors.Is(err, context.DeadlineExceeded) (or context.Canceled) holds.
 type ExecutionInterruptedError struct {
 	// OperationID is the execution's id: the operation-id header sent.

@@ -54,7 +54,9 @@ type ExecutionClient struct {
 // error is an *ExecutionInterruptedError: it wraps the context's error
 // (errors.Is(err, context.DeadlineExceeded) holds) and carries the
 // execution's operation id and session, with which ExecutionClient.Get
-// fetches the result later.
+// fetches the result later. A TryTimeout that passes before the request
+// was sent (while the credential fetches its token) is not an
+// interruption: nothing ran, and the credential's error is returned.
 func (client *ExecutionClient) Execute(ctx context.Context, identifier string, request ExecutionRequest, options *ExecutionClientExecuteOptions) (resp ExecutionClientExecuteResponse, err error) {
 	const operationName = "ExecutionClient.Execute"
 	ctx = withAPIName(ctx, operationName)
@@ -64,13 +66,14 @@ func (client *ExecutionClient) Execute(ctx context.Context, identifier string, r
 		options = &ExecutionClientExecuteOptions{}
 	}
 	request = withDeadlineTimeout(ctx, client.c.singleRun.TryTimeout, request)
+	ctx, tries := client.trackTries(ctx)
 	req, err := client.executeRequest(ctx, identifier, request, ExecutionTypeSynchronous, options.OperationID)
 	if err != nil {
 		return ExecutionClientExecuteResponse{}, err
 	}
 	httpResp, err := client.c.internal.Pipeline().Do(req)
 	if err != nil {
-		return ExecutionClientExecuteResponse{}, client.interrupted(ctx, req.Raw().Header.Get(headerOperationID), identifier, err)
+		return ExecutionClientExecuteResponse{}, client.interrupted(ctx, req.Raw().Header.Get(headerOperationID), identifier, tries.acted(), err)
 	}
 	if !runtime.HasStatusCode(httpResp, http.StatusOK, http.StatusAccepted) {
 		return ExecutionClientExecuteResponse{}, runtime.NewResponseError(httpResp)
@@ -83,7 +86,7 @@ func (client *ExecutionClient) Execute(ctx context.Context, identifier string, r
 	// running execution: wait for it here, as the caller asked.
 	resp, err = client.waitFor(ctx, identifier, httpResp, resp, outputCap(request))
 	if err != nil {
-		return ExecutionClientExecuteResponse{}, client.interrupted(ctx, req.Raw().Header.Get(headerOperationID), identifier, err)
+		return ExecutionClientExecuteResponse{}, client.interrupted(ctx, req.Raw().Header.Get(headerOperationID), identifier, true, err)
 	}
 	return resp, nil
 }
@@ -117,20 +120,32 @@ func withDeadlineTimeout(ctx context.Context, tryTimeout time.Duration, request 
 
 // interrupted returns err as an *ExecutionInterruptedError when the wait
 // for the answer ended: ctx ended, or the try's deadline
-// (ClientOptions.Retry.TryTimeout) passed, after which the code may be
-// running all the same. Other errors are returned as they are.
-func (client *ExecutionClient) interrupted(ctx context.Context, operationID, identifier string, err error) error {
+// (ClientOptions.Retry.TryTimeout) passed after the execution was sent
+// (sent: it may have reached the service), after which the code may be
+// running all the same. Other errors, such as a try's deadline passing
+// while the credential fetched its token, are returned as they are.
+func (client *ExecutionClient) interrupted(ctx context.Context, operationID, identifier string, sent bool, err error) error {
 	switch ctxErr := ctx.Err(); {
 	case ctxErr != nil:
 		if !errors.Is(err, ctxErr) {
 			err = fmt.Errorf("%w (%v)", ctxErr, err)
 		}
-	case client.c.singleRun.TryTimeout > 0 && errors.Is(err, context.DeadlineExceeded):
+	case sent && client.c.singleRun.TryTimeout > 0 && errors.Is(err, context.DeadlineExceeded):
 		// The try's deadline ended the wait; ctx lives on.
 	default:
 		return err
 	}
 	return &ExecutionInterruptedError{OperationID: operationID, Identifier: identifier, Err: err}
+}
+
+// trackTries returns ctx with a tryLog for an execution's request when
+// interrupted needs one: with ClientOptions.Retry.TryTimeout set, a try's
+// deadline is an interruption only if the try reached the transport.
+func (client *ExecutionClient) trackTries(ctx context.Context) (context.Context, *tryLog) {
+	if client.c.singleRun.TryTimeout <= 0 {
+		return ctx, nil
+	}
+	return withTryLog(ctx)
 }
 
 // BeginExecute starts request in the session named identifier as an
@@ -166,6 +181,7 @@ func (client *ExecutionClient) BeginExecute(ctx context.Context, identifier stri
 	var err error
 	ctx, endSpan := runtime.StartSpan(ctx, operationName, tracer, nil)
 	defer func() { endSpan(err) }()
+	ctx, tries := client.trackTries(ctx)
 	req, err := client.executeRequest(ctx, identifier, request, ExecutionTypeAsynchronous, options.OperationID)
 	if err != nil {
 		return nil, err
@@ -173,7 +189,7 @@ func (client *ExecutionClient) BeginExecute(ctx context.Context, identifier stri
 	resp, err := pl.Do(req)
 	if err != nil {
 		// The service may have started the execution: say its id.
-		err = client.interrupted(ctx, req.Raw().Header.Get(headerOperationID), identifier, err)
+		err = client.interrupted(ctx, req.Raw().Header.Get(headerOperationID), identifier, tries.acted(), err)
 		return nil, err
 	}
 	if !runtime.HasStatusCode(resp, http.StatusOK, http.StatusCreated, http.StatusAccepted) {

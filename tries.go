@@ -29,6 +29,10 @@ func withTryLog(ctx context.Context) (context.Context, *tryLog) {
 	return context.WithValue(ctx, tryLogKey{}, log), log
 }
 
+// acted tells whether a try of the call may have been acted on; false
+// for a nil log.
+func (log *tryLog) acted() bool { return log != nil && log.mayHaveActed.Load() }
+
 // noteTry records in its call's tryLog, when the call keeps one, what
 // became of a try that reached the transport.
 func noteTry(req *http.Request, resp *http.Response, err error) {
@@ -60,7 +64,7 @@ func tryMayHaveActed(resp *http.Response, err error) bool {
 // reached its goal.
 func goneAfterLostAnswer(log *tryLog, err error) bool {
 	var re *azcore.ResponseError
-	if !log.mayHaveActed.Load() || !errors.As(err, &re) {
+	if !log.acted() || !errors.As(err, &re) {
 		return false
 	}
 	return re.StatusCode == http.StatusNotFound || re.ErrorCode == string(ErrorCodeSessionWithIdentifierNotFound)
