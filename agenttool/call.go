@@ -2,7 +2,6 @@ package agenttool
 
 import (
 	"bytes"
-	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -123,13 +122,17 @@ func (s *Session) callPathTool(ctx context.Context, name string, args json.RawMe
 // callListFiles is Call of list_files.
 func (s *Session) callListFiles(ctx context.Context, args json.RawMessage) (Result, error) {
 	var a struct {
-		Path      *string `json:"path"`
-		Recursive *bool   `json:"recursive"`
+		Path      *string          `json:"path"`
+		Recursive *json.RawMessage `json:"recursive"`
 	}
 	if r, ok := decodeArgs(ToolListFiles, args, &a, "path", "recursive"); !ok {
 		return r, nil
 	}
-	return s.ListFiles(ctx, deref(a.Path), deref(a.Recursive))
+	recursive, r, ok := modelBool("recursive", a.Recursive)
+	if !ok {
+		return r, nil
+	}
+	return s.ListFiles(ctx, deref(a.Path), recursive)
 }
 
 // callNoArgs is Call of reset_session and pool_info, which take no
@@ -213,7 +216,7 @@ func jsonTypeName(goType string) string {
 // values are refused; tiny, fractional and huge ones go to run, which rounds
 // them into the pool's whole seconds from 1 to the maximum and says so.
 func (set settings) modelTimeout(raw *json.RawMessage) (time.Duration, Result, bool) {
-	if raw == nil || string(bytes.TrimSpace(*raw)) == "null" {
+	if isNull(raw) {
 		return 0, Result{}, true
 	}
 	text := numberInString(string(bytes.TrimSpace(*raw)))
@@ -221,10 +224,7 @@ func (set settings) modelTimeout(raw *json.RawMessage) (time.Duration, Result, b
 	secs, err := strconv.ParseFloat(text, 64)
 	// Refusals quote the head of what was sent: a number can be thousands
 	// of digits long.
-	got := text
-	if r := []rune(text); len(r) > 40 {
-		got = string(r[:40]) + "..."
-	}
+	got := argHead(text)
 	if err != nil && !errors.Is(err, strconv.ErrRange) || !isJSONNumber(text) {
 		return 0, errorResult("timeout_seconds must be %s; got %s", limits, got), false
 	}
@@ -244,29 +244,6 @@ func (set settings) modelTimeout(raw *json.RawMessage) (time.Duration, Result, b
 		d = max(time.Duration(secs*float64(time.Second)), time.Nanosecond)
 	}
 	return d, Result{}, true
-}
-
-// numberInString is the whole number a JSON string holds ("30", " 30 "),
-// as a JSON number, for clients and models that send numbers as strings
-// (the MCP Inspector's CLI does); any other text is returned as it is, to
-// be refused with the rest. Fractions in strings are not read: only the
-// schema's integers are.
-func numberInString(text string) string {
-	var s string
-	if !strings.HasPrefix(text, `"`) || json.Unmarshal([]byte(text), &s) != nil {
-		return text
-	}
-	s = strings.TrimSpace(s)
-	digits, negative := strings.CutPrefix(s, "-")
-	if digits == "" || strings.Trim(digits, "0123456789") != "" {
-		return text
-	}
-	// A JSON number has no leading zeros: "030" is 30.
-	n := cmp.Or(strings.TrimLeft(digits, "0"), "0")
-	if negative {
-		n = "-" + n
-	}
-	return n
 }
 
 // nonzeroMantissa reports whether the JSON number s has a digit other than

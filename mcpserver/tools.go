@@ -230,7 +230,10 @@ func splitSessionArg(raw json.RawMessage) (json.RawMessage, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	if handle == nil {
+	if handle == nil || strings.EqualFold(strings.TrimSpace(*handle), "null") {
+		// "null" as a string is null: clients that send every argument as
+		// a string (the MCP Inspector's CLI) send it for null, and no
+		// handle is "null" (every one starts with its prefix).
 		return rest, "", nil
 	}
 	return rest, *handle, nil
