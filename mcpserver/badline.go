@@ -72,12 +72,6 @@ func batchAnswer(line []byte) []byte {
 	return b.Bytes()
 }
 
-// requestID is the top-level "id" of the request in line as JSON text, read
-// up to where the line breaks. It is nil, for a null id in the answer, when
-// line is not an object, has no "method" (a response cannot be answered),
-// or breaks before either, or when the id is neither a number nor a string.
-func requestID(line []byte) json.RawMessage { return readHead(line, false).answerID() }
-
 // head is what the top level of an object shows before it breaks.
 type head struct {
 	id     json.RawMessage // the last "id", if a number or a string
@@ -97,8 +91,11 @@ func (h head) withTail(t head) head {
 	return h
 }
 
-// answerID is the id of an answer to the object h was read from: its id
-// beside a "method", else nil (a response cannot be answered).
+// answerID is the id of an answer to the object h was read from: its
+// top-level "id" beside a "method", read up to where the line breaks. It is
+// nil, for a null id in the answer, when the line is not an object, has no
+// "method" (a response cannot be answered) or breaks before either, or when
+// the id is neither a number nor a string.
 func (h head) answerID() json.RawMessage {
 	if !h.method {
 		return nil
