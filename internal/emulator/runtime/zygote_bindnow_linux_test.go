@@ -65,19 +65,34 @@ func TestBindNowKeepsTheUsersChoice(t *testing.T) {
 // TestZygoteBindNowSetAgainBeforeItsStart: code that runs before the
 // zygote's start (a sitecustomize, a .pth file) set LD_BIND_NOW to the
 // same value again, so the C environment's entry is a copy on the heap,
-// not in the environment block: the zygote removes it from the C
-// environment and os.environ, leaves the block alone (it cut from the
-// heap's copy to the block's end, and died), and forks sessions.
+// or removed it: either way the entry bindNow added is still in the
+// environment block the zygote was started with, which its forks inherit
+// and /proc/<pid>/environ shows. The zygote cuts it from the block all
+// the same, removes the copy from the C environment and os.environ, and
+// forks sessions that see it nowhere.
 func TestZygoteBindNowSetAgainBeforeItsStart(t *testing.T) {
 	t.Parallel()
-	f := newPython(t, PythonOptions{})
-	f.zygotes.program = "import os\nos.environ['LD_BIND_NOW'] = 'azsessions-zygote'\n" + zygoteSource
-	s, _ := newPySession(t, f)
-	if forks := f.forks.Load(); forks != 1 {
-		t.Fatalf("%d sessions forked, want 1: the zygote did not start", forks)
-	}
-	res := py(t, s, "import os\nprint(os.environ.get('LD_BIND_NOW'))\nos.system('echo ${LD_BIND_NOW-unset}')")
-	if want := "None\nunset\n"; res.Stdout != want {
-		t.Errorf("the session sees LD_BIND_NOW:\n%s\nwant\n%s", res.Stdout, want)
+	for name, prelude := range map[string]string{
+		"set again": "os.environ['LD_BIND_NOW'] = 'azsessions-zygote'",
+		"removed":   "del os.environ['LD_BIND_NOW']",
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			f := newPython(t, PythonOptions{})
+			f.zygotes.program = "import os\n" + prelude + "\n" + zygoteSource
+			s, _ := newPySession(t, f)
+			if forks := f.forks.Load(); forks != 1 {
+				t.Fatalf("%d sessions forked, want 1: the zygote did not start", forks)
+			}
+			res := py(t, s, `import os
+print(os.environ.get('LD_BIND_NOW'))
+os.system('echo ${LD_BIND_NOW-unset}')
+for who in ('self', str(os.getppid())):
+    with open('/proc/%s/environ' % who, 'rb') as f:
+        print('proc=%s' % (b'LD_BIND_NOW' in f.read()))`)
+			if want := "None\nunset\nproc=False\nproc=False\n"; res.Stdout != want {
+				t.Errorf("the session sees LD_BIND_NOW:\n%s\nwant\n%s", res.Stdout, want)
+			}
+		})
 	}
 }
