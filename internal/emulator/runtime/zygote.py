@@ -301,39 +301,37 @@ _BIND_NOW_ENTRY = ("%s=%s" % (_BIND_NOW, _BIND_NOW_OURS)).encode("ascii")
 def _unbind_now():
     """Remove the LD_BIND_NOW that Go set for the zygote alone (zygote.go's
     bindNowEnv) from os.environ and the C environment, which the children
-    inherit and pass on to what they exec, and blank its bytes in the
+    inherit and pass on to what they exec, and cut its entry out of the
     initial environment block, which the children inherit too and
     /proc/<pid>/environ shows. The loader read it at start-up (and keeps
     its choice for every library loaded later): the zygote's symbols are
     bound, and each child inherits them bound.
 
-    The block's bounds are fixed by the kernel at exec (moving them needs
-    privilege), so the entries after it (Go's group tag) are moved down
-    over it and its bytes end up as NULs at the block's end: /proc shows
-    every other entry, then empty ones."""
-    if os.environ.get(_BIND_NOW) != _BIND_NOW_OURS:
-        return
-    addr, entry = _environ_entry(_BIND_NOW_ENTRY)
-    del os.environ[_BIND_NOW]  # unsetenv too: no pointer to it is left
-    if addr is not None and entry == _BIND_NOW_ENTRY:
-        _cut_environ_block(addr, len(entry) + 1)
+    The block is cut whatever code that ran before (a sitecustomize, a
+    .pth file) did with the variable: set again, the C environment holds a
+    copy on the heap and the block still holds Go's entry; removed, the
+    block holds it all the same."""
+    if os.environ.get(_BIND_NOW) == _BIND_NOW_OURS:
+        del os.environ[_BIND_NOW]  # unsetenv too: no pointer to it is left
+    _cut_environ_entry(_BIND_NOW_ENTRY)
 
 
-def _cut_environ_block(addr, size):
-    """Take size bytes at addr out of the initial environment block: the
-    entries after them move down (the C environment's pointers with them)
-    and the block ends with size NULs. Only Go's entries come after the
-    cut, which nothing but environ points at. An addr outside the block
-    (the entry was set again before the zygote's start, so the C
-    environment holds a copy on the heap) is left alone: the move would
-    run from the heap to the stack."""
+def _cut_environ_entry(entry):
+    """Take entry out of the initial environment block, if it is one of
+    the block's entries: the entries after it move down (the C
+    environment's pointers with them) and the block ends with as many NULs
+    as the entry took. The block's bounds are fixed by the kernel at exec
+    (moving them needs privilege). Only Go's entries (the group tag) come
+    after bindNowEnv, which nothing but environ points at."""
     import ctypes
     with open("/proc/self/stat", "rb") as f:
         stat = f.read()
     fields = stat[stat.rfind(b")") + 2:].split()
     env_start, env_end = int(fields[47]), int(fields[48])  # fields 50, 51
-    if not env_start <= addr < addr + size <= env_end:
+    at = (b"\0" + ctypes.string_at(env_start, env_end - env_start)).find(b"\0" + entry + b"\0")
+    if at < 0:
         return
+    addr, size = env_start + at, len(entry) + 1
     ctypes.memmove(addr, addr + size, env_end - addr - size)
     ctypes.memset(env_end - size, 0, size)
     environ = _c_environ()
