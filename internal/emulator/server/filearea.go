@@ -23,8 +23,9 @@ const mntData = "/mnt/data"
 const uploadTempPrefix = ".azsessions-upload-"
 
 // cleanDir turns the path query parameter into a slash-separated path
-// relative to the area ("" for its top). It accepts "sub/dir", "/sub/dir"
-// and "/mnt/data/sub/dir", as clients send all three.
+// relative to the area ("" for its top), as the file system has it
+// (rawnames.go). It accepts "sub/dir", "/sub/dir" and "/mnt/data/sub/dir",
+// as clients send all three.
 func cleanDir(p string) (string, error) {
 	if strings.ContainsFunc(p, unicode.IsControl) || strings.Contains(p, `\`) {
 		return "", badRequest("the path %q holds control characters or backslashes", p)
@@ -44,7 +45,7 @@ func cleanDir(p string) (string, error) {
 	if len(mntData)+1+len(p) >= maxPathBytes {
 		return "", badRequest("the path is longer than %d bytes as /mnt/data/...", maxPathBytes-1)
 	}
-	return p, nil
+	return fsPathOf(p)
 }
 
 // maxNameBytes is the longest name of one path element that Linux file

@@ -60,7 +60,8 @@ func (c *call) fileJSON(e fileEntry) fileJSON {
 }
 
 // fileTarget reads and checks the path query parameter and the {name}
-// route parameter.
+// route parameter, and returns them as the file system has them
+// (rawnames.go).
 func (c *call) fileTarget() (dir, name string, err error) {
 	if dir, err = cleanDir(c.query.Get(queryPath)); err != nil {
 		return "", "", err
@@ -69,7 +70,8 @@ func (c *call) fileTarget() (dir, name string, err error) {
 	if err = validName(name); err != nil {
 		return "", "", err
 	}
-	return dir, name, nil
+	name, err = fsName(name)
+	return dir, name, err
 }
 
 // withDataSession runs f, a file operation, with the call's session
@@ -124,10 +126,9 @@ func (c *call) listFiles() error {
 // listEntries lists dir, or its whole subtree when recursive, in lexical
 // order. Symbolic links are described by what they point at when that is
 // inside the area, and left out otherwise. Names and directories are as
-// the API shows them: percent-escaped where they are not valid UTF-8
-// (rawnames.go), as dir may be.
+// the file system has them, as dir is; answers show them (rawnames.go).
 func (sess *session) listEntries(dir string, recursive, dirs bool) ([]fileEntry, error) {
-	top := fsPath(sess.resolveNames(dir))
+	top := fsPath(dir)
 	info, err := sess.root.Stat(top)
 	if err != nil {
 		return nil, fileError(err, "the directory "+quote(dir))
@@ -216,7 +217,7 @@ func (l *entryLister) add(p string, d fs.DirEntry) {
 	if err != nil || (!l.dirs && info.IsDir()) || !(info.IsDir() || info.Mode().IsRegular()) {
 		return
 	}
-	l.out = append(l.out, fileEntry{dir: displayPath(l.parentOf(p)), info: namedInfo{info, displayName(d.Name())}})
+	l.out = append(l.out, fileEntry{dir: l.parentOf(p), info: namedInfo{info, d.Name()}})
 }
 
 // parentOf is the directory of p relative to the listed one, as in the
@@ -232,9 +233,9 @@ func (l *entryLister) parentOf(p string) string {
 	return parent
 }
 
-// namedInfo carries the name the API shows: the directory entry's, even
-// when a symbolic link was followed, and percent-escaped where it is not
-// valid UTF-8.
+// namedInfo carries the directory entry's name, as the file system has
+// it, even when a symbolic link was followed; fileJSON shows it as the API
+// does (displayName).
 type namedInfo struct {
 	fs.FileInfo
 	name string
@@ -258,7 +259,7 @@ func (c *call) getFile() error {
 		return err
 	}
 	return c.withDataSession(func(sess *session) error {
-		info, err := sess.root.Stat(fsPath(sess.followAreaLinks(sess.resolveNames(joinRel(dir, name)))))
+		info, err := sess.root.Stat(fsPath(sess.followAreaLinks(joinRel(dir, name))))
 		if err != nil {
 			return fileError(err, "the file "+quote(joinRel(dir, name)))
 		}
@@ -276,7 +277,7 @@ func (c *call) fileContent() error {
 	}
 	return c.withDataSession(func(sess *session) error {
 		rel := joinRel(dir, name)
-		target := fsPath(sess.followAreaLinks(sess.resolveNames(rel)))
+		target := fsPath(sess.followAreaLinks(rel))
 		// Non-blocking, so that a named pipe the code made cannot hold the
 		// request (and the session) open forever; it is refused below.
 		f, err := sess.root.OpenFile(target, os.O_RDONLY|syscall.O_NONBLOCK, 0)
@@ -308,7 +309,7 @@ func (c *call) deleteFile() error {
 	}
 	return c.withDataSession(func(sess *session) error {
 		rel := joinRel(dir, name)
-		target := sess.resolveNames(rel)
+		target := rel
 		info, err := sess.root.Lstat(target)
 		if err != nil {
 			return fileError(err, "the file "+quote(rel))

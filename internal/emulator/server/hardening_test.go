@@ -14,7 +14,8 @@ import (
 // A file whose name is not UTF-8 (made by code) cannot be named in JSON as
 // it is: listings show it percent-escaped (every byte that is not UTF-8,
 // and '%'), and that name reaches it for get, content, delete, and as a
-// directory in path. Names that are UTF-8, '%' included, are unchanged.
+// directory in path. Names that are UTF-8, '%' included, are unchanged
+// unless they read as such an escape (rawnames_test.go).
 func TestNamesThatAreNotUTF8AreListedEscaped(t *testing.T) {
 	e := newEnv(t, nil)
 	require.Equal(t, http.StatusOK, e.upload("u", "", "ok.txt", "ok").status)
@@ -46,7 +47,9 @@ func TestNamesThatAreNotUTF8AreListedEscaped(t *testing.T) {
 	require.Equal(t, []entry{{"50%FF.txt", ""}, {"a%FFb%25.txt", ""}, {"ok.txt", ""}},
 		entries(e.do(req{path: "/files", query: ident("u"), version: V20240202Preview})))
 
-	// The listed names reach the files; a literal name comes first.
+	// The listed names reach the files; an upload's name is a listed one
+	// (rawnames.go): "50%FF.txt" made "50\xff.txt".
+	require.FileExists(t, filepath.Join(dir, "50\xff.txt"))
 	for name, want := range map[string]string{"a%FFb%25.txt": "x", "50%FF.txt": "literal"} {
 		esc := "/files/" + url.PathEscape(name)
 		r := e.do(req{path: esc, query: ident("u")})

@@ -136,7 +136,7 @@ func legacyFiles(files []fileEntry) legacyFileList {
 	for _, f := range files {
 		e := legacyFileEntry{ID: next()}
 		e.Properties = legacyFileProps{
-			ID: next(), Filename: f.info.Name(), Size: f.info.Size(),
+			ID: next(), Filename: displayName(f.info.Name()), Size: f.info.Size(),
 			LastModifiedTime: f.info.ModTime().UTC().Format(time.RFC3339Nano),
 		}
 		out.Value = append(out.Value, e)

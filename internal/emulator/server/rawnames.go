@@ -1,9 +1,7 @@
 package server
 
 import (
-	"errors"
 	"fmt"
-	"io/fs"
 	"net/url"
 	"strings"
 	"unicode"
@@ -14,19 +12,26 @@ import (
 // (open(b'\xff.txt', 'w')), which JSON cannot carry: encoding/json would
 // show each bad byte as U+FFFD, a name that reaches no file. The Files API
 // shows such a name percent-escaped instead (RFC 3986's spelling of a
-// byte): in a name that is not valid UTF-8, every byte that is not part of
-// a valid character, every '%' and the bytes of every control character
-// become %XX, the rest stays ("a\xffb%.txt" is listed as "a%FFb%25.txt").
-// Names that are valid UTF-8 are shown as they are. A request that names a
-// file so (get, content, delete, or a directory in path) reaches it: the
-// literal name is looked up first, and the unescaped one only where the
-// literal names nothing and unescaping gives a name that is not UTF-8 (so
-// it is no name a listing shows as it is).
+// byte): every byte that is not part of a valid character, every '%' and
+// the bytes of every control character become %XX, the rest stays
+// ("a\xffb%.txt" is listed as "a%FFb%25.txt").
+//
+// A name that is valid UTF-8 is shown as it is, unless it reads as such an
+// escape: "a%FF", which code can make beside "a\xff", is shown "a%25FF",
+// escaped the same way, so no two files share a shown name. The rule
+// (readsAsEscape) needs nothing but the name: its %XX unescape to a name
+// that is not UTF-8, or to one that again reads as an escape ("a%25FF" is
+// shown "a%2525FF"). Names in requests (a file name, each element of path,
+// an upload's filename) are shown names and map back the same way, so
+// each shown name reaches one file and each file has one shown name. A
+// request's name that is not UTF-8 itself is no shown name: 400.
 
 // displayName is raw, a name as the file system has it, as the API shows it.
 func displayName(raw string) string {
 	if utf8.ValidString(raw) {
-		return raw
+		if _, escaped := readsAsEscape(raw); !escaped {
+			return raw
+		}
 	}
 	var b strings.Builder
 	for i := 0; i < len(raw); {
@@ -46,7 +51,7 @@ func displayName(raw string) string {
 // displayPath is a slash-separated relative path with each element shown as
 // displayName shows it.
 func displayPath(raw string) string {
-	if utf8.ValidString(raw) {
+	if !strings.Contains(raw, "%") && utf8.ValidString(raw) {
 		return raw
 	}
 	parts := strings.Split(raw, "/")
@@ -56,44 +61,55 @@ func displayPath(raw string) string {
 	return strings.Join(parts, "/")
 }
 
-// rawName undoes displayName for a name that it escaped: false unless name
-// holds well-formed %XX escapes only, and unescaped is not valid UTF-8 (a
-// name displayName left as it was) and is one path element.
-func rawName(name string) (string, bool) {
-	if !strings.Contains(name, "%") {
-		return "", false
+// readsAsEscape reports whether name, valid UTF-8, is what displayName
+// makes of some other name, and returns that name: name holds only
+// well-formed %XX escapes, and unescaped it is one path element (no '/'
+// or NUL) that is not valid UTF-8 or again reads as an escape. Each round
+// unescapes at least one escape, so the loop ends.
+func readsAsEscape(name string) (string, bool) {
+	first := ""
+	for s := name; strings.Contains(s, "%"); {
+		raw, err := url.PathUnescape(s) // plain %XX decoding; '+' stays
+		if err != nil || strings.ContainsAny(raw, "/\x00") {
+			return "", false
+		}
+		if s == name {
+			first = raw
+		}
+		if !utf8.ValidString(raw) {
+			return first, true
+		}
+		s = raw
 	}
-	raw, err := url.PathUnescape(name) // plain %XX decoding; '+' stays
-	if err != nil {
-		return "", false
-	}
-	if utf8.ValidString(raw) || strings.ContainsAny(raw, "/\x00") {
-		return "", false
-	}
-	return raw, true
+	return "", false
 }
 
-// resolveNames turns rel, a path as a request spells it (cleaned, relative
-// to the area), into the file system's: each element that displayName
-// escaped is unescaped where the literal element names nothing and the
-// unescaped one names something. Elements without '%' cost nothing.
-func (sess *session) resolveNames(rel string) string {
-	if !strings.Contains(rel, "%") {
-		return rel
+// fsName is name, one element as a request spells it, as the file system
+// has it: a name that reads as an escape unescaped, any other as it is.
+// A name that is not valid UTF-8 is refused: no listing shows it.
+func fsName(name string) (string, error) {
+	if !utf8.ValidString(name) {
+		return "", badRequest("the name %q is not valid UTF-8: spell each byte that is not as %%XX, as file listings do", displayName(name))
+	}
+	if raw, ok := readsAsEscape(name); ok {
+		return raw, nil
+	}
+	return name, nil
+}
+
+// fsPathOf is rel, a cleaned relative path as a request spells it, as the
+// file system has it: each element as fsName maps it.
+func fsPathOf(rel string) (string, error) {
+	if !strings.Contains(rel, "%") && utf8.ValidString(rel) {
+		return rel, nil
 	}
 	parts := strings.Split(rel, "/")
 	for i, p := range parts {
-		raw, ok := rawName(p)
-		if !ok {
-			continue
+		raw, err := fsName(p)
+		if err != nil {
+			return "", err
 		}
-		dir := strings.Join(parts[:i], "/")
-		if _, err := sess.root.Lstat(joinRel(dir, p)); !errors.Is(err, fs.ErrNotExist) {
-			continue
-		}
-		if _, err := sess.root.Lstat(joinRel(dir, raw)); err == nil {
-			parts[i] = raw
-		}
+		parts[i] = raw
 	}
-	return strings.Join(parts, "/")
+	return strings.Join(parts, "/"), nil
 }

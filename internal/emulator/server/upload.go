@@ -192,7 +192,7 @@ func partFileName(part *formPart) (string, error) {
 	if err := validName(name); err != nil {
 		return "", err
 	}
-	return name, nil
+	return fsName(name)
 }
 
 // pendingFile is an uploaded file stored under a temporary name.
@@ -210,15 +210,12 @@ func (sess *session) receivePart(part *formPart, dir string, limits partLimits) 
 	if strings.HasPrefix(name, uploadTempPrefix) {
 		return pendingFile{}, badRequest("file names starting with %q are reserved by the emulator", uploadTempPrefix)
 	}
-	// A directory whose name is not UTF-8 is reached by the name listings
-	// show (rawnames.go), not made anew under that name.
-	fsDir := sess.resolveNames(dir)
 	if dir != "" {
-		if err := sess.root.MkdirAll(fsDir, 0o755); err != nil {
-			return pendingFile{}, mkdirError(sess.root, err, fsDir)
+		if err := sess.root.MkdirAll(dir, 0o755); err != nil {
+			return pendingFile{}, mkdirError(sess.root, err, dir)
 		}
 	}
-	tmp := joinRel(fsDir, uploadTempPrefix+newGUID())
+	tmp := joinRel(dir, uploadTempPrefix+newGUID())
 	f, err := sess.root.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
 		return pendingFile{}, pathError(err, dir)
@@ -236,7 +233,7 @@ func (sess *session) receivePart(part *formPart, dir string, limits partLimits) 
 		_ = sess.root.Remove(tmp)
 		return pendingFile{}, tooLargeError(limit)
 	}
-	return pendingFile{dir: fsDir, name: name, tmp: tmp}, nil
+	return pendingFile{dir: dir, name: name, tmp: tmp}, nil
 }
 
 // writePart writes part to f, at most limits.max+1 bytes (one more tells
