@@ -101,6 +101,7 @@ func newPipelineClient(credential azcore.TokenCredential, options *ClientOptions
 		runtime.NewBearerTokenPolicy(credential, []string{scope}, &policy.BearerTokenOptions{
 			InsecureAllowCredentialWithHTTP: options.InsecureAllowCredentialWithHTTP,
 		}),
+		timeoutPolicy{},
 		bodyPolicy{},
 	}
 	// The client writes api-version into each request itself, rather than

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -279,4 +280,34 @@ func TestExecuteTokenTryTimeoutIsNotAnInterruption(t *testing.T) {
 	_, err = exec.BeginExecute(ctx, "s1", azsessions.NewCodeRequest("x"), nil)
 	require.ErrorIs(t, err, context.DeadlineExceeded)
 	require.False(t, errors.As(err, &ie), "BeginExecute: nothing was sent, yet got an interruption: %v", err)
+}
+
+// TestExecuteRetryResendsTheTimeLeft: the service answers 429 with a
+// Retry-After of 1.1 s; the retry's timeoutInSeconds is the time ctx has
+// left then, at least a second less than the first try's, so that the
+// service does not run the code past the caller's deadline. It was
+// computed once per call and sent again unchanged.
+func TestExecuteRetryResendsTheTimeLeft(t *testing.T) {
+	var tries atomic.Int32
+	h := func(w http.ResponseWriter, r *http.Request) {
+		if tries.Add(1) == 1 {
+			reply(http.StatusTooManyRequests, nil, "Retry-After-Ms", "1100")(w, r)
+			return
+		}
+		reply(http.StatusOK, testdata(t, "executions/sync_succeeded.json"))(w, r)
+	}
+	opts := &azsessions.ClientOptions{}
+	opts.Retry.RetryDelay = time.Millisecond
+	opts.Retry.MaxRetryDelay = time.Minute
+	c, srv := newRecordedClient(t, h, opts)
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Second)
+	defer cancel()
+	_, err := c.NewExecutionClient().Execute(ctx, "s1", azsessions.NewCodeRequest("x"), nil)
+	require.NoError(t, err)
+	reqs := srv.requests()
+	require.Len(t, reqs, 2)
+	first, second := sentTimeout(t, reqs[0].Body), sentTimeout(t, reqs[1].Body)
+	require.Greater(t, first, 0)
+	require.LessOrEqual(t, second, first-1, "the retry, at least 1.1 s later, sends the time left then")
+	require.GreaterOrEqual(t, second, 1)
 }

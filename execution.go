@@ -48,7 +48,8 @@ type ExecutionClient struct {
 // TimeoutInSeconds, the time ctx has left, or ClientOptions.Retry.TryTimeout
 // when that is shorter, is sent as timeoutInSeconds (in whole seconds below
 // it, at least 1, at most 220), so that the service stops the code, and
-// frees the session, when the caller stops waiting.
+// frees the session, when the caller stops waiting. Each try sends the time
+// left when it starts (a retry after a 429 waits for its Retry-After).
 //
 // When ctx ends, or the try's TryTimeout passes, before the answer, the
 // error is an *ExecutionInterruptedError: it wraps the context's error
@@ -65,9 +66,10 @@ func (client *ExecutionClient) Execute(ctx context.Context, identifier string, r
 	if options == nil {
 		options = &ExecutionClientExecuteOptions{}
 	}
-	request = withDeadlineTimeout(ctx, client.c.singleRun.TryTimeout, request)
-	ctx, tries := client.trackTries(ctx)
-	req, err := client.executeRequest(ctx, identifier, request, ExecutionTypeSynchronous, options.OperationID)
+	request, perTry := withDeadlineTimeout(ctx, client.c.singleRun.TryTimeout, request)
+	// The execution's request alone carries these; polls do not.
+	reqCtx, tries := client.trackTries(perTry.tag(ctx))
+	req, err := client.executeRequest(reqCtx, identifier, request, ExecutionTypeSynchronous, options.OperationID)
 	if err != nil {
 		return ExecutionClientExecuteResponse{}, err
 	}
@@ -89,33 +91,6 @@ func (client *ExecutionClient) Execute(ctx context.Context, identifier string, r
 		return ExecutionClientExecuteResponse{}, client.interrupted(ctx, req.Raw().Header.Get(headerOperationID), identifier, true, err)
 	}
 	return resp, nil
-}
-
-// maxServiceTimeout is the longest any execution runs on the service.
-const maxServiceTimeout = 220
-
-// withDeadlineTimeout returns request with TimeoutInSeconds set to the time
-// the caller waits, when the caller set none: the time ctx has left or
-// tryTimeout (ClientOptions.Retry.TryTimeout), whichever ends first.
-func withDeadlineTimeout(ctx context.Context, tryTimeout time.Duration, request ExecutionRequest) ExecutionRequest {
-	if request.TimeoutInSeconds != nil {
-		return request
-	}
-	wait, waits := tryTimeout, tryTimeout > 0
-	if deadline, ok := ctx.Deadline(); ok {
-		if left := time.Until(deadline); !waits || left < wait {
-			wait, waits = left, true
-		}
-	}
-	if !waits {
-		return request
-	}
-	// Whole seconds below the wait: the service's answer to code it stops
-	// at its timeout must reach the caller before the wait ends, and a
-	// try's clock starts before the service's.
-	secs := int32(min(max((wait-1)/time.Second, 1), maxServiceTimeout))
-	request.TimeoutInSeconds = &secs
-	return request
 }
 
 // interrupted returns err as an *ExecutionInterruptedError when the wait
