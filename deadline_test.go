@@ -90,7 +90,12 @@ func interruptingService(async bool, arrived chan<- struct{}) http.HandlerFunc {
 			case arrived <- struct{}{}:
 			default:
 			}
-			<-r.Context().Done() // the answer is lost
+			<-r.Context().Done()
+			// The answer is lost. Returning would send a 200 with no
+			// body, which net/http's client takes when it races the
+			// client's own close of the connection (a close_notify reaches
+			// the server first).
+			panic(http.ErrAbortHandler)
 		}
 	}
 }
