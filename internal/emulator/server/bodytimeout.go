@@ -25,13 +25,27 @@ type progressBody struct {
 }
 
 // withProgressDeadline wraps r's body (when it has one) so that each read
-// must receive data within timeout.
-func withProgressDeadline(w http.ResponseWriter, r *http.Request, timeout time.Duration, reads *atomic.Int64) {
+// must receive data within timeout. The handler calls done when it has
+// answered: done hands net/http its own body back, because net/http
+// decides from the body's type what to do with what the handler left
+// unread. A body announced with "Expect: 100-continue" that the handler
+// never asked for is not read at all (the answer goes out at once and
+// the connection is closed after it); behind the wrapper it was read
+// before the answer, with no 100 Continue sent, so the client waited for
+// its own timeout and then sent it. Another body's small unread rest is
+// read and dropped before the answer, under a deadline done sets, so that
+// a client that stalls cannot hold the connection.
+func withProgressDeadline(w http.ResponseWriter, r *http.Request, timeout time.Duration, reads *atomic.Int64) (done func()) {
 	if r.Body == nil || r.Body == http.NoBody || timeout <= 0 {
-		return
+		return func() {}
 	}
 	rc := http.NewResponseController(w)
-	r.Body = &progressBody{ReadCloser: r.Body, timeout: timeout, setDeadline: rc.SetReadDeadline, reads: reads}
+	own := r.Body
+	r.Body = &progressBody{ReadCloser: own, timeout: timeout, setDeadline: rc.SetReadDeadline, reads: reads}
+	return func() {
+		r.Body = own
+		_ = rc.SetReadDeadline(time.Now().Add(timeout))
+	}
 }
 
 func (b *progressBody) Read(p []byte) (int, error) {

@@ -55,6 +55,11 @@ type execResultJSON struct {
 	ExecutionTimeInMilliseconds int64           `json:"executionTimeInMilliseconds"`
 }
 
+// tooLargeBody is the answer to an execution body over maxJSONBody.
+func tooLargeBody() error {
+	return newError(http.StatusRequestEntityTooLarge, CodePayloadTooLarge, "the request body is larger than %d bytes", maxJSONBody)
+}
+
 // readJSON decodes the body into v after checking the content type. An
 // empty body decodes as {} so that what is missing is reported as missing;
 // anything after the document but white space is refused.
@@ -64,6 +69,11 @@ func readJSON(c *call, v any) error {
 		if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
 			return badRequest("the Content-Type must be application/json, got %q", ct)
 		}
+	}
+	if c.r.ContentLength > maxJSONBody {
+		// Refused before the body is read: a client that waits for 100
+		// Continue sends none of it.
+		return tooLargeBody()
 	}
 	body := http.MaxBytesReader(c.w, c.r.Body, maxJSONBody)
 	dec := json.NewDecoder(body)
@@ -84,7 +94,7 @@ func readJSON(c *call, v any) error {
 	case err == nil, errors.Is(err, io.EOF):
 		return nil
 	case errors.As(err, &tooLarge):
-		return newError(http.StatusRequestEntityTooLarge, CodePayloadTooLarge, "the request body is larger than %d bytes", maxJSONBody)
+		return tooLargeBody()
 	default:
 		return badRequest("the request body is not valid JSON for this operation: %v", err)
 	}

@@ -260,7 +260,7 @@ func positiveOr[T int | int64 | time.Duration](v, def T) T {
 
 // ServeHTTP serves one request of the data-plane contract.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	withProgressDeadline(w, r, s.cfg.BodyReadTimeout, &s.stats.bodyReads)
+	defer withProgressDeadline(w, r, s.cfg.BodyReadTimeout, &s.stats.bodyReads)()
 	lw := s.logger.wrap(w)
 	defer s.logger.done(lw, r)
 	if s.closed.Load() {

@@ -84,7 +84,13 @@ func (c *call) formBody(many bool) (*formReader, error) {
 	}
 	var body io.Reader = c.r.Body
 	if !many {
-		body = http.MaxBytesReader(c.w, c.r.Body, c.s.cfg.MaxUploadBytes+multipartOverhead)
+		limit := c.s.cfg.MaxUploadBytes + multipartOverhead
+		if c.r.ContentLength > limit {
+			// Refused before the body is read: a client that waits for
+			// 100 Continue sends none of it.
+			return nil, tooLargeError(c.s.cfg.MaxUploadBytes)
+		}
+		body = http.MaxBytesReader(c.w, c.r.Body, limit)
 	}
 	return newFormReader(body, params["boundary"]), nil
 }
