@@ -150,8 +150,12 @@ func (c *call) legacyUpload() error {
 	if err != nil {
 		return err
 	}
+	boundary, err := c.formBoundary(true)
+	if err != nil {
+		return err
+	}
 	return c.withDataSession(func(sess *session) error {
-		files, err := c.receiveFiles(sess, dir, true)
+		files, err := c.receiveFiles(sess, dir, boundary, true)
 		if err != nil {
 			return err
 		}

@@ -40,13 +40,10 @@ const multipartOverhead = 1 << 20
 // leaves neither a partial file nor a damaged older one, and a failed
 // multi-file upload stores none of its files. The size limit applies to
 // each file. A "path" form field sent before the file part overrides dir.
-// With many false, only the first file part is stored.
-func (c *call) receiveFiles(sess *session, dir string, many bool) ([]fileEntry, error) {
-	fr, err := c.formBody(many)
-	if err != nil {
-		return nil, err
-	}
-	pending, err := sess.receiveParts(fr, dir, many, c.sizeLimits(many))
+// With many false, only the first file part is stored. boundary is
+// formBoundary's.
+func (c *call) receiveFiles(sess *session, dir, boundary string, many bool) ([]fileEntry, error) {
+	pending, err := sess.receiveParts(c.formBody(boundary, many), dir, many, c.sizeLimits(many))
 	if err != nil {
 		return nil, err
 	}
@@ -72,27 +69,37 @@ func (c *call) sizeLimits(many bool) partLimits {
 	return l
 }
 
-// formBody checks the request is multipart/form-data and reads its
-// body. A one-file body cannot be much larger than the file: it is cut off
-// past the limit; every part of a multi-file body is bounded by the
-// per-file limit instead.
-func (c *call) formBody(many bool) (*formReader, error) {
+// formBoundary checks what an upload's headers say, before its session is
+// acquired and its body read, so that such a refusal allocates nothing
+// and a client that waits for 100 Continue sends no body: the request is
+// multipart/form-data with a boundary (returned), and a one-file body is
+// not longer than the limit allows.
+func (c *call) formBoundary(many bool) (string, error) {
 	ct := c.r.Header.Get("Content-Type")
 	mt, params, err := mime.ParseMediaType(ct)
 	if err != nil || mt != "multipart/form-data" || params["boundary"] == "" {
-		return nil, badRequest("the Content-Type must be multipart/form-data with a boundary, got %q", ct)
+		return "", badRequest("the Content-Type must be multipart/form-data with a boundary, got %q", ct)
 	}
+	if !many && c.r.ContentLength > c.oneFileBodyLimit() {
+		return "", tooLargeError(c.s.cfg.MaxUploadBytes)
+	}
+	return params["boundary"], nil
+}
+
+// oneFileBodyLimit bounds the body of a one-file upload.
+func (c *call) oneFileBodyLimit() int64 {
+	return c.s.cfg.MaxUploadBytes + multipartOverhead
+}
+
+// formBody reads the body's parts. A one-file body cannot be much larger
+// than the file: it is cut off past the limit; every part of a multi-file
+// body is bounded by the per-file limit instead.
+func (c *call) formBody(boundary string, many bool) *formReader {
 	var body io.Reader = c.r.Body
 	if !many {
-		limit := c.s.cfg.MaxUploadBytes + multipartOverhead
-		if c.r.ContentLength > limit {
-			// Refused before the body is read: a client that waits for
-			// 100 Continue sends none of it.
-			return nil, tooLargeError(c.s.cfg.MaxUploadBytes)
-		}
-		body = http.MaxBytesReader(c.w, c.r.Body, limit)
+		body = http.MaxBytesReader(c.w, c.r.Body, c.oneFileBodyLimit())
 	}
-	return newFormReader(body, params["boundary"]), nil
+	return newFormReader(body, boundary)
 }
 
 // receiveParts stores the body's "file" parts under temporary names (only
@@ -316,8 +323,12 @@ func (c *call) uploadFile() error {
 	if err != nil {
 		return err
 	}
+	boundary, err := c.formBoundary(false)
+	if err != nil {
+		return err
+	}
 	return c.withDataSession(func(sess *session) error {
-		files, err := c.receiveFiles(sess, dir, false)
+		files, err := c.receiveFiles(sess, dir, boundary, false)
 		if err != nil {
 			return err
 		}
