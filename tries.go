@@ -49,12 +49,25 @@ func noteTry(req *http.Request, resp *http.Response, err error) {
 // 429 included) says the request was refused, and a failed dial that
 // nothing was sent.
 func tryMayHaveActed(resp *http.Response, err error) bool {
-	if err != nil {
-		var op *net.OpError
-		return !errors.As(err, &op) || op.Op != "dial"
+	var re *azcore.ResponseError
+	var op *net.OpError
+	switch {
+	case errors.As(err, &re):
+		// A transport that answers with an error of the service's
+		// (azcore's fake ErrorResponder) has answered.
+		return answerMayHaveActed(re.StatusCode)
+	case errors.As(err, &op) && op.Op == "dial":
+		return false
+	case err != nil:
+		return true
 	}
-	return resp != nil && resp.StatusCode != http.StatusServiceUnavailable &&
-		(resp.StatusCode < 300 || resp.StatusCode >= 500)
+	return resp != nil && answerMayHaveActed(resp.StatusCode)
+}
+
+// answerMayHaveActed tells whether an answer with this status may follow
+// the work done: a success, or a server error other than 503.
+func answerMayHaveActed(status int) bool {
+	return status != http.StatusServiceUnavailable && (status < 300 || status >= 500)
 }
 
 // goneAfterLostAnswer tells whether err, the failure of a call that ends a
