@@ -3,6 +3,7 @@ package fake
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -41,7 +42,10 @@ type FilesServer struct {
 	// HTTP status codes to indicate success: http.StatusOK.
 	// The response's Body is streamed to the caller (and closed by it) and
 	// ContentLength, ContentType and LastModified are sent as headers; a nil
-	// ContentLength sends a body of unknown length.
+	// ContentLength sends a body of unknown length. As on the wire, a Body
+	// shorter than ContentLength fails the caller's read with
+	// io.ErrUnexpectedEOF, and a longer one is cut at it; a negative
+	// ContentLength fails the call.
 	Download func(ctx context.Context, identifier string, name string, options *azsessions.FilesClientDownloadOptions) (resp azfake.Responder[azsessions.FilesClientDownloadResponse], errResp azfake.ErrorResponder)
 
 	// Delete is the fake for method FilesClient.Delete.
@@ -165,7 +169,8 @@ func fileArgs(req *http.Request, fromEnd int) (identifier, name string, path *st
 }
 
 // downloadBody streams the file's Body and sends its length, media type and
-// modification time as headers.
+// modification time as headers. A declared length holds the body to it, as
+// on the wire (see lengthBody).
 func downloadBody(c server.ResponseContent, r azsessions.FilesClientDownloadResponse, req *http.Request) (*http.Response, error) {
 	opts := &server.ResponseOptions{Body: r.Body}
 	length := int64(-1)
@@ -182,7 +187,12 @@ func downloadBody(c server.ResponseContent, r azsessions.FilesClientDownloadResp
 	}
 	if r.ContentLength != nil {
 		length = *r.ContentLength
+		if length < 0 {
+			resp.Body.Close()
+			return nil, fmt.Errorf("fake Download: ContentLength %d is negative; leave it nil for a body of unknown length", length)
+		}
 		resp.Header.Set("Content-Length", strconv.FormatInt(length, 10))
+		resp.Body = &lengthBody{body: resp.Body, left: length}
 	}
 	resp.ContentLength = length
 	if r.LastModified != nil {
@@ -190,3 +200,31 @@ func downloadBody(c server.ResponseContent, r azsessions.FilesClientDownloadResp
 	}
 	return resp, nil
 }
+
+// lengthBody reads a body as net/http's client reads one with a
+// Content-Length: the declared length and no more (net/http's server
+// refuses to write past it), and io.ErrUnexpectedEOF when the body ends
+// first, as when the connection is lost mid-file.
+type lengthBody struct {
+	body io.ReadCloser
+	left int64
+}
+
+// Read implements io.Reader.
+func (b *lengthBody) Read(p []byte) (int, error) {
+	if b.left <= 0 {
+		return 0, io.EOF
+	}
+	if int64(len(p)) > b.left {
+		p = p[:b.left]
+	}
+	n, err := b.body.Read(p)
+	b.left -= int64(n)
+	if errors.Is(err, io.EOF) && b.left > 0 {
+		err = io.ErrUnexpectedEOF
+	}
+	return n, err
+}
+
+// Close implements io.Closer.
+func (b *lengthBody) Close() error { return b.body.Close() }

@@ -3,6 +3,7 @@ package fake_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -249,6 +250,68 @@ func TestDownloadUnknownLength(t *testing.T) {
 	require.Nil(t, got.ContentLength)
 	require.Nil(t, got.ContentType)
 	require.Nil(t, got.LastModified)
+}
+
+// TestDownloadLengthIsKept: a body shorter than the ContentLength the fake
+// declares fails the read with io.ErrUnexpectedEOF, as net/http reports a
+// connection lost mid-file; a longer one is cut at the declared length, as
+// net/http's server refuses to write past it. Without this, a test of code
+// that must notice a truncated download could never fail it.
+func TestDownloadLengthIsKept(t *testing.T) {
+	for _, tc := range []struct {
+		body    string
+		length  int64
+		want    string
+		wantErr error
+		nilBody bool
+	}{
+		{body: "abc", length: 10, want: "abc", wantErr: io.ErrUnexpectedEOF},
+		{length: 4, nilBody: true, wantErr: io.ErrUnexpectedEOF},
+		{body: "abcdef", length: 3, want: "abc"},
+		{body: "abc", length: 3, want: "abc"},
+		{body: "", length: 0, want: ""},
+	} {
+		t.Run(fmt.Sprintf("%d bytes, length %d", len(tc.body), tc.length), func(t *testing.T) {
+			srv := fake.ServerFactory{
+				FilesServer: fake.FilesServer{
+					Download: func(ctx context.Context, identifier string, name string, options *azsessions.FilesClientDownloadOptions) (resp azfake.Responder[azsessions.FilesClientDownloadResponse], errResp azfake.ErrorResponder) {
+						r := azsessions.FilesClientDownloadResponse{ContentLength: to.Ptr(tc.length)}
+						if !tc.nilBody {
+							r.Body = io.NopCloser(strings.NewReader(tc.body))
+						}
+						resp.SetResponse(http.StatusOK, r, nil)
+						return
+					},
+				},
+			}
+			got, err := newClient(t, &srv).NewFilesClient().Download(context.Background(), "s", "f", nil)
+			require.NoError(t, err)
+			defer got.Body.Close()
+			require.Equal(t, tc.length, *got.ContentLength)
+			data, err := io.ReadAll(got.Body)
+			if tc.wantErr != nil {
+				require.ErrorIs(t, err, tc.wantErr)
+			} else {
+				require.NoError(t, err)
+			}
+			require.Equal(t, tc.want, string(data))
+		})
+	}
+}
+
+// TestDownloadNegativeLengthIsRefused: a ContentLength the wire cannot
+// carry fails the download with a clear error.
+func TestDownloadNegativeLengthIsRefused(t *testing.T) {
+	srv := fake.ServerFactory{
+		FilesServer: fake.FilesServer{
+			Download: func(ctx context.Context, identifier string, name string, options *azsessions.FilesClientDownloadOptions) (resp azfake.Responder[azsessions.FilesClientDownloadResponse], errResp azfake.ErrorResponder) {
+				resp.SetResponse(http.StatusOK, azsessions.FilesClientDownloadResponse{Body: io.NopCloser(strings.NewReader("abc")), ContentLength: to.Ptr[int64](-1)}, nil)
+				return
+			},
+		},
+	}
+	_, err := newClient(t, &srv).NewFilesClient().Download(context.Background(), "s", "f", nil)
+	require.ErrorContains(t, err, "ContentLength -1 is negative")
 }
 
 func TestDeleteFile(t *testing.T) {
