@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"reflect"
+	"runtime/debug"
 	"strconv"
 	"strings"
 
@@ -38,6 +39,12 @@ func apiName(req *http.Request) (string, error) {
 // error when the request's context is done before the fake returns. Every
 // error serve returns is final for azcore's retry policy: a fake's answer
 // would not change on a retry.
+//
+// A fake that ends its goroutine with runtime.Goexit (t.FailNow, which
+// require calls on a failed check) fails the call at once, rather than
+// leaving it to wait for its context; a fake that panics panics again in
+// the caller's goroutine, as it would in azcore's own fakes, which run
+// there.
 func serve(req *http.Request, route func(api string) handler) (*http.Response, error) {
 	api, err := apiName(req)
 	if err != nil {
@@ -47,15 +54,8 @@ func serve(req *http.Request, route func(api string) handler) (*http.Response, e
 	if h == nil {
 		return nil, nonRetriableError{fmt.Errorf("unhandled API %s", api)}
 	}
-	type result struct {
-		resp *http.Response
-		err  error
-	}
-	done := make(chan result, 1)
-	go func() {
-		resp, err := h(req)
-		done <- result{resp, nonRetriable(err)}
-	}()
+	done := make(chan handled, 1)
+	go handle(api, h, req, done)
 	select {
 	case <-req.Context().Done():
 		// Nobody reads the abandoned answer: close its body (perhaps a
@@ -67,8 +67,49 @@ func serve(req *http.Request, route func(api string) handler) (*http.Response, e
 		}()
 		return nil, req.Context().Err()
 	case res := <-done:
+		if res.panicked != nil {
+			panic(res.panicked)
+		}
 		return res.resp, res.err
 	}
+}
+
+// handled is how a handler ended: its answer, or the panic it raised.
+type handled struct {
+	resp     *http.Response
+	err      error
+	panicked error
+}
+
+// handle runs h on req and sends how it ended to done, even when h does not
+// return: a runtime.Goexit becomes an error, a panic is carried to serve's
+// goroutine with the stack where it was raised.
+func handle(api string, h handler, req *http.Request, done chan<- handled) {
+	returned := false
+	defer func() {
+		if returned {
+			return
+		}
+		if v := recover(); v != nil {
+			done <- handled{panicked: fakePanic(api, v)}
+			return
+		}
+		done <- handled{err: nonRetriableError{fmt.Errorf("the fake for %s did not return: it called runtime.Goexit (t.FailNow, as a failed require check does)", api)}}
+	}()
+	resp, err := h(req)
+	returned = true
+	done <- handled{resp: resp, err: nonRetriable(err)}
+}
+
+// fakePanic is the error serve panics with for a fake that panicked with v:
+// it wraps v when v is an error and holds the fake's stack, which the
+// panic in serve's goroutine would otherwise lose.
+func fakePanic(api string, v any) error {
+	stack := debug.Stack()
+	if err, ok := v.(error); ok {
+		return fmt.Errorf("the fake for %s panicked: %w\n\n%s", api, err, stack)
+	}
+	return fmt.Errorf("the fake for %s panicked: %v\n\n%s", api, v, stack)
 }
 
 // clientTransport is what every server transport shares: the handler of

@@ -32,5 +32,11 @@
 // SetResponseError reaches the caller as an *azcore.ResponseError with that
 // status and error code. No error of a fake is retried by the client.
 //
-// The functions may be called concurrently, as the clients may be.
+// The functions may be called concurrently, as the clients may be. Each
+// runs on a goroutine of the transport's, so that a call returns when its
+// context ends even if the function has not; a function may still check its
+// arguments with require (t.FailNow): the call then fails at once with an
+// error saying the fake did not return, and the test that made it goes on
+// to its own checks. A function that panics makes the call panic in the
+// caller's goroutine, with the function's stack in the panic's error.
 package fake
