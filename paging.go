@@ -20,6 +20,9 @@ type pagerSteps[T any] struct {
 	apiName string
 	// method is the HTTP method of every page's request.
 	method string
+	// apiVersion is added to a nextLink that lacks one; "" for the
+	// client's. It is the version of the first page's request.
+	apiVersion string
 	// identifier is added to a nextLink that lacks it; "" for pool-wide
 	// listings.
 	identifier string
@@ -56,7 +59,7 @@ func newPager[T any](c *Client, s pagerSteps[T]) *runtime.Pager[T] {
 				return req, fetched.add(req.Raw().URL)
 			}, &runtime.FetcherForNextLinkOptions{
 				NextReq: func(ctx context.Context, nextLink string) (*policy.Request, error) {
-					return c.nextLinkRequest(ctx, s.method, nextLink, s.identifier, fetched)
+					return c.nextLinkRequest(ctx, s.method, nextLink, s.apiVersion, s.identifier, fetched)
 				},
 			})
 			if err != nil {
@@ -71,10 +74,10 @@ func newPager[T any](c *Client, s pagerSteps[T]) *runtime.Pager[T] {
 
 // nextLinkRequest builds the request for a nextLink the service sent. The
 // link must stay on the endpoint's host (it receives the bearer token);
-// api-version, and identifier when not empty, are added when the service
-// left them out. fetched holds the pages this pager already got: a nextLink
+// api-version (apiVersion, or the client's when empty), and identifier when
+// not empty, are added when the service left them out. fetched holds the pages this pager already got: a nextLink
 // back to one of them is refused, or the pager would never end.
-func (c *Client) nextLinkRequest(ctx context.Context, method, nextLink, identifier string, fetched *fetchedPages) (*policy.Request, error) {
+func (c *Client) nextLinkRequest(ctx context.Context, method, nextLink, apiVersion, identifier string, fetched *fetchedPages) (*policy.Request, error) {
 	link, err := c.trustedURL(nextLink)
 	if err != nil {
 		return nil, err
@@ -83,7 +86,10 @@ func (c *Client) nextLinkRequest(ctx context.Context, method, nextLink, identifi
 	if err != nil {
 		return nil, err
 	}
-	u.RawQuery = withDefaults(u.Query(), c.apiVersion, identifier).Encode()
+	if apiVersion == "" {
+		apiVersion = c.apiVersion
+	}
+	u.RawQuery = withDefaults(u.Query(), apiVersion, identifier).Encode()
 	if err := fetched.add(u); err != nil {
 		return nil, err
 	}

@@ -90,8 +90,9 @@ func (client *SessionsClient) Stop(ctx context.Context, identifier string, optio
 // NewListPager lists the pool's live sessions page by page.
 func (client *SessionsClient) NewListPager(options *SessionsClientListOptions) *runtime.Pager[SessionsClientListResponse] {
 	return newPager(client.c, pagerSteps[SessionsClientListResponse]{
-		apiName: "SessionsClient.NewListPager",
-		method:  http.MethodGet,
+		apiName:    "SessionsClient.NewListPager",
+		method:     http.MethodGet,
+		apiVersion: client.c.sessionsAPIVersion(),
 		createRequest: func(ctx context.Context) (*policy.Request, error) {
 			return client.listCreateRequest(ctx, options)
 		},

@@ -145,3 +145,23 @@ func TestAPIVersionPredates(t *testing.T) {
 		require.Equal(t, tc.want, tc.v.Predates(tc.first), "%q.Predates(%q)", tc.v, tc.first)
 	}
 }
+
+// TestListSessionsNextLinkKeepsTheSessionsAPIVersion: a client pinned to
+// a version older than session management sends 2025-02-02-preview for the
+// listing; a nextLink without api-version (as the docs show them) gets that
+// version too, not the client's, which has no /listSessions.
+func TestListSessionsNextLinkKeepsTheSessionsAPIVersion(t *testing.T) {
+	page2 := func(r *http.Request) bool { return r.URL.Query().Get("skip") == "1" }
+	c, srv := newRecordedClient(t, twoPages(t, page2, "sessions/list_sessions_page1.json", "sessions/list_value_page2.json", "/listSessions?skip=1"),
+		&azsessions.ClientOptions{APIVersion: azsessions.APIVersion20241002Preview})
+	pager := c.NewSessionsClient().NewListPager(nil)
+	for pager.More() {
+		_, err := pager.NextPage(context.Background())
+		require.NoError(t, err)
+	}
+	reqs := srv.requests()
+	require.Len(t, reqs, 2)
+	for _, r := range reqs {
+		require.Equal(t, []string{"2025-02-02-preview"}, r.Query["api-version"], "%s?%v", r.Path, r.Query)
+	}
+}
