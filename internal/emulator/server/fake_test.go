@@ -45,7 +45,9 @@ type fakeFactory struct {
 	// ready counts sessions handed out without "starting a process".
 	ready      atomic.Int32
 	allocDelay time.Duration
-	overlap    atomic.Bool // set if any session ran two executions at once
+	// allocGate, when set, holds every NewSession until it is closed.
+	allocGate chan struct{}
+	overlap   atomic.Bool // set if any session ran two executions at once
 }
 
 func newFakeFactory() *fakeFactory {
@@ -68,6 +70,9 @@ func (f *fakeFactory) open(name string) { close(f.gate(name)) }
 func (f *fakeFactory) NewSession(ctx context.Context, dir string) (runtime.Session, bool, error) {
 	if f.allocDelay > 0 {
 		time.Sleep(f.allocDelay)
+	}
+	if f.allocGate != nil {
+		<-f.allocGate
 	}
 	s := &fakeSession{f: f, dir: dir, vars: map[string]string{}}
 	f.mu.Lock()
