@@ -74,3 +74,8 @@ func writeError(w http.ResponseWriter, e *apiError) {
 	h.Set(HeaderErrorCode, e.code)
 	writeJSON(w, e.status, errorBody{Error: errorDetail{Code: e.code, Message: e.message}})
 }
+
+// errShuttingDown answers a request that meets Close.
+func errShuttingDown() *apiError {
+	return newError(http.StatusServiceUnavailable, CodeUnavailable, "the emulator is shutting down")
+}

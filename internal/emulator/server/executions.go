@@ -290,17 +290,35 @@ func (c *call) submitExecution(x *execution, answer func(e *execution, setTiming
 		return err
 	}
 	prepared := time.Now()
-	sess, acq, err := c.s.store.acquire(c.r.Context(), c.identifier, true)
+	x.id, x.identifier = id, c.identifier
+	sess, acq, e, err := c.submitToSession(x)
 	if err != nil {
 		return err
 	}
 	defer c.s.store.release(sess)
-	x.id, x.identifier, x.done = id, c.identifier, make(chan struct{})
-	e, _, err := sess.submit(x)
-	if err != nil {
-		return newError(http.StatusNotFound, CodeSessionNotFound, "%v", err)
-	}
 	return answer(e, func() { c.setTimingHeaders(sess, acq, e, prepared) })
+}
+
+// submitToSession acquires the call's session (the caller releases it)
+// and submits x to it. A session deleted between the two is passed over,
+// as acquire passes over one deleted before: the identifier names a new
+// session from then on, and x runs there.
+func (c *call) submitToSession(x *execution) (*session, acquisition, *execution, error) {
+	for {
+		sess, acq, err := c.s.store.acquire(c.r.Context(), c.identifier, true)
+		if err != nil {
+			return nil, acq, nil, err
+		}
+		x.done = make(chan struct{})
+		e, _, err := sess.submit(x)
+		if err == nil {
+			return sess, acq, e, nil
+		}
+		c.s.store.release(sess)
+		if c.s.closed.Load() {
+			return nil, acq, nil, errShuttingDown()
+		}
+	}
 }
 
 // await waits for e to finish. It reports false when the client hung up

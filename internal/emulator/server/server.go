@@ -264,7 +264,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	lw := s.logger.wrap(w)
 	defer s.logger.done(lw, r)
 	if s.closed.Load() {
-		writeError(lw, newError(http.StatusServiceUnavailable, CodeUnavailable, "the emulator is shutting down"))
+		writeError(lw, errShuttingDown())
 		return
 	}
 	s.dispatch(lw, r)

@@ -83,8 +83,32 @@ type acquisition struct {
 // acquire returns the session named identifier, creating it when create is
 // set and it does not exist (nil, nil when it does not exist and create is
 // false). The caller must release it. A new session past MaxSessions answers
-// 429; the identifier is not remembered, so a later request may succeed.
+// 429; the identifier is not remembered, so a later request may succeed. A
+// session deleted while the request waited for it to be ready is passed
+// over: the identifier names a new one from then on, as for any request
+// after the deletion.
 func (st *store) acquire(ctx context.Context, identifier string, create bool) (*session, acquisition, error) {
+	for {
+		sess, acq, err := st.acquireOnce(ctx, identifier, create)
+		if err != nil || sess == nil || !st.wasDeleted(sess) {
+			return sess, acq, err
+		}
+		st.release(sess)
+		if st.srv.closed.Load() {
+			return nil, acq, errShuttingDown()
+		}
+	}
+}
+
+// wasDeleted reports whether sess has been removed from the store.
+func (st *store) wasDeleted(sess *session) bool {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return sess.deleted
+}
+
+// acquireOnce is acquire's one try.
+func (st *store) acquireOnce(ctx context.Context, identifier string, create bool) (*session, acquisition, error) {
 	var acq acquisition
 	now := time.Now()
 	st.mu.Lock()
