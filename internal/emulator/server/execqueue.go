@@ -157,6 +157,9 @@ func (sess *session) run(e *execution) {
 	e.startedAt = time.Now()
 	res, err := sess.rt.Execute(sess.ctx, e.req)
 	e.finishedAt = time.Now()
+	// The history keeps e for polls, which never show the code: drop it,
+	// or up to 100 bodies of 64 MiB would stay with each session.
+	e.req = runtime.Request{}
 	if err != nil {
 		// The emulator's own fault, or the session was deleted under the
 		// execution: report it as a failed execution, as the service does
