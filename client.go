@@ -69,7 +69,7 @@ func NewClient(endpoint string, credential azcore.TokenCredential, options *Clie
 	if err != nil {
 		return nil, err
 	}
-	if isNil(credential) {
+	if isNil(any(credential)) {
 		return nil, fmt.Errorf("%w: credential is nil; pass an azcore.TokenCredential, such as azidentity.NewDefaultAzureCredential or, for the emulator, Emulator.Credential", ErrInvalidArgument)
 	}
 	if options == nil {
@@ -194,16 +194,17 @@ func parseEndpoint(endpoint string) (*url.URL, error) {
 	return u, nil
 }
 
-// isNil tells whether credential is nil, or an interface holding a nil
-// pointer, which would fail every request with a 401 or a panic.
-func isNil(credential azcore.TokenCredential) bool {
-	if credential == nil {
+// isNil tells whether v is nil, or an interface holding a nil pointer (a
+// credential or a body never set), which would fail later with a 401 or a
+// panic.
+func isNil(v any) bool {
+	if v == nil {
 		return true
 	}
-	v := reflect.ValueOf(credential)
-	switch v.Kind() {
+	rv := reflect.ValueOf(v)
+	switch rv.Kind() {
 	case reflect.Pointer, reflect.Map, reflect.Slice, reflect.Func, reflect.Interface, reflect.Chan:
-		return v.IsNil()
+		return rv.IsNil()
 	}
 	return false
 }

@@ -27,10 +27,11 @@ type ContainerClient struct {
 // "/api/run"; each segment is escaped by the SDK) in the session named
 // identifier, through the client's pipeline: authentication, the
 // identifier and api-version query parameters, logging and retries are the
-// same as for every other call. body may be nil; it is streamed from its start and
-// rewound to its start for retries. GET, HEAD, PUT, DELETE and OPTIONS are retried as usual;
-// other methods only on 429 and 503, so the container never sees a request
-// twice because of the SDK.
+// same as for every other call. body may be nil (or hold a nil pointer) for
+// none; it is streamed from its start and rewound to its start for
+// retries. GET, HEAD, PUT, DELETE and OPTIONS are retried as usual; other
+// methods only on 429 and 503, so the container never sees a request twice
+// because of the SDK.
 //
 // The response is returned whatever its status code, as the container
 // defines what its codes mean; build an *azcore.ResponseError with
@@ -96,7 +97,7 @@ func (client *ContainerClient) Send(ctx context.Context, identifier string, meth
 			req.Raw().Header.Add(k, v)
 		}
 	}
-	if body != nil {
+	if !isNil(body) {
 		if err := req.SetBody(guardBody(body), req.Raw().Header.Get("Content-Type")); err != nil {
 			return ContainerClientSendResponse{}, err
 		}

@@ -42,7 +42,7 @@ func (client *FilesClient) Upload(ctx context.Context, identifier string, name s
 	if err := checkArgs(identifier, name, options.Path); err != nil {
 		return FilesClientUploadResponse{}, err
 	}
-	if body == nil {
+	if isNil(body) {
 		return FilesClientUploadResponse{}, fmt.Errorf("%w: body is nil", ErrInvalidArgument)
 	}
 	contentType := "application/octet-stream"

@@ -147,3 +147,24 @@ func TestExecuteRetryAfterEarlyAnswerSendsTheSameCode(t *testing.T) {
 		})
 	}
 }
+
+// TestNilPointerBodiesDoNotPanic: a body that is an interface holding a
+// nil pointer (a *bytes.Reader never set) is refused by Upload with
+// ErrInvalidArgument before any request, as a nil body is, and sent by
+// ContainerClient.Send as no body, as nil is; both panicked in Seek.
+func TestNilPointerBodiesDoNotPanic(t *testing.T) {
+	c, srv := newRecordedClient(t, reply(http.StatusNoContent, nil), nil)
+	var none *bytes.Reader
+	_, err := c.NewFilesClient().Upload(context.Background(), "s1", "a.txt", none, nil)
+	require.ErrorIs(t, err, azsessions.ErrInvalidArgument)
+	require.ErrorContains(t, err, "body is nil")
+	require.Empty(t, srv.requests(), "a refused upload is not sent")
+
+	resp, err := c.NewContainerClient().Send(context.Background(), "s1", http.MethodPost, "/run", none, nil)
+	require.NoError(t, err)
+	require.NoError(t, resp.Body.Close())
+	require.Equal(t, http.StatusNoContent, resp.StatusCode)
+	sent := srv.last(t)
+	require.Empty(t, sent.Body)
+	require.Equal(t, http.MethodPost, sent.Method)
+}
