@@ -14,6 +14,14 @@
 // the model sees it as a failure; the tool runner carries such a result as
 // text only, so images of a failed run are not sent there ([RunToolUses]
 // keeps them).
+//
+// The tool runner runs the tool calls of one answer concurrently, so a
+// session gets them in no fixed order: a model that sets a variable in one
+// call and prints it in the next, in the same answer, would see the print
+// fail about half the time. The run tool's description of [Tools] and
+// [ToolsFor] tells the model so ([agenttool.UnorderedCallsNote]); to keep the
+// order, set tool_choice's DisableParallelToolUse, as the example does, so
+// the model makes one call per answer. [RunToolUses] runs calls in order.
 package anthropic
 
 import (
@@ -59,7 +67,9 @@ func ToolsFor(tk *agenttool.Toolkit, sessionFor SessionFunc, opts *Options) []an
 	if opts == nil {
 		opts = &Options{}
 	}
-	defs := tk.Definitions()
+	// The runner runs the tool calls of one answer concurrently, so they
+	// reach the session in no fixed order: the model is told.
+	defs := agenttool.ForConcurrentCalls(tk.Definitions())
 	out := make([]anthropic.BetaTool, 0, len(defs))
 	for _, d := range defs {
 		out = append(out, &tool{def: d, schema: inputSchema(d.InputSchema), sessionFor: sessionFor, onHostError: opts.OnHostError})

@@ -28,6 +28,8 @@ func Example() {
 			MaxTokens: 4096,
 			Messages: []anthropic.BetaMessageParam{anthropic.NewBetaUserMessage(
 				anthropic.NewBetaTextBlock("Plot sin(x) and tell me where it peaks."))},
+			// The runner runs the calls of one answer in no fixed order: one a turn keeps it.
+			ToolChoice: anthropic.BetaToolChoiceUnionParam{OfAuto: &anthropic.BetaToolChoiceAutoParam{DisableParallelToolUse: anthropic.Bool(true)}},
 		},
 	})
 	final, err := runner.RunToCompletion(context.TODO())

@@ -57,6 +57,28 @@ func resultText(block map[string]any) string {
 	return b.String()
 }
 
+// runToCompletion runs the SDK's tool runner with tools against api, a
+// replay of recorded answers, and returns the final message.
+func runToCompletion(ctx context.Context, t *testing.T, api *agenttest.Replay, tools []anthropic.BetaTool) *anthropic.BetaMessage {
+	t.Helper()
+	srv := httptest.NewServer(api)
+	t.Cleanup(srv.Close)
+	client := anthropic.NewClient(option.WithBaseURL(srv.URL), option.WithAPIKey("test-key"), option.WithMaxRetries(0))
+	runner := client.Beta.Messages.NewToolRunner(tools, anthropic.BetaToolRunnerParams{
+		BetaMessageNewParams: anthropic.BetaMessageNewParams{
+			Model:     "claude-test",
+			MaxTokens: 1024,
+			Messages:  []anthropic.BetaMessageParam{anthropic.NewBetaUserMessage(anthropic.NewBetaTextBlock("What is x*2?"))},
+		},
+		DisableThread: true,
+	})
+	final, err := runner.RunToCompletion(ctx)
+	if err != nil {
+		t.Fatalf("RunToCompletion: %v", err)
+	}
+	return final
+}
+
 func TestToolRunnerAgainstEmulator(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
@@ -70,22 +92,7 @@ func TestToolRunnerAgainstEmulator(t *testing.T) {
 		toolUse(4, "import base64\nopen('/mnt/data/dot.png', 'wb').write(base64.b64decode('"+agenttest.DotPNG+"'))"),
 		finalReply,
 	}}
-	srv := httptest.NewServer(api)
-	t.Cleanup(srv.Close)
-	client := anthropic.NewClient(option.WithBaseURL(srv.URL), option.WithAPIKey("test-key"), option.WithMaxRetries(0))
-
-	runner := client.Beta.Messages.NewToolRunner(adapter.Tools(tk, tk.Session("conversation-1"), nil), anthropic.BetaToolRunnerParams{
-		BetaMessageNewParams: anthropic.BetaMessageNewParams{
-			Model:     "claude-test",
-			MaxTokens: 1024,
-			Messages:  []anthropic.BetaMessageParam{anthropic.NewBetaUserMessage(anthropic.NewBetaTextBlock("What is x*2?"))},
-		},
-		DisableThread: true,
-	})
-	final, err := runner.RunToCompletion(ctx)
-	if err != nil {
-		t.Fatalf("RunToCompletion: %v", err)
-	}
+	final := runToCompletion(ctx, t, api, adapter.Tools(tk, tk.Session("conversation-1"), nil))
 	if got := final.Content[0].Text; got != agenttest.FinalAnswer {
 		t.Errorf("final answer %q", got)
 	}
@@ -175,6 +182,32 @@ func TestBadArgumentsAreAFailureNotAPanic(t *testing.T) {
 		}
 		if strings.Contains(err.Error(), "host error") {
 			t.Errorf("bad arguments were reported as a host error: %v", err)
+		}
+	}
+}
+
+// The tool runner runs the calls of one answer concurrently, so they reach
+// the session in no fixed order (x = 21 and print(x) in one answer failed
+// about one run in two). What the model is sent says so in run_python's
+// description, and ToolParams, for RunToolUses, which runs calls in order,
+// does not.
+func TestRunnerToolsSayCallsOfOneAnswerAreUnordered(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	tk := agenttest.Toolkit(t)
+	api := &agenttest.Replay{T: t, Path: "/v1/messages", Answers: []string{finalReply}}
+	runToCompletion(ctx, t, api, adapter.Tools(tk, tk.Session("c"), nil))
+	tools, _ := api.Requests()[0]["tools"].([]any)
+	for _, tool := range tools {
+		tool := tool.(map[string]any)
+		desc, _ := tool["description"].(string)
+		if want := tool["name"] == agenttool.ToolRunPython; strings.Contains(desc, agenttool.UnorderedCallsNote) != want {
+			t.Errorf("%v: the note on unordered calls is there: %v, want %v: %q", tool["name"], !want, want, desc)
+		}
+	}
+	for _, p := range adapter.ToolParams(tk) {
+		if strings.Contains(p.OfTool.Description.Value, agenttool.UnorderedCallsNote) {
+			t.Errorf("%s: RunToolUses runs calls in order, but the description says otherwise", p.OfTool.Name)
 		}
 	}
 }

@@ -21,6 +21,14 @@
 // answer then goes to the model, so answer a failure of the sandbox service
 // with a sentence of your own, not err.Error(), which holds the request URL
 // (with the session identifier) and the service's answer.
+//
+// A ToolsNode runs the tool calls of one answer concurrently by default, so a
+// session gets them in no fixed order: a model that sets a variable in one
+// call and prints it in the next, in the same answer, would see the print
+// fail about half the time. Set compose.ToolsNodeConfig's
+// ExecuteSequentially, as the example does, to run them in the model's
+// order; the run tool's description also tells the model that calls of one
+// answer may run in any order ([agenttool.UnorderedCallsNote]).
 package eino
 
 import (
@@ -62,7 +70,9 @@ func ToolsFor(tk *agenttool.Toolkit, sessionFor SessionFunc, opts *Options) ([]t
 	if opts == nil {
 		opts = &Options{}
 	}
-	defs := tk.Definitions()
+	// A ToolsNode runs the calls of one answer concurrently unless told
+	// otherwise, so they reach the session in no fixed order: the model is told.
+	defs := agenttool.ForConcurrentCalls(tk.Definitions())
 	out := make([]tool.BaseTool, 0, len(defs))
 	for _, d := range defs {
 		info, err := toolInfo(d)

@@ -27,7 +27,8 @@ func Example() {
 	}
 	agent, err := react.NewAgent(ctx, &react.AgentConfig{
 		ToolCallingModel: chatModel,
-		ToolsConfig:      compose.ToolsNodeConfig{Tools: tools},
+		// In the model's order: a ToolsNode runs one answer's calls concurrently by default.
+		ToolsConfig: compose.ToolsNodeConfig{Tools: tools, ExecuteSequentially: true},
 	})
 	if err != nil {
 		// TODO: handle error

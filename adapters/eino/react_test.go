@@ -78,14 +78,13 @@ func streamOne(msg *schema.Message, err error) (*schema.StreamReader[*schema.Mes
 	return schema.StreamReaderFromArray([]*schema.Message{msg}), nil
 }
 
-func runAgent(t *testing.T, tools []tool.BaseTool) (*schema.Message, *scriptedModel) {
+// generate runs a ReAct agent of m and tools, configured as the example
+// is, on one question and returns its answer.
+func generate(ctx context.Context, t *testing.T, m model.ToolCallingChatModel, tools []tool.BaseTool) *schema.Message {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	m := newScriptedModel()
 	agent, err := react.NewAgent(ctx, &react.AgentConfig{
 		ToolCallingModel: m,
-		ToolsConfig:      compose.ToolsNodeConfig{Tools: tools},
+		ToolsConfig:      compose.ToolsNodeConfig{Tools: tools, ExecuteSequentially: true},
 		MaxStep:          20,
 	})
 	if err != nil {
@@ -95,6 +94,15 @@ func runAgent(t *testing.T, tools []tool.BaseTool) (*schema.Message, *scriptedMo
 	if err != nil {
 		t.Fatalf("the agent run failed: %v", err)
 	}
+	return answer
+}
+
+func runAgent(t *testing.T, tools []tool.BaseTool) (*schema.Message, *scriptedModel) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	m := newScriptedModel()
+	answer := generate(ctx, t, m, tools)
 	if len(*m.seen) != len(agenttest.Script) {
 		t.Fatalf("the model saw %d tool results, want %d", len(*m.seen), len(agenttest.Script))
 	}
@@ -146,6 +154,9 @@ func TestReActAgentAgainstEmulator(t *testing.T) {
 	for _, info := range *m.given {
 		if info.Name == agenttool.ToolRunPython {
 			run = info
+		}
+		if want := info.Name == agenttool.ToolRunPython; strings.Contains(info.Desc, agenttool.UnorderedCallsNote) != want {
+			t.Errorf("%s: the note on unordered calls is there: %v, want %v", info.Name, !want, want)
 		}
 	}
 	if run == nil {
@@ -248,5 +259,61 @@ func TestHostFailureIsAGoError(t *testing.T) {
 				t.Errorf("%T: a cancelled context gave no error", tl)
 			}
 		}
+	}
+}
+
+// twoCallModel answers first with two run_python calls in one message, then
+// with a final answer, keeping the tool messages it was sent.
+type twoCallModel struct {
+	mu   sync.Mutex
+	seen []*schema.Message
+}
+
+func (m *twoCallModel) WithTools([]*schema.ToolInfo) (model.ToolCallingChatModel, error) {
+	return m, nil
+}
+
+func (m *twoCallModel) Generate(_ context.Context, input []*schema.Message, _ ...model.Option) (*schema.Message, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if last := input[len(input)-1]; last.Role == schema.Tool {
+		for _, msg := range input {
+			if msg.Role == schema.Tool {
+				m.seen = append(m.seen, msg)
+			}
+		}
+		return schema.AssistantMessage(agenttest.FinalAnswer, nil), nil
+	}
+	var calls []schema.ToolCall
+	for i, code := range []string{"x = 21", "print(x * 2)"} {
+		args, _ := json.Marshal(map[string]any{"code": code, "timeout_seconds": nil})
+		calls = append(calls, schema.ToolCall{ID: "call_" + string(rune('1'+i)), Type: "function",
+			Function: schema.FunctionCall{Name: agenttool.ToolRunPython, Arguments: string(args)}})
+	}
+	return schema.AssistantMessage("", calls), nil
+}
+
+func (m *twoCallModel) Stream(ctx context.Context, input []*schema.Message, opts ...model.Option) (*schema.StreamReader[*schema.Message], error) {
+	return streamOne(m.Generate(ctx, input, opts...))
+}
+
+// With the example's ToolsNodeConfig (ExecuteSequentially), two calls in one
+// answer run in the model's order: the second sees the variable the first
+// set. eino's default runs them concurrently, in no fixed order.
+func TestCallsOfOneAnswerRunInOrder(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	tk := agenttest.Toolkit(t)
+	tools, err := adapter.Tools(tk, tk.Session("conversation-1"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := &twoCallModel{}
+	generate(ctx, t, m, tools)
+	if len(m.seen) != 2 {
+		t.Fatalf("the model saw %d tool results, want 2", len(m.seen))
+	}
+	if s := text(m.seen[1]); m.seen[1].ToolCallID != "call_2" || !strings.Contains(s, "42") {
+		t.Errorf("print(x * 2) did not run after x = 21: %s %q", m.seen[1].ToolCallID, s)
 	}
 }

@@ -95,6 +95,11 @@ func check(t *testing.T, s *scripted, answer *ai.ModelResponse) {
 		if d.Name == agenttool.ToolRunPython {
 			offered = d.InputSchema["additionalProperties"] == false
 		}
+		// Genkit runs the tool requests of one answer concurrently, so they
+		// reach the session in no fixed order: the run tool says so.
+		if want := d.Name == agenttool.ToolRunPython; strings.Contains(d.Description, agenttool.UnorderedCallsNote) != want {
+			t.Errorf("%s: the note on unordered calls is there: %v, want %v", d.Name, !want, want)
+		}
 	}
 	if !offered {
 		t.Errorf("run_python was not offered with the toolkit's schema: %+v", s.tools)

@@ -16,6 +16,12 @@
 // than reaching the toolkit. The schemas are the toolkit's except that
 // optional arguments are not listed as required, since Genkit drops null
 // arguments before that check.
+//
+// Genkit runs the tool requests of one answer concurrently, so a session
+// gets them in no fixed order: a model that sets a variable in one call and
+// prints it in the next, in the same answer, would see the print fail about
+// half the time. The run tool's description tells the model so
+// ([agenttool.UnorderedCallsNote]).
 package genkit
 
 import (
@@ -48,7 +54,7 @@ type Output struct {
 // the call's context. Tool names are the toolkit's (run_python, ...), so a
 // Genkit instance can hold one toolkit's tools.
 func DefineTools(g *genkit.Genkit, tk *agenttool.Toolkit, sessionFor SessionFunc) []ai.ToolRef {
-	defs := tk.Definitions()
+	defs := agenttool.ForConcurrentCalls(tk.Definitions()) // Genkit runs one answer's calls concurrently
 	out := make([]ai.ToolRef, 0, len(defs))
 	for _, d := range defs {
 		out = append(out, genkit.DefineMultipartTool(g, d.Name, d.Description, run(d.Name, sessionFor), ai.WithInputSchema(inputSchema(d.InputSchema))))
@@ -60,7 +66,7 @@ func DefineTools(g *genkit.Genkit, tk *agenttool.Toolkit, sessionFor SessionFunc
 // pass to one Generate call with ai.WithTools.
 func NewTools(tk *agenttool.Toolkit, session *agenttool.Session) []ai.ToolRef {
 	sessionFor := func(context.Context) (*agenttool.Session, error) { return session, nil }
-	defs := tk.Definitions()
+	defs := agenttool.ForConcurrentCalls(tk.Definitions()) // Genkit runs one answer's calls concurrently
 	out := make([]ai.ToolRef, 0, len(defs))
 	for _, d := range defs {
 		out = append(out, ai.NewMultipartTool(d.Name, d.Description, run(d.Name, sessionFor), ai.WithInputSchema(inputSchema(d.InputSchema))))
