@@ -23,7 +23,9 @@ type ContainerServer struct {
 	// Send is the fake for method ContainerClient.Send.
 	// Any HTTP status code may be returned; it is the one given to
 	// SetResponse. The response's embedded *http.Response, when not nil,
-	// supplies the headers and the body streamed to the caller.
+	// supplies the headers and the body streamed to the caller; a body
+	// shorter than its ContentLength fails the caller's read with
+	// io.ErrUnexpectedEOF, and a longer one is cut at it, as on the wire.
 	// path is the unescaped request path below the pool endpoint (the part
 	// after /subscriptions/{sub}/resourceGroups/{rg}/sessionPools/{pool}),
 	// starting with "/"; body is nil when the request had none.
@@ -174,7 +176,8 @@ func requestBody(req *http.Request) (io.ReadSeeker, error) {
 }
 
 // sendBody sends the headers of the response's *http.Response, when set,
-// with the responder's, and streams its body.
+// with the responder's, and streams its body, held to its ContentLength
+// (see lengthBody).
 func sendBody(c server.ResponseContent, r azsessions.ContainerClientSendResponse, req *http.Request) (*http.Response, error) {
 	body := io.ReadCloser(http.NoBody)
 	length := int64(0)
@@ -197,5 +200,10 @@ func sendBody(c server.ResponseContent, r azsessions.ContainerClientSendResponse
 		return nil, err
 	}
 	resp.ContentLength = length
+	if length > 0 {
+		// As on the wire: no more than the declared length, and a
+		// shorter body is cut short.
+		resp.Body = &lengthBody{body: resp.Body, left: length}
+	}
 	return resp, nil
 }

@@ -136,3 +136,42 @@ func TestContainerSessions(t *testing.T) {
 	}
 	require.Equal(t, []string{"s1", "s2"}, ids)
 }
+
+// TestSendLengthIsKept: the body of a Send's answer is held to the
+// ContentLength its *http.Response declares, as on the wire (see
+// TestDownloadLengthIsKept).
+func TestSendLengthIsKept(t *testing.T) {
+	for _, tc := range []struct {
+		body    string
+		length  int64
+		want    string
+		wantErr error
+	}{
+		{body: "abc", length: 10, want: "abc", wantErr: io.ErrUnexpectedEOF},
+		{body: "abcdef", length: 3, want: "abc"},
+		{body: "abc", length: 3, want: "abc"},
+		{body: "abc", length: -1, want: "abc"},
+	} {
+		srv := fake.ServerFactory{
+			ContainerServer: fake.ContainerServer{
+				Send: func(ctx context.Context, identifier string, method string, path string, body io.ReadSeeker, options *azsessions.ContainerClientSendOptions) (resp azfake.Responder[azsessions.ContainerClientSendResponse], errResp azfake.ErrorResponder) {
+					resp.SetResponse(http.StatusOK, azsessions.ContainerClientSendResponse{Response: &http.Response{
+						Body:          io.NopCloser(strings.NewReader(tc.body)),
+						ContentLength: tc.length,
+					}}, nil)
+					return
+				},
+			},
+		}
+		got, err := newClient(t, &srv).NewContainerClient().Send(context.Background(), "s", http.MethodGet, "/file", nil, nil)
+		require.NoError(t, err)
+		data, err := io.ReadAll(got.Body)
+		require.NoError(t, got.Body.Close())
+		if tc.wantErr != nil {
+			require.ErrorIs(t, err, tc.wantErr, "%d bytes, length %d", len(tc.body), tc.length)
+		} else {
+			require.NoError(t, err, "%d bytes, length %d", len(tc.body), tc.length)
+		}
+		require.Equal(t, tc.want, string(data), "%d bytes, length %d", len(tc.body), tc.length)
+	}
+}
