@@ -67,7 +67,10 @@ func (c *call) pythonExecute() error {
 // bodyOrQueryIdentifier takes the identifier from the body or the query;
 // both may be sent, but then they must agree.
 func bodyOrQueryIdentifier(c *call, inBody string) (string, error) {
-	inQuery := c.query.Get(queryIdentifier)
+	inQuery, ae := oneValue(c.query, queryIdentifier)
+	if ae != nil {
+		return "", ae
+	}
 	switch {
 	case inBody == "" && inQuery == "":
 		return "", badRequest("the identifier is required, in properties.identifier or the identifier query parameter")

@@ -187,7 +187,10 @@ func (s *Server) routesFor(r *http.Request, p []string) ([]*route, *apiError) {
 // requestVersion reads the required api-version and checks the emulator
 // knows it.
 func requestVersion(query url.Values) (string, *apiError) {
-	version := query.Get(queryAPIVersion)
+	version, ae := oneValue(query, queryAPIVersion)
+	if ae != nil {
+		return "", ae
+	}
 	if version == "" {
 		return "", badRequest("the api-version query parameter is required")
 	}
@@ -210,14 +213,34 @@ func routeForVersion(candidates []*route, version string) *route {
 
 // requiredIdentifier reads and checks the identifier query parameter.
 func requiredIdentifier(query url.Values) (string, *apiError) {
-	id, ok := query[queryIdentifier]
-	if !ok || len(id) == 0 || id[0] == "" {
+	id, ae := oneValue(query, queryIdentifier)
+	if ae != nil {
+		return "", ae
+	}
+	if id == "" {
 		return "", badRequest("the identifier query parameter is required")
 	}
-	if err := validIdentifier(id[0]); err != nil {
+	if err := validIdentifier(id); err != nil {
 		return "", err
 	}
-	return id[0], nil
+	return id, nil
+}
+
+// oneValue is the value of the query parameter name ("" when absent). A
+// name given twice with different values is refused: which one the service
+// takes is unknown, and taking either would hide the client's mistake (two
+// identifiers name two sessions).
+func oneValue(query url.Values, name string) (string, *apiError) {
+	vs := query[name]
+	if len(vs) == 0 {
+		return "", nil
+	}
+	for _, v := range vs[1:] {
+		if v != vs[0] {
+			return "", badRequest("the %s query parameter is given more than once, with different values", name)
+		}
+	}
+	return vs[0], nil
 }
 
 // asAPIError turns an operation's error into its answer: an *apiError as
