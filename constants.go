@@ -98,9 +98,11 @@ func PossibleExecutionStatusValues() []ExecutionStatus {
 	return []ExecutionStatus{ExecutionStatusNotStarted, ExecutionStatusRunning, ExecutionStatusSucceeded, ExecutionStatusFailed, ExecutionStatusCanceled}
 }
 
-// terminal reports whether the execution has finished.
-func (s ExecutionStatus) terminal() bool {
-	return s == ExecutionStatusSucceeded || s == ExecutionStatusFailed || s == ExecutionStatusCanceled
+// running reports whether the execution is said not to have finished. Any
+// other status, one the SDK does not know included, ends a wait: polling
+// on could lose a result already in hand.
+func (s ExecutionStatus) running() bool {
+	return s == ExecutionStatusNotStarted || s == ExecutionStatusRunning
 }
 
 // ExecutionFailure says why an execution failed.

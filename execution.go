@@ -266,7 +266,7 @@ func stillRunning(httpResp *http.Response, resp ExecutionClientExecuteResponse) 
 	if resp.Status == nil {
 		return httpResp.StatusCode == http.StatusAccepted && resp.Result == nil
 	}
-	return *resp.Status == ExecutionStatusNotStarted || *resp.Status == ExecutionStatusRunning
+	return resp.Status.running()
 }
 
 // waitFor polls the execution started by first until it ends. The timing

@@ -116,7 +116,7 @@ func newExecutionPoller(client *ExecutionClient, identifier string, resp *http.R
 			id = *body.ID
 		}
 		if id == "" {
-			if p.Status.terminal() {
+			if p.Done() {
 				return p, nil
 			}
 			return nil, errors.New("the service started an execution but sent neither Operation-Location nor an execution id")
@@ -136,8 +136,10 @@ func newExecutionPoller(client *ExecutionClient, identifier string, resp *http.R
 	return p, nil
 }
 
-// Done implements runtime.PollingHandler.
-func (p *executionPoller) Done() bool { return p.Status.terminal() }
+// Done implements runtime.PollingHandler: the latest answer's status is
+// not NotStarted or Running, whether the SDK knows it or not (as Execute
+// returns such an answer to its first request).
+func (p *executionPoller) Done() bool { return !p.Status.running() }
 
 // Poll implements runtime.PollingHandler.
 func (p *executionPoller) Poll(ctx context.Context) (*http.Response, error) {
@@ -169,8 +171,12 @@ func (p *executionPoller) Poll(ctx context.Context) (*http.Response, error) {
 	if err := runtime.UnmarshalAsJSON(resp, &exec); err != nil {
 		return nil, err
 	}
-	if exec.Status != nil {
+	switch {
+	case exec.Status != nil:
 		p.Status = *exec.Status
+	case exec.Result != nil:
+		// A result without a status: the execution has ended.
+		p.Status = ""
 	}
 	p.polls++
 	if !p.Done() && !hasRetryHint(resp.Header) {

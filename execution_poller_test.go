@@ -249,3 +249,33 @@ func TestBeginExecuteRefusesAFakeResumeTokenOfAnotherHost(t *testing.T) {
 	require.Empty(t, elsewhereSrv.requests(), "the other host got no request")
 	require.Empty(t, srv.requests())
 }
+
+// TestPollingEndsAtAStatusTheSDKDoesNotKnow: a poll answered with a status
+// the SDK does not know (nor Running or NotStarted) ends the wait with that
+// answer, as Execute returns such an answer to its first request; the
+// poller polled on until the caller's context ended, for ever without a
+// deadline. This holds for BeginExecute's poller and for Execute waiting
+// on a 202.
+func TestPollingEndsAtAStatusTheSDKDoesNotKnow(t *testing.T) {
+	const finished = `{"id":"testExecutionId","identifier":"s1","status":"Finished","result":{"stdout":"done\n"}}`
+	loc := func(*http.Request) string { return "executions/testExecutionId" }
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute) // hang guard
+	defer cancel()
+
+	h, polls := asyncService(t, loc, []byte(finished))
+	c, _ := newRecordedClient(t, h, nil)
+	poller, err := c.NewExecutionClient().BeginExecute(ctx, "s1", azsessions.NewCodeRequest("x"), nil)
+	require.NoError(t, err)
+	resp, err := poller.PollUntilDone(ctx, fastPolling)
+	require.NoError(t, err)
+	require.Equal(t, azsessions.ExecutionStatus("Finished"), *resp.Status)
+	require.Equal(t, "done\n", *resp.Result.Stdout)
+	require.Equal(t, int32(3), polls.Load())
+
+	h, polls = asyncService(t, loc, []byte(finished))
+	c, _ = newRecordedClient(t, h, nil)
+	got, err := c.NewExecutionClient().Execute(ctx, "s1", azsessions.NewCodeRequest("x"), nil)
+	require.NoError(t, err)
+	require.Equal(t, azsessions.ExecutionStatus("Finished"), *got.Status)
+	require.Equal(t, int32(3), polls.Load())
+}
