@@ -49,7 +49,8 @@ type ExecutionClient struct {
 // when that is shorter, is sent as timeoutInSeconds (in whole seconds below
 // it, at least 1, at most 220), so that the service stops the code, and
 // frees the session, when the caller stops waiting. Each try sends the time
-// left when it starts (a retry after a 429 waits for its Retry-After).
+// left when it is sent (after a 429's Retry-After wait, and after the token
+// fetch, which counts against the try's TryTimeout).
 //
 // When ctx ends, or the try's TryTimeout passes, before the answer, the
 // error is an *ExecutionInterruptedError: it wraps the context's error

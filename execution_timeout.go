@@ -43,9 +43,8 @@ func (w callerWait) seconds() (int32, bool) {
 type perTryTimeoutKey struct{}
 
 // perTryTimeout is an Execute whose timeoutInSeconds the SDK derives from
-// the caller's wait: request holds the value sent on the first try.
+// the caller's wait: request holds the value written before the first try.
 type perTryTimeout struct {
-	wait    callerWait
 	request ExecutionRequest
 }
 
@@ -64,7 +63,7 @@ func withDeadlineTimeout(ctx context.Context, tryTimeout time.Duration, request 
 		return request, nil
 	}
 	request.TimeoutInSeconds = &secs
-	return request, &perTryTimeout{wait: w, request: request}
+	return request, &perTryTimeout{request: request}
 }
 
 // tag returns ctx carrying t for the execution's request; ctx itself when
@@ -79,17 +78,23 @@ func (t *perTryTimeout) tag(ctx context.Context) context.Context {
 // timeoutPolicy rewrites the timeoutInSeconds of each try of an Execute
 // whose timeout the SDK derives, when the time left has changed since the
 // body was written: a retry after a 429's Retry-After wait must not ask the
-// service to run the code past the caller's deadline. It runs per try,
-// after the token is fetched and before bodyPolicy reads the body.
+// service to run the code past the caller's deadline, nor a try whose
+// credential took part of its TryTimeout to fetch the token past the try's.
+// It runs per try, after the token is fetched and before bodyPolicy reads
+// the body. The try's context ends at the nearer of ctx's deadline and the
+// try's (azcore sets it), so its deadline is the caller's wait.
 type timeoutPolicy struct{}
 
 // Do implements policy.Policy.
 func (timeoutPolicy) Do(req *policy.Request) (*http.Response, error) {
-	t, ok := req.Raw().Context().Value(perTryTimeoutKey{}).(*perTryTimeout)
+	ctx := req.Raw().Context()
+	t, ok := ctx.Value(perTryTimeoutKey{}).(*perTryTimeout)
 	if !ok {
 		return req.Next()
 	}
-	if secs, ok := t.wait.seconds(); ok && secs != *t.request.TimeoutInSeconds {
+	w := callerWait{}
+	w.deadline, w.hasDeadline = ctx.Deadline()
+	if secs, ok := w.seconds(); ok && secs != *t.request.TimeoutInSeconds {
 		r := t.request
 		r.TimeoutInSeconds = &secs
 		// This try's request is a clone: the retry policy rewinds the
