@@ -26,6 +26,7 @@ type ContainerServer struct {
 	// supplies the headers and the body streamed to the caller; a body
 	// shorter than its ContentLength fails the caller's read with
 	// io.ErrUnexpectedEOF, and a longer one is cut at it, as on the wire.
+	// The answer to a HEAD keeps its ContentLength and has no body.
 	// path is the unescaped request path below the pool endpoint (the part
 	// after /subscriptions/{sub}/resourceGroups/{rg}/sessionPools/{pool}),
 	// starting with "/"; body is nil when the request had none.
@@ -177,7 +178,7 @@ func requestBody(req *http.Request) (io.ReadSeeker, error) {
 
 // sendBody sends the headers of the response's *http.Response, when set,
 // with the responder's, and streams its body, held to its ContentLength
-// (see lengthBody).
+// (see lengthBody); the answer to a HEAD has none.
 func sendBody(c server.ResponseContent, r azsessions.ContainerClientSendResponse, req *http.Request) (*http.Response, error) {
 	body := io.ReadCloser(http.NoBody)
 	length := int64(0)
@@ -200,7 +201,15 @@ func sendBody(c server.ResponseContent, r azsessions.ContainerClientSendResponse
 		return nil, err
 	}
 	resp.ContentLength = length
-	if length > 0 {
+	switch {
+	case req.Method == http.MethodHead:
+		// As on the wire: the answer to a HEAD has no body, and its
+		// length is the one a GET would get.
+		if err := resp.Body.Close(); err != nil {
+			return nil, err
+		}
+		resp.Body = http.NoBody
+	case length > 0:
 		// As on the wire: no more than the declared length, and a
 		// shorter body is cut short.
 		resp.Body = &lengthBody{body: resp.Body, left: length}

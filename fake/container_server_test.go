@@ -175,3 +175,28 @@ func TestSendLengthIsKept(t *testing.T) {
 		require.Equal(t, tc.want, string(data), "%d bytes, length %d", len(tc.body), tc.length)
 	}
 }
+
+// TestSendHeadKeepsItsLength: the answer to a HEAD has no body, and its
+// ContentLength is the length a GET would get, as on the wire; a fake that
+// gives an empty body with that length is read as no body, not as a body
+// cut short.
+func TestSendHeadKeepsItsLength(t *testing.T) {
+	srv := fake.ServerFactory{
+		ContainerServer: fake.ContainerServer{
+			Send: func(ctx context.Context, identifier string, method string, path string, body io.ReadSeeker, options *azsessions.ContainerClientSendOptions) (resp azfake.Responder[azsessions.ContainerClientSendResponse], errResp azfake.ErrorResponder) {
+				resp.SetResponse(http.StatusOK, azsessions.ContainerClientSendResponse{Response: &http.Response{
+					Body:          io.NopCloser(strings.NewReader("")),
+					ContentLength: 10,
+				}}, nil)
+				return
+			},
+		},
+	}
+	got, err := newClient(t, &srv).NewContainerClient().Send(context.Background(), "s", http.MethodHead, "/file", nil, nil)
+	require.NoError(t, err)
+	data, err := io.ReadAll(got.Body)
+	require.NoError(t, got.Body.Close())
+	require.NoError(t, err, "a HEAD's answer has no body to cut short")
+	require.Empty(t, data)
+	require.EqualValues(t, 10, got.ContentLength)
+}
