@@ -116,3 +116,31 @@ func keys(m map[string]string) []string {
 	}
 	return out
 }
+
+// A name with a control character (code's "a\tb.txt", or "x\n.csv" from a
+// title with a newline) is listed escaped as well ("a%09b.txt"), since a
+// request cannot name it as it is (control characters are refused in
+// names): the listed name gets, downloads and deletes it. Uploads still
+// make no such names.
+func TestNamesWithControlCharactersAreListedEscaped(t *testing.T) {
+	e := newEnv(t, nil)
+	require.Equal(t, http.StatusOK, e.upload("cc", "", "ok.txt", "ok").status)
+	dir := e.sessionDir("cc")
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "a\tb.txt"), []byte("tab"), 0o644))
+	require.NoError(t, os.Mkdir(filepath.Join(dir, "x\ny"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "x\ny", "in.txt"), []byte("in"), 0o644))
+	require.ElementsMatch(t, []string{"a%09b.txt", "x%0Ay", "ok.txt"}, listedNames(t, e, "cc"))
+
+	r := e.do(req{path: "/files/" + url.PathEscape("a%09b.txt") + "/content", query: ident("cc")})
+	require.Equal(t, http.StatusOK, r.status, "%s", r.body)
+	require.Equal(t, "tab", string(r.body))
+	r = e.do(req{path: "/files/in.txt/content", query: withPath(ident("cc"), "x%0Ay")})
+	require.Equal(t, http.StatusOK, r.status, "%s", r.body)
+	require.Equal(t, "in", string(r.body))
+	r = e.do(req{method: http.MethodDelete, path: "/files/" + url.PathEscape("a%09b.txt"), query: ident("cc")})
+	require.Equal(t, http.StatusNoContent, r.status, "%s", r.body)
+	require.NoFileExists(t, filepath.Join(dir, "a\tb.txt"))
+
+	r = e.upload("cc", "", "up%09load.txt", "x")
+	require.Equal(t, http.StatusBadRequest, r.status, "an upload made a name with a control character: %s", r.body)
+}
