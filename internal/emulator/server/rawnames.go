@@ -16,19 +16,22 @@ import (
 // the bytes of every control character become %XX, the rest stays
 // ("a\xffb%.txt" is listed as "a%FFb%25.txt").
 //
-// A name that is valid UTF-8 is shown as it is, unless it reads as such an
-// escape: "a%FF", which code can make beside "a\xff", is shown "a%25FF",
-// escaped the same way, so no two files share a shown name. The rule
-// (readsAsEscape) needs nothing but the name: its %XX unescape to a name
-// that is not UTF-8, or to one that again reads as an escape ("a%25FF" is
-// shown "a%2525FF"). Names in requests (a file name, each element of path,
+// Names with a control character ("a\tb.txt") are escaped the same way
+// ("a%09b.txt"): requests refuse control characters in names, so shown as
+// they are they would name nothing. Any other name that is valid UTF-8 is
+// shown as it is, unless it reads as such an escape: "a%FF", which code
+// can make beside "a\xff", is shown "a%25FF", escaped the same way, so no
+// two files share a shown name. The rule (readsAsEscape) needs nothing but
+// the name: its %XX unescape to a name that needs escaping (not UTF-8, a
+// control character), or to one that again reads as an escape ("a%25FF"
+// is shown "a%2525FF"). Names in requests (a file name, each element of path,
 // an upload's filename) are shown names and map back the same way, so
 // each shown name reaches one file and each file has one shown name. A
 // request's name that is not UTF-8 itself is no shown name: 400.
 
 // displayName is raw, a name as the file system has it, as the API shows it.
 func displayName(raw string) string {
-	if utf8.ValidString(raw) {
+	if !needsEscape(raw) {
 		if _, escaped := readsAsEscape(raw); !escaped {
 			return raw
 		}
@@ -51,7 +54,7 @@ func displayName(raw string) string {
 // displayPath is a slash-separated relative path with each element shown as
 // displayName shows it.
 func displayPath(raw string) string {
-	if !strings.Contains(raw, "%") && utf8.ValidString(raw) {
+	if !strings.Contains(raw, "%") && !needsEscape(raw) {
 		return raw
 	}
 	parts := strings.Split(raw, "/")
@@ -61,10 +64,16 @@ func displayPath(raw string) string {
 	return strings.Join(parts, "/")
 }
 
+// needsEscape reports whether a request could not name raw as it is: it
+// is not valid UTF-8 or holds a control character.
+func needsEscape(raw string) bool {
+	return !utf8.ValidString(raw) || strings.ContainsFunc(raw, unicode.IsControl)
+}
+
 // readsAsEscape reports whether name, valid UTF-8, is what displayName
 // makes of some other name, and returns that name: name holds only
 // well-formed %XX escapes, and unescaped it is one path element (no '/'
-// or NUL) that is not valid UTF-8 or again reads as an escape. Each round
+// or NUL) that needs escaping or again reads as an escape. Each round
 // unescapes at least one escape, so the loop ends.
 func readsAsEscape(name string) (string, bool) {
 	first := ""
@@ -76,7 +85,7 @@ func readsAsEscape(name string) (string, bool) {
 		if s == name {
 			first = raw
 		}
-		if !utf8.ValidString(raw) {
+		if needsEscape(raw) {
 			return first, true
 		}
 		s = raw

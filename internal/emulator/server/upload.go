@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"syscall"
+	"unicode"
 )
 
 // uploadBufferSize is the size of an upload's read buffer (formReader's):
@@ -205,7 +206,13 @@ func partFileName(part *formPart) (string, error) {
 	if err := validName(name); err != nil {
 		return "", err
 	}
-	return fsName(name)
+	raw, err := fsName(name)
+	if err == nil && strings.ContainsFunc(raw, unicode.IsControl) {
+		// Code can make such a name (and a listing shows it escaped), an
+		// upload cannot, as validName says of the name as it is.
+		err = badRequest("the file name must not contain control characters")
+	}
+	return raw, err
 }
 
 // pendingFile is an uploaded file stored under a temporary name.
