@@ -22,28 +22,36 @@ type progressBody struct {
 	timeout     time.Duration
 	setDeadline func(time.Time) error
 	reads       *atomic.Int64 // counts reads, for tests
+	started     atomic.Bool   // the handler has read from the body
 }
 
 // withProgressDeadline wraps r's body (when it has one) so that each read
 // must receive data within timeout. The handler calls done when it has
-// answered: done hands net/http its own body back, because net/http
-// decides from the body's type what to do with what the handler left
-// unread. A body announced with "Expect: 100-continue" that the handler
-// never asked for is not read at all (the answer goes out at once and
-// the connection is closed after it); behind the wrapper it was read
-// before the answer, with no 100 Continue sent, so the client waited for
-// its own timeout and then sent it. Another body's small unread rest is
-// read and dropped before the answer, under a deadline done sets, so that
-// a client that stalls cannot hold the connection.
+// answered: done hands net/http its own body back when the handler read
+// none of it, because net/http decides from the body's type what to do
+// with what the handler left unread. A body announced with "Expect:
+// 100-continue" that the handler never asked for is not read at all (the
+// answer goes out at once and the connection is closed after it); behind
+// the wrapper it was read before the answer, with no 100 Continue sent, so
+// the client waited for its own timeout and then sent it. A body the
+// handler began to read stays wrapped: 100 Continue went out, the client
+// sends the whole body, and net/http reads and drops a small unread rest
+// (a one-file upload's closing delimiter) and keeps the connection, where
+// its own Expect body would make it close the connection. That rest is
+// read under a deadline done sets, so that a client that stalls cannot
+// hold the connection.
 func withProgressDeadline(w http.ResponseWriter, r *http.Request, timeout time.Duration, reads *atomic.Int64) (done func()) {
 	if r.Body == nil || r.Body == http.NoBody || timeout <= 0 {
 		return func() {}
 	}
 	rc := http.NewResponseController(w)
 	own := r.Body
-	r.Body = &progressBody{ReadCloser: own, timeout: timeout, setDeadline: rc.SetReadDeadline, reads: reads}
+	b := &progressBody{ReadCloser: own, timeout: timeout, setDeadline: rc.SetReadDeadline, reads: reads}
+	r.Body = b
 	return func() {
-		r.Body = own
+		if !b.started.Load() {
+			r.Body = own
+		}
 		_ = rc.SetReadDeadline(time.Now().Add(timeout))
 	}
 }
@@ -51,6 +59,7 @@ func withProgressDeadline(w http.ResponseWriter, r *http.Request, timeout time.D
 func (b *progressBody) Read(p []byte) (int, error) {
 	// A writer that cannot set deadlines (a test recorder) answers
 	// ErrNotSupported: the body is then read without one.
+	b.started.Store(true)
 	_ = b.setDeadline(time.Now().Add(b.timeout))
 	if b.reads != nil {
 		b.reads.Add(1)
