@@ -7,7 +7,7 @@ import (
 
 // savedFigureValue is the value of a run whose open figure is not returned
 // again because the run saved it (see dropSavedFigure).
-const savedFigureValue = "(an image: the figure open when the run ended; not returned again, since the run saved Matplotlib images, returned with this result, and the figure is most likely one of them)"
+const savedFigureValue = "(an image: the figure open when the run ended; not returned again, since the run saved Matplotlib images, returned with this result, and the figure is most likely one of them; if it is not, draw it again and save it with plt.savefig)"
 
 // dropSavedFigure leaves out the run's figure (the image the pool returns
 // for a Matplotlib figure still open when the run ended) when the run also
