@@ -147,3 +147,20 @@ func TestRequestLogNeverHoldsSecrets(t *testing.T) {
 		require.NotContains(t, out, secret)
 	}
 }
+
+// A path is logged as it travels in a URL, escaped: a name holding a line
+// break cannot forge a log line, nor an escape sequence reach the terminal.
+func TestRequestLogEscapesThePath(t *testing.T) {
+	var log syncBuffer
+	e := newEnv(t, func(c *Config) { c.Log = &log })
+	forged := "2026-01-01T00:00:00Z DELETE /session 204 1ms"
+	e.do(req{path: "/files/a%0A" + url.PathEscape(forged), query: ident("log")})
+	e.do(req{path: "/files/b%1B%5B31mred", query: ident("log")})
+
+	out := log.String()
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	require.Len(t, lines, 2, "%q", out)
+	require.NotContains(t, out, "\x1b", "an escape sequence reached the log")
+	require.Contains(t, lines[0], "GET /files/a%0A")
+	require.Contains(t, lines[1], "GET /files/b%1B")
+}
