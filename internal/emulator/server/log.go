@@ -9,7 +9,7 @@ import (
 )
 
 // requestLogger writes one line per request. It logs the method, the path
-// without its query string (which carries identifiers and could carry
+// (escaped) without its query string (which carries identifiers and could carry
 // secrets in a user's own tests), the status and the duration: never
 // bodies, headers or tokens.
 type requestLogger struct {
@@ -31,7 +31,10 @@ func (l *requestLogger) done(w *statusWriter, r *http.Request) {
 	if status == 0 {
 		status = http.StatusOK
 	}
-	line := fmt.Sprintf("%s %s %s %d %s\n", time.Now().UTC().Format(time.RFC3339), r.Method, r.URL.Path, status, time.Since(w.start).Round(time.Microsecond))
+	// The path as it travels in a URL, escaped: unescaped, a name holding a
+	// line break would forge log lines, and an escape sequence would reach
+	// the terminal.
+	line := fmt.Sprintf("%s %s %s %d %s\n", time.Now().UTC().Format(time.RFC3339), r.Method, r.URL.EscapedPath(), status, time.Since(w.start).Round(time.Microsecond))
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	_, _ = io.WriteString(l.out, line)
