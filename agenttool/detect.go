@@ -63,8 +63,8 @@ func (s *Session) listAll(ctx context.Context) (map[string]fileState, error) {
 
 // detectChanges lists /mnt/data after a run, compares it with the listing
 // before, and fetches the image files created or changed within what is
-// left of the image budgets.
-func (s *Session) detectChanges(ctx context.Context, imagesSoFar int, bytesSoFar int64) ([]FileInfo, []Image, []string, error) {
+// left of the image budgets, which the run's figure (or nil) holds a share of.
+func (s *Session) detectChanges(ctx context.Context, figure *Image) ([]FileInfo, []Image, []string, error) {
 	after, err := s.listAll(ctx)
 	if err != nil {
 		if ctx.Err() != nil {
@@ -78,7 +78,7 @@ func (s *Session) detectChanges(ctx context.Context, imagesSoFar int, bytesSoFar
 	}
 	files := compareFiles(s.snapshot, after)
 	s.snapshot = after
-	images, notes, err := s.changedImages(ctx, files, imagesSoFar, bytesSoFar)
+	images, notes, err := s.changedImages(ctx, files, figure)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -161,11 +161,17 @@ func (k *imageSkips) notes() []string {
 }
 
 // changedImages fetches the images among the files created or changed, as
-// long as the image budgets, of which count images and total bytes are
-// spent, leave room; the notes say how many were left out and why.
-func (s *Session) changedImages(ctx context.Context, files []FileInfo, count int, total int64) ([]Image, []string, error) {
+// long as the image budgets, of which the run's figure (or nil) holds a
+// share, leave room; the notes say how many were left out and why. Once a
+// Matplotlib PNG is among them the figure will be left out (dropSavedFigure),
+// so its share goes to the files after that one.
+func (s *Session) changedImages(ctx context.Context, files []FileInfo, figure *Image) ([]Image, []string, error) {
 	var images []Image
 	var skips imageSkips
+	count, total := 0, int64(0)
+	if figure != nil {
+		count, total = 1, int64(len(figure.Data))
+	}
 	for _, f := range files {
 		if f.Change == ChangeDeleted || imageMIMEByName(f.Path) == "" {
 			continue
@@ -178,6 +184,11 @@ func (s *Session) changedImages(ctx context.Context, files []FileInfo, count int
 			images = append(images, *img)
 			count++
 			total += int64(len(img.Data))
+			if figure != nil && matplotlibPNG(img.Data) {
+				count--
+				total -= int64(len(figure.Data))
+				figure = nil
+			}
 		}
 	}
 	return images, skips.notes(), nil
@@ -294,14 +305,6 @@ func (s *Session) inlineImage(img *azsessions.Image) (*Image, string) {
 		return nil, fmt.Sprintf("its %d bytes pass the image budget of %d bytes", len(img.Data), s.t.set.maxImageBytes)
 	}
 	return &Image{Name: "", MIMEType: mime, Data: bytes.Clone(img.Data)}, ""
-}
-
-func imageBytes(images []Image) int64 {
-	var n int64
-	for _, im := range images {
-		n += int64(len(im.Data))
-	}
-	return n
 }
 
 func imageInfos(images []Image) []ImageInfo {

@@ -36,6 +36,16 @@ func (rep *runReport) dropSavedFigure() {
 	rep.out.Value = savedFigureValue
 }
 
+// figure is the run's figure among the images so far, or nil.
+func (rep *runReport) figure() *Image {
+	for i := range rep.images {
+		if rep.images[i].Name == "" {
+			return &rep.images[i]
+		}
+	}
+	return nil
+}
+
 // matplotlibPNG reports whether data is a PNG whose Software text, among
 // the chunks before the image data, says Matplotlib wrote it (every PNG
 // savefig writes carries it unless the code removed it).

@@ -119,7 +119,7 @@ func (rep *runReport) writeOutput() {
 // addFileChanges adds the files the run created, changed or deleted, and
 // those of their images the image budget leaves room for.
 func (s *Session) addFileChanges(ctx context.Context, rep *runReport) error {
-	files, images, notes, err := s.detectChanges(ctx, len(rep.images), imageBytes(rep.images))
+	files, images, notes, err := s.detectChanges(ctx, rep.figure())
 	if err != nil {
 		return err
 	}
