@@ -57,8 +57,8 @@ type ExecutionClient struct {
 // (errors.Is(err, context.DeadlineExceeded) holds) and carries the
 // execution's operation id and session, with which ExecutionClient.Get
 // fetches the result later. A TryTimeout that passes before the request
-// was sent (while the credential fetches its token) is not an
-// interruption: nothing ran, and the credential's error is returned.
+// was sent (while the credential fetches its token, or net/http connects)
+// is not an interruption: nothing ran, and the error is returned as it is.
 func (client *ExecutionClient) Execute(ctx context.Context, identifier string, request ExecutionRequest, options *ExecutionClientExecuteOptions) (resp ExecutionClientExecuteResponse, err error) {
 	const operationName = "ExecutionClient.Execute"
 	ctx = withAPIName(ctx, operationName)

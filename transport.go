@@ -141,8 +141,9 @@ type guardedTransport struct {
 
 // Do implements policy.Transporter.
 func (g guardedTransport) Do(req *http.Request) (*http.Response, error) {
+	req, tr := traceTry(req)
 	resp, err := g.next.Do(req)
-	noteTry(req, resp, err)
+	noteTry(req, tr, resp, err)
 	if err != nil || resp == nil {
 		return resp, err
 	}

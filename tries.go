@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"net/http/httptrace"
 	"sync/atomic"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
@@ -33,11 +34,39 @@ func withTryLog(ctx context.Context) (context.Context, *tryLog) {
 // for a nil log.
 func (log *tryLog) acted() bool { return log != nil && log.mayHaveActed.Load() }
 
+// tryTrace is what net/http says of one try: whether it looked for a
+// connection, and whether it wrote the request's headers on one.
+type tryTrace struct {
+	lookedForConn, wroteHeaders atomic.Bool
+}
+
+// traceTry returns req with a tryTrace watching it, when its call keeps a
+// tryLog; req and nil otherwise. A transport other than net/http's tells
+// the trace nothing.
+func traceTry(req *http.Request) (*http.Request, *tryTrace) {
+	if _, ok := req.Context().Value(tryLogKey{}).(*tryLog); !ok {
+		return req, nil
+	}
+	tr := &tryTrace{}
+	ctx := httptrace.WithClientTrace(req.Context(), &httptrace.ClientTrace{
+		GetConn:      func(string) { tr.lookedForConn.Store(true) },
+		WroteHeaders: func() { tr.wroteHeaders.Store(true) },
+	})
+	return req.WithContext(ctx), tr
+}
+
+// unsent tells whether net/http failed the try before writing any of it:
+// while it dialled, made the TLS handshake, or waited for a connection
+// (a try's deadline passing then is not an OpError of the dial).
+func (tr *tryTrace) unsent(err error) bool {
+	return tr != nil && err != nil && tr.lookedForConn.Load() && !tr.wroteHeaders.Load()
+}
+
 // noteTry records in its call's tryLog, when the call keeps one, what
-// became of a try that reached the transport.
-func noteTry(req *http.Request, resp *http.Response, err error) {
+// became of a try that reached the transport; tr is its traceTry.
+func noteTry(req *http.Request, tr *tryTrace, resp *http.Response, err error) {
 	log, ok := req.Context().Value(tryLogKey{}).(*tryLog)
-	if ok && tryMayHaveActed(resp, err) {
+	if ok && !tr.unsent(err) && tryMayHaveActed(resp, err) {
 		log.mayHaveActed.Store(true)
 	}
 }
