@@ -44,7 +44,8 @@ func apiName(req *http.Request) (string, error) {
 // require calls on a failed check) fails the call at once, rather than
 // leaving it to wait for its context; a fake that panics panics again in
 // the caller's goroutine, as it would in azcore's own fakes, which run
-// there.
+// there (or, once the call has returned with its context's error, in a
+// goroutine of its own).
 func serve(req *http.Request, route func(api string) handler) (*http.Response, error) {
 	api, err := apiName(req)
 	if err != nil {
@@ -59,9 +60,15 @@ func serve(req *http.Request, route func(api string) handler) (*http.Response, e
 	select {
 	case <-req.Context().Done():
 		// Nobody reads the abandoned answer: close its body (perhaps a
-		// reader the test handed over) once the fake returns.
+		// reader the test handed over) once the fake returns. A panic
+		// has no caller left to reach: it ends the program, as an
+		// unrecovered panic does, rather than being lost.
 		go func() {
-			if res := <-done; res.resp != nil && res.resp.Body != nil {
+			res := <-done
+			if res.panicked != nil {
+				panic(res.panicked)
+			}
+			if res.resp != nil && res.resp.Body != nil {
 				res.resp.Body.Close()
 			}
 		}()

@@ -38,5 +38,7 @@
 // arguments with require (t.FailNow): the call then fails at once with an
 // error saying the fake did not return, and the test that made it goes on
 // to its own checks. A function that panics makes the call panic in the
-// caller's goroutine, with the function's stack in the panic's error.
+// caller's goroutine, with the function's stack in the panic's error; one
+// that panics after its call returned (its context ended first) ends the
+// test binary, as an unrecovered panic does.
 package fake
