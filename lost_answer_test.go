@@ -107,3 +107,27 @@ func isStatus(err error, status int) bool {
 	var re *azcore.ResponseError
 	return errors.As(err, &re) && re.StatusCode == status
 }
+
+// TestEndingCallsSurviveAServerError: a 5xx other than 503 may follow the
+// work done (the service ended the session, then failed), and azcore
+// retries it; a retry that finds the session or file gone succeeds, as
+// after a lost answer.
+func TestEndingCallsSurviveAServerError(t *testing.T) {
+	for name, tc := range endingCalls {
+		for _, first := range []int{http.StatusInternalServerError, http.StatusBadGateway, http.StatusGatewayTimeout} {
+			t.Run(name+"/"+http.StatusText(first), func(t *testing.T) {
+				var tries atomic.Int32
+				gone := tc.gone(t)
+				c, srv := newRecordedClient(t, func(w http.ResponseWriter, r *http.Request) {
+					if tries.Add(1) == 1 {
+						reply(first, nil)(w, r)
+						return
+					}
+					gone(w, r)
+				}, nil)
+				require.NoError(t, tc.call(c))
+				require.Len(t, srv.requests(), 2, "the server error was retried once")
+			})
+		}
+	}
+}
