@@ -37,28 +37,45 @@ func cleanDir(p string) (string, error) {
 		if seg == ".." {
 			return "", badRequest("the path %q must not contain '..'", p)
 		}
-		if len(seg) > maxNameBytes {
+		if len(seg) > maxShownNameBytes {
 			return "", badRequest("a directory name in the path is longer than %d bytes", maxNameBytes)
 		}
 	}
 	p = strings.TrimPrefix(path.Clean("/"+p), "/")
-	if len(mntData)+1+len(p) >= maxPathBytes {
-		return "", badRequest("the path is longer than %d bytes as /mnt/data/...", maxPathBytes-1)
+	tooLong := badRequest("the path is longer than %d bytes as /mnt/data/...", maxPathBytes-1)
+	if len(p) >= maxShownBytesPerByte*maxPathBytes {
+		return "", tooLong
 	}
-	return fsPathOf(p)
+	p, err := fsPathOf(p)
+	if err == nil && len(mntData)+1+len(p) >= maxPathBytes {
+		err = tooLong
+	}
+	return p, err
 }
 
 // maxNameBytes is the longest name of one path element that Linux file
-// systems take (NAME_MAX).
+// systems take (NAME_MAX). It bounds a name as the file system has it
+// (fsName); a request spells it as a listing shows it, which may be
+// longer (maxShownNameBytes).
 const maxNameBytes = 255
+
+// maxShownBytesPerByte is the most bytes a listing shows for one byte of a
+// name (%XX, rawnames.go).
+const maxShownBytesPerByte = 3
+
+// maxShownNameBytes bounds a name as a request spells it, before it is
+// mapped to the file system's (and its length checked there): no name of
+// maxNameBytes is listed longer.
+const maxShownNameBytes = maxShownBytesPerByte * maxNameBytes
 
 // maxPathBytes bounds a whole path as code sees it under /mnt/data
 // (PATH_MAX, with its terminating NUL): code could not open a longer one.
 const maxPathBytes = 4096
 
-// validName checks a file name: one path element, not "." or "..", no
-// separators or control characters. Everything else, spaces and Unicode
-// included, is allowed.
+// validName checks a file name as a request spells it: one path element,
+// not "." or "..", no separators or control characters, not longer than a
+// listing shows any name (fsName checks the file system's length).
+// Everything else, spaces and Unicode included, is allowed.
 func validName(name string) error {
 	switch {
 	case name == "":
@@ -69,10 +86,15 @@ func validName(name string) error {
 		return badRequest("the file name %q must not contain '/' or '\\'; use the path parameter for directories", name)
 	case strings.ContainsFunc(name, unicode.IsControl):
 		return badRequest("the file name must not contain control characters")
-	case len(name) > maxNameBytes:
-		return badRequest("the file name is longer than %d bytes", maxNameBytes)
+	case len(name) > maxShownNameBytes:
+		return errNameTooLong()
 	}
 	return nil
+}
+
+// errNameTooLong refuses a name longer than the file system takes.
+func errNameTooLong() error {
+	return badRequest("the file name is longer than %d bytes", maxNameBytes)
 }
 
 // stripMntData removes a "/mnt/data/" prefix some clients put in the

@@ -95,13 +95,19 @@ func readsAsEscape(name string) (string, bool) {
 
 // fsName is name, one element as a request spells it, as the file system
 // has it: a name that reads as an escape unescaped, any other as it is.
-// A name that is not valid UTF-8 is refused: no listing shows it.
+// A name that is not valid UTF-8 is refused: no listing shows it; so is
+// one longer than the file system takes (NAME_MAX), which is checked here,
+// on the name mapped back, because a listing may show a name that fits
+// with more bytes than that.
 func fsName(name string) (string, error) {
 	if !utf8.ValidString(name) {
 		return "", badRequest("the name %q is not valid UTF-8: spell each byte that is not as %%XX, as file listings do", displayName(name))
 	}
 	if raw, ok := readsAsEscape(name); ok {
-		return raw, nil
+		name = raw
+	}
+	if len(name) > maxNameBytes {
+		return "", errNameTooLong()
 	}
 	return name, nil
 }
@@ -109,8 +115,8 @@ func fsName(name string) (string, error) {
 // fsPathOf is rel, a cleaned relative path as a request spells it, as the
 // file system has it: each element as fsName maps it.
 func fsPathOf(rel string) (string, error) {
-	if !strings.Contains(rel, "%") && utf8.ValidString(rel) {
-		return rel, nil
+	if rel == "" {
+		return "", nil
 	}
 	parts := strings.Split(rel, "/")
 	for i, p := range parts {
