@@ -41,9 +41,13 @@ var titles = map[string]string{
 	ToolNewSession:             "New sandbox session",
 }
 
-// addTools registers each toolkit tool, then new_session.
+// addTools registers each toolkit tool, then new_session. The run tool
+// says that calls sent together may run in any order: the SDK handles a
+// connection's calls concurrently, so calls a client sends at once (as
+// hosts do with the tool calls of one model answer) reach the session in no
+// fixed order.
 func (s *Server) addTools() {
-	for _, d := range s.toolkit.Definitions() {
+	for _, d := range agenttool.ForConcurrentCalls(s.toolkit.Definitions()) {
 		s.tools[d.Name] = true
 		destructive := d.Destructive
 		tool := &mcp.Tool{

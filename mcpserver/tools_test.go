@@ -47,7 +47,7 @@ func TestListToolsMirrorsTheToolkit(t *testing.T) {
 	assert.ElementsMatch(t, want, names)
 	assert.NotContains(t, names, agenttool.ToolDeleteFile, "delete_file is off by default")
 
-	for _, d := range defs {
+	for _, d := range agenttool.ForConcurrentCalls(defs) {
 		tool := res.Tools[slices.Index(names, d.Name)]
 		assert.Equal(t, d.Description, tool.Description, d.Name)
 		schema := tool.InputSchema.(map[string]any)
@@ -71,6 +71,10 @@ func TestListToolsMirrorsTheToolkit(t *testing.T) {
 	assert.True(t, byName(agenttool.ToolPoolInfo).Annotations.ReadOnlyHint)
 	assert.True(t, *byName(agenttool.ToolResetSession).Annotations.DestructiveHint)
 	assert.False(t, byName(agenttool.ToolRunPython).Annotations.ReadOnlyHint)
+	// The SDK runs a connection's calls concurrently, so the model is told
+	// that calls sent together may run in any order.
+	assert.Contains(t, byName(agenttool.ToolRunPython).Description, agenttool.UnorderedCallsNote)
+	assert.NotContains(t, byName(agenttool.ToolListFiles).Description, agenttool.UnorderedCallsNote)
 }
 
 func TestShellPoolOffersRunShell(t *testing.T) {
