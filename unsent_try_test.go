@@ -16,8 +16,9 @@ import (
 
 // firstDialFails returns a client of srv's whose first connection is
 // broken by fail (given the dial's context) before any request is
-// written on it; later connections reach srv.
-func firstDialFails(srv *recordingServer, fail func(ctx context.Context) (net.Conn, error)) *http.Client {
+// written on it; later connections reach srv. net/http goes on dialling
+// after the request has given up: the test's end cancels that dial.
+func firstDialFails(t *testing.T, srv *recordingServer, fail func(ctx context.Context) (net.Conn, error)) *http.Client {
 	var dials atomic.Int32
 	transport := srv.Client().Transport.(*http.Transport).Clone()
 	transport.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
@@ -27,6 +28,7 @@ func firstDialFails(srv *recordingServer, fail func(ctx context.Context) (net.Co
 		var d net.Dialer
 		return d.DialContext(ctx, network, addr)
 	}
+	t.Cleanup(transport.CloseIdleConnections)
 	return &http.Client{Transport: transport}
 }
 
@@ -41,7 +43,7 @@ func TestEndingCallsReportWhatWasNeverThereAfterAFailedHandshake(t *testing.T) {
 			_, srv := newRecordedClient(t, tc.gone(t), nil)
 			opts := &azsessions.ClientOptions{}
 			opts.Retry.RetryDelay = time.Millisecond
-			opts.Transport = firstDialFails(srv, func(context.Context) (net.Conn, error) {
+			opts.Transport = firstDialFails(t, srv, func(context.Context) (net.Conn, error) {
 				client, server := net.Pipe()
 				server.Close()
 				return client, nil
@@ -64,7 +66,7 @@ func TestExecuteTryTimeoutWhileConnectingIsNotAnInterruption(t *testing.T) {
 	_, srv := newRecordedClient(t, reply(http.StatusOK, testdata(t, "executions/sync_succeeded.json")), nil)
 	opts := &azsessions.ClientOptions{}
 	opts.Retry.TryTimeout = 100 * time.Millisecond
-	opts.Transport = firstDialFails(srv, func(ctx context.Context) (net.Conn, error) {
+	opts.Transport = firstDialFails(t, srv, func(ctx context.Context) (net.Conn, error) {
 		<-ctx.Done() // a dial that gets no answer
 		return nil, ctx.Err()
 	})
