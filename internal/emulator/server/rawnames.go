@@ -16,14 +16,15 @@ import (
 // the bytes of every control character become %XX, the rest stays
 // ("a\xffb%.txt" is listed as "a%FFb%25.txt").
 //
-// Names with a control character ("a\tb.txt") are escaped the same way
-// ("a%09b.txt"): requests refuse control characters in names, so shown as
-// they are they would name nothing. Any other name that is valid UTF-8 is
+// Names with a control character ("a\tb.txt") or a backslash are escaped
+// the same way ("a%09b.txt", "a%5Cb.txt"; the backslash too becomes %5C):
+// requests refuse both in names, so shown as they are they would name
+// nothing. Any other name that is valid UTF-8 is
 // shown as it is, unless it reads as such an escape: "a%FF", which code
 // can make beside "a\xff", is shown "a%25FF", escaped the same way, so no
 // two files share a shown name. The rule (readsAsEscape) needs nothing but
 // the name: its %XX unescape to a name that needs escaping (not UTF-8, a
-// control character), or to one that again reads as an escape ("a%25FF"
+// control character, a backslash), or to one that again reads as an escape ("a%25FF"
 // is shown "a%2525FF"). Names in requests (a file name, each element of path,
 // an upload's filename) are shown names and map back the same way, so
 // each shown name reaches one file and each file has one shown name. A
@@ -39,7 +40,7 @@ func displayName(raw string) string {
 	var b strings.Builder
 	for i := 0; i < len(raw); {
 		r, size := utf8.DecodeRuneInString(raw[i:])
-		if (r == utf8.RuneError && size <= 1) || r == '%' || unicode.IsControl(r) {
+		if (r == utf8.RuneError && size <= 1) || r == '%' || r == '\\' || unicode.IsControl(r) {
 			for _, c := range []byte(raw[i : i+size]) {
 				fmt.Fprintf(&b, "%%%02X", c)
 			}
@@ -65,9 +66,10 @@ func displayPath(raw string) string {
 }
 
 // needsEscape reports whether a request could not name raw as it is: it
-// is not valid UTF-8 or holds a control character.
+// is not valid UTF-8 or holds a control character or a backslash (which
+// requests refuse, validName).
 func needsEscape(raw string) bool {
-	return !utf8.ValidString(raw) || strings.ContainsFunc(raw, unicode.IsControl)
+	return !utf8.ValidString(raw) || strings.ContainsFunc(raw, unicode.IsControl) || strings.Contains(raw, `\`)
 }
 
 // readsAsEscape reports whether name, valid UTF-8, is what displayName

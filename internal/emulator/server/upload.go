@@ -207,10 +207,10 @@ func partFileName(part *formPart) (string, error) {
 		return "", err
 	}
 	raw, err := fsName(name)
-	if err == nil && strings.ContainsFunc(raw, unicode.IsControl) {
+	if err == nil && (strings.ContainsFunc(raw, unicode.IsControl) || strings.Contains(raw, `\`)) {
 		// Code can make such a name (and a listing shows it escaped), an
 		// upload cannot, as validName says of the name as it is.
-		err = badRequest("the file name must not contain control characters")
+		err = badRequest("the file name must not contain control characters or '\\'")
 	}
 	return raw, err
 }
