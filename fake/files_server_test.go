@@ -258,20 +258,14 @@ func TestDownloadUnknownLength(t *testing.T) {
 // net/http's server refuses to write past it. Without this, a test of code
 // that must notice a truncated download could never fail it.
 func TestDownloadLengthIsKept(t *testing.T) {
-	for _, tc := range []struct {
-		body    string
-		length  int64
-		want    string
-		wantErr error
-		nilBody bool
-	}{
+	for _, tc := range []lengthCase{
 		{body: "abc", length: 10, want: "abc", wantErr: io.ErrUnexpectedEOF},
 		{length: 4, nilBody: true, wantErr: io.ErrUnexpectedEOF},
 		{body: "abcdef", length: 3, want: "abc"},
 		{body: "abc", length: 3, want: "abc"},
 		{body: "", length: 0, want: ""},
 	} {
-		t.Run(fmt.Sprintf("%d bytes, length %d", len(tc.body), tc.length), func(t *testing.T) {
+		t.Run(tc.String(), func(t *testing.T) {
 			srv := fake.ServerFactory{
 				FilesServer: fake.FilesServer{
 					Download: func(ctx context.Context, identifier string, name string, options *azsessions.FilesClientDownloadOptions) (resp azfake.Responder[azsessions.FilesClientDownloadResponse], errResp azfake.ErrorResponder) {
@@ -288,15 +282,35 @@ func TestDownloadLengthIsKept(t *testing.T) {
 			require.NoError(t, err)
 			defer got.Body.Close()
 			require.Equal(t, tc.length, *got.ContentLength)
-			data, err := io.ReadAll(got.Body)
-			if tc.wantErr != nil {
-				require.ErrorIs(t, err, tc.wantErr)
-			} else {
-				require.NoError(t, err)
-			}
-			require.Equal(t, tc.want, string(data))
+			tc.requireRead(t, got.Body)
 		})
 	}
+}
+
+// lengthCase is a body, the ContentLength a fake declares for it (nilBody:
+// the fake sets no body), and what the caller then reads.
+type lengthCase struct {
+	body    string
+	length  int64
+	want    string
+	wantErr error
+	nilBody bool
+}
+
+func (tc lengthCase) String() string {
+	return fmt.Sprintf("%d bytes, length %d", len(tc.body), tc.length)
+}
+
+// requireRead reads r to its end and checks it gives what tc says.
+func (tc lengthCase) requireRead(t *testing.T, r io.Reader) {
+	t.Helper()
+	data, err := io.ReadAll(r)
+	if tc.wantErr != nil {
+		require.ErrorIs(t, err, tc.wantErr, tc.String())
+	} else {
+		require.NoError(t, err, tc.String())
+	}
+	require.Equal(t, tc.want, string(data), tc.String())
 }
 
 // TestDownloadNegativeLengthIsRefused: a ContentLength the wire cannot
