@@ -163,14 +163,17 @@ func (k *imageSkips) notes() []string {
 // changedImages fetches the images among the files created or changed, as
 // long as the image budgets, of which the run's figure (or nil) holds a
 // share, leave room; the notes say how many were left out and why. Once a
-// Matplotlib PNG is among them the figure will be left out (dropSavedFigure),
-// so its share goes to the files after that one.
+// Matplotlib PNG is among them a figure Matplotlib rendered will be left out
+// (dropSavedFigure), so its share goes to the files after that one.
 func (s *Session) changedImages(ctx context.Context, files []FileInfo, figure *Image) ([]Image, []string, error) {
 	var images []Image
 	var skips imageSkips
 	count, total := 0, int64(0)
 	if figure != nil {
 		count, total = 1, int64(len(figure.Data))
+		if !matplotlibPNG(figure.Data) {
+			figure = nil // no figure: it stays, and keeps its share
+		}
 	}
 	for _, f := range files {
 		if f.Change == ChangeDeleted || imageMIMEByName(f.Path) == "" {

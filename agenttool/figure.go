@@ -17,7 +17,9 @@ const savedFigureValue = "(an image: the figure open when the run ended; not ret
 // a name the model can cite and download again, and it is the rendering the
 // code asked for, while the figure is gone once the run ends. The two are
 // rendered differently (the figure cropped to its content), so their bytes
-// cannot be compared; a PNG that Matplotlib wrote is the sign.
+// cannot be compared; a PNG that Matplotlib wrote is the sign. The run's
+// image is left out only when Matplotlib rendered it too: an image the run
+// ended on that is no figure (a Pillow image, say) cannot be the saved one.
 func (rep *runReport) dropSavedFigure() {
 	fig := -1
 	saved := false
@@ -29,7 +31,7 @@ func (rep *runReport) dropSavedFigure() {
 			saved = true
 		}
 	}
-	if fig < 0 || !saved {
+	if fig < 0 || !saved || !matplotlibPNG(rep.images[fig].Data) {
 		return
 	}
 	rep.images = append(rep.images[:fig], rep.images[fig+1:]...)

@@ -45,3 +45,18 @@ func imageNames(images []agenttool.Image) []string {
 	}
 	return names
 }
+
+// A run that saves a Matplotlib figure, closes it, and ends on another
+// image (here one Pillow drew) gets that image back as well as the file:
+// only the pool's rendering of an open Matplotlib figure can be the saved
+// one, and the value is not said to be a figure left out.
+func TestEmulatorSavedFigureKeepsOtherImageValue(t *testing.T) {
+	kit := newEmulatorKit(t, &emulator.Options{Python: testenv.Python(t, "apt-get install python3-matplotlib", "matplotlib")}, nil)
+	s := kit.Session("plot")
+	code := "import matplotlib.pyplot as plt\nfrom PIL import Image\nplt.plot([1, 3, 2])\nplt.savefig('/mnt/data/x.png')\nplt.close()\nImage.new('RGB', (8, 8), 'red')"
+	r := call(t, s, agenttool.ToolRunPython, map[string]any{"code": code})
+	require.False(t, r.IsError, r.Text)
+	require.ElementsMatch(t, []string{"", "/mnt/data/x.png"}, imageNames(r.Images), r.Text)
+	out := r.Structured.(*agenttool.RunOutput)
+	require.NotContains(t, out.Value, "saved", out.Value)
+}
