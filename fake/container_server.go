@@ -209,6 +209,10 @@ func sendBody(c server.ResponseContent, r azsessions.ContainerClientSendResponse
 			return nil, err
 		}
 		resp.Body = http.NoBody
+		if length == 0 && r.Response != nil {
+			// A HEAD's answer is written with its length and no body.
+			resp.ContentLength = r.Response.ContentLength
+		}
 	case length > 0:
 		// As on the wire: no more than the declared length, and a
 		// shorter body is cut short.

@@ -189,3 +189,26 @@ func TestSendHeadKeepsItsLength(t *testing.T) {
 	require.Empty(t, data)
 	require.EqualValues(t, 10, got.ContentLength)
 }
+
+// TestSendHeadKeepsItsLengthWithoutBody: a fake that answers a HEAD with a
+// length and no body at all (nil or http.NoBody), as a HEAD's answer is
+// written, keeps that length too.
+func TestSendHeadKeepsItsLengthWithoutBody(t *testing.T) {
+	for _, body := range []io.ReadCloser{nil, http.NoBody} {
+		srv := fake.ServerFactory{
+			ContainerServer: fake.ContainerServer{
+				Send: func(ctx context.Context, identifier string, method string, path string, _ io.ReadSeeker, options *azsessions.ContainerClientSendOptions) (resp azfake.Responder[azsessions.ContainerClientSendResponse], errResp azfake.ErrorResponder) {
+					resp.SetResponse(http.StatusOK, azsessions.ContainerClientSendResponse{Response: &http.Response{Body: body, ContentLength: 10}}, nil)
+					return
+				},
+			},
+		}
+		got, err := newClient(t, &srv).NewContainerClient().Send(context.Background(), "s", http.MethodHead, "/file", nil, nil)
+		require.NoError(t, err)
+		data, err := io.ReadAll(got.Body)
+		require.NoError(t, got.Body.Close())
+		require.NoError(t, err)
+		require.Empty(t, data)
+		require.EqualValues(t, 10, got.ContentLength, "body %v", body)
+	}
+}
