@@ -98,6 +98,7 @@ func newExecutionPoller(client *ExecutionClient, identifier string, resp *http.R
 	var body struct {
 		ID     *string          `json:"id"`
 		Status *json.RawMessage `json:"status"`
+		Result json.RawMessage  `json:"result"`
 	}
 	if payload, err := runtime.Payload(resp); err == nil && len(payload) > 0 {
 		if err := json.Unmarshal(payload, &body); err != nil {
@@ -108,6 +109,10 @@ func newExecutionPoller(client *ExecutionClient, identifier string, resp *http.R
 		if st, _ := parseStatus(*body.Status); st != nil {
 			p.Status = *st
 		}
+	}
+	if body.Status == nil && len(body.Result) > 0 && string(body.Result) != "null" {
+		// A result without a status: the execution has ended (see Poll).
+		p.Status = ""
 	}
 	loc := resp.Header.Get(headerOperationLocation)
 	if loc == "" {
