@@ -72,3 +72,27 @@ func TestLongListedNamesReachTheirFiles(t *testing.T) {
 	}
 	require.ElementsMatch(t, []string{"ok.txt", shownDir}, listedNames(t, e, "l"))
 }
+
+// A directory listed longer than 4096 bytes (each of its bytes that is
+// not UTF-8 listed as %XX) whose path, as the file system has it, fits
+// PATH_MAX is reached by its listed path in an upload's "path" form field
+// as it is in the path query parameter.
+func TestLongListedPathInTheUploadPathField(t *testing.T) {
+	e := newEnv(t, nil)
+	require.Equal(t, http.StatusOK, e.upload("lp", "", "ok.txt", "ok").status)
+	elem := strings.Repeat("\xfe", maxNameBytes)
+	raw := strings.Repeat("/"+elem, 6)[1:] // 1535 bytes
+	require.NoError(t, os.MkdirAll(filepath.Join(e.sessionDir("lp"), raw), 0o755))
+	shown := strings.Repeat("/"+strings.Repeat("%FE", maxNameBytes), 6)[1:] // 4595 bytes
+	require.Greater(t, len(shown), maxPathBytes)
+
+	r := e.upload("lp", shown, "q.txt", "by query")
+	require.Equal(t, http.StatusOK, r.status, "upload with the listed path as query: %s", r.body)
+	body, ct := multipartBody(t, [3]string{"path", "", shown}, [3]string{"file", "f.txt", "by field"})
+	r = e.do(req{method: http.MethodPost, path: "/files", query: ident("lp"), body: body, ctype: ct})
+	require.Equal(t, http.StatusOK, r.status, "upload with the listed path as form field: %s", r.body)
+	require.Equal(t, shown, r.json(t)["directory"])
+	content, err := os.ReadFile(filepath.Join(e.sessionDir("lp"), raw, "f.txt"))
+	require.NoError(t, err)
+	require.Equal(t, "by field", string(content))
+}
