@@ -146,16 +146,22 @@ func (sess *session) receiveParts(fr *formReader, dir string, many bool, limits 
 	return pending, nil
 }
 
+// maxPathFieldBytes bounds a "path" form field: a path as a listing shows
+// it, which may take three bytes for each of the file system's
+// (maxShownBytesPerByte), after a "/mnt/data/" prefix. cleanDir checks the
+// path mapped back.
+const maxPathFieldBytes = len(mntData) + 1 + maxShownBytesPerByte*maxPathBytes
+
 // pathField reads a "path" form field as a directory of the area. A field
-// longer than any path (maxPathBytes) is refused, not cut: its cut would
-// name another directory.
+// longer than any listed path (maxPathFieldBytes) is refused, not cut: its
+// cut would name another directory.
 func pathField(part *formPart, limit int64) (string, error) {
-	v, err := io.ReadAll(io.LimitReader(part, maxPathBytes+1))
+	v, err := io.ReadAll(io.LimitReader(part, int64(maxPathFieldBytes)+1))
 	if err != nil {
 		return "", bodyError(err, limit)
 	}
-	if len(v) > maxPathBytes {
-		return "", badRequest("the path form field is longer than %d bytes", maxPathBytes)
+	if len(v) > maxPathFieldBytes {
+		return "", badRequest("the path form field is longer than %d bytes", maxPathFieldBytes)
 	}
 	return cleanDir(string(v))
 }
