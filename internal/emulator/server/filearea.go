@@ -27,7 +27,7 @@ const uploadTempPrefix = ".azsessions-upload-"
 // (rawnames.go). It accepts "sub/dir", "/sub/dir" and "/mnt/data/sub/dir",
 // as clients send all three.
 func cleanDir(p string) (string, error) {
-	if strings.ContainsFunc(p, unicode.IsControl) || strings.Contains(p, `\`) {
+	if controlOrBackslash(p) {
 		return "", badRequest("the path %q holds control characters or backslashes", p)
 	}
 	if p == mntData || strings.HasPrefix(p, mntData+"/") {
@@ -51,6 +51,12 @@ func cleanDir(p string) (string, error) {
 		err = tooLong
 	}
 	return p, err
+}
+
+// controlOrBackslash reports whether s holds a control character or a
+// backslash, which requests refuse in paths and names.
+func controlOrBackslash(s string) bool {
+	return strings.ContainsFunc(s, unicode.IsControl) || strings.Contains(s, `\`)
 }
 
 // maxNameBytes is the longest name of one path element that Linux file

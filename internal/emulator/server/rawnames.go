@@ -69,7 +69,7 @@ func displayPath(raw string) string {
 // is not valid UTF-8 or holds a control character or a backslash (which
 // requests refuse, validName).
 func needsEscape(raw string) bool {
-	return !utf8.ValidString(raw) || strings.ContainsFunc(raw, unicode.IsControl) || strings.Contains(raw, `\`)
+	return !utf8.ValidString(raw) || controlOrBackslash(raw)
 }
 
 // readsAsEscape reports whether name, valid UTF-8, is what displayName

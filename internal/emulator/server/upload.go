@@ -12,7 +12,6 @@ import (
 	"strings"
 	"sync/atomic"
 	"syscall"
-	"unicode"
 )
 
 // uploadBufferSize is the size of an upload's read buffer (formReader's):
@@ -213,7 +212,7 @@ func partFileName(part *formPart) (string, error) {
 		return "", err
 	}
 	raw, err := fsName(name)
-	if err == nil && (strings.ContainsFunc(raw, unicode.IsControl) || strings.Contains(raw, `\`)) {
+	if err == nil && controlOrBackslash(raw) {
 		// Code can make such a name (and a listing shows it escaped), an
 		// upload cannot, as validName says of the name as it is.
 		err = badRequest("the file name must not contain control characters or '\\'")
