@@ -5,7 +5,6 @@ package runtime
 import (
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -18,7 +17,7 @@ import (
 // IPython, numpy, pandas and matplotlib (.ci/run sets it to Debian's
 // /usr/bin/python3 after installing them). Unset, /usr/bin/python3 is
 // tried.
-const pythonEnv = "AZSESSIONS_EMULATOR_PYTHON"
+const pythonEnv = testenv.PythonEnv
 
 // kernelDeps is how to get what the kernel tests need.
 const kernelDeps = "apt-get install python3-ipython python3-numpy python3-pandas python3-matplotlib, or set " + pythonEnv
@@ -27,14 +26,7 @@ const kernelDeps = "apt-get install python3-ipython python3-numpy python3-pandas
 // matplotlib, or ends the test (a failure where .ci/run installed them).
 func kernelPython(t *testing.T) string {
 	t.Helper()
-	python := os.Getenv(pythonEnv)
-	if python == "" {
-		python = "/usr/bin/python3"
-	}
-	if err := exec.Command(python, "-c", "import IPython, matplotlib, matplotlib_inline").Run(); err != nil {
-		testenv.Missing(t, "a python3 with IPython and matplotlib ("+python+": "+err.Error()+")", kernelDeps)
-	}
-	return python
+	return testenv.Python(t, kernelDeps, "IPython", "matplotlib", "matplotlib_inline")
 }
 
 func newIPySession(t *testing.T) (*pythonSession, string) {

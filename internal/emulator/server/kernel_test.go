@@ -2,7 +2,6 @@ package server
 
 import (
 	"net/http"
-	"os"
 	"os/exec"
 	"strings"
 	"testing"
@@ -18,15 +17,8 @@ import (
 // them.
 func kernelPython(t *testing.T) string {
 	t.Helper()
-	python := os.Getenv("AZSESSIONS_EMULATOR_PYTHON")
-	if python == "" {
-		python = "/usr/bin/python3"
-	}
-	if err := exec.Command(python, "-c", "import IPython, matplotlib, matplotlib_inline").Run(); err != nil {
-		testenv.Missing(t, "a python3 with IPython and matplotlib ("+python+")",
-			"apt-get install python3-ipython python3-numpy python3-pandas python3-matplotlib")
-	}
-	return python
+	return testenv.Python(t, "apt-get install python3-ipython python3-numpy python3-pandas python3-matplotlib",
+		"IPython", "matplotlib", "matplotlib_inline")
 }
 
 // TestIPythonKernelOverHTTP: with an interpreter that has IPython, cells
