@@ -63,8 +63,9 @@ func (s *Session) listAll(ctx context.Context) (map[string]fileState, error) {
 
 // detectChanges lists /mnt/data after a run, compares it with the listing
 // before, and fetches the image files created or changed within what is
-// left of the image budgets, which the run's figure (or nil) holds a share of.
-func (s *Session) detectChanges(ctx context.Context, figure *Image) ([]FileInfo, []Image, []string, error) {
+// left of the image budgets, which the run's figure (or nil) holds a share
+// of until signs find the image it was saved as.
+func (s *Session) detectChanges(ctx context.Context, figure *Image, signs figureSigns) ([]FileInfo, []Image, []string, error) {
 	after, err := s.listAll(ctx)
 	if err != nil {
 		if ctx.Err() != nil {
@@ -78,7 +79,7 @@ func (s *Session) detectChanges(ctx context.Context, figure *Image) ([]FileInfo,
 	}
 	files := compareFiles(s.snapshot, after)
 	s.snapshot = after
-	images, notes, err := s.changedImages(ctx, files, figure)
+	images, notes, err := s.changedImages(ctx, files, figure, signs)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -162,10 +163,11 @@ func (k *imageSkips) notes() []string {
 
 // changedImages fetches the images among the files created or changed, as
 // long as the image budgets, of which the run's figure (or nil) holds a
-// share, leave room; the notes say how many were left out and why. Once a
-// Matplotlib PNG is among them a figure Matplotlib rendered will be left out
-// (dropSavedFigure), so its share goes to the files after that one.
-func (s *Session) changedImages(ctx context.Context, files []FileInfo, figure *Image) ([]Image, []string, error) {
+// share, leave room; the notes say how many were left out and why. Once an
+// image signs say the figure was saved as is among them, a figure
+// Matplotlib rendered will be left out (dropSavedFigure), so its share goes
+// to the files after that one.
+func (s *Session) changedImages(ctx context.Context, files []FileInfo, figure *Image, signs figureSigns) ([]Image, []string, error) {
 	var images []Image
 	var skips imageSkips
 	count, total := 0, int64(0)
@@ -187,7 +189,7 @@ func (s *Session) changedImages(ctx context.Context, files []FileInfo, figure *I
 			images = append(images, *img)
 			count++
 			total += int64(len(img.Data))
-			if figure != nil && matplotlibPNG(img.Data) {
+			if figure != nil && signs.saved(img.Data) {
 				count--
 				total -= int64(len(figure.Data))
 				figure = nil

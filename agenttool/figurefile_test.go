@@ -60,3 +60,27 @@ func TestEmulatorSavedFigureKeepsOtherImageValue(t *testing.T) {
 	out := r.Structured.(*agenttool.RunOutput)
 	require.NotContains(t, out.Value, "saved", out.Value)
 }
+
+// A figure saved as JPEG or WebP comes back once too, as the file. Those
+// files carry no sign of Matplotlib, as its PNGs do, so the sign is the
+// code: a run whose code calls savefig, and whose open figure Matplotlib
+// rendered, saved that figure.
+func TestEmulatorSavedJPEGAndWebPFigureReturnedOnce(t *testing.T) {
+	kit := newEmulatorKit(t, &emulator.Options{Python: testenv.Python(t, "apt-get install python3-matplotlib", "matplotlib")}, nil)
+	s := kit.Session("plot")
+	for _, tc := range []struct{ name, mime string }{{"x.jpg", "image/jpeg"}, {"x.webp", "image/webp"}} {
+		r := call(t, s, agenttool.ToolRunPython, map[string]any{"code": "import matplotlib.pyplot as plt\nplt.plot([1, 3, 2])\nplt.savefig('/mnt/data/" + tc.name + "')"})
+		require.False(t, r.IsError, r.Text)
+		require.Equal(t, []string{"/mnt/data/" + tc.name}, imageNames(r.Images), r.Text)
+		require.Contains(t, r.Text, "----- images -----\n/mnt/data/"+tc.name+" ("+tc.mime+", ")
+		require.NotContains(t, r.Text, "the run's figure")
+		require.Contains(t, r.Structured.(*agenttool.RunOutput).Value, "saved")
+	}
+
+	// A JPEG that Pillow wrote, beside a figure the code never saved, is
+	// no sign: both come back.
+	code := "import matplotlib.pyplot as plt\nfrom PIL import Image\nImage.new('RGB', (8, 8), 'red').save('/mnt/data/red.jpg')\nplt.plot([1, 2])\nplt.show()"
+	r := call(t, s, agenttool.ToolRunPython, map[string]any{"code": code})
+	require.False(t, r.IsError, r.Text)
+	require.ElementsMatch(t, []string{"", "/mnt/data/red.jpg"}, imageNames(r.Images), r.Text)
+}

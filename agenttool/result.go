@@ -12,7 +12,8 @@ type Result struct {
 	// Images are the figure the run produced and the image files it created
 	// or changed, or the image download_file fetched, within the image
 	// budgets, as bytes. The figure is left out when a PNG Matplotlib wrote
-	// is among the files: the run saved it, and the file is returned.
+	// is among the files, or a JPEG or WebP file from code that calls
+	// savefig: the run saved it, and the file is returned.
 	Images []Image
 	// Files are the files a run created, changed or deleted, or the listing
 	// of list_files.

@@ -152,6 +152,7 @@ func (s *Session) run(ctx context.Context, tool string, req azsessions.Execution
 		return deref(final), err
 	}
 	rep := newRunReport(resp, timeout, tool == ToolRunShell, notes)
+	rep.signs = signsOf(req)
 	s.addOutput(rep, tool, resp, poolCap)
 	if detect {
 		if err := s.addFileChanges(ctx, rep); err != nil {

@@ -17,6 +17,7 @@ type runReport struct {
 	notes   []string
 	images  []Image
 	failure azsessions.ExecutionFailure
+	signs   figureSigns // of the images the run saved its figure as
 }
 
 // newRunReport starts the report with the run's status, failure and exit
@@ -119,7 +120,7 @@ func (rep *runReport) writeOutput() {
 // addFileChanges adds the files the run created, changed or deleted, and
 // those of their images the image budget leaves room for.
 func (s *Session) addFileChanges(ctx context.Context, rep *runReport) error {
-	files, images, notes, err := s.detectChanges(ctx, rep.figure())
+	files, images, notes, err := s.detectChanges(ctx, rep.figure(), rep.signs)
 	if err != nil {
 		return err
 	}
