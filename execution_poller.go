@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -38,10 +39,17 @@ type executionPoller struct {
 }
 
 // UnmarshalJSON implements json.Unmarshaler: it reads a resume token.
+// A token is caller input, perhaps from storage others can write: its
+// outputCap sets how much of each poll's answer is read (see
+// executionLimit), so one that no request can have is refused rather than
+// lifting that bound.
 func (p *executionPoller) UnmarshalJSON(data []byte) error {
 	type token executionPoller // the fields, without this method
 	if err := json.Unmarshal(data, (*token)(p)); err != nil {
 		return err
+	}
+	if p.OutputCap < 0 || int64(p.OutputCap) > math.MaxInt32 {
+		return fmt.Errorf("outputCap %d is outside 0 to %d", p.OutputCap, math.MaxInt32)
 	}
 	p.fromToken = true
 	return nil
@@ -114,6 +122,11 @@ func newExecutionPoller(client *ExecutionClient, identifier string, resp *http.R
 		// A result without a status: the execution has ended (see Poll).
 		p.Status = ""
 	}
+	if p.Done() {
+		// Nothing will be polled, so an Operation-Location the SDK would
+		// not follow (another host) must not lose the result in hand.
+		return p, nil
+	}
 	loc := resp.Header.Get(headerOperationLocation)
 	if loc == "" {
 		id := resp.Header.Get(headerOperationID)
@@ -121,9 +134,6 @@ func newExecutionPoller(client *ExecutionClient, identifier string, resp *http.R
 			id = *body.ID
 		}
 		if id == "" {
-			if p.Done() {
-				return p, nil
-			}
 			return nil, errors.New("the service started an execution but sent neither Operation-Location nor an execution id")
 		}
 		loc = "executions/" + url.PathEscape(id)

@@ -284,3 +284,44 @@ func TestPollingEndsAtAStatusTheSDKDoesNotKnow(t *testing.T) {
 	require.Equal(t, azsessions.ExecutionStatus("Finished"), *got.Status)
 	require.Equal(t, int32(3), polls.Load())
 }
+
+// TestBeginExecuteFinishedAtOnceKeepsTheResultWhateverItsLocation: a first
+// answer that has ended is the result, even when it also carries an
+// Operation-Location the SDK would not poll (another host, or one that does
+// not parse): nothing is polled, so nothing is sent there. BeginExecute
+// failed with ErrUntrustedURL, and the result of code that had run was lost.
+func TestBeginExecuteFinishedAtOnceKeepsTheResultWhateverItsLocation(t *testing.T) {
+	for _, loc := range []string{"https://elsewhere.example/executions/e1", "http://[::1%zz]/x"} {
+		c, srv := newRecordedClient(t, reply(http.StatusOK, testdata(t, "executions/sync_succeeded.json"), "Operation-Location", loc), nil)
+		poller, err := c.NewExecutionClient().BeginExecute(context.Background(), "s1", azsessions.NewCodeRequest("x"), nil)
+		require.NoError(t, err, loc)
+		require.True(t, poller.Done())
+		resp, err := poller.PollUntilDone(context.Background(), fastPolling)
+		require.NoError(t, err)
+		require.Equal(t, "63\n", *resp.Result.Stdout)
+		require.Len(t, srv.requests(), 1)
+	}
+}
+
+// TestBeginExecuteRefusesAResumeTokenWithAnOutputCapItNeverMakes: a token
+// is caller input, perhaps from storage an attacker can write. Its
+// outputCap sets how much of a poll's answer the SDK reads; one no request
+// can have (outside 0 to the int32 of OutputStreamsMaxLength) is refused.
+// A cap whose limit overflowed lifted the 16 MiB bound on the answer: a
+// 17 MiB answer was read whole.
+func TestBeginExecuteRefusesAResumeTokenWithAnOutputCapItNeverMakes(t *testing.T) {
+	big := `{"id":"e1","status":"Succeeded","result":{"stdout":"` + strings.Repeat("x", 17<<20) + `"}}`
+	c, srv := newRecordedClient(t, reply(http.StatusOK, []byte(big)), nil)
+	exec := c.NewExecutionClient()
+	for _, outputCap := range []string{"384307168202282326", "2147483648", "-1"} {
+		token := `{"type":"ExecutionClientExecuteResponse","token":{"pollURL":"` + srv.URL + poolPath + `/executions/e1?identifier=s1","executionStatus":"Running","outputCap":` + outputCap + `}}`
+		poller, err := exec.BeginExecute(context.Background(), "s1", azsessions.ExecutionRequest{}, &azsessions.ExecutionClientBeginExecuteOptions{ResumeToken: token})
+		if err == nil {
+			_, err = poller.PollUntilDone(context.Background(), fastPolling)
+			require.Error(t, err, "the answer beyond the bound was read, outputCap %s", outputCap)
+		}
+		require.ErrorIs(t, err, azsessions.ErrInvalidArgument, outputCap)
+		require.Contains(t, err.Error(), "outputCap")
+	}
+	require.Empty(t, srv.requests())
+}
