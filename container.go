@@ -33,6 +33,14 @@ type ContainerClient struct {
 // methods only on 429 and 503, so the container never sees a request twice
 // because of the SDK.
 //
+// A retry follows a lost answer, a try's timeout or a 5xx, after which the
+// container may have done what the earlier try asked: the response is the
+// last try's, which can differ from the first's (a DELETE whose first try
+// deleted can come back 404). Unlike SessionsClient.Delete, Send cannot
+// read such a 404 as success, since the container defines what its codes
+// mean. To see the first try's answer or failure, and never a retry's,
+// pass a ctx from policy.WithRetryOptions with RetryOptions.MaxRetries -1.
+//
 // The response is returned whatever its status code, as the container
 // defines what its codes mean; build an *azcore.ResponseError with
 // runtime.NewResponseError if you want one. A redirect is not followed: a

@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/stretchr/testify/require"
 
 	"github.com/seed-f3fa2c9d/azsessions"
@@ -152,4 +153,31 @@ func TestContainerListSessionsPostsEveryPage(t *testing.T) {
 		require.Equal(t, http.MethodPost, r.Method)
 		require.Equal(t, "/.management/listSessions", r.Path)
 	}
+}
+
+// TestContainerSendDeleteRetriedAfterALostAnswer shows what Send's doc
+// says of a retried DELETE: its first try acted and lost its answer, and
+// the retry's 404 is what the caller sees, as Send cannot know what the
+// container's codes mean. With retries turned off through the context, the
+// caller sees the first try's failure instead, and the container one try.
+func TestContainerSendDeleteRetriedAfterALostAnswer(t *testing.T) {
+	// Odd tries delete and lose their answer; even ones find nothing.
+	var tries atomic.Int32
+	c, _ := newRecordedClient(t, func(w http.ResponseWriter, r *http.Request) {
+		if tries.Add(1)%2 == 1 {
+			reply(http.StatusNoContent, nil)(w, r)
+			panic(http.ErrAbortHandler)
+		}
+		reply(http.StatusNotFound, nil)(w, r)
+	}, nil)
+	resp, err := c.NewContainerClient().Send(context.Background(), "s1", http.MethodDelete, "/items/1", nil, nil)
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, http.StatusNotFound, resp.StatusCode)
+	require.Equal(t, int32(2), tries.Load())
+
+	ctx := policy.WithRetryOptions(context.Background(), policy.RetryOptions{MaxRetries: -1})
+	_, err = c.NewContainerClient().Send(ctx, "s1", http.MethodDelete, "/items/1", nil, nil)
+	require.Error(t, err, "the lost answer is the caller's to judge")
+	require.Equal(t, int32(3), tries.Load())
 }
