@@ -27,8 +27,9 @@
 // call and prints it in the next, in the same answer, would see the print
 // fail about half the time. Set compose.ToolsNodeConfig's
 // ExecuteSequentially, as the example does, to run them in the model's
-// order; the run tool's description also tells the model that calls of one
-// answer may run in any order ([agenttool.UnorderedCallsNote]).
+// order, and say so with [Options.ExecuteSequentially]; otherwise the run
+// tool's description tells the model that calls of one answer may run in
+// any order ([agenttool.UnorderedCallsNote]).
 package eino
 
 import (
@@ -55,6 +56,13 @@ type Options struct {
 	// (images are named in it but not sent), for chat models that do not
 	// read multimodal tool messages.
 	TextOnly bool
+	// ExecuteSequentially says the ToolsNode runs the tool calls of one
+	// answer one at a time, in the model's order (the same field of
+	// compose.ToolsNodeConfig is set). Without it the run tool's
+	// description tells the model that such calls may run in any order
+	// ([agenttool.UnorderedCallsNote]), so a model puts a call that needs
+	// another's work in a later answer, a round trip more.
+	ExecuteSequentially bool
 }
 
 // Tools returns the toolkit's tools, every call running in session. It
@@ -70,9 +78,12 @@ func ToolsFor(tk *agenttool.Toolkit, sessionFor SessionFunc, opts *Options) ([]t
 	if opts == nil {
 		opts = &Options{}
 	}
-	// A ToolsNode runs the calls of one answer concurrently unless told
-	// otherwise, so they reach the session in no fixed order: the model is told.
-	defs := agenttool.ForConcurrentCalls(tk.Definitions())
+	defs := tk.Definitions()
+	if !opts.ExecuteSequentially {
+		// A ToolsNode runs the calls of one answer concurrently unless told
+		// otherwise, so they reach the session in no fixed order: the model is told.
+		defs = agenttool.ForConcurrentCalls(defs)
+	}
 	out := make([]tool.BaseTool, 0, len(defs))
 	for _, d := range defs {
 		info, err := toolInfo(d)

@@ -21,13 +21,13 @@ var (
 func Example() {
 	ctx := context.TODO()
 	// The host picks the sandbox: one session per conversation.
-	tools, err := adapter.Tools(tk, tk.Session("conversation-1234"), nil)
+	tools, err := adapter.Tools(tk, tk.Session("conversation-1234"), &adapter.Options{ExecuteSequentially: true})
 	if err != nil {
 		// TODO: handle error
 	}
 	agent, err := react.NewAgent(ctx, &react.AgentConfig{
 		ToolCallingModel: chatModel,
-		// In the model's order: a ToolsNode runs one answer's calls concurrently by default.
+		// In the model's order (and Options says so): a ToolsNode runs one answer's calls concurrently by default.
 		ToolsConfig: compose.ToolsNodeConfig{Tools: tools, ExecuteSequentially: true},
 	})
 	if err != nil {
