@@ -300,6 +300,9 @@ func (client *ExecutionClient) executeRequest(ctx context.Context, identifier st
 	if err := checkIdentifier(identifier); err != nil {
 		return nil, err
 	}
+	if err := checkExecutionRequest(request); err != nil {
+		return nil, err
+	}
 	id, err := operationID(opID)
 	if err != nil {
 		return nil, err

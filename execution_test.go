@@ -12,6 +12,7 @@ import (
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
 	"github.com/stretchr/testify/require"
 
 	"github.com/seed-f3fa2c9d/azsessions"
@@ -396,4 +397,36 @@ func TestExecuteRefusesAnEmpty200(t *testing.T) {
 	c, _ := newRecordedClient(t, reply(http.StatusOK, nil), nil)
 	_, err := c.NewExecutionClient().Execute(context.Background(), "s1", azsessions.NewCodeRequest("x"), nil)
 	require.ErrorContains(t, err, "reading the execution")
+}
+
+// TestExecuteRefusesRequestsItWouldAlterOrThatRunNothing: JSON carries
+// text only, and encoding/json replaces bytes that are not UTF-8 with
+// U+FFFD, so code, a command, an argument or stdin holding them ran as
+// something else than the caller gave (binary stdin arrived corrupted); a
+// request with neither code nor a command was sent for the service to
+// refuse. Both are refused with ErrInvalidArgument, naming the field and
+// not quoting it (code may be secret), before any request.
+func TestExecuteRefusesRequestsItWouldAlterOrThatRunNothing(t *testing.T) {
+	c, srv := newRecordedClient(t, reply(http.StatusOK, testdata(t, "executions/sync_succeeded.json")), nil)
+	exec := c.NewExecutionClient()
+	stdin := azsessions.NewShellRequest("cat")
+	stdin.Stdin = to.Ptr("\xff\xfe")
+	for want, r := range map[string]azsessions.ExecutionRequest{
+		"Code":               azsessions.NewCodeRequest("print('caf\xe9')"),
+		"ShellCommand":       azsessions.NewShellRequest("echo \xe9"),
+		"ExecCommandAndArgs": azsessions.NewExecRequest("ls", "ok", "\xff"),
+		"Stdin":              stdin,
+		"no Code":            {TimeoutInSeconds: to.Ptr(int32(5))},
+	} {
+		_, err := exec.Execute(context.Background(), "s1", r, nil)
+		require.ErrorIs(t, err, azsessions.ErrInvalidArgument, want)
+		require.Contains(t, err.Error(), want)
+		require.NotContains(t, err.Error(), "\xff", "the value is not quoted")
+		_, err = exec.BeginExecute(context.Background(), "s1", r, nil)
+		require.ErrorIs(t, err, azsessions.ErrInvalidArgument, want)
+	}
+	require.Empty(t, srv.requests())
+
+	_, err := exec.Execute(context.Background(), "s1", azsessions.NewCodeRequest(""), nil)
+	require.NoError(t, err, "empty code is code")
 }

@@ -10,7 +10,10 @@ import (
 
 // ExecutionRequest is the code or command to run. Build one with
 // NewCodeRequest, NewShellRequest or NewExecRequest and set the optional
-// fields as needed. Fields left nil are not sent.
+// fields as needed. Fields left nil are not sent. The request travels as
+// JSON, which carries text only: a Code, ShellCommand, Stdin or argument
+// that is not valid UTF-8 is refused with ErrInvalidArgument, as is a
+// request with neither Code nor a command.
 type ExecutionRequest struct {
 	// Code is the source to run in a code-interpreter pool (Python or Node).
 	Code *string

@@ -104,3 +104,27 @@ func isToken(s string) bool {
 	}
 	return true
 }
+
+// checkExecutionRequest refuses a request that runs nothing, and text the
+// wire would change: JSON strings carry UTF-8 only, and encoding/json
+// replaces other bytes with U+FFFD, so the code, command or stdin run would
+// differ from the caller's. Values are not quoted: code may be secret.
+func checkExecutionRequest(r ExecutionRequest) error {
+	if r.Code == nil && r.ShellCommand == nil && len(r.ExecCommandAndArgs) == 0 {
+		return fmt.Errorf("%w: the request has no Code, ShellCommand or ExecCommandAndArgs", ErrInvalidArgument)
+	}
+	for _, f := range [...]struct {
+		name string
+		v    *string
+	}{{"Code", r.Code}, {"ShellCommand", r.ShellCommand}, {"Stdin", r.Stdin}} {
+		if f.v != nil && !utf8.ValidString(*f.v) {
+			return fmt.Errorf("%w: %s is not valid UTF-8, which JSON cannot carry (encode bytes, e.g. as base64)", ErrInvalidArgument, f.name)
+		}
+	}
+	for i, arg := range r.ExecCommandAndArgs {
+		if !utf8.ValidString(arg) {
+			return fmt.Errorf("%w: ExecCommandAndArgs[%d] is not valid UTF-8, which JSON cannot carry", ErrInvalidArgument, i)
+		}
+	}
+	return nil
+}
