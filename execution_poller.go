@@ -182,9 +182,16 @@ func (p *executionPoller) Poll(ctx context.Context) (*http.Response, error) {
 	if !runtime.HasStatusCode(resp, http.StatusOK) {
 		return nil, runtime.NewResponseError(resp)
 	}
-	var exec Execution
-	if err := runtime.UnmarshalAsJSON(resp, &exec); err != nil {
+	// An empty body fails here, as it does Execute's first answer:
+	// runtime.UnmarshalAsJSON would take it for an execution still running,
+	// and PollUntilDone would poll on for as long as ctx lets it.
+	payload, err := runtime.Payload(resp)
+	if err != nil {
 		return nil, err
+	}
+	var exec Execution
+	if err := decodeExecution(payload, &exec); err != nil {
+		return nil, fmt.Errorf("reading the execution: %w", err)
 	}
 	switch {
 	case exec.Status != nil:

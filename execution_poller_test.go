@@ -325,3 +325,37 @@ func TestBeginExecuteRefusesAResumeTokenWithAnOutputCapItNeverMakes(t *testing.T
 	}
 	require.Empty(t, srv.requests())
 }
+
+// TestPollAnsweredWithAnEmpty200Fails: a poll answered 200 with no body
+// says nothing of the execution. It fails the wait with an error saying
+// so, as Execute's first answer does; the poller took it for "still
+// running" and polled on until the caller's context ended, for ever
+// without a deadline. Both BeginExecute's poller and Execute waiting on a
+// 202 are checked.
+func TestPollAnsweredWithAnEmpty200Fails(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute) // hang guard
+	defer cancel()
+	var polls atomic.Int32
+	c, _ := newRecordedClient(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost {
+			w.Header().Set("Operation-Location", "executions/e1")
+			reply(http.StatusAccepted, testdata(t, "executions/async_running.json"))(w, r)
+			return
+		}
+		polls.Add(1)
+		w.WriteHeader(http.StatusOK)
+	}, nil)
+	exec := c.NewExecutionClient()
+	poller, err := exec.BeginExecute(ctx, "s1", azsessions.NewCodeRequest("x"), nil)
+	require.NoError(t, err)
+	_, err = poller.PollUntilDone(ctx, fastPolling)
+	require.Error(t, err)
+	require.NotErrorIs(t, err, context.DeadlineExceeded)
+	require.Contains(t, err.Error(), "reading the execution")
+	require.Equal(t, int32(1), polls.Load())
+
+	_, err = exec.Execute(ctx, "s1", azsessions.NewCodeRequest("x"), nil)
+	require.Error(t, err)
+	require.NotErrorIs(t, err, context.DeadlineExceeded)
+	require.Equal(t, int32(2), polls.Load())
+}
