@@ -55,6 +55,11 @@ func (s *Session) RunPython(ctx context.Context, code string, timeout time.Durat
 	if strings.TrimSpace(code) == "" {
 		return errorResult("the code is empty; pass the Python code to run"), nil
 	}
+	if strings.ContainsRune(code, 0) {
+		// Python refuses it anywhere in source; the pool's answer would be
+		// a traceback through the kernel's own code.
+		return errorResult("the code holds a NUL character, which Python refuses in source code, even in a string; write it as '\\x00' inside the string."), nil
+	}
 	return s.run(ctx, ToolRunPython, azsessions.NewCodeRequest(code), timeout)
 }
 
