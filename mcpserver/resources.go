@@ -127,9 +127,6 @@ func parseFileURI(uri string) (handle, dir, name string, err error) {
 	} else {
 		return "", "", "", mcp.ResourceNotFoundError(uri)
 	}
-	if i := strings.IndexAny(rest, "?#"); i >= 0 {
-		rest = rest[:i]
-	}
 	p, err := url.PathUnescape(rest)
 	if err != nil {
 		return "", "", "", invalidParams(quoted.Head(uri) + ": the path is not valid URI escaping")
