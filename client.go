@@ -46,7 +46,6 @@ type ClientOptions struct {
 type Client struct {
 	internal   *azcore.Client
 	endpoint   string
-	host       string
 	apiVersion string
 	// singleRun is the caller's retry options narrowed for requests that
 	// must not run twice (see noDoubleRunRetry).
@@ -82,7 +81,6 @@ func NewClient(endpoint string, credential azcore.TokenCredential, options *Clie
 	return &Client{
 		internal:   internal,
 		endpoint:   strings.TrimRight(u.String(), "/"),
-		host:       u.Host,
 		apiVersion: options.apiVersion(),
 		singleRun:  noDoubleRunRetry(options.Retry),
 	}, nil

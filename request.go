@@ -69,7 +69,7 @@ func (c *Client) trustedURL(raw string) (string, error) {
 		return "", fmt.Errorf("%w: %v", ErrUntrustedURL, err)
 	}
 	u := base.ResolveReference(ref)
-	if !strings.EqualFold(u.Host, c.host) || u.Scheme != base.Scheme {
+	if canonicalHost(u) != canonicalHost(base) || u.Scheme != base.Scheme {
 		return "", fmt.Errorf("%w: %s://%s", ErrUntrustedURL, u.Scheme, u.Host)
 	}
 	// Azure resource paths are case-insensitive, and services send them back
@@ -83,6 +83,20 @@ func (c *Client) trustedURL(raw string) (string, error) {
 		}
 	}
 	return u.String(), nil
+}
+
+// canonicalHost is u's host in lower case without the scheme's default
+// port: https://pool and https://pool:443 are one origin, which gets the
+// token either way.
+func canonicalHost(u *url.URL) string {
+	host := strings.ToLower(u.Host)
+	if port := u.Port(); (port == "443" && u.Scheme == "https") || (port == "80" && u.Scheme == "http") {
+		host = strings.ToLower(u.Hostname())
+		if strings.Contains(host, ":") {
+			host = "[" + host + "]" // an IPv6 literal
+		}
+	}
+	return host
 }
 
 // filePath returns the escaped URL path of a file operation.
