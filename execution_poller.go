@@ -193,11 +193,12 @@ func (p *executionPoller) Poll(ctx context.Context) (*http.Response, error) {
 	if err := decodeExecution(payload, &exec); err != nil {
 		return nil, fmt.Errorf("reading the execution: %w", err)
 	}
-	switch {
-	case exec.Status != nil:
+	if exec.Status != nil {
 		p.Status = *exec.Status
-	case exec.Result != nil:
-		// A result without a status: the execution has ended.
+	} else {
+		// A 200 without a status, with a result or without, has ended, as
+		// Execute takes such a first answer (see stillRunning): polling on
+		// would last as long as ctx.
 		p.Status = ""
 	}
 	p.polls++

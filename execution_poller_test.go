@@ -359,3 +359,37 @@ func TestPollAnsweredWithAnEmpty200Fails(t *testing.T) {
 	require.NotErrorIs(t, err, context.DeadlineExceeded)
 	require.Equal(t, int32(2), polls.Load())
 }
+
+// TestPollAnsweredWithNeitherStatusNorResultEndsTheWait: a poll answered
+// 200 with an execution that has no status and no result ({}, null, an id
+// alone) is returned as it came, as Execute returns such a first answer;
+// the poller took it for "still running" and polled on until the caller's
+// context ended, for ever without a deadline.
+func TestPollAnsweredWithNeitherStatusNorResultEndsTheWait(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute) // hang guard
+	defer cancel()
+	for _, body := range []string{`{}`, `null`, `{"id":"e1","identifier":"s1"}`} {
+		var polls atomic.Int32
+		c, _ := newRecordedClient(t, func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodPost {
+				w.Header().Set("Operation-Location", "executions/e1")
+				reply(http.StatusAccepted, testdata(t, "executions/async_running.json"))(w, r)
+				return
+			}
+			polls.Add(1)
+			reply(http.StatusOK, []byte(body))(w, r)
+		}, nil)
+		exec := c.NewExecutionClient()
+		poller, err := exec.BeginExecute(ctx, "s1", azsessions.NewCodeRequest("x"), nil)
+		require.NoError(t, err)
+		resp, err := poller.PollUntilDone(ctx, fastPolling)
+		require.NoError(t, err, body)
+		require.Nil(t, resp.Status)
+		require.False(t, resp.Succeeded())
+		require.Equal(t, int32(1), polls.Load(), body)
+
+		_, err = exec.Execute(ctx, "s1", azsessions.NewCodeRequest("x"), nil)
+		require.NoError(t, err, body)
+		require.Equal(t, int32(2), polls.Load(), body)
+	}
+}
