@@ -13,21 +13,23 @@ var (
 	// ErrInvalidEndpoint: NewClient was given an endpoint that is not an
 	// absolute http(s) URL, or that has a query or fragment.
 	ErrInvalidEndpoint = errors.New("azsessions: invalid endpoint")
-	// ErrInvalidIdentifier: a session identifier is empty or holds control
-	// characters.
+	// ErrInvalidIdentifier: a session identifier is empty, is not valid
+	// UTF-8 or holds control characters.
 	ErrInvalidIdentifier = errors.New("azsessions: invalid session identifier")
 	// ErrInvalidFileName: a file name is empty, ".", "..", holds a "/" or "\"
-	// (use the Path option for directories) or control characters.
+	// (use the Path option for directories) or control characters, or is not
+	// valid UTF-8.
 	ErrInvalidFileName = errors.New("azsessions: invalid file name")
 	// ErrInvalidPath: a directory path has a ".." segment or control
-	// characters.
+	// characters, or is not valid UTF-8.
 	ErrInvalidPath = errors.New("azsessions: invalid path")
 	// ErrInvalidArgument: another argument cannot be used (a nil body, an
 	// empty execution ID, a resume token the SDK did not make...).
 	ErrInvalidArgument = errors.New("azsessions: invalid argument")
-	// ErrUntrustedURL: the service sent a nextLink or Operation-Location on
-	// another host than the endpoint. Following it would send the bearer
-	// token elsewhere, so the SDK refuses.
+	// ErrUntrustedURL: the service sent a nextLink or Operation-Location, or
+	// a resume token holds a poll URL, on another host (or scheme) than the
+	// endpoint. Following it would send the bearer token elsewhere, so the
+	// SDK refuses.
 	ErrUntrustedURL = errors.New("azsessions: service returned a URL outside the pool endpoint")
 	// ErrRepeatedNextLink: a pager's nextLink names a page the pager has
 	// already fetched. Following it would loop forever, so NextPage

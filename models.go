@@ -188,8 +188,9 @@ type ExecutionResult struct {
 	// StdoutTruncated is true when Stdout is exactly as long as the output
 	// cap, so the service probably dropped the rest (it adds no marker).
 	// ExecutionClient.Get takes the cap from
-	// ExecutionClientGetOptions.OutputStreamsMaxLength, and else, like a
-	// poller resumed elsewhere, to be the default, 4096.
+	// ExecutionClientGetOptions.OutputStreamsMaxLength, and else to be the
+	// default, 4096; a poller resumed from a token keeps the cap of the
+	// request that started it.
 	StdoutTruncated bool
 	// StderrTruncated is the same for Stderr.
 	StderrTruncated bool
