@@ -22,7 +22,9 @@ type Definition struct {
 	OutputSchema map[string]any
 	// ReadOnly is true when the tool does not change the sandbox.
 	ReadOnly bool
-	// Destructive is true when the tool may delete data.
+	// Destructive is true when the tool may delete data: replace a file,
+	// or run code that may delete files. MCP's destructiveHint, whose
+	// false promises additive updates only.
 	Destructive bool
 }
 
@@ -88,6 +90,7 @@ func toolTable(set settings) map[string]Definition {
 				"timeout_seconds": timeoutProp,
 			}, "code", "timeout_seconds"),
 			OutputSchema: runOutputSchema(),
+			Destructive:  true, // code may delete files, or lose the state in a crash
 		},
 		ToolRunShell: {
 			Name: ToolRunShell,
@@ -100,6 +103,7 @@ func toolTable(set settings) map[string]Definition {
 				"timeout_seconds": timeoutProp,
 			}, "command", "stdin", "timeout_seconds"),
 			OutputSchema: runOutputSchema(),
+			Destructive:  true, // a command may delete files
 		},
 		ToolUploadFile: {
 			Name: ToolUploadFile,
@@ -111,6 +115,7 @@ func toolTable(set settings) map[string]Definition {
 				"encoding": map[string]any{"type": "string", "enum": []any{"text", "base64"}, "description": "text for UTF-8 text, base64 for binary data."},
 			}, "path", "content", "encoding"),
 			OutputSchema: fileOutputSchema(),
+			Destructive:  true, // it replaces a file of the same name
 		},
 		ToolDownloadFile: {
 			Name: ToolDownloadFile,
