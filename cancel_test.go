@@ -41,9 +41,15 @@ func TestEveryCallCanceledMidCallSaysSo(t *testing.T) {
 			_, err := c.NewFilesClient().NewListPager("s1", nil).NextPage(ctx)
 			return err
 		},
-		"FilesClient.Get":      func(ctx context.Context) error { _, err := c.NewFilesClient().Get(ctx, "s1", "a.txt", nil); return err },
-		"FilesClient.Download": func(ctx context.Context) error { _, err := c.NewFilesClient().Download(ctx, "s1", "a.txt", nil); return err },
-		"FilesClient.Delete":   func(ctx context.Context) error { _, err := c.NewFilesClient().Delete(ctx, "s1", "a.txt", nil); return err },
+		"FilesClient.Get": func(ctx context.Context) error { _, err := c.NewFilesClient().Get(ctx, "s1", "a.txt", nil); return err },
+		"FilesClient.Download": func(ctx context.Context) error {
+			_, err := c.NewFilesClient().Download(ctx, "s1", "a.txt", nil)
+			return err
+		},
+		"FilesClient.Delete": func(ctx context.Context) error {
+			_, err := c.NewFilesClient().Delete(ctx, "s1", "a.txt", nil)
+			return err
+		},
 		"ExecutionClient.Get": func(ctx context.Context) error {
 			_, err := c.NewExecutionClient().Get(ctx, "s1", "e1", nil)
 			return err
