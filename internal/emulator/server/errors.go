@@ -22,6 +22,7 @@ const (
 	CodeMethodNotAllowed      = "MethodNotAllowed"
 	CodePayloadTooLarge       = "PayloadTooLarge"
 	CodeTooManySessions       = "TooManySessions"
+	CodeExecutionQueueFull    = "ExecutionQueueFull"
 	CodeInternal              = "InternalServerError"
 	CodeUnavailable           = "ServiceUnavailable"
 )

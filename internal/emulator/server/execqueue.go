@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"errors"
+	"net/http"
 	"strconv"
 	"strings"
 	"time"
@@ -55,6 +56,7 @@ var errSessionGone = errors.New("the session was deleted")
 // submit queues e, unless an execution with e's id already exists in the
 // session, in which case that one is returned and nothing runs: a client
 // retrying a request with the same operation-id must not run its code twice.
+// A queue already at its bound (queueLimit) refuses e with errQueueFull.
 func (sess *session) submit(e *execution) (*execution, bool, error) {
 	sess.mu.Lock()
 	defer sess.mu.Unlock()
@@ -63,6 +65,10 @@ func (sess *session) submit(e *execution) (*execution, bool, error) {
 	}
 	if sess.ctx.Err() != nil {
 		return nil, false, errSessionGone
+	}
+	size := requestBytes(e.req)
+	if l := sess.srv.queueLimit; len(sess.queue) > 0 && (len(sess.queue) >= l.executions || sess.queuedBytes+size > l.codeBytes) {
+		return nil, false, errQueueFull(l)
 	}
 	if !sess.working {
 		sess.srv.store.retain(sess)
@@ -75,6 +81,7 @@ func (sess *session) submit(e *execution) (*execution, bool, error) {
 	sess.execs[e.id] = e
 	sess.history = append(sess.history, e)
 	sess.queue = append(sess.queue, e)
+	sess.queuedBytes += size
 	sess.trimLocked()
 	return e, false, nil
 }
@@ -148,6 +155,7 @@ func (sess *session) work() {
 		e := sess.queue[0]
 		sess.queue[0] = nil
 		sess.queue = sess.queue[1:]
+		sess.queuedBytes -= requestBytes(e.req)
 		sess.mu.Unlock()
 		sess.run(e)
 	}
@@ -218,4 +226,36 @@ func statusOf(res runtime.Result, shell bool) string {
 		return statusSucceeded
 	}
 	return statusFailed
+}
+
+// Bounds of a session's queue of waiting executions (not yet started),
+// which hold their code in memory until they run: without them, a client
+// submitting asynchronously while one execution runs could make the
+// emulator keep any number of 64 MiB bodies. A queue with nothing waiting
+// takes any execution the body limit allows.
+const (
+	maxWaitingExecutions = DefaultExecutionHistory
+	maxWaitingCodeBytes  = maxJSONBody
+)
+
+// queueLimit is what a session's waiting executions may hold.
+type queueLimit struct {
+	executions int
+	codeBytes  int64
+}
+
+// errQueueFull answers a submission the session's queue cannot take.
+func errQueueFull(l queueLimit) *apiError {
+	return newError(http.StatusTooManyRequests, CodeExecutionQueueFull,
+		"the session already has executions waiting (at most %d, holding at most %d bytes of code); retry once they have run", l.executions, l.codeBytes).
+		with("Retry-After", "1")
+}
+
+// requestBytes is the memory a waiting execution's request holds.
+func requestBytes(r runtime.Request) int64 {
+	n := len(r.Code) + len(r.ShellCommand) + len(r.Stdin)
+	for _, a := range r.ExecCommandAndArgs {
+		n += len(a)
+	}
+	return int64(n)
 }

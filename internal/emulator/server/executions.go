@@ -315,6 +315,9 @@ func (c *call) submitToSession(x *execution) (*session, acquisition, *execution,
 			return sess, acq, e, nil
 		}
 		c.s.store.release(sess)
+		if !errors.Is(err, errSessionGone) {
+			return nil, acq, nil, err
+		}
 		if c.s.closed.Load() {
 			return nil, acq, nil, errShuttingDown()
 		}

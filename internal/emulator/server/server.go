@@ -142,6 +142,10 @@ type Server struct {
 
 	info infoCache
 
+	// queueLimit bounds what one session's waiting executions hold
+	// (execqueue.go); New sets it, tests lower it.
+	queueLimit queueLimit
+
 	// releases counts the replaced files being freed in the background
 	// (see releaseReplaced), so that tests can wait for them; Close waits
 	// for them through bg, like any background work.
@@ -202,6 +206,7 @@ func New(cfg Config) (*Server, error) {
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	s.logger = newRequestLogger(cfg.Log)
 	s.store = newStore(s)
+	s.queueLimit = queueLimit{executions: maxWaitingExecutions, codeBytes: maxWaitingCodeBytes}
 	s.routeTable = s.routes()
 	s.startJanitor()
 	return s, nil

@@ -66,7 +66,9 @@ type session struct {
 	// historyBytes is the output held by the finished executions of history.
 	historyBytes int64
 	queue        []*execution
-	working      bool
+	// queuedBytes is the code (and stdin) the executions of queue hold.
+	queuedBytes int64
+	working     bool
 }
 
 func newStore(srv *Server) *store {
