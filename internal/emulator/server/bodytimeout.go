@@ -26,32 +26,38 @@ type progressBody struct {
 }
 
 // withProgressDeadline wraps r's body (when it has one) so that each read
-// must receive data within timeout. The handler calls done when it has
-// answered: done hands net/http its own body back when the handler read
-// none of it, because net/http decides from the body's type what to do
-// with what the handler left unread. A body announced with "Expect:
-// 100-continue" that the handler never asked for is not read at all (the
-// answer goes out at once and the connection is closed after it); behind
-// the wrapper it was read before the answer, with no 100 Continue sent, so
-// the client waited for its own timeout and then sent it. A body the
-// handler began to read stays wrapped: 100 Continue went out, the client
-// sends the whole body, and net/http reads and drops a small unread rest
-// (a one-file upload's closing delimiter) and keeps the connection, where
-// its own Expect body would make it close the connection. That rest is
-// read under a deadline done sets, so that a client that stalls cannot
-// hold the connection.
-func withProgressDeadline(w http.ResponseWriter, r *http.Request, timeout time.Duration, reads *atomic.Int64) (done func()) {
+// must receive data within timeout. The handler calls answering before the
+// first byte of its answer (its header) goes out, and done when it has
+// answered: answering hands net/http its own body back when the handler
+// has read none of it, because net/http decides from the body's type what
+// to do with what the handler left unread, and it decides when the header
+// is written, which may be before the handler returns (an answer longer
+// than its 2 KiB buffer). A body announced with "Expect: 100-continue"
+// that the handler never asked for is then not read at all (the answer
+// goes out at once and the connection is closed after it); behind the
+// wrapper net/http read it before the answer, with no 100 Continue sent
+// once the answer had begun, so a client that waits for 100 Continue, as
+// it may, waited for ever. A body the handler began to read stays wrapped:
+// 100 Continue went out, the client sends the whole body, and net/http
+// reads and drops a small unread rest (a one-file upload's closing
+// delimiter) and keeps the connection, where its own Expect body would
+// make it close the connection. That rest is read under a deadline done
+// sets, so that a client that stalls cannot hold the connection.
+func withProgressDeadline(w http.ResponseWriter, r *http.Request, timeout time.Duration, reads *atomic.Int64) (answering, done func()) {
 	if r.Body == nil || r.Body == http.NoBody || timeout <= 0 {
-		return func() {}
+		return func() {}, func() {}
 	}
 	rc := http.NewResponseController(w)
 	own := r.Body
 	b := &progressBody{ReadCloser: own, timeout: timeout, setDeadline: rc.SetReadDeadline, reads: reads}
 	r.Body = b
-	return func() {
+	answering = func() {
 		if !b.started.Load() {
 			r.Body = own
 		}
+	}
+	return answering, func() {
+		answering()
 		_ = rc.SetReadDeadline(time.Now().Add(timeout))
 	}
 }

@@ -27,9 +27,12 @@ func TestExpectContinueRefusalsAnswerAtOnce(t *testing.T) {
 		length int64
 		want   string
 	}{
-		"no token":       {"POST /executions?api-version=" + testVersion + "&identifier=x HTTP/1.1\r\nContent-Type: application/json\r\n", 100, "401"},
-		"bad version":    {"POST /executions?api-version=1999-01-01&identifier=x HTTP/1.1\r\nContent-Type: application/json\r\n" + auth, 100, "400"},
-		"no such route":  {"POST /nothing?api-version=" + testVersion + "&identifier=x HTTP/1.1\r\n" + auth, 100, "404"},
+		"no token":      {"POST /executions?api-version=" + testVersion + "&identifier=x HTTP/1.1\r\nContent-Type: application/json\r\n", 100, "401"},
+		"bad version":   {"POST /executions?api-version=1999-01-01&identifier=x HTTP/1.1\r\nContent-Type: application/json\r\n" + auth, 100, "400"},
+		"no such route": {"POST /nothing?api-version=" + testVersion + "&identifier=x HTTP/1.1\r\n" + auth, 100, "404"},
+		// An answer longer than net/http's 2 KiB buffer goes out before the
+		// handler returns.
+		"long answer":    {"POST /" + strings.Repeat("n", 3000) + "?api-version=" + testVersion + "&identifier=x HTTP/1.1\r\n" + auth, 100, "404"},
 		"bad media type": {"POST /files?api-version=" + testVersion + "&identifier=x HTTP/1.1\r\nContent-Type: text/plain\r\n" + auth, 100, "400"},
 		"execution over the limit": {"POST /executions?api-version=" + testVersion + "&identifier=x HTTP/1.1\r\nContent-Type: application/json\r\n" + auth,
 			maxJSONBody + 1, "413"},

@@ -19,8 +19,10 @@ type requestLogger struct {
 
 func newRequestLogger(out io.Writer) *requestLogger { return &requestLogger{out: out} }
 
-func (l *requestLogger) wrap(w http.ResponseWriter) *statusWriter {
-	return &statusWriter{ResponseWriter: w, start: time.Now()}
+// wrap wraps w for the request's log line; answering runs before the
+// answer's first byte is written.
+func (l *requestLogger) wrap(w http.ResponseWriter, answering func()) *statusWriter {
+	return &statusWriter{ResponseWriter: w, start: time.Now(), answering: answering}
 }
 
 func (l *requestLogger) done(w *statusWriter, r *http.Request) {
@@ -45,28 +47,31 @@ func (l *requestLogger) done(w *statusWriter, r *http.Request) {
 // (sendfile), and Unwrap so http.ResponseController reaches the connection.
 type statusWriter struct {
 	http.ResponseWriter
-	status int
-	start  time.Time
+	status    int
+	start     time.Time
+	answering func() // run once, before the first write
+}
+
+// begin records status as the answer's, if it is the first.
+func (w *statusWriter) begin(status int) {
+	if w.status == 0 {
+		w.status = status
+		w.answering()
+	}
 }
 
 func (w *statusWriter) WriteHeader(code int) {
-	if w.status == 0 {
-		w.status = code
-	}
+	w.begin(code)
 	w.ResponseWriter.WriteHeader(code)
 }
 
 func (w *statusWriter) Write(p []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
+	w.begin(http.StatusOK)
 	return w.ResponseWriter.Write(p)
 }
 
 func (w *statusWriter) ReadFrom(r io.Reader) (int64, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
+	w.begin(http.StatusOK)
 	if rf, ok := w.ResponseWriter.(io.ReaderFrom); ok {
 		return rf.ReadFrom(r)
 	}
