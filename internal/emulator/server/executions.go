@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bufio"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -76,7 +77,7 @@ func readJSON(c *call, v any) error {
 		return tooLargeBody()
 	}
 	body := http.MaxBytesReader(c.w, c.r.Body, maxJSONBody)
-	dec := json.NewDecoder(body)
+	dec := json.NewDecoder(skipByteOrderMark(body))
 	err := dec.Decode(v)
 	if err == nil {
 		// One document and nothing after it but white space: a second
@@ -98,6 +99,22 @@ func readJSON(c *call, v any) error {
 	default:
 		return badRequest("the request body is not valid JSON for this operation: %v", err)
 	}
+}
+
+// utf8BOM is the UTF-8 byte order mark.
+const utf8BOM = "\ufeff"
+
+// skipByteOrderMark returns r without a leading UTF-8 byte order mark.
+// RFC 8259 lets a JSON reader ignore one, and .NET's and Python's readers
+// of a stream do (files saved by Windows tools start with it); Go's
+// decoder refuses it. The small buffer costs nothing past the first read:
+// bufio hands larger reads straight to r.
+func skipByteOrderMark(r io.Reader) io.Reader {
+	br := bufio.NewReaderSize(r, 16)
+	if b, _ := br.Peek(len(utf8BOM)); string(b) == utf8BOM {
+		_, _ = br.Discard(len(utf8BOM))
+	}
+	return br
 }
 
 // parseExecution validates a v2 request against the pool type and turns it
