@@ -1,6 +1,7 @@
 package server
 
 import (
+	"fmt"
 	"net/http"
 	"os"
 	"strings"
@@ -126,4 +127,31 @@ func TestLegacyMultiFileUploadLimitIsPerFileAndAllOrNothing(t *testing.T) {
 	entries, err := os.ReadDir(e.sessionDir("many"))
 	require.NoError(t, err)
 	require.Len(t, entries, 3, "no temporary file is left either")
+}
+
+// A legacy upload stores at most maxUploadFiles files: each waits under a
+// temporary name, and its entry in memory, until the last has arrived, so
+// a body of endless tiny file parts would hold memory (and files) without
+// bound. One more is a 400 and, as any failed upload, stores none.
+func TestLegacyUploadFileCountIsBounded(t *testing.T) {
+	e := newEnv(t, nil)
+	q := ident("count")
+	upload := func(n int) response {
+		parts := make([][3]string, n)
+		for i := range parts {
+			parts[i] = [3]string{"file", fmt.Sprintf("f%03d.txt", i), "x"}
+		}
+		body, ct := multipartBody(t, parts...)
+		return e.do(req{method: http.MethodPost, path: "/files/upload", query: q, body: body, ctype: ct, version: V20240202Preview})
+	}
+	resp := upload(maxUploadFiles + 1)
+	require.Equal(t, http.StatusBadRequest, resp.status, "%s", resp.body)
+	require.Equal(t, CodeValidationFailed, resp.errorCode(t))
+	entries, err := os.ReadDir(e.sessionDir("count"))
+	require.NoError(t, err)
+	require.Empty(t, entries, "nothing of the refused upload is left")
+
+	resp = upload(maxUploadFiles)
+	require.Equal(t, http.StatusOK, resp.status, "%s", resp.body)
+	require.Len(t, resp.json(t)["value"], maxUploadFiles)
 }

@@ -29,6 +29,10 @@ const uploadBufferSize = 256 << 10
 // in 256 KiB; docs/benchmarks.md).
 const fileWriteSize = 32 << 10
 
+// maxUploadFiles bounds the files of one legacy multi-file upload: each
+// is kept under a temporary name, and in memory, until the last arrives.
+const maxUploadFiles = 100
+
 // multipartOverhead is what a request may carry beyond its files (headers
 // of parts, boundaries, small form fields) before it is cut off.
 const multipartOverhead = 1 << 20
@@ -132,6 +136,9 @@ func (sess *session) receiveParts(fr *formReader, dir string, many bool, limits 
 				}
 			}
 		case "file":
+			if len(pending) == maxUploadFiles {
+				return pending, badRequest("the upload holds more than %d files", maxUploadFiles)
+			}
 			p, err := sess.receivePart(part, dir, limits)
 			if err != nil {
 				return pending, err
