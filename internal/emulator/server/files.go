@@ -70,9 +70,20 @@ func (c *call) fileTarget() (dir, name string, err error) {
 	if err = validName(name); err != nil {
 		return "", "", err
 	}
-	name, err = fsName(name)
-	return dir, name, err
+	if name, err = fsName(name); err != nil {
+		return "", "", err
+	}
+	if reserved(name) {
+		// Listings leave such a name out (an upload in progress), so it
+		// is not there for any request either.
+		return "", "", newError(http.StatusNotFound, CodeFileNotFound, "the file %s does not exist", quote(joinRel(dir, name)))
+	}
+	return dir, name, nil
 }
+
+// reserved reports whether name, as the file system has it, is the
+// emulator's: an upload in progress waits under such a name.
+func reserved(name string) bool { return strings.HasPrefix(name, uploadTempPrefix) }
 
 // withDataSession runs f, a file operation, with the call's session
 // acquired (created if needed). The session is released only after f has
@@ -180,6 +191,9 @@ func (l *entryLister) walk() error {
 
 func (l *entryLister) walkEntries(dir string, des []fs.DirEntry) {
 	for _, d := range des {
+		if reserved(d.Name()) {
+			continue
+		}
 		p := path.Join(dir, d.Name())
 		l.add(p, d)
 		if d.IsDir() {
@@ -207,7 +221,7 @@ func (l *entryLister) children(p string) ([]fs.DirEntry, error) {
 // upload in progress, a link leading out of the area, a directory when
 // dirs is false, anything neither file nor directory.
 func (l *entryLister) add(p string, d fs.DirEntry) {
-	if strings.HasPrefix(d.Name(), uploadTempPrefix) {
+	if reserved(d.Name()) {
 		return
 	}
 	info, err := d.Info()
@@ -262,6 +276,11 @@ func (c *call) getFile() error {
 		info, err := sess.root.Stat(fsPath(sess.followAreaLinks(joinRel(dir, name))))
 		if err != nil {
 			return fileError(err, "the file "+quote(joinRel(dir, name)))
+		}
+		if !info.IsDir() && !info.Mode().IsRegular() {
+			// A named pipe, a socket, a device: listings leave it out and
+			// its content is 404, so it is no file here either.
+			return newError(http.StatusNotFound, CodeFileNotFound, "%s is not a file", quote(joinRel(dir, name)))
 		}
 		writeJSON(c.w, http.StatusOK, c.fileJSON(fileEntry{dir: dir, info: namedInfo{info, name}}))
 		return nil

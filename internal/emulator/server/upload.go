@@ -9,7 +9,6 @@ import (
 	"mime"
 	"net/http"
 	"os"
-	"strings"
 	"sync/atomic"
 	"syscall"
 )
@@ -239,7 +238,7 @@ func (sess *session) receivePart(part *formPart, dir string, limits partLimits) 
 	if err != nil {
 		return pendingFile{}, err
 	}
-	if strings.HasPrefix(name, uploadTempPrefix) {
+	if reserved(name) {
 		return pendingFile{}, badRequest("file names starting with %q are reserved by the emulator", uploadTempPrefix)
 	}
 	if dir != "" {
