@@ -96,7 +96,7 @@ func removeStaleAreas(parent string) {
 		}
 		dir := filepath.Join(parent, e.Name())
 		if !ownerAlive(dir) {
-			_ = os.RemoveAll(dir)
+			_ = removeTree(dir)
 		}
 	}
 }

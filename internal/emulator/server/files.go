@@ -334,7 +334,7 @@ func (c *call) deleteFile() error {
 			return fileError(err, "the file "+quote(rel))
 		}
 		if info.IsDir() {
-			err = sess.root.RemoveAll(target)
+			err = removeTreeIn(sess.root, target)
 		} else {
 			err = sess.root.Remove(target)
 		}

@@ -290,7 +290,7 @@ func (s *Server) Close() error {
 		s.bg.Wait()
 		errs = append(errs, s.factory.Close())
 		if s.ownedRoot != "" {
-			errs = append(errs, os.RemoveAll(s.ownedRoot))
+			errs = append(errs, removeTree(s.ownedRoot))
 		}
 		s.closeErr = errors.Join(errs...)
 	})

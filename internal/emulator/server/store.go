@@ -316,7 +316,7 @@ func (sess *session) teardown() error {
 	if sess.allocErr != nil {
 		return nil
 	}
-	errs := []error{sess.rt.Close(), sess.root.Close(), os.RemoveAll(sess.dir)}
+	errs := []error{sess.rt.Close(), sess.root.Close(), removeTree(sess.dir)}
 	return errors.Join(errs...)
 }
 
