@@ -34,7 +34,7 @@ type execRequestJSON struct {
 	UseEmptyKernel                     bool            `json:"useEmptyKernel"`
 	ReturnJupyterFormatExecutionResult bool            `json:"returnJupyterFormatExecutionResult"`
 	ShellCommand                       *string         `json:"shellCommand"`
-	ExecCommandAndArgs                 *[]string       `json:"execCommandAndArgs"`
+	ExecCommandAndArgs                 *argvJSON       `json:"execCommandAndArgs"`
 	Stdin                              *string         `json:"stdin"`
 	Properties                         json.RawMessage `json:"properties"`
 }
@@ -172,7 +172,7 @@ func shellRequest(in *execRequestJSON, req *runtime.Request) error {
 	case in.ShellCommand != nil && strings.TrimSpace(*in.ShellCommand) != "":
 		req.ShellCommand = *in.ShellCommand
 	case in.ExecCommandAndArgs != nil && len(*in.ExecCommandAndArgs) > 0 && (*in.ExecCommandAndArgs)[0] != "":
-		req.ExecCommandAndArgs = *in.ExecCommandAndArgs
+		req.ExecCommandAndArgs = []string(*in.ExecCommandAndArgs)
 	default:
 		return newError(http.StatusBadRequest, CodePropertiesMissing,
 			"shellCommand or execCommandAndArgs is required by a shell session pool")
