@@ -29,7 +29,8 @@ type ContainerClient struct {
 // identifier and api-version query parameters, logging and retries are the
 // same as for every other call. body may be nil (or hold a nil pointer) for
 // none; it is streamed from its start and rewound to its start for
-// retries. GET, HEAD, PUT, DELETE and OPTIONS are retried as usual; other
+// retries (as with FilesClient.Upload, a Read of body that blocks holds the
+// call past the end of ctx until it returns). GET, HEAD, PUT, DELETE and OPTIONS are retried as usual; other
 // methods only on 429 and 503, so the container never sees a request twice
 // because of the SDK.
 //

@@ -30,7 +30,9 @@ type FilesClient struct {
 // Upload stores body as the file name in the session named identifier. body
 // is read from its current position to its end and streamed: it is never held
 // in memory, and a retry rewinds it to send the same bytes. The service
-// refuses files over its limit (128 MB on Azure) with HTTP 413.
+// refuses files over its limit (128 MB on Azure) with HTTP 413. The end of
+// ctx does not interrupt a Read of body under way: net/http waits for its
+// writer, so a body whose Read blocks holds Upload until that Read returns.
 func (client *FilesClient) Upload(ctx context.Context, identifier string, name string, body io.ReadSeeker, options *FilesClientUploadOptions) (resp FilesClientUploadResponse, err error) {
 	const operationName = "FilesClient.Upload"
 	ctx = withAPIName(ctx, operationName)
