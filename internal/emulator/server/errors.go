@@ -21,6 +21,8 @@ const (
 	CodeNotFound              = "NotFound"
 	CodeMethodNotAllowed      = "MethodNotAllowed"
 	CodePayloadTooLarge       = "PayloadTooLarge"
+	CodeRangeNotSatisfiable   = "RangeNotSatisfiable"
+	CodePreconditionFailed    = "PreconditionFailed"
 	CodeTooManySessions       = "TooManySessions"
 	CodeExecutionQueueFull    = "ExecutionQueueFull"
 	CodeInternal              = "InternalServerError"

@@ -314,7 +314,7 @@ func (c *call) fileContent() error {
 		// Set the type ourselves: ServeContent would sniff the first bytes,
 		// and the service answers by extension.
 		c.w.Header().Set("Content-Type", contentTypeOf(name))
-		http.ServeContent(c.w, c.r, name, info.ModTime(), f)
+		c.serveContent(name, info.ModTime(), f)
 		return nil
 	})
 }
