@@ -246,7 +246,8 @@ func (s *Session) execute(ctx context.Context, tool string, req azsessions.Execu
 			s.abandoned.add(start, timeout)
 		}
 		return resp, notes, &r, nil
-	case !hostError(err):
+	case !hostError(err) && !isNotFound(err):
+		// A run names no file: a 404 says the endpoint or the pool is wrong.
 		r := errorResult("the pool refused to run it: %s", s.serviceProblem(err))
 		return resp, notes, &r, nil
 	}
