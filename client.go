@@ -47,6 +47,8 @@ type Client struct {
 	internal   *azcore.Client
 	endpoint   string
 	apiVersion string
+	// endpointPath is the endpoint's escaped path without a trailing "/".
+	endpointPath string
 	// singleRun is the caller's retry options narrowed for requests that
 	// must not run twice (see noDoubleRunRetry).
 	singleRun policy.RetryOptions
@@ -79,10 +81,11 @@ func NewClient(endpoint string, credential azcore.TokenCredential, options *Clie
 		return nil, err
 	}
 	return &Client{
-		internal:   internal,
-		endpoint:   strings.TrimRight(u.String(), "/"),
-		apiVersion: options.apiVersion(),
-		singleRun:  noDoubleRunRetry(options.Retry),
+		internal:     internal,
+		endpoint:     strings.TrimRight(u.String(), "/"),
+		endpointPath: strings.TrimRight(u.EscapedPath(), "/"),
+		apiVersion:   options.apiVersion(),
+		singleRun:    noDoubleRunRetry(options.Retry),
 	}, nil
 }
 

@@ -93,6 +93,7 @@ func (client *ContainerClient) Send(ctx context.Context, identifier string, meth
 		ctx = policy.WithRetryOptions(ctx, client.c.singleRun)
 	}
 	ctx = withResponseLimit(ctx, responseLimit{send: true})
+	ctx = context.WithValue(ctx, wire.EndpointPath{}, client.c.endpointPath)
 	req, err := client.c.newRequestAt(ctx, apiVersion, method, escaped, identifier, options.Query)
 	if err != nil {
 		return ContainerClientSendResponse{}, err

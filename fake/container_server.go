@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strings"
 
 	azfake "github.com/Azure/azure-sdk-for-go/sdk/azcore/fake"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/fake/server"
@@ -27,9 +28,10 @@ type ContainerServer struct {
 	// shorter than its ContentLength fails the caller's read with
 	// io.ErrUnexpectedEOF, and a longer one is cut at it, as on the wire.
 	// The answer to a HEAD keeps its ContentLength and has no body.
-	// path is the unescaped request path below the pool endpoint (the part
-	// after /subscriptions/{sub}/resourceGroups/{rg}/sessionPools/{pool}),
-	// starting with "/"; body is nil when the request had none.
+	// path is the unescaped request path below the client's endpoint,
+	// whatever its shape (https://fake.example, or a pool's
+	// .../sessionPools/{pool}), starting with "/"; body is nil when the
+	// request had none.
 	// options.Header holds the request's headers except those the pipeline
 	// adds (Authorization, User-Agent, X-Ms-Client-Request-Id,
 	// Content-Length), with canonical names; options.Query the query
@@ -113,10 +115,16 @@ var poolPath = regexp.MustCompile(`(?i)^/subscriptions/[^/]+/resourceGroups/[^/]
 // are not passed to the fake in ContainerClientSendOptions.Header.
 var pipelineHeaders = []string{"Authorization", "User-Agent", wire.HeaderClientRequestID, "Content-Length"}
 
-// containerPath returns the unescaped request path below the pool endpoint.
+// containerPath returns the unescaped request path below the pool endpoint:
+// below the client's endpoint path, which Send gives in the context, or
+// else below what looks like a pool's path.
 func containerPath(req *http.Request) (string, error) {
 	escaped := req.URL.EscapedPath()
-	escaped = escaped[len(poolPath.FindString(escaped)):]
+	if prefix, ok := req.Context().Value(wire.EndpointPath{}).(string); ok && strings.HasPrefix(escaped, prefix) {
+		escaped = escaped[len(prefix):]
+	} else {
+		escaped = escaped[len(poolPath.FindString(escaped)):]
+	}
 	if escaped == "" {
 		return "/", nil
 	}

@@ -212,3 +212,35 @@ func TestSendHeadKeepsItsLengthWithoutBody(t *testing.T) {
 		require.EqualValues(t, 10, got.ContentLength, "body %v", body)
 	}
 }
+
+// TestSendPathIsBelowAnyEndpoint: path is the request path below the
+// client's endpoint, whatever shape the endpoint has (a test's fake
+// endpoint is often https://fake.example or https://fake.example/pool). It
+// held the endpoint's own path when that was not an Azure pool path
+// (/pool/api/run), and a pool path that continued an endpoint's
+// (/subscriptions/... below /proxy) was cut from the path.
+func TestSendPathIsBelowAnyEndpoint(t *testing.T) {
+	for _, endpoint := range []string{
+		"https://fake.example",
+		"https://fake.example/",
+		"https://fake.example/pool",
+		"https://fake.example/a%20b/pool",
+		"https://fake.example/proxy",
+		endpoint,
+	} {
+		for _, path := range []string{"/api/run", "/", "/subscriptions/s/resourceGroups/r/sessionPools/p/x"} {
+			var got string
+			srv := fake.ServerFactory{ContainerServer: fake.ContainerServer{
+				Send: func(ctx context.Context, identifier string, method string, gotPath string, body io.ReadSeeker, options *azsessions.ContainerClientSendOptions) (resp azfake.Responder[azsessions.ContainerClientSendResponse], errResp azfake.ErrorResponder) {
+					got = gotPath
+					resp.SetResponse(http.StatusOK, azsessions.ContainerClientSendResponse{}, nil)
+					return
+				},
+			}}
+			resp, err := newClientAt(t, endpoint, &srv).NewContainerClient().Send(context.Background(), "s1", http.MethodGet, path, nil, nil)
+			require.NoError(t, err)
+			resp.Body.Close()
+			require.Equal(t, path, got, "endpoint %s", endpoint)
+		}
+	}
+}

@@ -31,6 +31,12 @@ var oddNames = []string{"plain.txt", "with space.txt", "ünïcødé 文件.csv",
 
 func newClient(t *testing.T, srv *fake.ServerFactory) *azsessions.Client {
 	t.Helper()
+	return newClientAt(t, endpoint, srv)
+}
+
+// newClientAt is newClient for a client of endpoint.
+func newClientAt(t *testing.T, endpoint string, srv *fake.ServerFactory) *azsessions.Client {
+	t.Helper()
 	client, err := azsessions.NewClient(endpoint, &azfake.TokenCredential{}, &azsessions.ClientOptions{
 		ClientOptions: azcore.ClientOptions{Transport: fake.NewServerFactoryTransport(srv)},
 	})

@@ -26,6 +26,12 @@ const (
 // an api-version in Query (the container's own) from the client's.
 type OmitsAPIVersion struct{}
 
+// EndpointPath is the context key with which ContainerClient.Send gives the
+// escaped path of the client's endpoint (without a trailing "/"), so that
+// the fake can tell the container's path from the endpoint's, whatever
+// shape the endpoint has.
+type EndpointPath struct{}
+
 // Headers of requests and responses.
 const (
 	// HeaderOperationID is the execution's id: sent by the client to make a
