@@ -64,7 +64,8 @@ func TestPollScheduleWithoutHints(t *testing.T) {
 // PollUntilDone(ctx, nil). azcore's own default would wait 30 s after the
 // first poll, past the test's deadline; the schedule has the poller poll
 // every 250 ms, so the answer comes by the seventh poll (6 x 250 ms = 1.5 s
-// of waiting; fewer polls on a slow machine, never more).
+// of waiting; fewer polls on a slow machine, never more, and on a very slow
+// one the first).
 func TestOneSecondExecutionIsReturnedPromptly(t *testing.T) {
 	var (
 		mu      sync.Mutex
@@ -93,7 +94,8 @@ func TestOneSecondExecutionIsReturnedPromptly(t *testing.T) {
 	require.True(t, resp.Succeeded())
 	doneAt := svc.doneAt.Load()
 	t.Logf("finished at poll %d", doneAt)
-	require.GreaterOrEqual(t, doneAt, int32(2), "the first poll came before the execution could end")
+	// No lower bound: PollUntilDone polls at once, and a loaded machine
+	// may take the execution's whole second to send that first poll.
 	require.LessOrEqual(t, doneAt, int32(7), "the poller polled faster than its schedule")
 	require.Equal(t, doneAt, svc.polls.Load(), "no poll after the answer")
 }
