@@ -31,8 +31,8 @@ type ContainerClient struct {
 // none; it is streamed from its start and rewound to its start for
 // retries (as with FilesClient.Upload, a Read of body that blocks holds the
 // call past the end of ctx until it returns). GET, HEAD, PUT, DELETE and OPTIONS are retried as usual; other
-// methods only on 429 and 503, so the container never sees a request twice
-// because of the SDK.
+// methods only on 429 and 503 and after a failed dial (which sent nothing),
+// so the container never sees a request twice because of the SDK.
 //
 // A retry follows a lost answer, a try's timeout or a 5xx, after which the
 // container may have done what the earlier try asked: the response is the

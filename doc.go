@@ -32,7 +32,8 @@
 //
 // Executions are never retried in a way that could run the code twice: each
 // call sends one operation-id for all its tries, and only 429 and 503 answers
-// are retried. Other operations keep azcore's retry policy.
+// and failed dials (nothing was sent) are retried. Other operations keep
+// azcore's retry policy.
 //
 // # Testing
 //

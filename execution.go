@@ -24,7 +24,8 @@ const defaultOutputCap = 4096
 //
 // Code is never run twice because the SDK retried on its own: every try of a
 // call carries the same operation-id, and an execution is retried only when
-// the service answered 429 or 503, which mean it did not run the code.
+// the service answered 429 or 503, which mean it did not run the code, or
+// when no connection could be made (a failed dial sent nothing).
 type ExecutionClient struct {
 	c *Client
 }

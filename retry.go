@@ -8,8 +8,9 @@ import (
 
 // noDoubleRunRetry returns the caller's retry options narrowed so that a
 // request whose code may have run is never sent again: only 429 and 503,
-// which say the request was not processed, are retried (after Retry-After).
-// A transport error is not retried, as the code may already be running.
+// which say the request was not processed, are retried (after Retry-After),
+// and a failed dial, which sent nothing. Any other transport error is not
+// retried, as the code may already be running.
 func noDoubleRunRetry(opts policy.RetryOptions) policy.RetryOptions {
 	opts.StatusCodes = nil
 	opts.ShouldRetry = retryOnlyUnprocessed
@@ -18,7 +19,10 @@ func noDoubleRunRetry(opts policy.RetryOptions) policy.RetryOptions {
 
 // retryOnlyUnprocessed is the ShouldRetry of noDoubleRunRetry.
 func retryOnlyUnprocessed(resp *http.Response, err error) bool {
-	if err != nil || resp == nil {
+	if err != nil {
+		return failedDial(err)
+	}
+	if resp == nil {
 		return false
 	}
 	return resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable

@@ -79,13 +79,12 @@ func noteTry(req *http.Request, tr *tryTrace, resp *http.Response, err error) {
 // nothing was sent.
 func tryMayHaveActed(resp *http.Response, err error) bool {
 	var re *azcore.ResponseError
-	var op *net.OpError
 	switch {
 	case errors.As(err, &re):
 		// A transport that answers with an error of the service's
 		// (azcore's fake ErrorResponder) has answered.
 		return answerMayHaveActed(re.StatusCode)
-	case errors.As(err, &op) && op.Op == "dial":
+	case failedDial(err):
 		return false
 	case err != nil:
 		return true
@@ -110,4 +109,12 @@ func goneAfterLostAnswer(log *tryLog, err error) bool {
 		return false
 	}
 	return re.StatusCode == http.StatusNotFound || re.ErrorCode == string(ErrorCodeSessionWithIdentifierNotFound)
+}
+
+// failedDial tells whether err is a failed dial (refused, a name that did
+// not resolve, a dial timeout): no connection was made, so nothing of the
+// request was sent.
+func failedDial(err error) bool {
+	var op *net.OpError
+	return errors.As(err, &op) && op.Op == "dial"
 }

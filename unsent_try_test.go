@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -79,4 +80,44 @@ func TestExecuteTryTimeoutWhileConnectingIsNotAnInterruption(t *testing.T) {
 	var ie *azsessions.ExecutionInterruptedError
 	require.False(t, errors.As(err, &ie), "nothing was sent, yet got an interruption: %v", err)
 	require.Empty(t, srv.requests())
+}
+
+// TestExecuteRetriesAFailedDial: a try whose connection could not be made
+// (refused, a name that did not resolve) sent nothing, so the code cannot
+// have run: Execute and BeginExecute retry it under the caller's retry
+// options, as every other call does. They failed at once, while a try
+// that may have reached the service is still never sent again.
+func TestExecuteRetriesAFailedDial(t *testing.T) {
+	for _, async := range []bool{false, true} {
+		h, _ := asyncService(t, func(*http.Request) string { return "executions/testExecutionId" }, testdata(t, "executions/async_completed.json"))
+		if !async {
+			h = reply(http.StatusOK, testdata(t, "executions/sync_succeeded.json"))
+		}
+		_, srv := newRecordedClient(t, h, nil)
+		opts := &azsessions.ClientOptions{}
+		opts.Retry.RetryDelay = time.Millisecond
+		opts.Transport = firstDialFails(t, srv, func(context.Context) (net.Conn, error) {
+			return nil, &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}
+		})
+		c, err := azsessions.NewClient(srv.URL+poolPath, &scopeCredential{}, opts)
+		require.NoError(t, err)
+		exec := c.NewExecutionClient()
+		if async {
+			poller, err := exec.BeginExecute(context.Background(), "s1", azsessions.NewCodeRequest("x"), nil)
+			require.NoError(t, err)
+			_, err = poller.PollUntilDone(context.Background(), fastPolling)
+			require.NoError(t, err)
+		} else {
+			_, err = exec.Execute(context.Background(), "s1", azsessions.NewCodeRequest("x"), nil)
+			require.NoError(t, err)
+		}
+		require.Equal(t, http.MethodPost, srv.requests()[0].Method)
+		posts := 0
+		for _, r := range srv.requests() {
+			if r.Method == http.MethodPost {
+				posts++
+			}
+		}
+		require.Equal(t, 1, posts, "the code ran once")
+	}
 }
