@@ -183,16 +183,43 @@ func (b bearer) RoundTrip(r *http.Request) (*http.Response, error) {
 	return http.DefaultTransport.RoundTrip(r)
 }
 
-// buildBinary builds the command into a temporary directory.
+// built is the command built once for every test of this run (buildBinary).
+var built struct {
+	once sync.Once
+	dir  string // removed by TestMain
+	bin  string
+	err  error
+	out  []byte
+}
+
+// TestMain removes the command buildBinary built.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if built.dir != "" {
+		_ = os.RemoveAll(built.dir)
+	}
+	os.Exit(code)
+}
+
+// buildBinary builds the command into a temporary directory, once per test
+// binary: seven tests run it. A build needs no deadline of the test's own
+// (the package's -timeout guards a hang): on a fresh machine it compiles
+// every dependency without -race, which under load took over a minute.
 func buildBinary(t *testing.T) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "azsessions-mcp")
-	if runtime.GOOS == "windows" {
-		bin += ".exe"
-	}
-	out, err := exec.CommandContext(testContext(t), "go", "build", "-o", bin, ".").CombinedOutput()
-	require.NoError(t, err, "go build: %s", out)
-	return bin
+	built.once.Do(func() {
+		built.dir, built.err = os.MkdirTemp("", "azsessions-mcp-test")
+		if built.err != nil {
+			return
+		}
+		built.bin = filepath.Join(built.dir, "azsessions-mcp")
+		if runtime.GOOS == "windows" {
+			built.bin += ".exe"
+		}
+		built.out, built.err = exec.Command("go", "build", "-o", built.bin, ".").CombinedOutput()
+	})
+	require.NoError(t, built.err, "go build: %s", built.out)
+	return built.bin
 }
 
 // startBinary starts the built command over stdio with a marker in its
@@ -361,12 +388,8 @@ func TestShutdownDuringARun(t *testing.T) {
 			// The run's code signals once it runs, so the test knows the
 			// sleep has begun.
 			code, started := proctest.SleepingRun(t)
-			// Far less than the run's 100 s: if the binary is still there
-			// when this ends, the shutdown waited for the run.
-			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-			defer cancel()
 			marker := "AZSESSIONS_MCP_TEST_MARK=" + rand.Text()
-			cmd := exec.CommandContext(ctx, bin, "-log-level", "debug")
+			cmd := exec.Command(bin, "-log-level", "debug")
 			cmd.Env = append(os.Environ(), marker, endpointVariable+"=")
 			stderr := &bytes.Buffer{}
 			cmd.Stderr = stderr
@@ -385,7 +408,13 @@ func TestShutdownDuringARun(t *testing.T) {
 			}, "\n")+"\n")
 			require.NoError(t, err)
 
-			require.NoError(t, started(ctx), "the run never started: %s", stderr)
+			// A hang guard only: starting the interpreter takes its time
+			// under load, and counts for nothing below.
+			if err := started(testContext(t)); err != nil {
+				_ = cmd.Process.Kill()
+				_ = cmd.Wait() // before stderr is read
+				t.Fatalf("the run never started: %v: %s", err, stderr)
+			}
 			require.NotEmpty(t, processesWith(t, marker))
 
 			switch how {
@@ -398,8 +427,17 @@ func TestShutdownDuringARun(t *testing.T) {
 			default:
 				require.NoError(t, stdin.Close())
 			}
-			err = cmd.Wait()
-			require.NoError(t, ctx.Err(), "the binary did not exit while the run slept: %s", stderr)
+			exited := make(chan error, 1)
+			go func() { exited <- cmd.Wait() }()
+			select {
+			case err = <-exited:
+			case <-time.After(60 * time.Second):
+				// Far less than the 100 s the run sleeps from just before
+				// the signal: the shutdown waited for the run.
+				_ = cmd.Process.Kill()
+				<-exited
+				t.Fatalf("the binary did not exit while the run slept: %s", stderr)
+			}
 			require.NoError(t, err, "a shutdown is a clean exit: %s", stderr)
 			assert.Empty(t, processesWith(t, marker), "no process is left behind")
 			log := stderr.String()
