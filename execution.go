@@ -7,9 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
@@ -237,7 +235,7 @@ func (client *ExecutionClient) Get(ctx context.Context, identifier string, execu
 	if err := checkIdentifier(identifier); err != nil {
 		return ExecutionClientGetResponse{}, err
 	}
-	if err := checkExecutionID(executionID); err != nil {
+	if err := checkExecutionID("executionID", executionID); err != nil {
 		return ExecutionClientGetResponse{}, err
 	}
 	cap := defaultOutputCap
@@ -368,13 +366,10 @@ func markTruncation(r *ExecutionResult, cap int) {
 // operationID returns the caller's ID or a new one.
 func operationID(id *string) (string, error) {
 	if id != nil {
-		if *id == "" {
-			return "", fmt.Errorf("%w: OperationID is empty", ErrInvalidArgument)
-		}
-		// It is sent as a header, which net/http refuses with these (see
-		// checkHeaders), and names the execution in Get's URL path.
-		if !utf8.ValidString(*id) || strings.IndexFunc(*id, unicode.IsControl) >= 0 {
-			return "", fmt.Errorf("%w: OperationID %q holds a control character or invalid UTF-8", ErrInvalidArgument, *id)
+		// It is sent as a header and names the execution in the URL path
+		// of Get and of the poller.
+		if err := checkExecutionID("OperationID", *id); err != nil {
+			return "", err
 		}
 		return *id, nil
 	}

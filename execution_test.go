@@ -430,3 +430,22 @@ func TestExecuteRefusesRequestsItWouldAlterOrThatRunNothing(t *testing.T) {
 	_, err := exec.Execute(context.Background(), "s1", azsessions.NewCodeRequest(""), nil)
 	require.NoError(t, err, "empty code is code")
 }
+
+// TestExecuteRefusesAnOperationIDThatIsADotSegment: the operation id names
+// the execution in the URL ExecutionClient.Get and the poller send, where
+// "." or ".." would name another resource once the path is resolved (the
+// pool's root); Get refuses them, and so do Execute and BeginExecute now,
+// before any request. They were sent, and BeginExecute then polled the
+// pool's root.
+func TestExecuteRefusesAnOperationIDThatIsADotSegment(t *testing.T) {
+	c, srv := newRecordedClient(t, reply(http.StatusOK, testdata(t, "executions/sync_succeeded.json")), nil)
+	exec := c.NewExecutionClient()
+	for _, id := range []string{".", ".."} {
+		_, err := exec.Execute(context.Background(), "s1", azsessions.NewCodeRequest("x"), &azsessions.ExecutionClientExecuteOptions{OperationID: to.Ptr(id)})
+		require.ErrorIs(t, err, azsessions.ErrInvalidArgument, id)
+		require.Contains(t, err.Error(), "OperationID")
+		_, err = exec.BeginExecute(context.Background(), "s1", azsessions.NewCodeRequest("x"), &azsessions.ExecutionClientBeginExecuteOptions{OperationID: to.Ptr(id)})
+		require.ErrorIs(t, err, azsessions.ErrInvalidArgument, id)
+	}
+	require.Empty(t, srv.requests())
+}

@@ -37,16 +37,18 @@ func checkFileName(name string) error {
 	return nil
 }
 
-// checkExecutionID refuses execution ids that would name another resource
-// once a server or proxy normalises the URL path.
-func checkExecutionID(id string) error {
+// checkExecutionID refuses execution ids, given as the argument or option
+// called field, that would name another resource once a server or proxy
+// normalises the URL path, or that net/http refuses in the operation-id
+// header (see checkHeaders).
+func checkExecutionID(field, id string) error {
 	switch {
 	case id == "":
-		return fmt.Errorf("%w: executionID is empty", ErrInvalidArgument)
+		return fmt.Errorf("%w: %s is empty", ErrInvalidArgument, field)
 	case id == "." || id == "..":
-		return fmt.Errorf("%w: %q is not an execution id", ErrInvalidArgument, id)
+		return fmt.Errorf("%w: %s %q is not an execution id", ErrInvalidArgument, field, id)
 	case !utf8.ValidString(id) || strings.IndexFunc(id, unicode.IsControl) >= 0:
-		return fmt.Errorf("%w: executionID %q holds a control character or invalid UTF-8", ErrInvalidArgument, id)
+		return fmt.Errorf("%w: %s %q holds a control character or invalid UTF-8", ErrInvalidArgument, field, id)
 	}
 	return nil
 }
