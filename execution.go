@@ -23,7 +23,9 @@ const defaultOutputCap = 4096
 // Code is never run twice because the SDK retried on its own: every try of a
 // call carries the same operation-id, and an execution is retried only when
 // the service answered 429 or 503, which mean it did not run the code, or
-// when no connection could be made (a failed dial sent nothing).
+// when the dial to the endpoint failed (refused, unresolved or timed out),
+// which sent nothing. A proxy that cannot be reached is not retried: net/http
+// reports it as a "proxyconnect" error, not a failed dial.
 type ExecutionClient struct {
 	c *Client
 }
