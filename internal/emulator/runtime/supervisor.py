@@ -53,23 +53,40 @@ def _prctl(option, arg):
         return False
 
 
+def _read(path, whole=False):
+    """The file at path (bytes), or only its first 4096 bytes, through a
+    bare descriptor: a buffered open costs an fstat, an ioctl and an lseek
+    more per file, and a scan of /proc reads one file per process on the
+    machine. (Python's os.open makes it close-on-exec.)"""
+    fd = _os_open(path, os.O_RDONLY)
+    try:
+        chunks = [os.read(fd, 4096)]
+        while whole and chunks[-1]:
+            chunks.append(os.read(fd, 65536))
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
 def _proc_table():
     """{pid: (ppid, pgid)} of every live (not zombie) process, from /proc;
     None where /proc cannot be read."""
     table = {}
     try:
-        names = os.listdir("/proc")
+        names = os.listdir(b"/proc")
     except OSError:
         return None
     for name in names:
         if not name.isdigit():
             continue
         try:
-            with open("/proc/%s/stat" % name, "rb") as f:
-                stat = f.read()
+            stat = _read(b"/proc/" + name + b"/stat")
         except OSError:
             continue
-        fields = stat[stat.rfind(b")") + 2:].split()
+        # The fields after the command name, which may hold spaces and
+        # parentheses of its own: state, ppid, pgid (the name has at most
+        # 16 bytes, so the first 4096 bytes hold them).
+        fields = stat[stat.rfind(b")") + 2:].split(None, 3)
         try:
             if fields[0] != b"Z":
                 table[int(name)] = (int(fields[1]), int(fields[2]))
@@ -80,8 +97,7 @@ def _proc_table():
 
 def _tagged(pid, entry):
     try:
-        with open("/proc/%d/environ" % pid, "rb") as f:
-            env = f.read()
+        env = _read("/proc/%d/environ" % pid, whole=True)
     except OSError:
         return False
     return env.startswith(entry) or (b"\0" + entry) in env
@@ -90,7 +106,8 @@ def _tagged(pid, entry):
 def _targets(me, pgid, tag_entry):
     """The live processes to kill: descendants of me (all of the session's,
     as we are its subreaper), members of our group and, where the subreaper
-    could not be set, processes carrying the group tag."""
+    could not be set, processes carrying the group tag. None where /proc
+    cannot be read."""
     table = _proc_table()
     if table is None:
         return None
@@ -113,13 +130,48 @@ def _targets(me, pgid, tag_entry):
     return found
 
 
-def _kill_all(me, pgid, tag_entry):
+def _descendants(me):
+    """Every descendant of me, walking the children lists of /proc, which
+    costs a read per process of the session rather than one per process
+    of the machine; None where the kernel has no such lists. A list read
+    while its process forks may miss the new child: _kill_all looks again
+    until it has no child left."""
+    found, frontier = set(), [me]
+    while frontier:
+        pid = frontier.pop()
+        try:
+            tids = os.listdir(b"/proc/%d/task" % pid)
+        except OSError:
+            continue  # gone already
+        for tid in tids:
+            try:
+                kids = _read(b"/proc/%d/task/%s/children" % (pid, tid), True)
+            except OSError:
+                if pid == me:
+                    return None
+                continue
+            for kid in map(int, kids.split()):
+                if kid not in found:
+                    found.add(kid)
+                    frontier.append(kid)
+    return found
+
+
+def _kill_all(me, pgid, tag_entry, wake, subreaper):
     """Kill every target until none is left, reaping our children (every
-    orphan of the session, as subreaper) so nothing of it outlives us."""
+    orphan of the session, as subreaper) so nothing of it outlives us: as
+    subreaper, once we have no child the session has no process left.
+    Between rounds it waits for a SIGCHLD (on wake, the signal wakeup
+    pipe) rather than looking again while a killed interpreter is still
+    dying."""
+    os.set_blocking(wake, False)
     for _ in range(10000):
-        targets = _targets(me, pgid, tag_entry)
+        _drain(wake)  # first, so that a target dying after the scan wakes us
+        targets = _descendants(me) if subreaper else None
         if targets is None:
-            return
+            targets = _targets(me, pgid, tag_entry)
+            if targets is None:
+                return
         for pid in targets:
             try:
                 os.kill(pid, signal.SIGKILL)
@@ -129,13 +181,23 @@ def _kill_all(me, pgid, tag_entry):
             try:
                 pid, _ = os.waitpid(-1, os.WNOHANG)
             except ChildProcessError:
-                if not targets:
+                if subreaper or not targets:
                     return
                 break
             if pid == 0:
                 break
         if targets:
-            time.sleep(0.001)
+            # Without subreaper the targets need not be our children,
+            # whose deaths send us no SIGCHLD: poll for them.
+            select.select([wake], [], [], 0.05 if subreaper else 0.001)
+
+
+def _drain(fd):
+    try:
+        while os.read(fd, 512):
+            pass
+    except OSError:
+        pass  # empty (EAGAIN)
 
 
 def _ignore(signum, frame):
@@ -195,7 +257,7 @@ def _supervise(child, subreaper):
             os.read(wake_r, 512)
         except OSError:
             pass
-    _kill_all(me, pgid, tag_entry)
+    _kill_all(me, pgid, tag_entry, wake_r, subreaper)
     if status is not None and os.WIFSIGNALED(status):
         # Die as the interpreter died, so Go sees its signal (SIGABRT from
         # an allocation failure), without writing a core file.
