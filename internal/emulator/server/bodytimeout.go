@@ -41,8 +41,10 @@ type progressBody struct {
 // 100 Continue went out, the client sends the whole body, and net/http
 // reads and drops a small unread rest (a one-file upload's closing
 // delimiter) and keeps the connection, where its own Expect body would
-// make it close the connection. That rest is read under a deadline done
-// sets, so that a client that stalls cannot hold the connection.
+// make it close the connection. That rest is read under a deadline
+// answering and done set, so that a client that stalls cannot hold the
+// connection: net/http reads it before it writes an answer's header, so
+// without one a long answer to a body that never came was never sent.
 func withProgressDeadline(w http.ResponseWriter, r *http.Request, timeout time.Duration, reads *atomic.Int64) (answering, done func()) {
 	if r.Body == nil || r.Body == http.NoBody || timeout <= 0 {
 		return func() {}, func() {}
@@ -55,11 +57,9 @@ func withProgressDeadline(w http.ResponseWriter, r *http.Request, timeout time.D
 		if !b.started.Load() {
 			r.Body = own
 		}
-	}
-	return answering, func() {
-		answering()
 		_ = rc.SetReadDeadline(time.Now().Add(timeout))
 	}
+	return answering, answering
 }
 
 func (b *progressBody) Read(p []byte) (int, error) {

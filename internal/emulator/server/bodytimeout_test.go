@@ -103,3 +103,24 @@ func TestBodyDeadlineMovesWithEachRead(t *testing.T) {
 	defer resp.Body.Close()
 	require.Equal(t, http.StatusOK, resp.StatusCode)
 }
+
+// A request whose body the emulator does not need and never arrives (its
+// Content-Length announced, nothing sent) still gets its answer, also one
+// longer than net/http's 2 KiB buffer: net/http reads the unread body
+// before it sends such an answer's header, and that read is bounded by
+// the body timeout too. Before, it had no deadline and the answer never
+// came. The connection deadline only guards against a hang.
+func TestLongAnswerToAStalledBodyArrives(t *testing.T) {
+	e := newEnv(t, func(c *Config) { c.BodyReadTimeout = 50 * time.Millisecond })
+	c, err := net.Dial("tcp", e.http.Listener.Addr().String())
+	require.NoError(t, err)
+	defer c.Close()
+	_ = c.SetDeadline(time.Now().Add(60 * time.Second)) // a hang guard only
+	_, err = fmt.Fprintf(c, "POST /%s?api-version=%s&identifier=x HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer t\r\nContent-Length: 100\r\n\r\n",
+		strings.Repeat("n", 3000), testVersion)
+	require.NoError(t, err)
+	r, err := http.ReadResponse(bufio.NewReader(c), nil)
+	require.NoError(t, err, "no answer")
+	defer r.Body.Close()
+	require.Equal(t, http.StatusNotFound, r.StatusCode)
+}
