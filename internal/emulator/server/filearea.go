@@ -141,6 +141,10 @@ func fileError(err error, what string) error {
 		return badRequest("%s leads outside the session's file area", what)
 	case errors.Is(err, fs.ErrInvalid):
 		return badRequest("%s is not a valid name", what)
+	case errors.Is(err, syscall.ELOOP):
+		// Links code made into a loop: the request's problem, not the
+		// emulator's (a 500 says the emulator failed, and clients retry it).
+		return badRequest("%s is (or goes through) a loop of symbolic links", what)
 	case errors.Is(err, syscall.ENAMETOOLONG):
 		return badRequest("%s is a longer path than the file system takes", what)
 	}
