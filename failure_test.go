@@ -46,3 +46,17 @@ func TestFailureKindsAreTheServices(t *testing.T) {
 		})
 	}
 }
+
+// TestFailureOfAnAnswerWithoutStatus checks that an answer whose status is
+// missing but which carries the service's error (a poll answered 200 with
+// only an error, which ends the wait) is a failure, not a success, and that
+// one with neither is still none.
+func TestFailureOfAnAnswerWithoutStatus(t *testing.T) {
+	msg := "Internal error"
+	require.Equal(t, azsessions.ExecutionFailureError, azsessions.Execution{Error: &azsessions.ExecutionError{Message: &msg}}.Failure())
+	restarted := "Kernel restarted"
+	require.Equal(t, azsessions.ExecutionFailureKernelRestarted, azsessions.Execution{Error: &azsessions.ExecutionError{Message: &restarted}}.Failure())
+	require.Equal(t, azsessions.ExecutionFailureError, azsessions.Execution{Error: &azsessions.ExecutionError{}}.Failure())
+	require.Equal(t, azsessions.ExecutionFailureNone, azsessions.Execution{}.Failure())
+	require.False(t, azsessions.Execution{Error: &azsessions.ExecutionError{Message: &msg}}.Succeeded())
+}

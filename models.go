@@ -92,18 +92,22 @@ func (e Execution) Succeeded() bool {
 
 // Failure says why a finished execution failed, without matching strings
 // yourself. It returns ExecutionFailureNone for a successful or unfinished
-// execution.
+// execution. An answer without a Status that carries the service's Error
+// has failed: the error is classified as for a Failed status.
 //
 // Timeout, Memory and KernelRestarted are reported only when stderr (or the
 // service's error message) is the service's own text for them, alone; code
 // that prints such a text and then raises is an ordinary Error.
 func (e Execution) Failure() ExecutionFailure {
-	if e.Status == nil {
-		return ExecutionFailureNone
-	}
-	switch *e.Status {
-	case ExecutionStatusFailed:
-	case ExecutionStatusCanceled:
+	switch {
+	case e.Status == nil:
+		// A 200 with an error but no status still ends the wait; without
+		// this, a caller that asks only Failure would take it for success.
+		if e.Error == nil {
+			return ExecutionFailureNone
+		}
+	case *e.Status == ExecutionStatusFailed:
+	case *e.Status == ExecutionStatusCanceled:
 		return ExecutionFailureCanceled
 	default:
 		return ExecutionFailureNone
