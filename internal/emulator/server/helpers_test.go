@@ -191,10 +191,12 @@ func (e *env) upload(id, path, name, content string) response {
 }
 
 // eventually polls cond until it holds; the limit only guards against a
-// hang and is never a timing assertion.
+// hang and is never a timing assertion. It is long: some conditions wait
+// for an interpreter to start, which on a loaded machine took tens of
+// seconds.
 func eventually(t testing.TB, cond func() bool, what string) {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
+	deadline := time.Now().Add(2 * time.Minute)
 	for !cond() {
 		if time.Now().After(deadline) {
 			t.Fatalf("gave up waiting: %s", what)
