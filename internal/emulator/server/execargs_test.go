@@ -11,8 +11,8 @@ import (
 // execCommandAndArgs is decoded into at most maxExecArgs strings: decoded
 // whole, a 64 MiB body of empty strings ("", "", ...) would have made the
 // emulator build some 22 million of them, half a GiB, for a command no
-// system can start (exec(2) takes about 2 MiB of arguments). One more is
-// a 400, before anything runs.
+// system can start (exec(2) takes at most 6 MiB of arguments, pointers
+// included). One more is a 400, before anything runs.
 func TestExecCommandArgumentsAreBounded(t *testing.T) {
 	e := newEnv(t, func(c *Config) { c.PoolType = PoolTypeShell })
 	args := make([]string, maxExecArgs+1)
