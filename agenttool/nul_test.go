@@ -24,3 +24,17 @@ func TestRunPythonRefusesNUL(t *testing.T) {
 	require.False(t, r.IsError, r.Text)
 	require.Contains(t, r.Text, "----- stdout -----\n3\n")
 }
+
+// IPython hands a cell magic's body to the magic as a string, never to
+// Python's compiler, so a cell starting with %% runs with a NUL in its
+// body: %%writefile writes the byte as it is. Such a cell is sent, as the
+// pool would run it.
+func TestRunPythonCellMagicTakesNUL(t *testing.T) {
+	kit := newEmulatorKit(t, nil, nil)
+	s := kit.Session("nul-magic")
+	r := call(t, s, agenttool.ToolRunPython, map[string]any{"code": "\n%%writefile nul.bin\na\x00b\n"})
+	require.False(t, r.IsError, r.Text)
+	r = call(t, s, agenttool.ToolRunPython, map[string]any{"code": "print(open('nul.bin', 'rb').read())"})
+	require.False(t, r.IsError, r.Text)
+	require.Contains(t, r.Text, "----- stdout -----\nb'a\\x00b\\n'\n")
+}

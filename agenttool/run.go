@@ -55,12 +55,24 @@ func (s *Session) RunPython(ctx context.Context, code string, timeout time.Durat
 	if strings.TrimSpace(code) == "" {
 		return errorResult("the code is empty; pass the Python code to run"), nil
 	}
-	if strings.ContainsRune(code, 0) {
+	if strings.ContainsRune(code, 0) && !cellMagic(code) {
 		// Python refuses it anywhere in source; the pool's answer would be
-		// a traceback through the kernel's own code.
+		// a traceback through the kernel's own code. A cell magic's body
+		// never reaches the compiler (IPython passes it as a string).
 		return errorResult("the code holds a NUL character, which Python refuses in source code, even in a string; write it as '\\x00' inside the string."), nil
 	}
 	return s.run(ctx, ToolRunPython, azsessions.NewCodeRequest(code), timeout)
+}
+
+// cellMagic reports whether IPython runs code as a cell magic: its first
+// line that is not blank starts with %% once indented no more.
+func cellMagic(code string) bool {
+	for line := range strings.Lines(code) {
+		if strings.TrimSpace(line) != "" {
+			return strings.HasPrefix(strings.TrimLeft(line, " \t"), "%%")
+		}
+	}
+	return false
 }
 
 // RunShell runs command with the shell of a shell pool, with stdin as its
