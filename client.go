@@ -58,8 +58,8 @@ type Client struct {
 // is endpoint, for example
 // https://<region>.dynamicsessions.io/subscriptions/<sub>/resourceGroups/<rg>/sessionPools/<pool>.
 //
-//   - endpoint must be an absolute http(s) URL without query or fragment; a
-//     trailing "/" is ignored.
+//   - endpoint must be an absolute http(s) URL without query, fragment or
+//     white space around it; a trailing "/" is ignored.
 //   - credential authenticates every request with an Entra ID bearer token
 //     (for example azidentity.NewDefaultAzureCredential). The caller needs the
 //     "Azure ContainerApps Session Executor" role on the pool. A nil
@@ -176,6 +176,11 @@ func (c *Client) withName(name string) *Client {
 }
 
 func parseEndpoint(endpoint string) (*url.URL, error) {
+	if strings.TrimSpace(endpoint) != endpoint {
+		// url.Parse keeps a trailing space in the path, where every call
+		// would miss the pool, and fails a leading one obscurely.
+		return nil, fmt.Errorf("%w: %q has white space around it", ErrInvalidEndpoint, endpoint)
+	}
 	u, err := url.Parse(endpoint)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrInvalidEndpoint, err)

@@ -229,3 +229,20 @@ func TestExecutionRequestIDsAreFreshUUIDs(t *testing.T) {
 		}
 	}
 }
+
+// TestNewClientNamesWhiteSpaceAroundTheEndpoint: an endpoint pasted or read
+// from a file with a space around it is refused with an error that says so.
+// A trailing space was taken into the pool's path (every call then answered
+// 404 from /pool%20/...), and a leading one gave url.Parse's "first path
+// segment in URL cannot contain colon".
+func TestNewClientNamesWhiteSpaceAroundTheEndpoint(t *testing.T) {
+	for _, endpoint := range []string{
+		"https://pool.example.com/pool ",
+		" https://pool.example.com/pool",
+		"https://pool.example.com/pool\t",
+	} {
+		_, err := azsessions.NewClient(endpoint, &scopeCredential{}, nil)
+		require.ErrorIs(t, err, azsessions.ErrInvalidEndpoint, "endpoint %q", endpoint)
+		require.ErrorContains(t, err, "white space", "endpoint %q", endpoint)
+	}
+}

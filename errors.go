@@ -11,7 +11,8 @@ import (
 // errors.Is. A request that fails validation is never sent.
 var (
 	// ErrInvalidEndpoint: NewClient was given an endpoint that is not an
-	// absolute http(s) URL, or that has a query or fragment.
+	// absolute http(s) URL, or that has a query, a fragment or white space
+	// around it.
 	ErrInvalidEndpoint = errors.New("azsessions: invalid endpoint")
 	// ErrInvalidIdentifier: a session identifier is empty, is not valid
 	// UTF-8 or holds control characters.
