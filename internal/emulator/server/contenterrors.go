@@ -9,7 +9,7 @@ import (
 
 // contentErrorWriter turns the error answers http.ServeContent writes
 // itself (416 for a range past the file's end, 412 for a failed
-// precondition) into the API's JSON errors: it holds such a status, takes
+// precondition, 500 for a file it could not seek) into the API's JSON errors: it holds such a status, takes
 // the text ServeContent writes after it as the message, and finish writes
 // the error. Everything else passes through, ReadFrom included, so that
 // downloads keep sendfile.
@@ -54,9 +54,14 @@ func (w *contentErrorWriter) finish() {
 	if w.status == 0 {
 		return
 	}
-	code := CodeRangeNotSatisfiable
-	if w.status != http.StatusRequestedRangeNotSatisfiable {
+	var code string
+	switch w.status {
+	case http.StatusRequestedRangeNotSatisfiable:
+		code = CodeRangeNotSatisfiable
+	case http.StatusPreconditionFailed:
 		code = CodePreconditionFailed
+	default:
+		code = CodeInternal // a file ServeContent could not seek
 	}
 	msg := strings.TrimSpace(w.msg.String())
 	if msg == "" {
