@@ -109,14 +109,17 @@ func assertReaped(t *testing.T, pid int) {
 // init (or a subreaper) on its own schedule.
 func waitGone(t *testing.T, pid int) {
 	t.Helper()
-	waitFor(t, "process to disappear", func() bool {
-		if processGone(pid) {
-			return true
-		}
-		// A zombie awaiting its reaper is dead too.
-		stat, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
-		return err == nil && zombie(string(stat))
-	})
+	waitFor(t, "process to disappear", func() bool { return deadOrZombie(pid) })
+}
+
+// deadOrZombie tells whether pid has exited: a zombie awaiting its reaper
+// is dead too.
+func deadOrZombie(pid int) bool {
+	if processGone(pid) {
+		return true
+	}
+	stat, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	return err == nil && zombie(string(stat))
 }
 
 // killAtCleanup kills pid when the test ends, if it is still a process

@@ -28,7 +28,9 @@ sweep and the exec'd subprocesses see it) and runs _run_session, as a
 spawned interpreter does: it forks the supervisor off, and the supervisor
 watches the lifeline. The zygote reaps a child only when Go asks, once Go
 has killed what was left of the child's group, so that the child's pid (its
-group id) cannot be reused while Go may still signal it.
+group id) cannot be reused while Go may still signal it. As a child
+subreaper it also gets what a child's session left when its code killed
+the supervisor; it kills and reaps that as it reaps the child.
 
 The zygote forks only from this loop, while it is single-threaded, and
 exits when the socket ends (Go closed it, or the emulator died; the
@@ -187,6 +189,7 @@ def _fork(sock, slot, tag, fds):
         pid = os.fork()
         if pid == 0:
             _child(sock, slot, tag, fds)
+        _forks.add(pid)
         try:
             # The child does the same; whichever runs first makes it a
             # group leader before Go sees the pid.
@@ -223,7 +226,52 @@ def _reap(arg):
         return {"error": str(exc)}
     if got == 0:
         return {"error": "process %d is still running" % pid}
+    _forks.discard(pid)
+    _kill_orphans()
     return {"status": status}
+
+
+# The supervisors forked and not yet reaped: every other child of the
+# zygote is an orphan of a session (see _kill_orphans).
+_forks = set()
+
+
+def _kill_orphans():
+    """Kill whatever a session left to the zygote, its subreaper, and reap
+    it. A supervisor makes every process of its session its descendant,
+    but code that kills the supervisor itself (os.killpg(0, SIGKILL) kills
+    its whole group at once) leaves the processes it started in sessions
+    of their own, double-forked with an empty environment, to the nearest
+    subreaper: the zygote. Go asks to reap a supervisor once it has
+    exited, and the kernel handed its orphans over before that. Bounded as
+    a reap is (_REAP_WAIT and this within zygoteTimeout): an orphan that
+    does not die (stuck in the kernel) is left to init."""
+    me = os.getpid()
+    deadline = time.monotonic() + 1.0
+    while time.monotonic() < deadline:
+        try:
+            kids = _read(b"/proc/%d/task/%d/children" % (me, me), True).split()
+        except OSError:
+            return  # a kernel without children lists
+        orphans = [pid for pid in map(int, kids) if pid not in _forks]
+        if not orphans:
+            return
+        doomed = set(orphans)
+        for pid in orphans:
+            doomed.update(_descendants(pid) or ())
+        for pid in doomed:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        # Their children come to us as they die: the next round has them.
+        for pid in orphans:
+            try:
+                if os.waitpid(pid, os.WNOHANG)[0] == 0:
+                    _wait_exit(pid, max(0.0, deadline - time.monotonic()))
+                    os.waitpid(pid, os.WNOHANG)
+            except OSError:
+                pass
 
 
 def _wait_exit(pid, timeout):
@@ -396,6 +444,8 @@ def _zygote_main():
     sock.send(_json_reply(reply))
     if slot is None:
         return
+    # What a killed supervisor leaves behind comes to us (_kill_orphans).
+    _prctl(_PR_SET_CHILD_SUBREAPER, 1)
     # Start-up errors went to Go on stderr; from now on nothing is written.
     null = os.open(os.devnull, os.O_RDWR)
     os.dup2(null, 1)
