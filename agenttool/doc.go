@@ -40,7 +40,7 @@
 //
 //	status: succeeded | failed | error
 //	failure: <kind>: <sentence>          failed runs; kind is error, exit_code, timeout, memory, kernel_restarted or canceled
-//	exit code: <n>                       shell runs that exited non-zero
+//	exit code: <n>                       shell runs that exited non-zero (not a timeout)
 //	error: <sentence>                    status error: the call's arguments or target were wrong
 //	<tool-specific lines>                e.g. "uploaded /mnt/data/x.csv (25 bytes)", a listing
 //	(no output)                          a run that printed nothing and returned no value

@@ -50,7 +50,11 @@ func (s *Session) PoolInfo(ctx context.Context) (Result, error) {
 	for _, p := range out.Packages {
 		names = append(names, strings.TrimSuffix(p.Name+"=="+p.Version, "=="))
 	}
-	l.linef("preinstalled packages (%d): %s", len(names), strings.Join(names, ", "))
+	if len(names) == 0 {
+		l.line("preinstalled packages: none listed by the pool")
+	} else {
+		l.linef("preinstalled packages (%d): %s", len(names), strings.Join(names, ", "))
+	}
 	return Result{Text: l.String(), Structured: out}, nil
 }
 

@@ -23,4 +23,6 @@ func TestEmulatorPoolInfoSaysTheRealPoolType(t *testing.T) {
 	kit = newEmulatorKit(t, &emulator.Options{PoolType: emulator.PoolTypeShell}, &agenttool.Options{PoolType: agenttool.PoolTypeShell})
 	r = call(t, kit.Session("p"), agenttool.ToolPoolInfo, nil)
 	require.Contains(t, r.Text, "status: succeeded\npool type: shell (run code with run_shell)\nruntime: bash ")
+	// A pool that lists no packages says so in words, not with an empty list.
+	require.Contains(t, r.Text, "\npreinstalled packages: none listed by the pool\n", r.Text)
 }

@@ -36,7 +36,9 @@ func newRunReport(resp azsessions.ExecutionClientExecuteResponse, timeout time.D
 	if failure != azsessions.ExecutionFailureNone {
 		rep.l.line("failure: " + out.Failure + ": " + failureSentence(failure, resp.Execution, timeout, shell))
 	}
-	if resp.ExitCode != nil && *resp.ExitCode != 0 {
+	// A run stopped at its limit has the pool's -1, no code the command
+	// exited with.
+	if resp.ExitCode != nil && *resp.ExitCode != 0 && failure != azsessions.ExecutionFailureTimeout {
 		rep.l.linef("exit code: %d", *resp.ExitCode)
 	}
 	return rep
