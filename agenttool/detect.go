@@ -125,10 +125,21 @@ type imageSkips struct {
 	counts      map[string]int // by reason
 	readReasons int            // of reasons, failed reads
 	unread      int            // failed reads past maxImageNotes reasons
+	fetchable   int            // images left out that download_file returns
 }
 
-// add counts one image left out for reason; read marks a failed read.
+// add counts one image left out for reason, which download_file can
+// return; read marks a failed read.
 func (k *imageSkips) add(reason string, read bool) {
+	k.fetchable++
+	k.count(reason, read)
+}
+
+// refuse counts one image left out for reason, which no tool returns.
+func (k *imageSkips) refuse(reason string) { k.count(reason, false) }
+
+// count counts one image left out for reason.
+func (k *imageSkips) count(reason string, read bool) {
 	if k.counts == nil {
 		k.counts = map[string]int{}
 	}
@@ -155,7 +166,7 @@ func (k *imageSkips) notes() []string {
 	if k.unread > 0 {
 		notes = append(notes, fmt.Sprintf("Not shown: %s more the run wrote (reading failed).", words.Count(int64(k.unread), "image")))
 	}
-	if len(notes) > 0 {
+	if k.fetchable > 0 {
 		notes = append(notes, "download_file returns an image that is not shown, one at a time.")
 	}
 	return notes
@@ -226,6 +237,10 @@ func (s *Session) changedImage(ctx context.Context, f FileInfo, count int, total
 	}
 	if mime == "" {
 		return nil, nil // named like an image, but is not one
+	}
+	if _, _, err := s.t.set.checkImage(data, mime); err != nil {
+		skips.refuse(err.Error() + "; save it smaller, with a lower dpi")
+		return nil, nil
 	}
 	return &Image{Name: f.Path, MIMEType: mime, Data: data}, nil
 }
@@ -308,6 +323,9 @@ func (s *Session) inlineImage(img *azsessions.Image) (*Image, string) {
 		return nil, "images are turned off"
 	case int64(len(img.Data)) > s.t.set.maxImageBytes:
 		return nil, fmt.Sprintf("its %d bytes pass the image budget of %d bytes", len(img.Data), s.t.set.maxImageBytes)
+	}
+	if w, h, err := s.t.set.checkImage(img.Data, mime); err != nil {
+		return nil, fmt.Sprintf("it is %d × %d pixels, %v; make it smaller", w, h, err)
 	}
 	return &Image{Name: "", MIMEType: mime, Data: bytes.Clone(img.Data)}, ""
 }

@@ -50,6 +50,9 @@ const (
 	// DefaultMaxImageBytes caps the total bytes of the images of one result
 	// (4 MiB).
 	DefaultMaxImageBytes = 4 << 20
+	// DefaultMaxImageSide is the widest or highest image, in pixels, a
+	// result carries: Anthropic's API refuses larger ones.
+	DefaultMaxImageSide = 8000
 	// DefaultMaxBase64Bytes is the largest binary file (not text, not an
 	// image) download_file returns, base64-encoded, in Result.Text (3 KiB).
 	DefaultMaxBase64Bytes = 3 << 10
@@ -96,6 +99,10 @@ type Options struct {
 	// MaxImageBytes caps the total image bytes per result
 	// (DefaultMaxImageBytes).
 	MaxImageBytes int64
+	// MaxImageSide is the widest or highest image, in pixels, returned as
+	// an image (DefaultMaxImageSide); a larger one is described instead, as
+	// is one whose header cannot be read. Negative: no limit.
+	MaxImageSide int
 	// DisableFileDetection skips the file listing after each run, so
 	// results report no created or changed files and no image files.
 	DisableFileDetection bool
@@ -120,6 +127,7 @@ type settings struct {
 	maxBase64        int64
 	maxImages        int
 	maxImageBytes    int64
+	maxImageSide     int // 0: no limit
 	detectFiles      bool
 	stripFences      bool
 	identifierPrefix string
@@ -145,6 +153,7 @@ func newSettings(o *Options) (settings, error) {
 		maxBase64:        o.MaxBase64Bytes,
 		maxImages:        o.MaxImages,
 		maxImageBytes:    o.MaxImageBytes,
+		maxImageSide:     o.MaxImageSide,
 		detectFiles:      !o.DisableFileDetection,
 		stripFences:      !o.KeepCodeFences,
 		identifierPrefix: o.IdentifierPrefix,
@@ -247,6 +256,12 @@ func (s *settings) setBudgets() error {
 		s.maxImages = DefaultMaxImages
 	case s.maxImages < 0:
 		s.maxImages = 0
+	}
+	switch {
+	case s.maxImageSide == 0:
+		s.maxImageSide = DefaultMaxImageSide
+	case s.maxImageSide < 0:
+		s.maxImageSide = 0
 	}
 	return nil
 }
