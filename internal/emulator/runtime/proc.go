@@ -76,7 +76,7 @@ func startGroup(cmd *exec.Cmd) (*group, error) { return start(cmd, false) }
 
 // startSupervised is startGroup for a leader that supervises its session
 // (driver.py): kill asks it to kill everything and leave, and falls back to
-// killing the group if it has not left within drainGrace.
+// killing the group if it has not left within supervisorGrace.
 func startSupervised(cmd *exec.Cmd) (*group, error) { return start(cmd, true) }
 
 func start(cmd *exec.Cmd, supervised bool) (*group, error) {
@@ -131,12 +131,20 @@ func (g *group) killRest() {
 	sweep(g.tag)
 }
 
+// supervisorGrace is how long a supervisor asked to leave has to kill and
+// reap its session's processes before its group is killed outright. Killed
+// that way, it leaves behind the processes that left the group, so it is
+// long: on a loaded machine (a -race test run, hundreds of processes for
+// its /proc scans) a supervisor took over a second, drainGrace, which this
+// was.
+const supervisorGrace = 10 * time.Second
+
 // kill sends SIGKILL to the whole group, remembering the first reason given.
 // It is a no-op once the leader has exited. A supervised group's leader is
 // sent SIGTERM instead: it kills every descendant, reaps them and exits, so
 // that once exited is closed nothing of the session is left (not even a
 // process that left the group); the group is killed outright if the
-// supervisor has not exited within drainGrace (it was stopped, say).
+// supervisor has not exited within supervisorGrace (it was stopped, say).
 func (g *group) kill(reason killReason) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
@@ -156,7 +164,7 @@ func (g *group) kill(reason killReason) {
 	if !g.fallback {
 		g.fallback = true
 		go func() {
-			t := time.NewTimer(drainGrace)
+			t := time.NewTimer(supervisorGrace)
 			defer t.Stop()
 			select {
 			case <-g.exited:
