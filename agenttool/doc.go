@@ -88,7 +88,7 @@
 //
 // Every budget has a default (see Options): 60 s a run (a model may ask for
 // up to 220 s), 8,000 characters a stream, 4 MiB an upload, 64 KiB of text a
-// download, 4 images and 4 MiB of images a result. The run's timeout is sent
+// download, 4 images and 3.75 MiB of images a result. The run's timeout is sent
 // to the pool as timeoutInSeconds and bounds the request as well.
 //
 // # Safety

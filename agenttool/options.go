@@ -48,8 +48,10 @@ const (
 	// DefaultMaxImages caps the images one result carries.
 	DefaultMaxImages = 4
 	// DefaultMaxImageBytes caps the total bytes of the images of one result
-	// (4 MiB).
-	DefaultMaxImageBytes = 4 << 20
+	// (3.75 MiB): an image of that size is 5 MiB in base64, the most
+	// Anthropic's API takes in one image (it refuses the whole request, and
+	// so every later turn that holds it, for one byte more).
+	DefaultMaxImageBytes = 3840 << 10
 	// DefaultMaxImageSide is the widest or highest image, in pixels, a
 	// result carries: Anthropic's API refuses larger ones.
 	DefaultMaxImageSide = 8000
