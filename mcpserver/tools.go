@@ -50,6 +50,10 @@ func (s *Server) addTools() {
 	for _, d := range agenttool.ForConcurrentCalls(s.toolkit.Definitions()) {
 		s.tools[d.Name] = true
 		destructive := d.Destructive
+		// Only code can reach beyond the sandbox (a pool may allow egress);
+		// the file tools, reset and pool_info touch the sandbox alone, and
+		// MCP takes an absent openWorldHint for true.
+		openWorld := d.Name == agenttool.ToolRunPython || d.Name == agenttool.ToolRunShell
 		tool := &mcp.Tool{
 			Name:         d.Name,
 			Title:        titles[d.Name],
@@ -60,11 +64,12 @@ func (s *Server) addTools() {
 				Title:           titles[d.Name],
 				ReadOnlyHint:    d.ReadOnly,
 				DestructiveHint: &destructive,
+				OpenWorldHint:   &openWorld,
 			},
 		}
 		s.mcp.AddTool(tool, s.toolHandler(d.Name))
 	}
-	notDestructive := false
+	notDestructive := false // and not open-world: it only makes a handle
 	s.mcp.AddTool(&mcp.Tool{
 		Name:  ToolNewSession,
 		Title: titles[ToolNewSession],
@@ -89,6 +94,7 @@ func (s *Server) addTools() {
 		Annotations: &mcp.ToolAnnotations{
 			Title:           titles[ToolNewSession],
 			DestructiveHint: &notDestructive,
+			OpenWorldHint:   &notDestructive,
 		},
 	}, s.newSession)
 }

@@ -71,6 +71,11 @@ func TestListToolsMirrorsTheToolkit(t *testing.T) {
 	assert.True(t, byName(agenttool.ToolPoolInfo).Annotations.ReadOnlyHint)
 	assert.True(t, *byName(agenttool.ToolResetSession).Annotations.DestructiveHint)
 	assert.False(t, byName(agenttool.ToolRunPython).Annotations.ReadOnlyHint)
+	// Absent, openWorldHint means true: only code may reach outside.
+	for _, tool := range res.Tools {
+		require.NotNil(t, tool.Annotations.OpenWorldHint, tool.Name)
+		assert.Equal(t, tool.Name == agenttool.ToolRunPython, *tool.Annotations.OpenWorldHint, tool.Name)
+	}
 	// The SDK runs a connection's calls concurrently, so the model is told
 	// that calls sent together may run in any order.
 	assert.Contains(t, byName(agenttool.ToolRunPython).Description, agenttool.UnorderedCallsNote)
