@@ -102,8 +102,9 @@ type Options struct {
 	// (DefaultMaxImageBytes).
 	MaxImageBytes int64
 	// MaxImageSide is the widest or highest image, in pixels, returned as
-	// an image (DefaultMaxImageSide); a larger one is described instead, as
-	// is one whose header cannot be read. Negative: no limit.
+	// an image (DefaultMaxImageSide); a larger one is described instead.
+	// One whose size its header does not give is returned. Negative: no
+	// limit.
 	MaxImageSide int
 	// DisableFileDetection skips the file listing after each run, so
 	// results report no created or changed files and no image files.
