@@ -48,7 +48,11 @@ func (client *ContainerClient) listSessionsCreateRequest(ctx context.Context, op
 	if options == nil {
 		options = &ContainerClientListSessionsOptions{}
 	}
-	return client.c.newRequest(ctx, http.MethodPost, "/.management/listSessions", "", skipQuery(options.Skip))
+	q, err := skipQuery(options.Skip)
+	if err != nil {
+		return nil, err
+	}
+	return client.c.newRequest(ctx, http.MethodPost, "/.management/listSessions", "", q)
 }
 
 // listSessionsHandleResponse reads one page of sessions.

@@ -100,7 +100,8 @@ type SessionsClientStopOptions struct {
 // SessionsClientListOptions contains the optional parameters of
 // SessionsClient.NewListPager.
 type SessionsClientListOptions struct {
-	// Skip starts the listing after this many sessions.
+	// Skip starts the listing after this many sessions. A negative Skip is
+	// refused with ErrInvalidArgument (from the first NextPage).
 	Skip *int32
 }
 
@@ -136,6 +137,7 @@ type ContainerClientGetSessionOptions struct {
 // ContainerClientListSessionsOptions contains the optional parameters of
 // ContainerClient.NewListSessionsPager.
 type ContainerClientListSessionsOptions struct {
-	// Skip starts the listing after this many sessions.
+	// Skip starts the listing after this many sessions. A negative Skip is
+	// refused with ErrInvalidArgument (from the first NextPage).
 	Skip *int32
 }

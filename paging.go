@@ -102,12 +102,16 @@ func (c *Client) nextLinkRequest(ctx context.Context, method, nextLink, apiVersi
 }
 
 // skipQuery returns the skip query parameter of the session listings, when
-// set.
-func skipQuery(skip *int32) url.Values {
+// set. A negative Skip names no page and is refused before any request: the
+// service's answer to one is not documented.
+func skipQuery(skip *int32) (url.Values, error) {
 	if skip == nil {
-		return nil
+		return nil, nil
 	}
-	return url.Values{querySkip: {strconv.Itoa(int(*skip))}}
+	if *skip < 0 {
+		return nil, fmt.Errorf("%w: Skip is %d; it counts sessions to pass over and cannot be negative", ErrInvalidArgument, *skip)
+	}
+	return url.Values{querySkip: {strconv.Itoa(int(*skip))}}, nil
 }
 
 // withDefaults adds api-version and, when not empty, identifier to q where

@@ -106,7 +106,11 @@ func (client *SessionsClient) listCreateRequest(ctx context.Context, options *Se
 	if options == nil {
 		options = &SessionsClientListOptions{}
 	}
-	return client.c.newRequestAt(ctx, client.c.sessionsAPIVersion(), http.MethodGet, "/listSessions", "", skipQuery(options.Skip))
+	q, err := skipQuery(options.Skip)
+	if err != nil {
+		return nil, err
+	}
+	return client.c.newRequestAt(ctx, client.c.sessionsAPIVersion(), http.MethodGet, "/listSessions", "", q)
 }
 
 // listHandleResponse reads one page of sessions.
