@@ -72,13 +72,15 @@ func newPager[T any](c *Client, s pagerSteps[T]) *runtime.Pager[T] {
 	})
 }
 
-// nextLinkRequest builds the request for a nextLink the service sent. The
-// link must stay on the endpoint's host (it receives the bearer token);
+// nextLinkRequest builds the request for a nextLink the service sent. A
+// relative link is resolved against the URL of the page it came in
+// (fetched.last). The link must stay on the endpoint's host (it receives the
+// bearer token);
 // api-version (apiVersion, or the client's when empty), and identifier when
 // not empty, are added when the service left them out. fetched holds the pages this pager already got: a nextLink
 // back to one of them is refused, or the pager would never end.
 func (c *Client) nextLinkRequest(ctx context.Context, method, nextLink, apiVersion, identifier string, fetched *fetchedPages) (*policy.Request, error) {
-	link, err := c.trustedURL(nextLink)
+	link, err := c.trustedURLFrom(fetched.last, nextLink)
 	if err != nil {
 		return nil, err
 	}
@@ -136,6 +138,9 @@ type fetchedPages struct {
 	// nextLink forever would otherwise keep the pager going, and seen
 	// growing, until the caller's deadline.
 	limit int
+	// last is the URL of the latest page requested, against which its
+	// relative nextLink is resolved; nil before the first.
+	last *url.URL
 }
 
 // maxPagesPerPager bounds a listing at 100,000 pages, far above any real
@@ -143,8 +148,8 @@ type fetchedPages struct {
 // holds many entries), and about 20 MB of remembered links.
 const maxPagesPerPager = 100_000
 
-// add records u, or returns ErrRepeatedNextLink if it was requested before
-// and ErrTooManyPages past the limit.
+// add records u as the page requested now, or returns ErrRepeatedNextLink
+// if it was requested before and ErrTooManyPages past the limit.
 func (f *fetchedPages) add(u *url.URL) error {
 	key := strings.ToLower(u.Scheme+"://"+u.Host+u.EscapedPath()) + "?" + u.Query().Encode()
 	if _, dup := f.seen[key]; dup {
@@ -157,5 +162,7 @@ func (f *fetchedPages) add(u *url.URL) error {
 		f.seen = make(map[string]struct{})
 	}
 	f.seen[key] = struct{}{}
+	last := *u
+	f.last = &last
 	return nil
 }

@@ -56,30 +56,42 @@ func withAPIName(ctx context.Context, name string) context.Context {
 	return context.WithValue(ctx, runtime.CtxAPINameKey{}, name)
 }
 
-// trustedURL resolves a URL the service sent (nextLink, Operation-Location)
-// against the endpoint and refuses one on another host, which would receive
-// the bearer token.
+// trustedURL resolves a URL the service sent (Operation-Location, a
+// resume token's poll URL) against the endpoint and refuses one on another
+// host, which would receive the bearer token.
 func (c *Client) trustedURL(raw string) (string, error) {
-	base, err := url.Parse(c.endpoint + "/")
+	return c.trustedURLFrom(nil, raw)
+}
+
+// trustedURLFrom is trustedURL for a URL that came in the answer from the
+// URL from (a nextLink in a listing page): a relative one is resolved
+// against from, as RFC 3986 (section 5.1.3) says, so that a query-only
+// "?skip=300" names the listing itself. A nil from is the endpoint.
+func (c *Client) trustedURLFrom(from *url.URL, raw string) (string, error) {
+	endpoint, err := url.Parse(c.endpoint + "/")
 	if err != nil {
 		return "", err
+	}
+	base := endpoint
+	if from != nil {
+		base = from
 	}
 	ref, err := url.Parse(raw)
 	if err != nil {
 		return "", fmt.Errorf("%w: %v", ErrUntrustedURL, err)
 	}
 	u := base.ResolveReference(ref)
-	if canonicalHost(u) != canonicalHost(base) || u.Scheme != base.Scheme {
+	if canonicalHost(u) != canonicalHost(endpoint) || u.Scheme != endpoint.Scheme {
 		return "", fmt.Errorf("%w: %s://%s", ErrUntrustedURL, u.Scheme, u.Host)
 	}
 	// Azure resource paths are case-insensitive, and services send them back
 	// in any casing (resourcegroups, sessionpools).
-	if strings.HasPrefix(raw, "/") && !strings.HasPrefix(strings.ToLower(u.Path), strings.ToLower(base.Path)) && base.Path != "/" {
+	if strings.HasPrefix(raw, "/") && !strings.HasPrefix(strings.ToLower(u.Path), strings.ToLower(endpoint.Path)) && endpoint.Path != "/" {
 		// A root-relative link from a pool under a path prefix: keep the prefix.
-		u.Path = strings.TrimSuffix(base.Path, "/") + ref.Path
+		u.Path = strings.TrimSuffix(endpoint.Path, "/") + ref.Path
 		u.RawPath = ""
 		if ref.RawPath != "" {
-			u.RawPath = strings.TrimSuffix(base.EscapedPath(), "/") + ref.RawPath
+			u.RawPath = strings.TrimSuffix(endpoint.EscapedPath(), "/") + ref.RawPath
 		}
 	}
 	return u.String(), nil
