@@ -238,8 +238,7 @@ func (e *env) sessionDir(id string) string {
 
 func TestFileIsolationAndHostileInput(t *testing.T) {
 	e := newEnv(t, nil)
-	require.Equal(t, http.StatusOK, e.upload("victim", "", "secret.txt", "victim's secret").status)
-	victimDir := e.sessionDir("victim")
+	victimDir := e.sessionWith("victim", "", "secret.txt", "victim's secret")
 
 	// Another identifier does not see it.
 	resp := e.do(req{path: "/files/secret.txt/content", query: ident("attacker")})

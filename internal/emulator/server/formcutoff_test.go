@@ -21,8 +21,7 @@ import (
 func TestUploadCutOffAtAnyByteStoresNothing(t *testing.T) {
 	e := newEnv(t, nil)
 	const id = "cut"
-	require.Equal(t, http.StatusOK, e.upload(id, "d", "a.bin", "old a").status)
-	dir := e.sessionDir(id)
+	dir := e.sessionWith(id, "d", "a.bin", "old a")
 	before, err := os.ReadDir(dir + "/d")
 	require.NoError(t, err)
 	data, ct := multipartBody(t,
@@ -67,8 +66,7 @@ func TestUploadCutOffAtAnyByteStoresNothing(t *testing.T) {
 func TestUploadBodyEndingBeforeItsCloseStoresNothing(t *testing.T) {
 	e := newEnv(t, nil)
 	const id = "short"
-	require.Equal(t, http.StatusOK, e.upload(id, "d", "a.bin", "old a").status)
-	dir := e.sessionDir(id)
+	dir := e.sessionWith(id, "d", "a.bin", "old a")
 	data, ct := multipartBody(t,
 		[3]string{"file", "a.bin", "new a"},
 		[3]string{"note", "", "skipped"},

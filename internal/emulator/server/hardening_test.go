@@ -19,8 +19,7 @@ import (
 func TestNamesThatAreNotUTF8AreListedEscaped(t *testing.T) {
 	e := newEnv(t, nil)
 	require.Equal(t, http.StatusOK, e.upload("u", "", "ok.txt", "ok").status)
-	require.Equal(t, http.StatusOK, e.upload("u", "", "50%FF.txt", "literal").status)
-	dir := e.sessionDir("u")
+	dir := e.sessionWith("u", "", "50%FF.txt", "literal")
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "a\xffb%.txt"), []byte("x"), 0o644))
 	require.NoError(t, os.Mkdir(filepath.Join(dir, "bad\xfedir"), 0o755))
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "bad\xfedir", "inner.txt"), []byte("in"), 0o644))

@@ -190,6 +190,16 @@ func (e *env) upload(id, path, name, content string) response {
 	return e.do(req{method: http.MethodPost, path: "/files", query: q, body: body, ctype: ct})
 }
 
+// sessionWith uploads name (under path when set) to session id, which
+// makes the session, and returns the session's directory on disk, for a
+// test that then puts there what no request could.
+func (e *env) sessionWith(id, path, name, content string) string {
+	e.t.Helper()
+	resp := e.upload(id, path, name, content)
+	require.Equal(e.t, http.StatusOK, resp.status, "%s", resp.body)
+	return e.sessionDir(id)
+}
+
 // eventually polls cond until it holds; the limit only guards against a
 // hang and is never a timing assertion. It is long: some conditions wait
 // for an interpreter to start, which on a loaded machine took tens of

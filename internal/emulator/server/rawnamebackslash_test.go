@@ -17,8 +17,7 @@ import (
 // escaped once more and reaches itself.
 func TestNamesWithABackslashAreReachable(t *testing.T) {
 	e := newEnv(t, nil)
-	require.Equal(t, http.StatusOK, e.upload("bs", "", "ok.txt", "ok").status)
-	dir := e.sessionDir("bs")
+	dir := e.sessionWith("bs", "", "ok.txt", "ok")
 	require.NoError(t, os.WriteFile(filepath.Join(dir, `a\b.txt`), []byte("backslash"), 0o644))
 	require.NoError(t, os.WriteFile(filepath.Join(dir, `a%5Cb.txt`), []byte("literal"), 0o644))
 	require.NoError(t, os.Mkdir(filepath.Join(dir, `d\e`), 0o755))

@@ -20,8 +20,7 @@ import (
 // back is refused.
 func TestLongListedNamesReachTheirFiles(t *testing.T) {
 	e := newEnv(t, nil)
-	require.Equal(t, http.StatusOK, e.upload("l", "", "ok.txt", "ok").status)
-	dir := e.sessionDir("l")
+	dir := e.sessionWith("l", "", "ok.txt", "ok")
 	notUTF8 := strings.Repeat("\xff", 100)         // listed as 300 bytes
 	readsAsEsc := strings.Repeat("%FF", 80)        // 240 bytes, listed as 400
 	subdir := strings.Repeat("\xfe", maxNameBytes) // listed as 765 bytes
@@ -79,10 +78,9 @@ func TestLongListedNamesReachTheirFiles(t *testing.T) {
 // as it is in the path query parameter.
 func TestLongListedPathInTheUploadPathField(t *testing.T) {
 	e := newEnv(t, nil)
-	require.Equal(t, http.StatusOK, e.upload("lp", "", "ok.txt", "ok").status)
 	elem := strings.Repeat("\xfe", maxNameBytes)
 	raw := strings.Repeat("/"+elem, 6)[1:] // 1535 bytes
-	require.NoError(t, os.MkdirAll(filepath.Join(e.sessionDir("lp"), raw), 0o755))
+	require.NoError(t, os.MkdirAll(filepath.Join(e.sessionWith("lp", "", "ok.txt", "ok"), raw), 0o755))
 	shown := strings.Repeat("/"+strings.Repeat("%FE", maxNameBytes), 6)[1:] // 4595 bytes
 	require.Greater(t, len(shown), maxPathBytes)
 

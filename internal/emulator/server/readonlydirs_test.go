@@ -23,8 +23,7 @@ func TestReadOnlyDirectoriesAreRemoved(t *testing.T) {
 	e := newEnv(t, func(c *Config) { c.Root = root })
 	lock := func(id string) string {
 		t.Helper()
-		require.Equal(t, http.StatusOK, e.upload(id, "d/e", "x.txt", "x").status)
-		dir := e.sessionDir(id)
+		dir := e.sessionWith(id, "d/e", "x.txt", "x")
 		require.NoError(t, os.Chmod(filepath.Join(dir, "d", "e"), 0))
 		require.NoError(t, os.Chmod(filepath.Join(dir, "d"), 0o500))
 		return dir

@@ -17,8 +17,7 @@ import (
 func TestReservedNamesAreNotServed(t *testing.T) {
 	e := newEnv(t, nil)
 	const id = "reserved"
-	require.Equal(t, http.StatusOK, e.upload(id, "", "kept.txt", "k").status)
-	dir := e.sessionDir(id)
+	dir := e.sessionWith(id, "", "kept.txt", "k")
 	tmp := uploadTempPrefix + "x"
 	require.NoError(t, os.WriteFile(filepath.Join(dir, tmp), []byte("partial"), 0o644))
 	require.NoError(t, os.MkdirAll(filepath.Join(dir, uploadTempPrefix+"d", "sub"), 0o755))

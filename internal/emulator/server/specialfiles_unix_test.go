@@ -17,8 +17,7 @@ import (
 func TestNamedPipeIsNoFile(t *testing.T) {
 	e := newEnv(t, nil)
 	const id = "fifo"
-	require.Equal(t, http.StatusOK, e.upload(id, "", "kept.txt", "k").status)
-	require.NoError(t, syscall.Mkfifo(filepath.Join(e.sessionDir(id), "pipe"), 0o644))
+	require.NoError(t, syscall.Mkfifo(filepath.Join(e.sessionWith(id, "", "kept.txt", "k"), "pipe"), 0o644))
 
 	get := e.do(req{path: "/files/pipe", query: ident(id)})
 	require.Equal(t, http.StatusNotFound, get.status, "%s", get.body)

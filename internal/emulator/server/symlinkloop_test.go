@@ -16,8 +16,7 @@ import (
 func TestSymlinkLoopIsABadRequest(t *testing.T) {
 	e := newEnv(t, nil)
 	const id = "loop"
-	require.Equal(t, http.StatusOK, e.upload(id, "", "x.txt", "x").status)
-	dir := e.sessionDir(id)
+	dir := e.sessionWith(id, "", "x.txt", "x")
 	require.NoError(t, os.Symlink("b", filepath.Join(dir, "a")))
 	require.NoError(t, os.Symlink("a", filepath.Join(dir, "b")))
 
