@@ -16,11 +16,7 @@ import (
 func TestTimedOutInterpreterThatLeftItsGroupIsKilled(t *testing.T) {
 	t.Parallel()
 	f := newPython(t, PythonOptions{})
-	s, _ := newPySession(t, f)
-	z := zygotePid(f)
-	if z == 0 {
-		t.Skip("not forked")
-	}
+	s, _, z := newForkedSession(t, f)
 	code := fmt.Sprintf(`import os, ctypes
 os.setpgid(0, %d)
 libc = ctypes.CDLL(None)
@@ -32,7 +28,7 @@ while environ[i]:
         ctypes.memset(environ[i] + 26, ord("x"), len(e) - 26)
     i += 1
 while True:
-    pass`, z)
+    pass`, z.g.pid)
 	pid := s.pid()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()

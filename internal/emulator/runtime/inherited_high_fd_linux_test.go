@@ -32,11 +32,8 @@ func TestHighInheritedDescriptorIsClosed(t *testing.T) {
 	}
 	t.Cleanup(func() { _ = syscall.Setrlimit(syscall.RLIMIT_NOFILE, &old) })
 	f := newPython(t, PythonOptions{})
-	s, _ := newPySession(t, f)
+	s, _, _ := newForkedSession(t, f)
 	res := py(t, s, "import os\ntry:\n    os.fstat(4000)\n    print('open')\nexcept OSError:\n    print('closed')")
-	if zygotePid(f) == 0 {
-		t.Skip("not forked")
-	}
 	if got := strings.TrimSpace(res.Stdout); got != "closed" {
 		t.Errorf("descriptor 4000 inherited without close-on-exec is %s in a forked session", got)
 	}

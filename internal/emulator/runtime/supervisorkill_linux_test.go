@@ -17,10 +17,7 @@ import (
 func TestKilledSupervisorLeavesNoProcess(t *testing.T) {
 	t.Parallel()
 	f := newPython(t, PythonOptions{})
-	s, dir := newPySession(t, f)
-	if zygotePid(f) == 0 {
-		t.Skip("not forked")
-	}
+	s, dir, _ := newForkedSession(t, f)
 	py(t, s, strings.Join([]string{
 		"import os, subprocess",
 		"r, w = os.pipe()",

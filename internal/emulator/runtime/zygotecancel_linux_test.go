@@ -16,8 +16,7 @@ import (
 func TestZygoteForkWithAnEndedContextLeavesItWhole(t *testing.T) {
 	t.Parallel()
 	f := newPython(t, PythonOptions{})
-	newPySession(t, f)
-	z := currentZygote(f)
+	_, _, z := newForkedSession(t, f)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	// No other request uses z: the factory has no ready pool to refill.

@@ -19,8 +19,7 @@ import (
 func TestZygoteReapWaitsForTheExit(t *testing.T) {
 	t.Parallel()
 	f := newPython(t, PythonOptions{})
-	s, _ := newPySession(t, f)
-	z := currentZygote(f)
+	s, _, z := newForkedSession(t, f)
 	wchan := "/proc/" + strconv.Itoa(z.g.pid) + "/wchan"
 	// Where the zygote sleeps: in recvmsg while idle, in poll while it
 	// waits for a child.
@@ -64,8 +63,7 @@ func TestZygoteReapWaitsForTheExit(t *testing.T) {
 func TestZygoteReapOfARunningChildIsAnError(t *testing.T) {
 	t.Parallel()
 	f := newPython(t, PythonOptions{})
-	s, _ := newPySession(t, f)
-	z := currentZygote(f)
+	s, _, z := newForkedSession(t, f)
 	for _, pid := range []int{s.pid(), os.Getpid(), 0, -1} {
 		rep, err := z.request(guardCtx(t), time.Minute, zygoteRequest{Op: "reap", Arg: strconv.Itoa(pid)}, nil)
 		if err != nil || rep.Status != nil || rep.Error == "" {
