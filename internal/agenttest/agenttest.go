@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -20,6 +21,7 @@ import (
 	"github.com/seed-f3fa2c9d/azsessions"
 	"github.com/seed-f3fa2c9d/azsessions/agenttool"
 	"github.com/seed-f3fa2c9d/azsessions/emulator"
+	"github.com/seed-f3fa2c9d/azsessions/internal/testenv"
 )
 
 // DotPNG is a 1x1 PNG, base64 encoded, that the scripted code writes.
@@ -41,7 +43,14 @@ const FinalAnswer = "x*2 is 42."
 // sandboxes deleted when t ends.
 func Toolkit(t testing.TB) *agenttool.Toolkit {
 	t.Helper()
-	return toolkit(t, emulator.NewForTest(t, nil))
+	return toolkit(t, emulator.NewForTest(t, emulatorOptions()))
+}
+
+// emulatorOptions runs the interpreter testenv.PythonEnv names, as the test
+// script sets it, rather than the python3 first on PATH (a pyenv shim or a
+// virtual environment, whose packages differ).
+func emulatorOptions() *emulator.Options {
+	return &emulator.Options{Python: os.Getenv(testenv.PythonEnv)} // "": python3
 }
 
 // FailDetail is in the body of every answer a FailingToolkit's pool fails
@@ -54,7 +63,7 @@ const FailDetail = "internal detail the model must not see"
 // text holds the request URL (with the session identifier) and the body.
 func FailingToolkit(t testing.TB, marker string) *agenttool.Toolkit {
 	t.Helper()
-	e := emulator.StartForTest(t, nil)
+	e := emulator.StartForTest(t, emulatorOptions())
 	opts := e.ClientOptions()
 	opts.Transport = &failing{next: opts.Transport, marker: marker}
 	client, err := azsessions.NewClient(e.Endpoint(), e.Credential(), opts)
