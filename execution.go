@@ -143,7 +143,12 @@ func (client *ExecutionClient) trackTries(ctx context.Context) (context.Context,
 // way. For a fixed wait instead, set
 // ExecutionClientBeginExecuteOptions.PollFrequency: the schedule takes
 // precedence over PollUntilDoneOptions.Frequency, which azcore does not show
-// to the poller. A Retry-After from the service wins over both.
+// to the poller. A Retry-After from the service wins over both, up to 60 s:
+// a longer wait (a day, say, from a broken proxy), after any answer,
+// including the first, is cut to 60 s, so that a poll comes at least once a
+// minute. A poll answered 429 or 503 with a Retry-After over
+// ClientOptions.Retry.MaxRetryDelay (default 60 s) is not retried: azcore's
+// retry policy gives up, and the poll fails with that answer.
 func (client *ExecutionClient) BeginExecute(ctx context.Context, identifier string, request ExecutionRequest, options *ExecutionClientBeginExecuteOptions) (*runtime.Poller[ExecutionClientExecuteResponse], error) {
 	const operationName = "ExecutionClient.BeginExecute"
 	ctx = withAPIName(ctx, operationName)

@@ -8,8 +8,6 @@ import (
 	"math"
 	"net/http"
 	"net/url"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
@@ -55,54 +53,12 @@ func (p *executionPoller) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
-// pollDelay is the wait after the n-th poll (from 1) of an execution still
-// running when the service sent no Retry-After. Code often runs for less
-// than a second, so the first six polls come 250 ms apart (about 1.5 s);
-// then 500 ms, 1 s and 2 s apart for three polls each (about 10.5 s in
-// all); then every 4 s, under 2% of the service's 220 s limit in requests.
-func pollDelay(n int) time.Duration {
-	switch {
-	case n <= 6:
-		return 250 * time.Millisecond
-	case n <= 9:
-		return 500 * time.Millisecond
-	case n <= 12:
-		return time.Second
-	case n <= 15:
-		return 2 * time.Second
-	}
-	return 4 * time.Second
-}
-
-// headerRetryAfterMS is the header azcore's PollUntilDone reads first to
-// know when to poll next.
-const headerRetryAfterMS = "Retry-After-Ms"
-
-// hasRetryHint tells whether the service said when to poll again, in one of
-// the headers PollUntilDone honours, with a delay it would use (above 0).
-func hasRetryHint(h http.Header) bool {
-	for _, name := range []string{headerRetryAfterMS, "X-Ms-Retry-After-Ms", "Retry-After"} {
-		v := strings.TrimSpace(h.Get(name))
-		if v == "" {
-			continue
-		}
-		if n, err := strconv.ParseInt(v, 10, 64); err == nil {
-			if n > 0 {
-				return true
-			}
-			continue
-		}
-		if name == "Retry-After" {
-			if t, err := http.ParseTime(v); err == nil && time.Until(t) > 0 {
-				return true
-			}
-		}
-	}
-	return false
-}
-
 func newExecutionPoller(client *ExecutionClient, identifier string, resp *http.Response, cap int) (*executionPoller, error) {
 	p := &executionPoller{client: client, OutputCap: cap, Status: ExecutionStatusRunning, last: resp}
+	// PollUntilDone waits what resp asks before its first poll.
+	if retryHint(resp.Header) > maxPollDelay {
+		capRetryHint(resp.Header)
+	}
 	var body struct {
 		ID     *string          `json:"id"`
 		Status *json.RawMessage `json:"status"`
@@ -202,10 +158,13 @@ func (p *executionPoller) Poll(ctx context.Context) (*http.Response, error) {
 		p.Status = ""
 	}
 	p.polls++
-	if !p.Done() && !hasRetryHint(resp.Header) {
+	switch hint := retryHint(resp.Header); {
+	case hint > maxPollDelay:
+		capRetryHint(resp.Header)
+	case hint <= 0 && !p.Done():
 		// PollUntilDone waits what this header says; without it, it would
 		// wait its default of 30 s, far longer than most code runs.
-		resp.Header.Set(headerRetryAfterMS, strconv.FormatInt(retryAfterMS(p.delay()), 10))
+		setRetryHint(resp.Header, p.delay())
 	}
 	p.last = resp
 	return resp, nil
@@ -218,16 +177,6 @@ func (p *executionPoller) delay() time.Duration {
 		return p.frequency
 	}
 	return pollDelay(p.polls)
-}
-
-// retryAfterMS is d in whole milliseconds, rounded up: PollUntilDone takes
-// a Retry-After-Ms of 0 as no hint and would wait its default of 30 s.
-func retryAfterMS(d time.Duration) int64 {
-	ms := int64(d / time.Millisecond)
-	if d%time.Millisecond != 0 {
-		ms++
-	}
-	return ms
 }
 
 // Result implements runtime.PollingHandler.

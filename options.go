@@ -27,7 +27,8 @@ type ExecutionClientBeginExecuteOptions struct {
 	// (see BeginExecute), rounded up to a whole millisecond. Set it here rather than in
 	// runtime.PollUntilDoneOptions.Frequency: azcore does not show that
 	// option to the poller, and the schedule takes precedence over it. A
-	// Retry-After from the service still wins. It is not part of the resume
+	// Retry-After from the service still wins, up to 60 s (see
+	// BeginExecute). It is not part of the resume
 	// token: give it again when resuming.
 	PollFrequency time.Duration
 }
