@@ -80,15 +80,23 @@ func TestBeginExecuteFollowsOperationLocation(t *testing.T) {
 // rather than failing for want of a URL to poll.
 func TestBeginExecuteThatFinishedAtOnce(t *testing.T) {
 	for _, body := range [][]byte{testdata(t, "executions/sync_succeeded.json"), []byte(`{"result":{"stdout":"63\n"}}`)} {
-		c, srv := newRecordedClient(t, reply(http.StatusOK, body), nil)
-		poller, err := c.NewExecutionClient().BeginExecute(context.Background(), "s1", azsessions.NewCodeRequest("x"), nil)
-		require.NoError(t, err, "%s", body)
-		require.True(t, poller.Done())
-		resp, err := poller.PollUntilDone(context.Background(), fastPolling)
-		require.NoError(t, err)
-		require.Equal(t, "63\n", *resp.Result.Stdout)
-		require.Len(t, srv.requests(), 1)
+		requireResultAtOnce(t, reply(http.StatusOK, body), string(body))
 	}
+}
+
+// requireResultAtOnce checks that BeginExecute, answered by h, has its
+// result (stdout "63\n") at once: its poller is done, and waiting on it
+// sends no request.
+func requireResultAtOnce(t *testing.T, h http.HandlerFunc, what string) {
+	t.Helper()
+	c, srv := newRecordedClient(t, h, nil)
+	poller, err := c.NewExecutionClient().BeginExecute(context.Background(), "s1", azsessions.NewCodeRequest("x"), nil)
+	require.NoError(t, err, what)
+	require.True(t, poller.Done(), what)
+	resp, err := poller.PollUntilDone(context.Background(), fastPolling)
+	require.NoError(t, err, what)
+	require.Equal(t, "63\n", *resp.Result.Stdout, what)
+	require.Len(t, srv.requests(), 1, what)
 }
 
 func TestBeginExecuteShellExitCodeEndsPolling(t *testing.T) {
@@ -292,14 +300,7 @@ func TestPollingEndsAtAStatusTheSDKDoesNotKnow(t *testing.T) {
 // failed with ErrUntrustedURL, and the result of code that had run was lost.
 func TestBeginExecuteFinishedAtOnceKeepsTheResultWhateverItsLocation(t *testing.T) {
 	for _, loc := range []string{"https://elsewhere.example/executions/e1", "http://[::1%zz]/x"} {
-		c, srv := newRecordedClient(t, reply(http.StatusOK, testdata(t, "executions/sync_succeeded.json"), "Operation-Location", loc), nil)
-		poller, err := c.NewExecutionClient().BeginExecute(context.Background(), "s1", azsessions.NewCodeRequest("x"), nil)
-		require.NoError(t, err, loc)
-		require.True(t, poller.Done())
-		resp, err := poller.PollUntilDone(context.Background(), fastPolling)
-		require.NoError(t, err)
-		require.Equal(t, "63\n", *resp.Result.Stdout)
-		require.Len(t, srv.requests(), 1)
+		requireResultAtOnce(t, reply(http.StatusOK, testdata(t, "executions/sync_succeeded.json"), "Operation-Location", loc), loc)
 	}
 }
 
