@@ -34,12 +34,7 @@ func farRetryHints() map[string][]string {
 func TestPollWaitIsCappedAtAMinute(t *testing.T) {
 	for name, header := range farRetryHints() {
 		t.Run(name, func(t *testing.T) {
-			svc := &countingService{done: func(int32) bool { return false }, header: header}
-			c, _ := newRecordedClient(t, svc.handle, nil)
-			poller, err := c.NewExecutionClient().BeginExecute(context.Background(), "s1", azsessions.NewCodeRequest("slow()"), nil)
-			require.NoError(t, err)
-			resp, err := poller.Poll(context.Background())
-			require.NoError(t, err)
+			resp := firstPollOfRunning(t, header...)
 			require.Equal(t, "60000", resp.Header.Get("Retry-After-Ms"))
 		})
 	}
@@ -69,11 +64,6 @@ func TestFirstAnswerWaitIsCappedAtAMinute(t *testing.T) {
 // same way and gives its schedule's wait.
 func TestRetryAfterDateAzcoreIgnoresKeepsTheSchedule(t *testing.T) {
 	rfc850 := time.Now().Add(time.Hour).UTC().Format(time.RFC850)
-	svc := &countingService{done: func(int32) bool { return false }, header: []string{"Retry-After", rfc850}}
-	c, _ := newRecordedClient(t, svc.handle, nil)
-	poller, err := c.NewExecutionClient().BeginExecute(context.Background(), "s1", azsessions.NewCodeRequest("slow()"), nil)
-	require.NoError(t, err)
-	resp, err := poller.Poll(context.Background())
-	require.NoError(t, err)
+	resp := firstPollOfRunning(t, "Retry-After", rfc850)
 	require.Equal(t, "250", resp.Header.Get("Retry-After-Ms"))
 }

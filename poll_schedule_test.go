@@ -113,17 +113,26 @@ func TestExecuteWaitsOnTheSchedule(t *testing.T) {
 	require.Equal(t, int32(4), svc.polls.Load())
 }
 
+// firstPollOfRunning starts an execution that stays running, whose poll
+// answers carry header (name, value pairs), and returns the answer to the
+// first poll, with the wait the poller asks of PollUntilDone.
+func firstPollOfRunning(t *testing.T, header ...string) *http.Response {
+	t.Helper()
+	svc := &countingService{done: func(int32) bool { return false }, header: header}
+	c, _ := newRecordedClient(t, svc.handle, nil)
+	poller, err := c.NewExecutionClient().BeginExecute(context.Background(), "s1", azsessions.NewCodeRequest("slow()"), nil)
+	require.NoError(t, err)
+	resp, err := poller.Poll(context.Background())
+	require.NoError(t, err)
+	return resp
+}
+
 // TestServiceRetryAfterWinsOverTheSchedule: a Retry-After from the service
 // is left as it is, so PollUntilDone waits what the service asked.
 func TestServiceRetryAfterWinsOverTheSchedule(t *testing.T) {
 	for _, header := range [][]string{{"Retry-After", "3"}, {"Retry-After-Ms", "1500"}, {"X-Ms-Retry-After-Ms", "700"}} {
 		t.Run(header[0], func(t *testing.T) {
-			svc := &countingService{done: func(int32) bool { return false }, header: header}
-			c, _ := newRecordedClient(t, svc.handle, nil)
-			poller, err := c.NewExecutionClient().BeginExecute(context.Background(), "s1", azsessions.NewCodeRequest("slow()"), nil)
-			require.NoError(t, err)
-			resp, err := poller.Poll(context.Background())
-			require.NoError(t, err)
+			resp := firstPollOfRunning(t, header...)
 			require.Equal(t, header[1], resp.Header.Get(header[0]))
 			if header[0] != "Retry-After-Ms" {
 				require.Empty(t, resp.Header.Get("Retry-After-Ms"), "the schedule does not override the service")
@@ -131,12 +140,7 @@ func TestServiceRetryAfterWinsOverTheSchedule(t *testing.T) {
 		})
 	}
 	// A zero Retry-After is no hint: PollUntilDone would ignore it.
-	svc := &countingService{done: func(int32) bool { return false }, header: []string{"Retry-After", "0"}}
-	c, _ := newRecordedClient(t, svc.handle, nil)
-	poller, err := c.NewExecutionClient().BeginExecute(context.Background(), "s1", azsessions.NewCodeRequest("slow()"), nil)
-	require.NoError(t, err)
-	resp, err := poller.Poll(context.Background())
-	require.NoError(t, err)
+	resp := firstPollOfRunning(t, "Retry-After", "0")
 	require.Equal(t, strconv.Itoa(250), resp.Header.Get("Retry-After-Ms"))
 }
 
