@@ -37,6 +37,19 @@ func asyncService(t *testing.T, location func(r *http.Request) string, completed
 	}, &polls
 }
 
+// submittedThen answers the submit with 202 Running at executions/e1 and
+// every poll with poll.
+func submittedThen(t *testing.T, poll http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost {
+			w.Header().Set("Operation-Location", "executions/e1")
+			reply(http.StatusAccepted, testdata(t, "executions/async_running.json"))(w, r)
+			return
+		}
+		poll(w, r)
+	}
+}
+
 func TestBeginExecuteFollowsOperationLocation(t *testing.T) {
 	for name, location := range map[string]func(r *http.Request) string{
 		"relative to pool": func(r *http.Request) string {
@@ -177,17 +190,12 @@ func TestBeginExecuteRefusesAResumeTokenOfAnotherHost(t *testing.T) {
 func TestBeginExecuteCancelStopsPollingOnly(t *testing.T) {
 	var polls atomic.Int32
 	secondPoll := make(chan struct{})
-	c, _ := newRecordedClient(t, func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodPost {
-			w.Header().Set("Operation-Location", "executions/e1")
-			reply(http.StatusAccepted, testdata(t, "executions/async_running.json"))(w, r)
-			return
-		}
+	c, _ := newRecordedClient(t, submittedThen(t, func(w http.ResponseWriter, r *http.Request) {
 		if polls.Add(1) == 2 {
 			close(secondPoll)
 		}
 		reply(http.StatusOK, testdata(t, "executions/async_running.json"))(w, r)
-	}, nil)
+	}), nil)
 	poller, err := c.NewExecutionClient().BeginExecute(context.Background(), "s1", azsessions.NewCodeRequest("x"), nil)
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -204,14 +212,7 @@ func TestBeginExecuteCancelStopsPollingOnly(t *testing.T) {
 }
 
 func TestBeginExecutePollErrorIsAResponseError(t *testing.T) {
-	c, _ := newRecordedClient(t, func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodPost {
-			w.Header().Set("Operation-Location", "executions/e1")
-			reply(http.StatusAccepted, testdata(t, "executions/async_running.json"))(w, r)
-			return
-		}
-		reply(http.StatusNotFound, []byte(`{"error":{"code":"ExecutionNotFound","message":"gone"}}`))(w, r)
-	}, nil)
+	c, _ := newRecordedClient(t, submittedThen(t, reply(http.StatusNotFound, []byte(`{"error":{"code":"ExecutionNotFound","message":"gone"}}`))), nil)
 	poller, err := c.NewExecutionClient().BeginExecute(context.Background(), "s1", azsessions.NewCodeRequest("x"), nil)
 	require.NoError(t, err)
 	_, err = poller.PollUntilDone(context.Background(), fastPolling)
@@ -337,15 +338,10 @@ func TestPollAnsweredWithAnEmpty200Fails(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute) // hang guard
 	defer cancel()
 	var polls atomic.Int32
-	c, _ := newRecordedClient(t, func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodPost {
-			w.Header().Set("Operation-Location", "executions/e1")
-			reply(http.StatusAccepted, testdata(t, "executions/async_running.json"))(w, r)
-			return
-		}
+	c, _ := newRecordedClient(t, submittedThen(t, func(w http.ResponseWriter, r *http.Request) {
 		polls.Add(1)
 		w.WriteHeader(http.StatusOK)
-	}, nil)
+	}), nil)
 	exec := c.NewExecutionClient()
 	poller, err := exec.BeginExecute(ctx, "s1", azsessions.NewCodeRequest("x"), nil)
 	require.NoError(t, err)
@@ -371,15 +367,10 @@ func TestPollAnsweredWithNeitherStatusNorResultEndsTheWait(t *testing.T) {
 	defer cancel()
 	for _, body := range []string{`{}`, `null`, `{"id":"e1","identifier":"s1"}`} {
 		var polls atomic.Int32
-		c, _ := newRecordedClient(t, func(w http.ResponseWriter, r *http.Request) {
-			if r.Method == http.MethodPost {
-				w.Header().Set("Operation-Location", "executions/e1")
-				reply(http.StatusAccepted, testdata(t, "executions/async_running.json"))(w, r)
-				return
-			}
+		c, _ := newRecordedClient(t, submittedThen(t, func(w http.ResponseWriter, r *http.Request) {
 			polls.Add(1)
 			reply(http.StatusOK, []byte(body))(w, r)
-		}, nil)
+		}), nil)
 		exec := c.NewExecutionClient()
 		poller, err := exec.BeginExecute(ctx, "s1", azsessions.NewCodeRequest("x"), nil)
 		require.NoError(t, err)
