@@ -16,19 +16,13 @@ import (
 // mode and Anthropic accept: type object, additionalProperties false, every
 // property required, optional ones nullable; names within the pattern.
 func TestDefinitionsStrict(t *testing.T) {
-	client := emulator.NewForTest(t, nil)
 	name := regexp.MustCompile(`^[a-zA-Z0-9_-]{1,64}$`)
 	optional := map[string][]string{
 		agenttool.ToolRunPython: {"timeout_seconds"},
 		agenttool.ToolRunShell:  {"stdin", "timeout_seconds"},
 		agenttool.ToolListFiles: {"path", "recursive"},
 	}
-	for _, opts := range []*agenttool.Options{
-		{EnableDelete: true},
-		{PoolType: agenttool.PoolTypeShell, EnableDelete: true},
-	} {
-		kit, err := agenttool.New(client, opts)
-		require.NoError(t, err)
+	for _, kit := range everyToolKits(t) {
 		defs := kit.Definitions()
 		require.Len(t, defs, 7)
 		for _, d := range defs {
@@ -40,6 +34,19 @@ func TestDefinitionsStrict(t *testing.T) {
 			checkStrict(t, d.Name+" output", d.OutputSchema, nil)
 		}
 	}
+}
+
+// everyToolKits returns a python and a shell toolkit with every tool on.
+func everyToolKits(t *testing.T) []*agenttool.Toolkit {
+	t.Helper()
+	client := emulator.NewForTest(t, nil)
+	var kits []*agenttool.Toolkit
+	for _, pt := range []agenttool.PoolType{agenttool.PoolTypePython, agenttool.PoolTypeShell} {
+		kit, err := agenttool.New(client, &agenttool.Options{PoolType: pt, EnableDelete: true})
+		require.NoError(t, err)
+		kits = append(kits, kit)
+	}
+	return kits
 }
 
 func checkStrict(t *testing.T, where string, s map[string]any, optional []string) {

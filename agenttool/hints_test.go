@@ -6,7 +6,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/seed-f3fa2c9d/azsessions/agenttool"
-	"github.com/seed-f3fa2c9d/azsessions/emulator"
 )
 
 // Destructive says a tool may delete data (MCP's destructiveHint: false
@@ -15,7 +14,6 @@ import (
 // the interpreter's state, so those are destructive too; only the tools
 // that change nothing are read-only.
 func TestDefinitionHints(t *testing.T) {
-	client := emulator.NewForTest(t, nil)
 	want := map[string][2]bool{ // read-only, destructive
 		agenttool.ToolRunPython:    {false, true},
 		agenttool.ToolRunShell:     {false, true},
@@ -26,9 +24,7 @@ func TestDefinitionHints(t *testing.T) {
 		agenttool.ToolResetSession: {false, true},
 		agenttool.ToolPoolInfo:     {true, false},
 	}
-	for _, pt := range []agenttool.PoolType{agenttool.PoolTypePython, agenttool.PoolTypeShell} {
-		kit, err := agenttool.New(client, &agenttool.Options{PoolType: pt, EnableDelete: true})
-		require.NoError(t, err)
+	for _, kit := range everyToolKits(t) {
 		for _, d := range kit.Definitions() {
 			require.Equal(t, want[d.Name], [2]bool{d.ReadOnly, d.Destructive}, d.Name)
 		}
