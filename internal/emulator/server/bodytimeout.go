@@ -27,11 +27,12 @@ type progressBody struct {
 
 // withProgressDeadline wraps r's body (when it has one) so that each read
 // must receive data within timeout. The handler calls answering before the
-// first byte of its answer (its header) goes out, and done when it has
-// answered: answering hands net/http its own body back when the handler
-// has read none of it, because net/http decides from the body's type what
-// to do with what the handler left unread, and it decides when the header
-// is written, which may be before the handler returns (an answer longer
+// first byte of its answer (its header) goes out, and again when it has
+// answered (a handler that writes nothing leaves its answer to net/http):
+// answering hands net/http its own body back when the handler has read
+// none of it, because net/http decides from the body's type what to do
+// with what the handler left unread, and it decides when the header is
+// written, which may be before the handler returns (an answer longer
 // than its 2 KiB buffer). A body announced with "Expect: 100-continue"
 // that the handler never asked for is then not read at all (the answer
 // goes out at once and the connection is closed after it); behind the
@@ -42,24 +43,23 @@ type progressBody struct {
 // reads and drops a small unread rest (a one-file upload's closing
 // delimiter) and keeps the connection, where its own Expect body would
 // make it close the connection. That rest is read under a deadline
-// answering and done set, so that a client that stalls cannot hold the
+// answering sets, so that a client that stalls cannot hold the
 // connection: net/http reads it before it writes an answer's header, so
 // without one a long answer to a body that never came was never sent.
-func withProgressDeadline(w http.ResponseWriter, r *http.Request, timeout time.Duration, reads *atomic.Int64) (answering, done func()) {
+func withProgressDeadline(w http.ResponseWriter, r *http.Request, timeout time.Duration, reads *atomic.Int64) (answering func()) {
 	if r.Body == nil || r.Body == http.NoBody || timeout <= 0 {
-		return func() {}, func() {}
+		return func() {}
 	}
 	rc := http.NewResponseController(w)
 	own := r.Body
 	b := &progressBody{ReadCloser: own, timeout: timeout, setDeadline: rc.SetReadDeadline, reads: reads}
 	r.Body = b
-	answering = func() {
+	return func() {
 		if !b.started.Load() {
 			r.Body = own
 		}
 		_ = rc.SetReadDeadline(time.Now().Add(timeout))
 	}
-	return answering, answering
 }
 
 func (b *progressBody) Read(p []byte) (int, error) {

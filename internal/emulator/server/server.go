@@ -265,8 +265,8 @@ func positiveOr[T int | int64 | time.Duration](v, def T) T {
 
 // ServeHTTP serves one request of the data-plane contract.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	answering, done := withProgressDeadline(w, r, s.cfg.BodyReadTimeout, &s.stats.bodyReads)
-	defer done()
+	answering := withProgressDeadline(w, r, s.cfg.BodyReadTimeout, &s.stats.bodyReads)
+	defer answering()
 	lw := s.logger.wrap(w, answering)
 	defer s.logger.done(lw, r)
 	if s.closed.Load() {
