@@ -22,7 +22,7 @@ func (client *ContainerClient) GetSession(ctx context.Context, identifier string
 	if err != nil {
 		return ContainerClientGetSessionResponse{}, err
 	}
-	if err := runtime.UnmarshalAsJSON(httpResp, &resp.Session); err != nil {
+	if err := unmarshalBody(httpResp, "a session", &resp.Session); err != nil {
 		return ContainerClientGetSessionResponse{}, err
 	}
 	return resp, nil
@@ -58,7 +58,7 @@ func (client *ContainerClient) listSessionsCreateRequest(ctx context.Context, op
 // listSessionsHandleResponse reads one page of sessions.
 func (client *ContainerClient) listSessionsHandleResponse(resp *http.Response) (ContainerClientListSessionsResponse, error) {
 	var result ContainerClientListSessionsResponse
-	if err := runtime.UnmarshalAsJSON(resp, &result.SessionList); err != nil {
+	if err := unmarshalBody(resp, "a page of sessions", &result.SessionList); err != nil {
 		return ContainerClientListSessionsResponse{}, err
 	}
 	return result, nil

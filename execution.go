@@ -1,6 +1,7 @@
 package azsessions
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -333,10 +334,11 @@ func executeResponse(httpResp *http.Response, cap int) (ExecutionClientExecuteRe
 	if err != nil {
 		return ExecutionClientExecuteResponse{}, err
 	}
-	// A 202 may carry only headers (Operation-Location, operation-id).
-	if len(payload) > 0 || httpResp.StatusCode != http.StatusAccepted {
-		if err := decodeExecution(payload, &resp.Execution); err != nil {
-			return ExecutionClientExecuteResponse{}, fmt.Errorf("reading the execution: %w", err)
+	// A 202 may carry only headers (Operation-Location, operation-id); a
+	// 200 must say how the execution went.
+	if httpResp.StatusCode != http.StatusAccepted || len(bytes.TrimSpace(payload)) > 0 {
+		if err := readExecution(httpResp, &resp.Execution); err != nil {
+			return ExecutionClientExecuteResponse{}, err
 		}
 	}
 	markTruncation(resp.Result, cap)
@@ -344,6 +346,22 @@ func executeResponse(httpResp *http.Response, cap int) (ExecutionClientExecuteRe
 		resp.ID = resp.OperationID
 	}
 	return resp, nil
+}
+
+// executionBody is what an execution answer holds, for ErrInvalidResponse.
+const executionBody = "an execution (JSON)"
+
+// readExecution reads the body of httpResp, which must hold an execution,
+// into e.
+func readExecution(httpResp *http.Response, e *Execution) error {
+	payload, err := requiredBody(httpResp, executionBody)
+	if err != nil {
+		return err
+	}
+	if err := decodeExecution(payload, e); err != nil {
+		return unreadableBody(httpResp, executionBody, err)
+	}
+	return nil
 }
 
 // outputCap is the stream cap the service applied to request.

@@ -66,7 +66,7 @@ func newExecutionPoller(client *ExecutionClient, identifier string, resp *http.R
 	}
 	if payload, err := runtime.Payload(resp); err == nil && len(payload) > 0 {
 		if err := json.Unmarshal(payload, &body); err != nil {
-			return nil, fmt.Errorf("reading the execution: %w", err)
+			return nil, unreadableBody(resp, executionBody, err)
 		}
 	}
 	if body.Status != nil {
@@ -138,16 +138,12 @@ func (p *executionPoller) Poll(ctx context.Context) (*http.Response, error) {
 	if !runtime.HasStatusCode(resp, http.StatusOK) {
 		return nil, runtime.NewResponseError(resp)
 	}
-	// An empty body fails here, as it does Execute's first answer:
-	// runtime.UnmarshalAsJSON would take it for an execution still running,
-	// and PollUntilDone would poll on for as long as ctx lets it.
-	payload, err := runtime.Payload(resp)
-	if err != nil {
-		return nil, err
-	}
+	// An empty body (or null) fails here, as it does Execute's first
+	// answer: read as an execution without a status, it would end the
+	// wait with no result.
 	var exec Execution
-	if err := decodeExecution(payload, &exec); err != nil {
-		return nil, fmt.Errorf("reading the execution: %w", err)
+	if err := readExecution(resp, &exec); err != nil {
+		return nil, err
 	}
 	if exec.Status != nil {
 		p.Status = *exec.Status

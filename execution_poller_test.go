@@ -328,6 +328,18 @@ func TestBeginExecuteRefusesAResumeTokenWithAnOutputCapItNeverMakes(t *testing.T
 	require.Empty(t, srv.requests())
 }
 
+// pollsAnsweredWith returns a client whose executions are submitted as
+// submittedThen does and whose polls, counted in polls, are answered 200
+// with body.
+func pollsAnsweredWith(t *testing.T, body string, polls *atomic.Int32) *azsessions.Client {
+	t.Helper()
+	c, _ := newRecordedClient(t, submittedThen(t, func(w http.ResponseWriter, r *http.Request) {
+		polls.Add(1)
+		reply(http.StatusOK, []byte(body))(w, r)
+	}), nil)
+	return c
+}
+
 // TestPollAnsweredWithAnEmpty200Fails: a poll answered 200 with no body
 // says nothing of the execution. It fails the wait with an error saying
 // so, as Execute's first answer does; the poller took it for "still
@@ -337,40 +349,36 @@ func TestBeginExecuteRefusesAResumeTokenWithAnOutputCapItNeverMakes(t *testing.T
 func TestPollAnsweredWithAnEmpty200Fails(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute) // hang guard
 	defer cancel()
-	var polls atomic.Int32
-	c, _ := newRecordedClient(t, submittedThen(t, func(w http.ResponseWriter, r *http.Request) {
-		polls.Add(1)
-		w.WriteHeader(http.StatusOK)
-	}), nil)
-	exec := c.NewExecutionClient()
-	poller, err := exec.BeginExecute(ctx, "s1", azsessions.NewCodeRequest("x"), nil)
-	require.NoError(t, err)
-	_, err = poller.PollUntilDone(ctx, fastPolling)
-	require.Error(t, err)
-	require.NotErrorIs(t, err, context.DeadlineExceeded)
-	require.Contains(t, err.Error(), "reading the execution")
-	require.Equal(t, int32(1), polls.Load())
+	for _, body := range []string{"", "null"} {
+		var polls atomic.Int32
+		c := pollsAnsweredWith(t, body, &polls)
+		exec := c.NewExecutionClient()
+		poller, err := exec.BeginExecute(ctx, "s1", azsessions.NewCodeRequest("x"), nil)
+		require.NoError(t, err)
+		_, err = poller.PollUntilDone(ctx, fastPolling)
+		require.NotErrorIs(t, err, context.DeadlineExceeded)
+		require.ErrorIs(t, err, azsessions.ErrInvalidResponse, "body %q", body)
+		require.Equal(t, int32(1), polls.Load())
 
-	_, err = exec.Execute(ctx, "s1", azsessions.NewCodeRequest("x"), nil)
-	require.Error(t, err)
-	require.NotErrorIs(t, err, context.DeadlineExceeded)
-	require.Equal(t, int32(2), polls.Load())
+		_, err = exec.Execute(ctx, "s1", azsessions.NewCodeRequest("x"), nil)
+		require.NotErrorIs(t, err, context.DeadlineExceeded)
+		require.ErrorIs(t, err, azsessions.ErrInvalidResponse, "body %q", body)
+		require.Equal(t, int32(2), polls.Load())
+	}
 }
 
 // TestPollAnsweredWithNeitherStatusNorResultEndsTheWait: a poll answered
-// 200 with an execution that has no status and no result ({}, null, an id
-// alone) is returned as it came, as Execute returns such a first answer;
-// the poller took it for "still running" and polled on until the caller's
-// context ended, for ever without a deadline.
+// 200 with an execution that has no status and no result ({}, an id alone)
+// is returned as it came, as Execute returns such a first answer; the
+// poller took it for "still running" and polled on until the caller's
+// context ended, for ever without a deadline. (A null body is no execution:
+// TestEmptyOrNonJSONSuccessIsAnError.)
 func TestPollAnsweredWithNeitherStatusNorResultEndsTheWait(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute) // hang guard
 	defer cancel()
-	for _, body := range []string{`{}`, `null`, `{"id":"e1","identifier":"s1"}`} {
+	for _, body := range []string{`{}`, `{"id":"e1","identifier":"s1"}`} {
 		var polls atomic.Int32
-		c, _ := newRecordedClient(t, submittedThen(t, func(w http.ResponseWriter, r *http.Request) {
-			polls.Add(1)
-			reply(http.StatusOK, []byte(body))(w, r)
-		}), nil)
+		c := pollsAnsweredWith(t, body, &polls)
 		exec := c.NewExecutionClient()
 		poller, err := exec.BeginExecute(ctx, "s1", azsessions.NewCodeRequest("x"), nil)
 		require.NoError(t, err)

@@ -396,7 +396,7 @@ func TestExecuteReturnsAFinishedAnswerItDoesNotKnow(t *testing.T) {
 func TestExecuteRefusesAnEmpty200(t *testing.T) {
 	c, _ := newRecordedClient(t, reply(http.StatusOK, nil), nil)
 	_, err := c.NewExecutionClient().Execute(context.Background(), "s1", azsessions.NewCodeRequest("x"), nil)
-	require.ErrorContains(t, err, "reading the execution")
+	require.ErrorIs(t, err, azsessions.ErrInvalidResponse)
 }
 
 // TestExecuteRefusesRequestsItWouldAlterOrThatRunNothing: JSON carries

@@ -74,7 +74,7 @@ func (client *FilesClient) Upload(ctx context.Context, identifier string, name s
 	if !runtime.HasStatusCode(httpResp, http.StatusOK, http.StatusCreated) {
 		return FilesClientUploadResponse{}, runtime.NewResponseError(httpResp)
 	}
-	if err := runtime.UnmarshalAsJSON(httpResp, &resp.File); err != nil {
+	if err := unmarshalBody(httpResp, "the uploaded file's metadata", &resp.File); err != nil {
 		return FilesClientUploadResponse{}, err
 	}
 	return resp, nil
@@ -119,7 +119,7 @@ func (client *FilesClient) listCreateRequest(ctx context.Context, identifier str
 // listHandleResponse reads one page of files.
 func (client *FilesClient) listHandleResponse(resp *http.Response) (FilesClientListResponse, error) {
 	var result FilesClientListResponse
-	if err := runtime.UnmarshalAsJSON(resp, &result.FileList); err != nil {
+	if err := unmarshalBody(resp, "a page of files", &result.FileList); err != nil {
 		return FilesClientListResponse{}, err
 	}
 	return result, nil
@@ -138,7 +138,7 @@ func (client *FilesClient) Get(ctx context.Context, identifier string, name stri
 	if err != nil {
 		return FilesClientGetResponse{}, err
 	}
-	if err := runtime.UnmarshalAsJSON(httpResp, &resp.File); err != nil {
+	if err := unmarshalBody(httpResp, "a file's metadata", &resp.File); err != nil {
 		return FilesClientGetResponse{}, err
 	}
 	return resp, nil

@@ -29,7 +29,7 @@ func (client *SessionsClient) Get(ctx context.Context, identifier string, option
 	if err != nil {
 		return SessionsClientGetResponse{}, err
 	}
-	if err := runtime.UnmarshalAsJSON(httpResp, &resp.Session); err != nil {
+	if err := unmarshalBody(httpResp, "a session", &resp.Session); err != nil {
 		return SessionsClientGetResponse{}, err
 	}
 	return resp, nil
@@ -116,7 +116,7 @@ func (client *SessionsClient) listCreateRequest(ctx context.Context, options *Se
 // listHandleResponse reads one page of sessions.
 func (client *SessionsClient) listHandleResponse(resp *http.Response) (SessionsClientListResponse, error) {
 	var result SessionsClientListResponse
-	if err := runtime.UnmarshalAsJSON(resp, &result.SessionList); err != nil {
+	if err := unmarshalBody(resp, "a page of sessions", &result.SessionList); err != nil {
 		return SessionsClientListResponse{}, err
 	}
 	return result, nil
@@ -140,7 +140,7 @@ func (client *SessionsClient) GetPoolMetadata(ctx context.Context, options *Sess
 	if !runtime.HasStatusCode(httpResp, http.StatusOK) {
 		return SessionsClientGetPoolMetadataResponse{}, runtime.NewResponseError(httpResp)
 	}
-	if err := runtime.UnmarshalAsJSON(httpResp, &resp.PoolMetadata); err != nil {
+	if err := unmarshalBody(httpResp, "the pool's metadata", &resp.PoolMetadata); err != nil {
 		return SessionsClientGetPoolMetadataResponse{}, err
 	}
 	return resp, nil

@@ -1,0 +1,56 @@
+package azsessions
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
+)
+
+// ErrInvalidResponse: the service answered a call with success, but the
+// body is empty, JSON null, or not the JSON the operation returns (an HTML
+// page from a proxy, say). The SDK returns this rather than zero values that
+// would read as a valid answer: no file, a listing with no items and no next
+// page, an execution without a status. Test with errors.Is; the text says
+// the status, the Content-Type and what was expected.
+var ErrInvalidResponse = errors.New("azsessions: the service's answer is not what the operation returns")
+
+// utf8BOM may start a JSON body; azcore's UnmarshalAsJSON drops it too.
+var utf8BOM = []byte("\xef\xbb\xbf")
+
+// requiredBody returns the body of resp, a successful answer that must hold
+// what (a JSON document, such as "a file's metadata"), without a leading
+// byte-order mark. An empty body, white space or JSON null is
+// ErrInvalidResponse.
+func requiredBody(resp *http.Response, what string) ([]byte, error) {
+	payload, err := runtime.Payload(resp)
+	if err != nil {
+		return nil, err
+	}
+	payload = bytes.TrimPrefix(payload, utf8BOM)
+	if trimmed := bytes.TrimSpace(payload); len(trimmed) == 0 || string(trimmed) == "null" {
+		return nil, fmt.Errorf("%w: status %d with an empty body (Content-Type %q), where %s was expected", ErrInvalidResponse, resp.StatusCode, resp.Header.Get("Content-Type"), what)
+	}
+	return payload, nil
+}
+
+// unreadableBody is the error for a body that decode, reading it as what,
+// refused with err.
+func unreadableBody(resp *http.Response, what string, err error) error {
+	return fmt.Errorf("%w: status %d with a body (Content-Type %q) that is not %s: %v", ErrInvalidResponse, resp.StatusCode, resp.Header.Get("Content-Type"), what, err)
+}
+
+// unmarshalBody reads resp's body, which must hold what, into v.
+func unmarshalBody(resp *http.Response, what string, v any) error {
+	payload, err := requiredBody(resp, what)
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(payload, v); err != nil {
+		return unreadableBody(resp, what, err)
+	}
+	return nil
+}
