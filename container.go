@@ -30,9 +30,10 @@ type ContainerClient struct {
 // same as for every other call. body may be nil (or hold a nil pointer) for
 // none; it is streamed from its start and rewound to its start for
 // retries (as with FilesClient.Upload, a Read of body that blocks holds the
-// call past the end of ctx until it returns). GET, HEAD, PUT, DELETE and OPTIONS are retried as usual; other
-// methods only on 429 and 503 and after a failed dial (which sent nothing),
-// so the container never sees a request twice because of the SDK.
+// call past the end of ctx until it returns). GET, HEAD, PUT, DELETE and
+// OPTIONS are retried as usual; other methods only on 429 and 503 and after
+// a failed dial (which sent nothing), so the container never sees a request
+// twice because of the SDK.
 //
 // A retry follows a lost answer, a try's timeout or a 5xx, after which the
 // container may have done what the earlier try asked: the response is the
@@ -78,16 +79,8 @@ func (client *ContainerClient) Send(ctx context.Context, identifier string, meth
 		apiVersion = "" // the container's own api-version may then be in Query
 		ctx = context.WithValue(ctx, wire.OmitsAPIVersion{}, true)
 	}
-	for k := range options.Query {
-		// A second identifier would leave the pool to pick the session
-		// (services match query names in any casing), a second
-		// api-version to pick the version.
-		switch {
-		case strings.EqualFold(k, queryIdentifier):
-			return ContainerClientSendResponse{}, fmt.Errorf("%w: Query holds %q, which the client sets; pass the identifier as an argument", ErrInvalidArgument, k)
-		case strings.EqualFold(k, queryAPIVersion) && apiVersion != "":
-			return ContainerClientSendResponse{}, fmt.Errorf("%w: Query holds %q, which the client sets; set OmitAPIVersion to send the container's own", ErrInvalidArgument, k)
-		}
+	if err := checkSendQuery(options.Query, apiVersion); err != nil {
+		return ContainerClientSendResponse{}, err
 	}
 	if !idempotent(method) {
 		ctx = policy.WithRetryOptions(ctx, client.c.singleRun)
@@ -99,14 +92,7 @@ func (client *ContainerClient) Send(ctx context.Context, identifier string, meth
 		return ContainerClientSendResponse{}, err
 	}
 	req.Raw().Header.Del("Accept")
-	for k, vs := range options.Header {
-		if strings.EqualFold(k, "Authorization") {
-			continue
-		}
-		for _, v := range vs {
-			req.Raw().Header.Add(k, v)
-		}
-	}
+	addSendHeaders(req.Raw().Header, options.Header)
 	if !isNil(body) {
 		if err := req.SetBody(guardBody(body), req.Raw().Header.Get("Content-Type")); err != nil {
 			return ContainerClientSendResponse{}, err
@@ -118,6 +104,35 @@ func (client *ContainerClient) Send(ctx context.Context, identifier string, meth
 		return ContainerClientSendResponse{}, err
 	}
 	return ContainerClientSendResponse{Response: httpResp}, nil
+}
+
+// checkSendQuery refuses a query parameter the client sets itself (sent
+// with apiVersion unless it is ""): a second identifier would leave the
+// pool to pick the session (services match query names in any casing), a
+// second api-version to pick the version.
+func checkSendQuery(query map[string][]string, apiVersion string) error {
+	for k := range query {
+		switch {
+		case strings.EqualFold(k, queryIdentifier):
+			return fmt.Errorf("%w: Query holds %q, which the client sets; pass the identifier as an argument", ErrInvalidArgument, k)
+		case strings.EqualFold(k, queryAPIVersion) && apiVersion != "":
+			return fmt.Errorf("%w: Query holds %q, which the client sets; set OmitAPIVersion to send the container's own", ErrInvalidArgument, k)
+		}
+	}
+	return nil
+}
+
+// addSendHeaders adds the caller's headers to h, except an Authorization,
+// which is the pipeline's.
+func addSendHeaders(h http.Header, header map[string][]string) {
+	for k, vs := range header {
+		if strings.EqualFold(k, "Authorization") {
+			continue
+		}
+		for _, v := range vs {
+			h.Add(k, v)
+		}
+	}
 }
 
 // escapeContainerPath escapes each segment of path and refuses what would
