@@ -238,7 +238,8 @@ func (e *Emulator) secure(ln net.Listener) (net.Listener, error) {
 // ReadTimeout or WriteTimeout: a 128 MiB upload or download over a slow
 // link may take many minutes. Instead the server closes a connection whose
 // headers do not arrive in time, whose body stops arriving for
-// server.DefaultBodyReadTimeout, or that stays idle between requests.
+// server.DefaultBodyReadTimeout, whose answer stops being read for
+// server.DefaultAnswerWriteTimeout, or that stays idle between requests.
 var (
 	readHeaderTimeout = 30 * time.Second
 	idleTimeout       = 2 * time.Minute

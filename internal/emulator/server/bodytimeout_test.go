@@ -66,9 +66,11 @@ func TestStalledBodiesAreCut(t *testing.T) {
 func TestBodyDeadlineMovesWithEachRead(t *testing.T) {
 	var deadlines []time.Time
 	b := &progressBody{
-		ReadCloser:  io.NopCloser(strings.NewReader(strings.Repeat("x", 10))),
-		timeout:     time.Hour,
-		setDeadline: func(d time.Time) error { deadlines = append(deadlines, d); return nil },
+		ReadCloser: io.NopCloser(strings.NewReader(strings.Repeat("x", 10))),
+		read: progressDeadline{
+			timeout: time.Hour,
+			set:     func(d time.Time) error { deadlines = append(deadlines, d); return nil },
+		},
 	}
 	buf := make([]byte, 3)
 	reads := 0

@@ -93,6 +93,12 @@ type Config struct {
 	// the connection is closed (default 60 s). It bounds a stalled upload
 	// without bounding a slow one that keeps sending.
 	BodyReadTimeout time.Duration
+	// AnswerWriteTimeout is how long a client may take to receive each
+	// 256 KiB of an answer before the connection is closed (default 60 s):
+	// a client that stops reading a download no longer holds the request,
+	// its session and its file, and a slow one that keeps reading is
+	// never cut.
+	AnswerWriteTimeout time.Duration
 	// ExecutionHistory is how many finished executions per session stay
 	// readable with GET /executions/{id} (default 100).
 	ExecutionHistory int
@@ -153,10 +159,12 @@ type Server struct {
 
 	// stats counts I/O calls, so that tests can check the buffering.
 	stats struct {
-		bodyReads  atomic.Int64 // reads of request bodies
-		fileWrites atomic.Int64 // writes of uploaded files
-		reserved   atomic.Int64 // uploads whose disk was reserved up front
-		released   atomic.Int64 // replaced files freed after the answer
+		bodyReads atomic.Int64 // reads of request bodies
+		// answerSteps counts the moves of answers' write deadlines.
+		answerSteps atomic.Int64
+		fileWrites  atomic.Int64 // writes of uploaded files
+		reserved    atomic.Int64 // uploads whose disk was reserved up front
+		released    atomic.Int64 // replaced files freed after the answer
 	}
 }
 
@@ -239,6 +247,7 @@ func (c *Config) setDefaults() error {
 	c.ExecutionHistory = positiveOr(c.ExecutionHistory, DefaultExecutionHistory)
 	c.ExecutionHistoryBytes = positiveOr(c.ExecutionHistoryBytes, DefaultExecutionHistoryBytes)
 	c.BodyReadTimeout = positiveOr(c.BodyReadTimeout, DefaultBodyReadTimeout)
+	c.AnswerWriteTimeout = positiveOr(c.AnswerWriteTimeout, DefaultAnswerWriteTimeout)
 	return nil
 }
 
@@ -265,9 +274,18 @@ func positiveOr[T int | int64 | time.Duration](v, def T) T {
 
 // ServeHTTP serves one request of the data-plane contract.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	answering := withProgressDeadline(w, r, s.cfg.BodyReadTimeout, &s.stats.bodyReads)
+	rc := http.NewResponseController(w)
+	read := progressDeadline{timeout: s.cfg.BodyReadTimeout, set: rc.SetReadDeadline, moves: &s.stats.bodyReads}
+	write := progressDeadline{timeout: s.cfg.AnswerWriteTimeout, set: rc.SetWriteDeadline, moves: &s.stats.answerSteps}
+	// Every write of the answer moves the write deadline first (the one
+	// a keep-alive connection's previous answer left has passed), and so
+	// does net/http's own "100 Continue" (progressBody). This one, run
+	// last, covers what net/http writes after the handler returns: the
+	// rest of the answer it holds, the header of one without a body.
+	defer write.extend()
+	answering := withProgressDeadline(r, read, write)
 	defer answering()
-	lw := s.logger.wrap(w, answering)
+	lw := s.logger.wrap(&progressWriter{ResponseWriter: w, deadline: write}, answering)
 	defer s.logger.done(lw, r)
 	if s.closed.Load() {
 		writeError(lw, errShuttingDown())
