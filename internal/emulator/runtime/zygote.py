@@ -207,6 +207,9 @@ def _json_reply(reply):
 
 
 _REAP_WAIT = 3.0  # seconds; Go gives a reap 5 (zygoteTimeout)
+# How long a reap may take in all, the orphans' kill included: the rest of
+# Go's zygoteTimeout, less a margin for the reply.
+_REAP_BUDGET = 4.0
 
 
 def _reap(arg):
@@ -214,6 +217,7 @@ def _reap(arg):
     shows the exit, which may come before the child is waitable: wait for
     it then, for a bounded time, so that a pid that is not an exited child
     gets an error and the zygote goes on serving."""
+    deadline = time.monotonic() + _REAP_BUDGET
     try:
         pid = int(arg)
         if pid <= 0:  # would reap any child
@@ -227,7 +231,7 @@ def _reap(arg):
     if got == 0:
         return {"error": "process %d is still running" % pid}
     _forks.discard(pid)
-    _kill_orphans()
+    _kill_orphans(pid, deadline)
     return {"status": status}
 
 
@@ -236,34 +240,41 @@ def _reap(arg):
 _forks = set()
 
 
-def _kill_orphans():
+def _kill_orphans(leader, deadline):
     """Kill whatever a session left to the zygote, its subreaper, and reap
     it. A supervisor makes every process of its session its descendant,
     but code that kills the supervisor itself (os.killpg(0, SIGKILL) kills
     its whole group at once) leaves the processes it started in sessions
     of their own, double-forked with an empty environment, to the nearest
-    subreaper: the zygote. Go asks to reap a supervisor once it has
-    exited, and the kernel handed its orphans over before that. Bounded as
-    a reap is (_REAP_WAIT and this within zygoteTimeout): an orphan that
+    subreaper: the zygote. Go asks to reap a supervisor (leader) once it
+    has exited, and the kernel handed its orphans over before that.
+
+    An orphan may fork and exit in a loop, so that the pid listed is gone
+    by the time it is signalled, its successor born: on a loaded machine
+    such pid-hoppers outran a kill by pid. So each orphan's process group
+    and session (the group the session's leader made) are killed too,
+    which the kernel does at once for every member, a forking one
+    included; only groups that cannot be the zygote's or the emulator's:
+    those of sessions other than ours (a session cannot be joined, so
+    every process in it came from the dead session), and the dead
+    leader's own group (whose id the kernel keeps from reuse while it has
+    members). Bounded by deadline (within zygoteTimeout): an orphan that
     does not die (stuck in the kernel) is left to init."""
     me = os.getpid()
-    deadline = time.monotonic() + 1.0
-    while time.monotonic() < deadline:
+    ours = os.getsid(0)
+    while True:
         try:
             kids = _read(b"/proc/%d/task/%d/children" % (me, me), True).split()
         except OSError:
             return  # a kernel without children lists
         orphans = [pid for pid in map(int, kids) if pid not in _forks]
-        if not orphans:
+        if not orphans or time.monotonic() >= deadline:
             return
-        doomed = set(orphans)
         for pid in orphans:
-            doomed.update(_descendants(pid) or ())
-        for pid in doomed:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except OSError:
-                pass
+            _kill_orphan(pid, leader, ours)
+        for pid in orphans:
+            for kid in _descendants(pid) or ():
+                _kill_orphan(kid, leader, ours)
         # Their children come to us as they die: the next round has them.
         for pid in orphans:
             try:
@@ -272,6 +283,27 @@ def _kill_orphans():
                     os.waitpid(pid, os.WNOHANG)
             except OSError:
                 pass
+
+
+def _kill_orphan(pid, leader, ours):
+    """SIGKILL pid, and its group and its session's group where they are
+    the dead session's alone (see _kill_orphans)."""
+    try:
+        groups = {os.getpgid(pid), os.getsid(pid)}
+        if os.getsid(pid) == ours:
+            groups &= {leader}
+    except OSError:
+        groups = ()  # gone (or a zombie) already
+    for group in groups:
+        if group > 1:
+            try:
+                os.killpg(group, signal.SIGKILL)
+            except OSError:
+                pass
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except OSError:
+        pass
 
 
 def _wait_exit(pid, timeout):
