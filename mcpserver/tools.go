@@ -69,7 +69,7 @@ func (s *Server) addTools() {
 		}
 		s.mcp.AddTool(tool, s.toolHandler(d.Name))
 	}
-	notDestructive := false // and not open-world: it only makes a handle
+	notDestructive, notOpenWorld := false, false // it only makes a handle
 	s.mcp.AddTool(&mcp.Tool{
 		Name:  ToolNewSession,
 		Title: titles[ToolNewSession],
@@ -94,7 +94,7 @@ func (s *Server) addTools() {
 		Annotations: &mcp.ToolAnnotations{
 			Title:           titles[ToolNewSession],
 			DestructiveHint: &notDestructive,
-			OpenWorldHint:   &notDestructive,
+			OpenWorldHint:   &notOpenWorld,
 		},
 	}, s.newSession)
 }
