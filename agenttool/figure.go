@@ -35,15 +35,15 @@ func (g figureSigns) saved(data []byte) bool {
 
 // dropSavedFigure leaves out the run's figure (the image the pool returns
 // for a Matplotlib figure still open when the run ended) when the run also
-// saved an image of it that travels with the result (figureSigns): code that calls
-// plt.savefig and leaves the figure open would otherwise hand the model the
-// same picture twice, at twice the tokens. The file is the copy kept: it has
-// a name the model can cite and download again, and it is the rendering the
-// code asked for, while the figure is gone once the run ends. The two are
-// rendered differently (the figure cropped to its content), so their bytes
-// cannot be compared. The run's
-// image is left out only when Matplotlib rendered it too: an image the run
-// ended on that is no figure (a Pillow image, say) cannot be the saved one.
+// saved an image of it that travels with the result (figureSigns): code
+// that calls plt.savefig and leaves the figure open would otherwise hand the
+// model the same picture twice, at twice the tokens. The file is the copy
+// kept: it has a name the model can cite and download again, and it is the
+// rendering the code asked for, while the figure is gone once the run ends.
+// The two are rendered differently (the figure cropped to its content), so
+// their bytes cannot be compared. The run's image is left out only when
+// Matplotlib rendered it too: an image the run ended on that is no figure
+// (a Pillow image, say) cannot be the saved one.
 func (rep *runReport) dropSavedFigure() {
 	fig := -1
 	saved := false
