@@ -9,9 +9,9 @@ import (
 
 // contentErrorWriter turns the error answers http.ServeContent writes
 // itself (416 for a range past the file's end, 412 for a failed
-// precondition, 500 for a file it could not seek) into the API's JSON errors: it holds such a status, takes
-// the text ServeContent writes after it as the message, and finish writes
-// the error. Everything else passes through, ReadFrom included, so that
+// precondition, 500 for a file it could not seek) into the API's JSON
+// errors: it holds such a status, takes the text ServeContent writes after
+// it as the message, and finish writes the error. Everything else passes through, ReadFrom included, so that
 // downloads keep sendfile.
 type contentErrorWriter struct {
 	http.ResponseWriter
