@@ -44,17 +44,22 @@ var (
 
 // ExecutionInterruptedError is returned by ExecutionClient.Execute (and
 // BeginExecute) when its context ended, or ClientOptions.Retry.TryTimeout
-// passed after the request was sent, before the service answered. The
-// code may still be running, or have finished: its result stays with the
-// service, and ExecutionClient.Get(ctx, e.Identifier, e.OperationID, nil)
-// fetches it.
-// errors.Is(err, context.DeadlineExceeded) (or context.Canceled) holds.
+// passed after the request was sent, before the service answered; and when
+// the service answered but the SDK could not get the result: the answer was
+// too large (ErrResponseTooLarge) or no execution (ErrInvalidResponse), or,
+// for Execute, a poll failed. The code may still be running, or have
+// finished: its result stays with the service, and
+// ExecutionClient.Get(ctx, e.Identifier, e.OperationID, nil) fetches it.
+// Err says why; when the context ended, errors.Is(err,
+// context.DeadlineExceeded) (or context.Canceled) holds.
 type ExecutionInterruptedError struct {
 	// OperationID is the execution's id: the operation-id header sent.
 	OperationID string
 	// Identifier is the session the execution runs in.
 	Identifier string
-	// Err is why the wait ended; it wraps the context's error.
+	// Err is why the wait ended: it wraps the context's error when that
+	// ended it, or the failed poll's, or ErrResponseTooLarge or
+	// ErrInvalidResponse.
 	Err error
 }
 

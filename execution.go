@@ -61,6 +61,11 @@ type ExecutionClient struct {
 // fetches the result later. A TryTimeout that passes before the request
 // was sent (while the credential fetches its token, or net/http connects)
 // is not an interruption: nothing ran, and the error is returned as it is.
+// Once the service has answered, the execution exists, and every failure is
+// an *ExecutionInterruptedError too, wrapping its cause: an answer too
+// large to read (ErrResponseTooLarge) or that is no execution
+// (ErrInvalidResponse), or a poll that failed (an *azcore.ResponseError,
+// say, after azcore's retries).
 func (client *ExecutionClient) Execute(ctx context.Context, identifier string, request ExecutionRequest, options *ExecutionClientExecuteOptions) (resp ExecutionClientExecuteResponse, err error) {
 	const operationName = "ExecutionClient.Execute"
 	ctx = withAPIName(ctx, operationName)
@@ -76,22 +81,27 @@ func (client *ExecutionClient) Execute(ctx context.Context, identifier string, r
 	if err != nil {
 		return ExecutionClientExecuteResponse{}, err
 	}
+	opID := req.Raw().Header.Get(headerOperationID)
 	httpResp, err := client.c.internal.Pipeline().Do(req)
 	if err != nil {
-		return ExecutionClientExecuteResponse{}, client.interrupted(ctx, req.Raw().Header.Get(headerOperationID), identifier, tries.acted(), err)
+		return ExecutionClientExecuteResponse{}, client.interrupted(ctx, opID, identifier, tries.acted(), err)
 	}
 	if !runtime.HasStatusCode(httpResp, http.StatusOK, http.StatusAccepted) {
 		return ExecutionClientExecuteResponse{}, runtime.NewResponseError(httpResp)
 	}
 	resp, err = executeResponse(httpResp, outputCap(request))
-	if err != nil || !stillRunning(httpResp, resp) {
-		return resp, err
+	if err != nil {
+		return ExecutionClientExecuteResponse{}, client.interrupted(ctx, opID, identifier, true, err)
+	}
+	if !stillRunning(httpResp, resp) {
+		return resp, nil
 	}
 	// Some service revisions answer a synchronous request with 202 and a
 	// running execution: wait for it here, as the caller asked.
 	resp, err = client.waitFor(ctx, identifier, httpResp, resp, outputCap(request))
 	if err != nil {
-		return ExecutionClientExecuteResponse{}, client.interrupted(ctx, req.Raw().Header.Get(headerOperationID), identifier, true, err)
+		// The service has the execution, whatever ended the wait.
+		return ExecutionClientExecuteResponse{}, &ExecutionInterruptedError{OperationID: opID, Identifier: identifier, Err: client.withContextError(ctx, err)}
 	}
 	return resp, nil
 }
@@ -100,20 +110,29 @@ func (client *ExecutionClient) Execute(ctx context.Context, identifier string, r
 // for the answer ended: ctx ended, or the try's deadline
 // (ClientOptions.Retry.TryTimeout) passed after the execution was sent
 // (sent: it may have reached the service), after which the code may be
-// running all the same. Other errors, such as a try's deadline passing
-// while the credential fetched its token, are returned as they are.
+// running all the same; or the service answered, and the execution exists,
+// but the answer could not be read (too large, or not an execution). Other
+// errors, such as a try's deadline passing while the credential fetched its
+// token, are returned as they are.
 func (client *ExecutionClient) interrupted(ctx context.Context, operationID, identifier string, sent bool, err error) error {
-	switch ctxErr := ctx.Err(); {
-	case ctxErr != nil:
-		if !errors.Is(err, ctxErr) {
-			err = fmt.Errorf("%w (%v)", ctxErr, err)
-		}
+	switch {
+	case ctx.Err() != nil:
 	case sent && client.c.singleRun.TryTimeout > 0 && errors.Is(err, context.DeadlineExceeded):
 		// The try's deadline ended the wait; ctx lives on.
+	case errors.Is(err, ErrResponseTooLarge), errors.Is(err, ErrInvalidResponse):
 	default:
 		return err
 	}
-	return &ExecutionInterruptedError{OperationID: operationID, Identifier: identifier, Err: err}
+	return &ExecutionInterruptedError{OperationID: operationID, Identifier: identifier, Err: client.withContextError(ctx, err)}
+}
+
+// withContextError returns err so that it wraps ctx's error when ctx has
+// ended (errors.Is(err, context.DeadlineExceeded) then holds).
+func (client *ExecutionClient) withContextError(ctx context.Context, err error) error {
+	if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
+		return fmt.Errorf("%w (%v)", ctxErr, err)
+	}
+	return err
 }
 
 // trackTries returns ctx with a tryLog for an execution's request when
@@ -186,6 +205,7 @@ func (client *ExecutionClient) BeginExecute(ctx context.Context, identifier stri
 	}
 	handler, err := newExecutionPoller(client, identifier, resp, outputCap(request))
 	if err != nil {
+		err = client.interrupted(ctx, req.Raw().Header.Get(headerOperationID), identifier, true, err)
 		return nil, err
 	}
 	handler.frequency = options.PollFrequency
@@ -257,13 +277,27 @@ func (client *ExecutionClient) Get(ctx context.Context, identifier string, execu
 	}
 	httpResp, err := client.c.internal.Pipeline().Do(req)
 	if err != nil {
-		return ExecutionClientGetResponse{}, err
+		return ExecutionClientGetResponse{}, namedExecution(executionID, err)
 	}
 	if !runtime.HasStatusCode(httpResp, http.StatusOK) {
 		return ExecutionClientGetResponse{}, runtime.NewResponseError(httpResp)
 	}
 	r, err := executeResponse(httpResp, cap)
-	return ExecutionClientGetResponse(r), err
+	if err != nil {
+		return ExecutionClientGetResponse{}, namedExecution(executionID, err)
+	}
+	return ExecutionClientGetResponse(r), nil
+}
+
+// namedExecution names the execution id in an error about an answer that
+// could not be read (ErrResponseTooLarge, ErrInvalidResponse), whose text
+// says nothing of the request; other errors (*azcore.ResponseError,
+// net/http's) already give the URL, and are returned as they are.
+func namedExecution(id string, err error) error {
+	if errors.Is(err, ErrResponseTooLarge) || errors.Is(err, ErrInvalidResponse) {
+		return fmt.Errorf("execution %s: %w", id, err)
+	}
+	return err
 }
 
 // stillRunning tells whether the answer to a synchronous execution says it
@@ -285,6 +319,7 @@ func (client *ExecutionClient) waitFor(ctx context.Context, identifier string, f
 		return ExecutionClientExecuteResponse{}, err
 	}
 	handler.apiName = "ExecutionClient.Get"
+	handler.callerNamesID = true
 	poller, err := runtime.NewPoller(first, client.c.internal.Pipeline(), &runtime.NewPollerOptions[ExecutionClientExecuteResponse]{Handler: handler})
 	if err != nil {
 		return ExecutionClientExecuteResponse{}, err

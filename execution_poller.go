@@ -8,6 +8,7 @@ import (
 	"math"
 	"net/http"
 	"net/url"
+	"path"
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
@@ -34,6 +35,25 @@ type executionPoller struct {
 	// fromToken is set when a resume token was read into this handler;
 	// azcore resumes the tokens of its fake's pollers with its own.
 	fromToken bool
+	// operationID is the execution's id, when the first answer (or the
+	// request) said it; see executionID.
+	operationID string
+	// callerNamesID is set when Execute waits: its error names the
+	// execution, so Poll's need not.
+	callerNamesID bool
+}
+
+// executionID is the id of the execution polled, for error texts: the one
+// the first answer or the request gave, or else (after a resume) the last
+// segment of the poll URL, which is /executions/{id} on the service.
+func (p *executionPoller) executionID() string {
+	if p.operationID != "" {
+		return p.operationID
+	}
+	if u, err := url.Parse(p.PollURL); err == nil {
+		return path.Base(u.Path)
+	}
+	return ""
 }
 
 // UnmarshalJSON implements json.Unmarshaler: it reads a resume token.
@@ -68,6 +88,10 @@ func newExecutionPoller(client *ExecutionClient, identifier string, resp *http.R
 		if err := json.Unmarshal(payload, &body); err != nil {
 			return nil, unreadableBody(resp, executionBody, err)
 		}
+	}
+	p.operationID = firstNonEmpty(resp.Header.Get(headerOperationID), requestOperationID(resp))
+	if body.ID != nil && *body.ID != "" {
+		p.operationID = *body.ID
 	}
 	if body.Status != nil {
 		if st, _ := parseStatus(*body.Status); st != nil {
@@ -107,6 +131,34 @@ func newExecutionPoller(client *ExecutionClient, identifier string, resp *http.R
 	return p, nil
 }
 
+// named is err with the execution's id in its text (see namedExecution),
+// unless the caller names it.
+func (p *executionPoller) named(err error) error {
+	if p.callerNamesID {
+		return err
+	}
+	return namedExecution(p.executionID(), err)
+}
+
+// requestOperationID is the operation-id header of the request resp
+// answers, "" when unknown.
+func requestOperationID(resp *http.Response) string {
+	if resp.Request == nil {
+		return ""
+	}
+	return resp.Request.Header.Get(headerOperationID)
+}
+
+// firstNonEmpty returns the first of values that is not "".
+func firstNonEmpty(values ...string) string {
+	for _, v := range values {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
 // Done implements runtime.PollingHandler: the latest answer's status is
 // not NotStarted or Running, whether the SDK knows it or not (as Execute
 // returns such an answer to its first request).
@@ -133,7 +185,7 @@ func (p *executionPoller) Poll(ctx context.Context) (*http.Response, error) {
 	req.Raw().Header.Set("Accept", "application/json")
 	resp, err := p.client.c.internal.Pipeline().Do(req)
 	if err != nil {
-		return nil, err
+		return nil, p.named(err)
 	}
 	if !runtime.HasStatusCode(resp, http.StatusOK) {
 		return nil, runtime.NewResponseError(resp)
@@ -143,7 +195,7 @@ func (p *executionPoller) Poll(ctx context.Context) (*http.Response, error) {
 	// wait with no result.
 	var exec Execution
 	if err := readExecution(resp, &exec); err != nil {
-		return nil, err
+		return nil, p.named(err)
 	}
 	if exec.Status != nil {
 		p.Status = *exec.Status
