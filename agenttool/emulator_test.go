@@ -36,6 +36,13 @@ func newEmulatorKit(t *testing.T, emuOpts *emulator.Options, opts *agenttool.Opt
 	return kit
 }
 
+// newShellKit is newEmulatorKit for a shell pool, with a toolkit set up
+// for one.
+func newShellKit(t *testing.T) *agenttool.Toolkit {
+	t.Helper()
+	return newEmulatorKit(t, &emulator.Options{PoolType: emulator.PoolTypeShell}, &agenttool.Options{PoolType: agenttool.PoolTypeShell})
+}
+
 func call(t *testing.T, s *agenttool.Session, tool string, args any) agenttool.Result {
 	t.Helper()
 	raw, err := json.Marshal(args)
@@ -203,7 +210,7 @@ func TestEmulatorTraversalAndUploadLimit(t *testing.T) {
 }
 
 func TestEmulatorShellPool(t *testing.T) {
-	kit := newEmulatorKit(t, &emulator.Options{PoolType: emulator.PoolTypeShell}, &agenttool.Options{PoolType: agenttool.PoolTypeShell})
+	kit := newShellKit(t)
 	names := []string{}
 	for _, d := range kit.Definitions() {
 		names = append(names, d.Name)

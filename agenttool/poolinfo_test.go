@@ -20,7 +20,7 @@ func TestEmulatorPoolInfoSaysTheRealPoolType(t *testing.T) {
 		"note: this toolkit was set up for a python pool, so it offers run_python, not run_shell; code may fail here. Tell the user that the toolkit's pool type does not match the pool.\n")
 	require.Equal(t, "shell", r.Structured.(*agenttool.PoolInfoOutput).PoolType)
 
-	kit = newEmulatorKit(t, &emulator.Options{PoolType: emulator.PoolTypeShell}, &agenttool.Options{PoolType: agenttool.PoolTypeShell})
+	kit = newShellKit(t)
 	r = call(t, kit.Session("p"), agenttool.ToolPoolInfo, nil)
 	require.Contains(t, r.Text, "status: succeeded\npool type: shell (run code with run_shell)\nruntime: bash ")
 	// A pool that lists no packages says so in words, not with an empty list.

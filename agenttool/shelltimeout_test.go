@@ -6,7 +6,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/seed-f3fa2c9d/azsessions/agenttool"
-	"github.com/seed-f3fa2c9d/azsessions/emulator"
 )
 
 // A shell command stopped at its limit gets the pool's exit code -1, which
@@ -14,7 +13,7 @@ import (
 // shows no "exit code: -1" line beside it (the structured result keeps the
 // pool's value).
 func TestEmulatorShellTimeoutShowsNoExitCode(t *testing.T) {
-	kit := newEmulatorKit(t, &emulator.Options{PoolType: emulator.PoolTypeShell}, &agenttool.Options{PoolType: agenttool.PoolTypeShell})
+	kit := newShellKit(t)
 	r := call(t, kit.Session("sh"), agenttool.ToolRunShell, map[string]any{"command": "sleep 30", "stdin": nil, "timeout_seconds": 1})
 	require.True(t, r.IsError, r.Text)
 	require.Contains(t, r.Text, "status: failed\nfailure: timeout: ")
