@@ -5,8 +5,6 @@ import (
 	"io/fs"
 	"net/http"
 	"os"
-	"path"
-	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -29,9 +27,6 @@ type fileListJSON struct {
 	Value    []fileJSON `json:"value"`
 	NextLink string     `json:"nextLink,omitempty"`
 }
-
-// skipTokenParam carries the offset of the next page of a file list.
-const skipTokenParam = "skipToken"
 
 // fileEntry is one file or directory, located relative to the area.
 type fileEntry struct {
@@ -100,151 +95,6 @@ func (c *call) withDataSession(f func(sess *session) error) error {
 		return newError(http.StatusNotFound, CodeSessionNotFound, "the session %s was deleted during the request", quote(c.identifier))
 	}
 	return err
-}
-
-// listFiles serves GET /files (v2).
-func (c *call) listFiles() error {
-	dir, err := cleanDir(c.query.Get(queryPath))
-	if err != nil {
-		return err
-	}
-	recursive, err := c.boolParam(queryRecursive)
-	if err != nil {
-		return err
-	}
-	skip, err := c.intParam(skipTokenParam, 0)
-	if err != nil {
-		return err
-	}
-	return c.withDataSession(func(sess *session) error {
-		entries, err := sess.listEntries(dir, recursive, true)
-		if err != nil {
-			return err
-		}
-		lo, hi, next := page(len(entries), skip, c.s.cfg.FilesPageSize)
-		out := fileListJSON{Value: make([]fileJSON, 0, hi-lo)}
-		for _, e := range entries[lo:hi] {
-			out.Value = append(out.Value, c.fileJSON(e))
-		}
-		if next >= 0 {
-			out.NextLink = c.nextLink(skipTokenParam, next)
-		}
-		writeJSON(c.w, http.StatusOK, out)
-		return nil
-	})
-}
-
-// listEntries lists dir, or its whole subtree when recursive, in lexical
-// order. Symbolic links are described by what they point at when that is
-// inside the area, and left out otherwise. Names and directories are as
-// the file system has them, as dir is; answers show them (rawnames.go).
-func (sess *session) listEntries(dir string, recursive, dirs bool) ([]fileEntry, error) {
-	top := fsPath(dir)
-	info, err := sess.root.Stat(top)
-	if err != nil {
-		return nil, fileError(err, "the directory "+quote(dir))
-	}
-	if !info.IsDir() {
-		return nil, badRequest("the path %q is a file, not a directory", dir)
-	}
-	l := &entryLister{sess: sess, top: top, dirs: dirs}
-	if recursive {
-		err = l.walk()
-	} else {
-		err = l.readDir()
-	}
-	if err != nil {
-		return nil, fileError(err, "the directory "+quote(dir))
-	}
-	return l.out, nil
-}
-
-// entryLister collects the entries of one listEntries call.
-type entryLister struct {
-	sess *session
-	top  string // the listed directory, as a path in sess.root
-	dirs bool   // directories are listed too
-	out  []fileEntry
-}
-
-// readDir lists top's children.
-func (l *entryLister) readDir() error {
-	des, err := l.children(l.top)
-	for _, d := range des {
-		l.add(path.Join(l.top, d.Name()), d)
-	}
-	return err
-}
-
-// walk lists top's whole subtree, each directory's entries in name order
-// and each directory followed by its contents (symbolic links are not
-// followed down). Only top itself being unreadable is an error: of an
-// unreadable subdirectory it lists what can be read.
-func (l *entryLister) walk() error {
-	des, err := l.children(l.top)
-	if err != nil {
-		return err
-	}
-	l.walkEntries(l.top, des)
-	return nil
-}
-
-func (l *entryLister) walkEntries(dir string, des []fs.DirEntry) {
-	for _, d := range des {
-		if reserved(d.Name()) {
-			continue
-		}
-		p := path.Join(dir, d.Name())
-		l.add(p, d)
-		if d.IsDir() {
-			sub, _ := l.children(p)
-			l.walkEntries(p, sub)
-		}
-	}
-}
-
-// children reads the directory p in name order. Not through io/fs (the
-// root's FS), whose paths must be UTF-8: a directory whose name is not
-// could not be read.
-func (l *entryLister) children(p string) ([]fs.DirEntry, error) {
-	f, err := l.sess.root.Open(p)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	des, err := f.ReadDir(-1)
-	slices.SortFunc(des, func(a, b fs.DirEntry) int { return strings.Compare(a.Name(), b.Name()) })
-	return des, err
-}
-
-// add records the entry d found at p, unless the listing leaves it out: an
-// upload in progress, a link leading out of the area, a directory when
-// dirs is false, anything neither file nor directory.
-func (l *entryLister) add(p string, d fs.DirEntry) {
-	if reserved(d.Name()) {
-		return
-	}
-	info, err := d.Info()
-	if d.Type()&fs.ModeSymlink != 0 {
-		info, err = l.sess.root.Stat(fsPath(l.sess.followAreaLinks(p)))
-	}
-	if err != nil || (!l.dirs && info.IsDir()) || !(info.IsDir() || info.Mode().IsRegular()) {
-		return
-	}
-	l.out = append(l.out, fileEntry{dir: l.parentOf(p), info: namedInfo{info, d.Name()}})
-}
-
-// parentOf is the directory of p relative to the listed one, as in the
-// spec's examples: "" for its children, "b/c" for a/b/c/x listed from a.
-func (l *entryLister) parentOf(p string) string {
-	parent := path.Dir(p)
-	if l.top != "." {
-		parent = strings.TrimPrefix(strings.TrimPrefix(parent, l.top), "/")
-	}
-	if parent == "." {
-		parent = ""
-	}
-	return parent
 }
 
 // namedInfo carries the directory entry's name, as the file system has

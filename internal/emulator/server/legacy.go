@@ -172,7 +172,7 @@ func (c *call) legacyListFiles() error {
 		return err
 	}
 	return c.withDataSession(func(sess *session) error {
-		entries, err := sess.listEntries(dir, false, false)
+		entries, _, err := sess.listEntries(dir, listing{})
 		if err != nil {
 			return err
 		}

@@ -17,12 +17,12 @@ func (c *call) absoluteURL(escapedPath string, query url.Values) string {
 }
 
 // nextLink is the request's own URL with one query parameter set to value.
-func (c *call) nextLink(param string, value int) string {
+func (c *call) nextLink(param, value string) string {
 	q := url.Values{}
 	for k, v := range c.query {
 		q[k] = append([]string(nil), v...)
 	}
-	q.Set(param, strconv.Itoa(value))
+	q.Set(param, value)
 	return c.absoluteURL(c.r.URL.EscapedPath(), q)
 }
 

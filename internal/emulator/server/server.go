@@ -162,6 +162,7 @@ type Server struct {
 		bodyReads atomic.Int64 // reads of request bodies
 		// answerSteps counts the moves of answers' write deadlines.
 		answerSteps atomic.Int64
+		described   atomic.Int64 // entries file listings described (stat)
 		fileWrites  atomic.Int64 // writes of uploaded files
 		reserved    atomic.Int64 // uploads whose disk was reserved up front
 		released    atomic.Int64 // replaced files freed after the answer

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strconv"
 	"sync"
 	"time"
 
@@ -102,7 +103,7 @@ func sessionPage[T any](c *call, render func(sessionInfo) T) (items []T, total i
 		items = append(items, render(i))
 	}
 	if next >= 0 {
-		nextLink = c.nextLink(querySkip, next)
+		nextLink = c.nextLink(querySkip, strconv.Itoa(next))
 	}
 	return items, len(all), nextLink, nil
 }
