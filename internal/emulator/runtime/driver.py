@@ -193,6 +193,31 @@ def _map_path(p):
     return p
 
 
+def _unmap_path(p):
+    """The /mnt/data spelling of p when it is in the session dir."""
+    if isinstance(p, str) and _inside_area(p):
+        return _MNT + p[len(_target):]
+    if isinstance(p, bytes) and _inside_area(p):
+        return _MNT_B + p[len(os.fsencode(_target)):]
+    return p
+
+
+def _unmap_error(exc):
+    """Name the paths of an error raised on mapped paths as the code spelled
+    them: the session dir's host path means nothing on the service, and it
+    would tell code where the emulator keeps its files. Runs only when a
+    call fails, so the mapping costs nothing more when calls succeed; str()
+    of an OSError is made from filename and filename2, so both change."""
+    if _target is None:
+        return
+    for attr in ("filename", "filename2"):
+        p = getattr(exc, attr, None)
+        if p is not None:
+            mapped = _unmap_path(p)
+            if mapped is not p:
+                setattr(exc, attr, mapped)
+
+
 # Keyword names under which the wrapped functions take paths.
 _PATH_KEYWORDS = ("file", "path", "src", "dst", "name", "top")
 
@@ -210,7 +235,11 @@ def _wrap(module, name, npaths=1):
         for key in _PATH_KEYWORDS:
             if key in kwargs:
                 kwargs[key] = _map_path(kwargs[key])
-        return orig(*args, **kwargs)
+        try:
+            return orig(*args, **kwargs)
+        except OSError as exc:
+            _unmap_error(exc)
+            raise
 
     wrapper.__name__ = getattr(orig, "__name__", name)
     wrapper.__qualname__ = getattr(orig, "__qualname__", name)
@@ -252,7 +281,11 @@ def _wrap_symlink():
                     and kwargs.get("dir_fd") is None):
                 link_dir = os.path.dirname(os.path.abspath(os.fspath(dst)))
                 src = os.path.relpath(mapped, link_dir)
-        return orig(src, dst, *args, **kwargs)
+        try:
+            return orig(src, dst, *args, **kwargs)
+        except OSError as exc:
+            _unmap_error(exc)
+            raise
 
     symlink.__name__ = symlink.__qualname__ = "symlink"
     symlink.__doc__ = orig.__doc__

@@ -1,0 +1,45 @@
+package runtime
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/seed-f3fa2c9d/azsessions/internal/testenv"
+)
+
+// mntErrorCases are cells that fail on a missing path under /mnt/data;
+// each error must name the path as the code spelled it, as the service's
+// would, never the session dir's host path.
+var mntErrorCases = []struct{ code, want string }{
+	{"open('/mnt/data/nodir/x.txt', 'w')", "'/mnt/data/nodir/x.txt'"},
+	{"open(b'/mnt/data/nodir/x.txt', 'w')", "b'/mnt/data/nodir/x.txt'"},
+	{"import os\nos.listdir('/mnt/data/nope')", "'/mnt/data/nope'"},
+	{"import os\nos.stat('/mnt/data/nope')", "'/mnt/data/nope'"},
+	{"import os\nos.rename('/mnt/data/nope', '/mnt/data/nope2')", "'/mnt/data/nope' -> '/mnt/data/nope2'"},
+	{"import pathlib\npathlib.Path('/mnt/data/nope').read_text()", "'/mnt/data/nope'"},
+	{"import pandas\npandas.DataFrame({'a': [1]}).to_csv('/mnt/data/nodir/x.csv')", "/mnt/data/nodir"},
+	{"import matplotlib\nmatplotlib.use('Agg')\nimport matplotlib.pyplot as plt\n" +
+		"plt.plot([1, 2])\nplt.savefig('/mnt/data/nodir/chart.png')", "'/mnt/data/nodir/chart.png'"},
+}
+
+// TestMntDataErrorsShowMntData: an OSError raised on a /mnt/data path
+// shows /mnt/data in its message and traceback, in both kernels.
+func TestMntDataErrorsShowMntData(t *testing.T) {
+	t.Parallel()
+	python := testenv.Python(t, kernelDeps, "IPython", "matplotlib", "pandas")
+	for _, kernel := range []string{KernelPlain, KernelIPython} {
+		t.Run(kernel, func(t *testing.T) {
+			t.Parallel()
+			s, dir := newPySession(t, newPython(t, PythonOptions{Python: python, Kernel: kernel}))
+			for _, c := range mntErrorCases {
+				res := run(t, s, Request{Code: c.code})
+				if res.Outcome != OutcomeFailed {
+					t.Errorf("%q: outcome %s", c.code, res.Outcome)
+				}
+				if strings.Contains(res.Stderr, dir) || !strings.Contains(res.Stderr, c.want) {
+					t.Errorf("%q: the error should name %s, not %s:\n%s", c.code, c.want, dir, res.Stderr)
+				}
+			}
+		})
+	}
+}
