@@ -306,6 +306,9 @@ def _install_mapping():
     _mapped.append(True)
     # builtins.open and io.open are the same function; wrap it once.
     builtins.open = io.open = _wrap(io, "open")
+    # runpy.run_path reads scripts through io.open_code (imports use
+    # _io.open_code, which stays as it is).
+    _wrap(io, "open_code")
     for name in (
         "open", "stat", "lstat", "listdir", "scandir", "remove", "unlink",
         "mkdir", "makedirs", "rmdir", "removedirs", "chdir", "access",

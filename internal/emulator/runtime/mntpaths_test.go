@@ -43,3 +43,35 @@ func TestMntDataErrorsShowMntData(t *testing.T) {
 		})
 	}
 }
+
+// TestRunFileInMntData: a script in /mnt/data run by runpy (and IPython's
+// %run) is found, and its __file__ and traceback name it as /mnt/data/....
+func TestRunFileInMntData(t *testing.T) {
+	t.Parallel()
+	python := kernelPython(t)
+	runs := map[string][]string{
+		KernelPlain:   {"import runpy\nrunpy.run_path('/mnt/data/r.py')"},
+		KernelIPython: {"import runpy\nrunpy.run_path('/mnt/data/r.py')", "%run /mnt/data/r.py"},
+	}
+	for kernel, cells := range runs {
+		t.Run(kernel, func(t *testing.T) {
+			t.Parallel()
+			s, dir := newPySession(t, newPython(t, PythonOptions{Python: python, Kernel: kernel}))
+			py(t, s, "open('/mnt/data/r.py', 'w').write('print(__file__)\\nraise ValueError(42)\\n')")
+			for _, code := range cells {
+				res := run(t, s, Request{Code: code})
+				// %run shows the error and ends the cell as succeeded.
+				failed := res.Outcome == OutcomeFailed || strings.HasPrefix(code, "%run")
+				if !failed || !strings.Contains(res.Stderr, "ValueError: 42") {
+					t.Errorf("%q: outcome %s, the script's ValueError should show:\n%s", code, res.Outcome, res.Stderr)
+				}
+				if strings.TrimSpace(res.Stdout) != "/mnt/data/r.py" {
+					t.Errorf("%q: __file__ %q, want /mnt/data/r.py", code, res.Stdout)
+				}
+				if strings.Contains(res.Stderr, dir) || !strings.Contains(res.Stderr, "/mnt/data/r.py") {
+					t.Errorf("%q: the traceback should show /mnt/data/r.py, not %s:\n%s", code, dir, res.Stderr)
+				}
+			}
+		})
+	}
+}
