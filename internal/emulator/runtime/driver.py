@@ -203,12 +203,22 @@ def _unmap_path(p):
 
 
 def _unmap_error(exc):
-    """Name the paths of an error raised on mapped paths as the code spelled
+    """Make an error raised through a wrapper look as it would without the
+    mapping. Runs only when a call fails, so the mapping costs nothing more
+    when calls succeed.
+
+    The wrapper's own frame, the first in the traceback when it catches
+    the error, is dropped: the service's kernel has no such frame, and a
+    bare raise keeps the traceback as set here (Python 3.11 and later;
+    earlier ones add the frame back, and _format_exception hides it from
+    the cell's report). An OSError's paths are named as the code spelled
     them: the session dir's host path means nothing on the service, and it
-    would tell code where the emulator keeps its files. Runs only when a
-    call fails, so the mapping costs nothing more when calls succeed; str()
-    of an OSError is made from filename and filename2, so both change."""
-    if _target is None:
+    would tell code where the emulator keeps its files; str() of an
+    OSError is made from filename and filename2, so both change."""
+    tb = exc.__traceback__
+    if tb is not None and tb.tb_frame.f_globals is _DRIVER_GLOBALS:
+        exc.__traceback__ = tb.tb_next
+    if _target is None or not isinstance(exc, OSError):
         return
     for attr in ("filename", "filename2"):
         p = getattr(exc, attr, None)
@@ -237,7 +247,7 @@ def _wrap(module, name, npaths=1):
                 kwargs[key] = _map_path(kwargs[key])
         try:
             return orig(*args, **kwargs)
-        except OSError as exc:
+        except BaseException as exc:
             _unmap_error(exc)
             raise
 
@@ -283,7 +293,7 @@ def _wrap_symlink():
                 src = os.path.relpath(mapped, link_dir)
         try:
             return orig(src, dst, *args, **kwargs)
-        except OSError as exc:
+        except BaseException as exc:
             _unmap_error(exc)
             raise
 
@@ -441,13 +451,28 @@ def _cell_frame(m):
     return line
 
 
+def _user_frames(tb):
+    """tb without the driver's frames: _run_cell's at the top and, before
+    Python 3.11 (see _unmap_error), the /mnt/data wrappers' inside it."""
+    head = kept = None
+    while tb is not None:
+        if tb.tb_frame.f_globals is not _DRIVER_GLOBALS:
+            if kept is None:
+                head = tb
+            else:
+                kept.tb_next = tb
+            kept = tb
+        tb = tb.tb_next
+    if kept is not None:
+        kept.tb_next = None
+    return head
+
+
 def _format_exception(exc):
     """The standard traceback text, without the driver's frames, with cell
     frames shown as IPython shows them ("Cell In[3], line 1"); the
     exception line comes last."""
-    tb = exc.__traceback__
-    while tb is not None and tb.tb_frame.f_globals is _DRIVER_GLOBALS:
-        tb = tb.tb_next
+    tb = _user_frames(exc.__traceback__)
     text = "".join(traceback.format_exception(type(exc), exc, tb))
     return _CELL_FRAME.sub(_cell_frame, text).rstrip("\n")
 

@@ -77,3 +77,41 @@ func TestRunFileInMntData(t *testing.T) {
 		})
 	}
 }
+
+// mntTracebackCases are cells whose traceback passes through the /mnt/data
+// mapping's wrappers: the error as a cell reports it, and as the cell's own
+// code prints it.
+var mntTracebackCases = []struct{ code, want string }{
+	{"open('/mnt/data/missing')", "FileNotFoundError"},
+	{"open('/mnt/data/x.txt', 'q')", "ValueError"},
+	{"import os\nos.makedirs('/mnt/data/d')\nos.makedirs('/mnt/data/d')", "FileExistsError"},
+	{"import pathlib\npathlib.Path('/mnt/data/missing').read_text()", "FileNotFoundError"},
+	{"import traceback\ntry:\n    open('/mnt/data/missing')\nexcept OSError:\n    traceback.print_exc()",
+		"FileNotFoundError"},
+}
+
+// TestMntDataTracebackHidesMapping: a traceback through a mapped call shows
+// the user's frames and the library's (os.makedirs, pathlib), never a frame
+// of the mapping's wrapper, which the service's kernel does not have.
+func TestMntDataTracebackHidesMapping(t *testing.T) {
+	t.Parallel()
+	python := kernelPython(t)
+	for _, kernel := range []string{KernelPlain, KernelIPython} {
+		t.Run(kernel, func(t *testing.T) {
+			t.Parallel()
+			s, _ := newPySession(t, newPython(t, PythonOptions{Python: python, Kernel: kernel}))
+			for _, c := range mntTracebackCases {
+				res := run(t, s, Request{Code: c.code})
+				if !strings.Contains(res.Stderr, c.want) || !strings.Contains(res.Stderr, "Traceback") {
+					t.Errorf("%q: outcome %s, want a %s traceback:\n%s", c.code, res.Outcome, c.want, res.Stderr)
+				}
+				if strings.Contains(res.Stderr, "<string>") || strings.Contains(res.Stderr, "wrapper") {
+					t.Errorf("%q: the mapping's frame shows:\n%s", c.code, res.Stderr)
+				}
+				if strings.Contains(c.code, "makedirs") && !strings.Contains(res.Stderr, "in makedirs") {
+					t.Errorf("%q: os.makedirs's frame should show:\n%s", c.code, res.Stderr)
+				}
+			}
+		})
+	}
+}
