@@ -176,3 +176,33 @@ func TestShellSupervisorIsTransparent(t *testing.T) {
 		t.Errorf("supervised %+v\nbare %+v", got, want)
 	}
 }
+
+// TestShellKillOfItsGroupLeavesNothing: a cwd-only command that kills its
+// own process group (`kill -9 0`) ends; what it had started outside the
+// group (setsid, a double fork without the emulator's tag) dies with it.
+// (Before, the supervisor shared the command's group and died with it, so
+// those were left to init.)
+func TestShellKillOfItsGroupLeavesNothing(t *testing.T) {
+	t.Parallel()
+	s, dir := newShellSessionOf(t, dyingFactory(t, modeCwd))
+	mark := newMark(t)
+	cmd := fmt.Sprintf(`%[1]s=%[2]s setsid sleep 300 </dev/null >/dev/null 2>&1 &
+(env -i %[1]s=%[2]s setsid sleep 300 </dev/null >/dev/null 2>&1 &)
+while [ ! -e release ]; do sleep 0.01; done
+kill -9 0`, testMarkEnv, mark)
+	done := make(chan Result, 1)
+	go func() {
+		res, _ := s.Execute(guardCtx(t), Request{ShellCommand: cmd})
+		done <- res
+	}()
+	pids := waitMarked(t, mark, 2)
+	if err := os.WriteFile(filepath.Join(dir, "release"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if res := <-done; res.ExitCode != 128+int(syscall.SIGKILL) {
+		t.Errorf("%+v, want exit code %d", res, 128+int(syscall.SIGKILL))
+	}
+	for _, pid := range pids {
+		waitGone(t, pid)
+	}
+}

@@ -10,6 +10,10 @@ fd 4 (_OUT) a second copy of it, fd 5 (the lifeline) the supervisor's.
 
 _close_inherited()
 _start_supervisor()
+# A group of its own: the command's `kill -9 0` (or killpg of its group)
+# must not reach the supervisor, whose death would leave what the command
+# started outside the group to init. The supervisor still kills all of it.
+os.setpgid(0, 0)
 # Python ignores these; an exec'd program must not inherit that.
 for _sig in (signal.SIGPIPE, signal.SIGXFSZ):
     signal.signal(_sig, signal.SIG_DFL)
