@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"sync"
 	"time"
 	"unicode/utf8"
@@ -175,7 +176,7 @@ func (s *shellSession) Execute(ctx context.Context, req Request) (Result, error)
 	s.run.Lock()
 	defer s.run.Unlock()
 	w := s.f.wrapper()
-	cmd, err := s.command(req, w)
+	cmd, script, err := s.command(req, w)
 	if err != nil {
 		return Result{}, err
 	}
@@ -195,7 +196,7 @@ func (s *shellSession) Execute(ctx context.Context, req Request) (Result, error)
 	defer s.clearCurrent()
 
 	out, errOut := newCapBuffer(req.MaxOutput), newCapBuffer(req.MaxOutput)
-	p.transfer(req.Stdin, out, errOut)
+	p.transfer(script+req.Stdin, out, errOut)
 	waitOrKill(ctx, g, timeout)
 	duration := time.Since(started)
 	st := p.collect()
@@ -205,27 +206,50 @@ func (s *shellSession) Execute(ctx context.Context, req Request) (Result, error)
 // command builds the process for req: bash -c for a shell command, the
 // program itself otherwise, run by w (the namespace prelude, or in cwd-only
 // mode the supervisor) if any, and in cwd-only mode pointed at the session
-// dir.
-func (s *shellSession) command(req Request, w wrapper) (*exec.Cmd, error) {
+// dir. script is what goes to the process's stdin before req.Stdin (see
+// bashArgv).
+func (s *shellSession) command(req Request, w wrapper) (cmd *exec.Cmd, script string, err error) {
 	var argv []string
 	switch {
 	case req.ShellCommand != "":
-		argv = []string{s.f.bash, "-c", req.ShellCommand}
+		argv, script = bashArgv(s.f.bash, req.ShellCommand)
 	case len(req.ExecCommandAndArgs) > 0:
 		argv = req.ExecCommandAndArgs
 	default:
-		return nil, errors.New("runtime: shell request has neither ShellCommand nor ExecCommandAndArgs")
+		return nil, "", errors.New("runtime: shell request has neither ShellCommand nor ExecCommandAndArgs")
 	}
 	switch w := w.(type) {
 	case *nsTools:
-		return w.command(s.f.bash, s.dir, argv), nil
+		return w.command(s.f.bash, s.dir, argv), script, nil
 	case *shellSup:
-		return w.command(s.dir, argv), nil
+		return w.command(s.dir, argv), script, nil
 	}
-	cmd := exec.Command(argv[0], argv[1:]...)
+	cmd = exec.Command(argv[0], argv[1:]...)
 	cmd.Dir = s.dir
 	cmd.Env = append(os.Environ(), "HOME="+s.dir, "PWD="+s.dir)
-	return cmd, nil
+	return cmd, script, nil
+}
+
+// maxArgLen is the longest string Linux takes as one argument of a
+// program (MAX_ARG_STRLEN, 128 KiB with its terminating NUL); a longer
+// one fails the exec with E2BIG.
+const maxArgLen = 128<<10 - 1
+
+// bashArgv returns the argv that runs command with bash -c. A command too
+// long to be one argument (on Linux; the API takes commands up to its body
+// limit) is sent ahead of the request's stdin instead, as script: bash
+// reads exactly its length in bytes (LC_ALL=C: read -N counts characters
+// otherwise), so the user's input stays on stdin, and runs it with eval in
+// the same bash, so $0, $#, $$, the exit status and a kill or timeout are
+// those of bash -c. Short commands keep bash -c command itself: eval
+// differs in small ways (a syntax error reads "eval: line N" instead of
+// "-c: line N").
+func bashArgv(bash, command string) (argv []string, script string) {
+	if len(command) <= maxArgLen || runtime.GOOS != "linux" {
+		return []string{bash, "-c", command}, ""
+	}
+	read := fmt.Sprintf(`LC_ALL=C IFS= read -r -N %d c; eval "unset c;$c"`, len(command))
+	return []string{bash, "-c", read}, command
 }
 
 // launch starts cmd as the session's current command, so that Close can
