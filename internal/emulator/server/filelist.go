@@ -4,9 +4,9 @@ import (
 	"encoding/base64"
 	"io/fs"
 	"net/http"
+	"os"
 	"path"
 	"slices"
-	"sort"
 	"strings"
 )
 
@@ -92,7 +92,10 @@ func (sess *session) listEntries(dir string, o listing) (entries []fileEntry, mo
 	if !info.IsDir() {
 		return nil, false, badRequest("the path %q is a file, not a directory", dir)
 	}
-	des, err := sess.children(top)
+	dr, names, err := sess.children(top)
+	if dr != nil {
+		defer dr.Close()
+	}
 	if err != nil {
 		return nil, false, fileError(err, "the directory "+quote(dir))
 	}
@@ -101,7 +104,7 @@ func (sess *session) listEntries(dir string, o listing) (entries []fileEntry, mo
 	if o.after != "" {
 		after = strings.Split(o.after, "/")
 	}
-	if l.walk(top, des, after) {
+	if l.walk(top, dr, names, after) {
 		return l.out[:o.limit], true, nil
 	}
 	return l.out, false, nil
@@ -115,74 +118,95 @@ type entryLister struct {
 	out []fileEntry
 }
 
-// walk lists dir's entries des (in name order) that come after the path
-// after (split into names; none: from the first), each directory followed
-// by its contents when the listing is recursive (symbolic links are not
-// followed down). Of an unreadable subdirectory it lists what can be read.
-// It reports true, as soon as it knows, when entries follow the limit's.
-func (l *entryLister) walk(dir string, des []fs.DirEntry, after []string) bool {
+// walk lists the entries names (sorted) of dir, opened as dr, that come
+// after the path after (split into names; none: from the first), each
+// directory followed by its contents when the listing is recursive
+// (symbolic links are not followed down). Of an unreadable subdirectory it lists what can be read. It
+// reports true, as soon as it knows, when entries follow the limit's.
+func (l *entryLister) walk(dir string, dr *os.Root, names, after []string) bool {
 	i := 0
 	if len(after) > 0 {
 		// Entries before after[0] went out with earlier pages; after[0]
 		// itself too, and of its contents what comes up to after[1:].
-		i = sort.Search(len(des), func(i int) bool { return des[i].Name() >= after[0] })
-		if i < len(des) && des[i].Name() == after[0] {
-			if l.descend(dir, des[i], after[1:]) {
+		var found bool
+		i, found = slices.BinarySearch(names, after[0])
+		if found {
+			p := path.Join(dir, after[0])
+			if info, err := dr.Lstat(after[0]); err == nil && l.descend(p, info, after[1:]) {
 				return true
 			}
 			i++
 		}
 	}
-	for _, d := range des[i:] {
-		if l.add(path.Join(dir, d.Name()), d) || l.descend(dir, d, nil) {
+	for _, name := range names[i:] {
+		if reserved(name) {
+			continue
+		}
+		p := path.Join(dir, name)
+		info, err := dr.Lstat(name)
+		if err != nil {
+			continue // gone since the directory was read
+		}
+		if l.add(p, name, info) || l.descend(p, info, nil) {
 			return true
 		}
 	}
 	return false
 }
 
-// descend walks the directory d of dir, from after on, when the listing
-// is recursive.
-func (l *entryLister) descend(dir string, d fs.DirEntry, after []string) bool {
-	if !l.recursive || !d.IsDir() || reserved(d.Name()) {
+// descend walks the directory p (info is its Lstat), from after on, when
+// the listing is recursive.
+func (l *entryLister) descend(p string, info fs.FileInfo, after []string) bool {
+	if !l.recursive || !info.IsDir() || reserved(path.Base(p)) {
 		return false
 	}
-	p := path.Join(dir, d.Name())
-	sub, _ := l.sess.children(p)
-	return l.walk(p, sub, after)
+	dr, names, _ := l.sess.children(p)
+	if dr == nil {
+		return false
+	}
+	defer dr.Close()
+	return l.walk(p, dr, names, after)
 }
 
-// children reads the directory p in name order. Not through io/fs (the
-// root's FS), whose paths must be UTF-8: a directory whose name is not
-// could not be read.
-func (sess *session) children(p string) ([]fs.DirEntry, error) {
-	f, err := sess.root.Open(p)
+// children opens the directory p, to describe its entries by name (one
+// system call each, where a path from the area's root took one per
+// directory on the way), and reads the names in it, sorted; the caller
+// closes dr. Names only: where the file system does not give entries'
+// types with their names, reading entries (os.File.ReadDir) describes each
+// one, the whole directory for a page that lists a few of it. Not through
+// io/fs (the root's FS), whose paths must be UTF-8: a directory whose name
+// is not could not be read.
+func (sess *session) children(p string) (dr *os.Root, names []string, err error) {
+	if dr, err = sess.root.OpenRoot(p); err != nil {
+		return nil, nil, err
+	}
+	f, err := dr.Open(".")
 	if err != nil {
-		return nil, err
+		dr.Close()
+		return nil, nil, err
 	}
 	defer f.Close()
-	des, err := f.ReadDir(-1)
-	slices.SortFunc(des, func(a, b fs.DirEntry) int { return strings.Compare(a.Name(), b.Name()) })
-	return des, err
+	names, err = f.Readdirnames(-1)
+	slices.Sort(names)
+	return dr, names, err
 }
 
-// add records the entry d found at p, unless the listing leaves it out: an
-// upload in progress, a link leading out of the area, a directory when
-// dirs is false, anything neither file nor directory. It reports true when
-// that entry is one past the limit.
-func (l *entryLister) add(p string, d fs.DirEntry) bool {
-	if reserved(d.Name()) {
-		return false
-	}
+// add records the entry name found at p, described by its Lstat info,
+// unless the listing leaves it out: a link leading out of the area, a
+// directory when dirs is false, anything neither file nor directory. It
+// reports true when that entry is one past the limit.
+func (l *entryLister) add(p, name string, info fs.FileInfo) bool {
 	l.sess.srv.stats.described.Add(1)
-	info, err := d.Info()
-	if d.Type()&fs.ModeSymlink != 0 {
-		info, err = l.sess.root.Stat(fsPath(l.sess.followAreaLinks(p)))
+	if info.Mode()&fs.ModeSymlink != 0 {
+		var err error
+		if info, err = l.sess.root.Stat(fsPath(l.sess.followAreaLinks(p))); err != nil {
+			return false
+		}
 	}
-	if err != nil || (!l.dirs && info.IsDir()) || !(info.IsDir() || info.Mode().IsRegular()) {
+	if (!l.dirs && info.IsDir()) || !(info.IsDir() || info.Mode().IsRegular()) {
 		return false
 	}
-	l.out = append(l.out, fileEntry{dir: l.parentOf(p), info: namedInfo{info, d.Name()}})
+	l.out = append(l.out, fileEntry{dir: l.parentOf(p), info: namedInfo{info, name}})
 	return l.limit > 0 && len(l.out) > l.limit
 }
 
