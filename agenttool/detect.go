@@ -239,7 +239,7 @@ func (s *Session) changedImage(ctx context.Context, f FileInfo, count int, total
 		return nil, nil // named like an image, but is not one
 	}
 	if _, _, err := s.t.set.checkImage(data, mime); err != nil {
-		skips.refuse(err.Error() + "; save it smaller, with a lower dpi")
+		skips.refuse(err.Error() + "; " + imageAdvice(err))
 		return nil, nil
 	}
 	return &Image{Name: f.Path, MIMEType: mime, Data: data}, nil
@@ -324,8 +324,10 @@ func (s *Session) inlineImage(img *azsessions.Image) (*Image, string) {
 	case int64(len(img.Data)) > s.t.set.maxImageBytes:
 		return nil, fmt.Sprintf("its %d bytes pass the image budget of %d bytes", len(img.Data), s.t.set.maxImageBytes)
 	}
-	if w, h, err := s.t.set.checkImage(img.Data, mime); err != nil {
+	if w, h, err := s.t.set.checkImage(img.Data, mime); errors.As(err, new(errImageSide)) {
 		return nil, fmt.Sprintf("it is %d × %d pixels, %v; make it smaller", w, h, err)
+	} else if err != nil {
+		return nil, err.Error()
 	}
 	return &Image{Name: "", MIMEType: mime, Data: bytes.Clone(img.Data)}, ""
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -87,8 +88,11 @@ func (set settings) imageDownload(p sandboxPath, f fetched, out *FileOutput, mim
 		l.linef("%s: an image (%s, %s), not returned: images are turned off here. Inspect it with code in the sandbox if you need to know more.", p.abs(), mime, f.sizeText)
 		return Result{Text: l.String(), Structured: out}
 	case f.whole && int64(len(f.data)) <= set.maxImageBytes:
-		if w, h, err := set.checkImage(f.data, mime); err != nil {
+		if w, h, err := set.checkImage(f.data, mime); errors.As(err, new(errImageSide)) {
 			l.linef("%s: an image (%s, %s, %d × %d pixels), not returned: model APIs refuse images over %d pixels wide or high. Make a smaller one with code (a lower dpi).", p.abs(), mime, f.sizeText, w, h, set.maxImageSide)
+			return Result{Text: l.String(), Structured: out}
+		} else if err != nil {
+			l.linef("%s: starts like an image (%s, %s), not returned: its data is cut short or damaged, and model APIs refuse an image they cannot decode. Check with code how it was written, and write it again.", p.abs(), mime, f.sizeText)
 			return Result{Text: l.String(), Structured: out}
 		}
 		l.linef("%s: an image (%s, %s), returned as image content", p.abs(), mime, f.sizeText)

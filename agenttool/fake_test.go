@@ -309,17 +309,17 @@ func TestFakeOutputCannotCloseItsBlock(t *testing.T) {
 }
 
 func TestFakeImageBudget(t *testing.T) {
-	png := func(n int) []byte { return append([]byte("\x89PNG\r\n\x1a\n"), bytes.Repeat([]byte{1}, n)...) }
-	kit, pool := newFakeKit(t, &agenttool.Options{MaxImages: 4, MaxImageBytes: 300}, nil)
+	png := sizedPNG
+	kit, pool := newFakeKit(t, &agenttool.Options{MaxImages: 4, MaxImageBytes: 620}, nil)
 	pool.exec = func(id string, req azsessions.ExecutionRequest) (azsessions.Execution, int, string) {
-		pool.put(id, "a.png", png(100))
-		pool.put(id, "b.png", png(100))
-		pool.put(id, "c.png", png(10))
+		pool.put(id, "a.png", png(200))
+		pool.put(id, "b.png", png(200))
+		pool.put(id, "c.png", png(90))
 		pool.put(id, "fake.png", []byte("not an image"))
 		pool.put(id, "data.txt", []byte("x"))
 		e := succeeded("", "", "")
 		e.Result.Value = nil // the image travels as the value
-		e.Result.Image = &azsessions.Image{Format: "png", Data: png(150)}
+		e.Result.Image = &azsessions.Image{Format: "png", Data: png(300)}
 		return e, 0, ""
 	}
 	r := call(t, kit.Session("c"), agenttool.ToolRunPython, map[string]any{"code": "plot()"})
@@ -329,10 +329,10 @@ func TestFakeImageBudget(t *testing.T) {
 	require.Equal(t, "/mnt/data/a.png", r.Images[1].Name)
 	require.Equal(t, "/mnt/data/c.png", r.Images[2].Name)
 	require.Contains(t, r.Text, "----- value -----\n(an image: returned with this result as image content)\n")
-	require.Contains(t, r.Text, "note: Not shown: 1 image the run wrote (the images of a result share a budget of 300 bytes).\nnote: download_file returns an image that is not shown, one at a time.\n")
+	require.Contains(t, r.Text, "note: Not shown: 1 image the run wrote (the images of a result share a budget of 620 bytes).\nnote: download_file returns an image that is not shown, one at a time.\n")
 	require.NotContains(t, r.Text, "2 images", "a file named like an image that is not one is just a file")
-	require.Contains(t, r.Text, "files: 5 files the run created, changed or deleted\n----- files -----\ncreated /mnt/data/a.png (108 bytes)\ncreated /mnt/data/b.png (108 bytes)\ncreated /mnt/data/c.png (18 bytes)\ncreated /mnt/data/data.txt (1 byte)\ncreated /mnt/data/fake.png (12 bytes)\n----- end of files -----\n")
-	require.Contains(t, r.Text, "images: 3 returned with this result as image content, in this order:\n----- images -----\nthe run's figure (image/png, 158 bytes)\n/mnt/data/a.png (image/png, 108 bytes)\n/mnt/data/c.png (image/png, 18 bytes)\n----- end of images -----\n")
+	require.Contains(t, r.Text, "files: 5 files the run created, changed or deleted\n----- files -----\ncreated /mnt/data/a.png (200 bytes)\ncreated /mnt/data/b.png (200 bytes)\ncreated /mnt/data/c.png (90 bytes)\ncreated /mnt/data/data.txt (1 byte)\ncreated /mnt/data/fake.png (12 bytes)\n----- end of files -----\n")
+	require.Contains(t, r.Text, "images: 3 returned with this result as image content, in this order:\n----- images -----\nthe run's figure (image/png, 300 bytes)\n/mnt/data/a.png (image/png, 200 bytes)\n/mnt/data/c.png (image/png, 90 bytes)\n----- end of images -----\n")
 	require.NotContains(t, r.Text, "iVBOR")
 	out := r.Structured.(*agenttool.RunOutput)
 	require.Len(t, out.Images, 3)
@@ -340,8 +340,8 @@ func TestFakeImageBudget(t *testing.T) {
 
 	kit, pool = newFakeKit(t, &agenttool.Options{MaxImages: 1}, nil)
 	pool.exec = func(id string, req azsessions.ExecutionRequest) (azsessions.Execution, int, string) {
-		pool.put(id, "a.png", png(1))
-		pool.put(id, "b.png", png(1))
+		pool.put(id, "a.png", png(0))
+		pool.put(id, "b.png", png(0))
 		return succeeded("", "", ""), 0, ""
 	}
 	r = call(t, kit.Session("c"), agenttool.ToolRunPython, map[string]any{"code": "plot()"})
@@ -351,7 +351,7 @@ func TestFakeImageBudget(t *testing.T) {
 	kit, _ = newFakeKit(t, &agenttool.Options{MaxImages: -1}, func(id string, req azsessions.ExecutionRequest) (azsessions.Execution, int, string) {
 		e := succeeded("", "", "")
 		e.Result.Value = nil
-		e.Result.Image = &azsessions.Image{Format: "png", Data: png(1)}
+		e.Result.Image = &azsessions.Image{Format: "png", Data: png(0)}
 		return e, 0, ""
 	})
 	r = call(t, kit.Session("c"), agenttool.ToolRunPython, map[string]any{"code": "plot()"})
@@ -430,7 +430,8 @@ func TestFakeDownloadKinds(t *testing.T) {
 	pool.put(id, "t.txt", []byte("0123456789abcdef"))
 	pool.put(id, "small.bin", []byte{0, 1, 2})
 	pool.put(id, "big.bin", []byte{0, 1, 2, 3, 4, 5})
-	pool.put(id, "img.gif", []byte("GIF89a......"))
+	gif := wholeGIF()
+	pool.put(id, "img.gif", gif)
 
 	r := call(t, s, agenttool.ToolDownloadFile, map[string]any{"path": "t.txt"})
 	require.Equal(t, "status: succeeded\n/mnt/data/t.txt: text, 16 bytes\n"+
@@ -447,8 +448,8 @@ func TestFakeDownloadKinds(t *testing.T) {
 	require.Equal(t, "status: succeeded\n/mnt/data/big.bin: binary data (application/octet-stream, 6 bytes), not shown. Inspect it with code in the sandbox.\n", r.Text)
 
 	r = call(t, s, agenttool.ToolDownloadFile, map[string]any{"path": "/mnt/data/img.gif"})
-	require.Equal(t, "status: succeeded\n/mnt/data/img.gif: an image (image/gif, 12 bytes), returned as image content\n", r.Text)
-	require.Equal(t, []agenttool.Image{{Name: "/mnt/data/img.gif", MIMEType: "image/gif", Data: []byte("GIF89a......")}}, r.Images)
+	require.Equal(t, fmt.Sprintf("status: succeeded\n/mnt/data/img.gif: an image (image/gif, %d bytes), returned as image content\n", len(gif)), r.Text)
+	require.Equal(t, []agenttool.Image{{Name: "/mnt/data/img.gif", MIMEType: "image/gif", Data: gif}}, r.Images)
 }
 
 func TestFakeCloseDeletesEverySession(t *testing.T) {

@@ -1,7 +1,6 @@
 package agenttool_test
 
 import (
-	"bytes"
 	"encoding/base64"
 	"testing"
 
@@ -17,9 +16,7 @@ import (
 // holds it, so every later turn of the conversation would fail too.
 func TestDefaultImageBudgetFitsAnthropicsLimit(t *testing.T) {
 	const anthropicLimit = 5 << 20 // bytes of base64 per image
-	png := func(n int) []byte {
-		return append([]byte("\x89PNG\r\n\x1a\n"), bytes.Repeat([]byte{1}, n-8)...)
-	}
+	png := sizedPNG
 	largest := anthropicLimit / 4 * 3 // raw bytes whose base64 is the limit
 	for _, tc := range []struct {
 		name  string

@@ -17,17 +17,39 @@ func (e errImageSide) Error() string {
 	return fmt.Sprintf("over %d pixels wide or high, which model APIs refuse", int(e))
 }
 
+// errImageDamaged is an image whose size cannot be read from its header,
+// or whose data stops before its format's end: model APIs cannot decode
+// it, and refuse the request that holds it.
+type errImageDamaged struct{}
+
+func (errImageDamaged) Error() string {
+	return "data cut short or damaged, which model APIs refuse"
+}
+
+// imageAdvice is what a note tells the model to do about an image err
+// (from checkImage) keeps out.
+func imageAdvice(err error) string {
+	if _, ok := err.(errImageDamaged); ok {
+		return "check with code how it was written"
+	}
+	return "save it smaller, with a lower dpi"
+}
+
 // checkImage reads the size of an image of type mime (one sniffImage
-// gave) from its header, and refuses one with a side over the limit:
+// gave) from its header, and refuses one that model APIs would refuse:
 // Anthropic answers a request holding such an image with 400, and every
-// later request of the conversation, which still holds it, too. An image
-// whose header cannot be read passes (w and h are 0): the bytes start like
-// an image, which is all the toolkit asks of one.
+// later request of the conversation, which still holds it, too. That is
+// an image with a side over the limit, and one whose bytes start like an
+// image but whose size cannot be read or whose data is cut short
+// (errImageDamaged; w and h are 0 when the size cannot be read).
 func (set settings) checkImage(data []byte, mime string) (w, h int, err error) {
 	if mime == "image/webp" {
 		w, h = webpSize(data)
 	} else if cfg, _, err := image.DecodeConfig(bytes.NewReader(data)); err == nil {
 		w, h = cfg.Width, cfg.Height
+	}
+	if w <= 0 || h <= 0 || !imageComplete(data, mime) {
+		return w, h, errImageDamaged{}
 	}
 	if set.maxImageSide > 0 && max(w, h) > set.maxImageSide {
 		return w, h, errImageSide(set.maxImageSide)

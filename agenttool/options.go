@@ -103,8 +103,9 @@ type Options struct {
 	MaxImageBytes int64
 	// MaxImageSide is the widest or highest image, in pixels, returned as
 	// an image (DefaultMaxImageSide); a larger one is described instead.
-	// One whose size its header does not give is returned. Negative: no
-	// limit.
+	// One whose size its header does not give, or whose data is cut short,
+	// is never returned: model APIs refuse an image they cannot decode.
+	// Negative: no limit.
 	MaxImageSide int
 	// DisableFileDetection skips the file listing after each run, so
 	// results report no created or changed files and no image files.

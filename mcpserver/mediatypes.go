@@ -22,3 +22,20 @@ func mediaType(name string, data []byte) string {
 	}
 	return t
 }
+
+// resourceType is the media type of a file read as a resource. An image a
+// model can be shown (imageType, from its bytes) has the type of its bytes,
+// and a file whose extension names such an image but whose bytes are none
+// is typed by its content: a client hands an image/* blob to its model as
+// an image, and model APIs refuse one whose bytes do not match its type.
+func resourceType(name string, data []byte, imageType string) string {
+	if imageType != "" {
+		return imageType
+	}
+	t := mediaType(name, data)
+	switch t {
+	case "image/png", "image/jpeg", "image/gif", "image/webp":
+		return http.DetectContentType(data)
+	}
+	return t
+}

@@ -91,7 +91,11 @@ func (s *Server) readResource(ctx context.Context, req *mcp.ReadResourceRequest)
 		s.log.Error("reading a resource failed in the session pool", "session", sess.Identifier(), "error", safeError(err))
 		return nil, &jsonrpc.Error{Code: jsonrpc.CodeInternalError, Message: "the sandbox service failed: " + safeError(err)}
 	}
-	mimeType := mediaType(name, data)
+	imageType, err := s.toolkit.ImageType(data)
+	if err != nil {
+		return nil, invalidParams(fmt.Sprintf("%s is not served: %v. Model APIs refuse a request that holds such an image.", quoted.Head(uri), err))
+	}
+	mimeType := resourceType(name, data, imageType)
 	contents := &mcp.ResourceContents{URI: uri, MIMEType: mimeType}
 	if isText(mimeType, data) {
 		contents.Text = string(data)

@@ -1,0 +1,78 @@
+package mcpserver_test
+
+import (
+	"bytes"
+	"encoding/base64"
+	"image"
+	"image/jpeg"
+	"image/png"
+	"strings"
+	"testing"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/seed-f3fa2c9d/azsessions/agenttool"
+	"github.com/seed-f3fa2c9d/azsessions/mcpserver"
+)
+
+// encoded is img as PNG (or JPEG when asJPEG).
+func encoded(t *testing.T, img image.Image, asJPEG bool) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	var err error
+	if asJPEG {
+		err = jpeg.Encode(&b, img, nil)
+	} else {
+		err = png.Encode(&b, img)
+	}
+	require.NoError(t, err)
+	return b.Bytes()
+}
+
+// A client hands an image resource to its model as an image, and model
+// APIs refuse the whole request for one over their limits or one they
+// cannot decode: resources keep download_file's image limits (the image
+// budget, MaxImageSide, whole data), and an image's type is that of its
+// bytes, whatever its name says.
+func TestResourceImagesKeepTheToolkitsLimits(t *testing.T) {
+	f := newFixture(t, "", &mcpserver.Options{Toolkit: agenttool.Options{MaxImageBytes: 2000}})
+	cs := f.connect(t, nil)
+	ctx := testContext(t)
+	noise := image.NewGray(image.Rect(0, 0, 100, 100))
+	x := uint32(1)
+	for i := range noise.Pix { // noise, which does not compress
+		x = x*1103515245 + 12345
+		noise.Pix[i] = byte(x >> 16)
+	}
+	small := encoded(t, image.NewGray(image.Rect(0, 0, 4, 4)), false)
+	files := map[string][]byte{
+		"small.png": small,
+		"wide.png":  encoded(t, image.NewGray(image.Rect(0, 0, 8001, 2)), false),
+		"cut.png":   small[:len(small)-13],
+		"big.png":   encoded(t, noise, false),
+		"jpeg.png":  encoded(t, image.NewGray(image.Rect(0, 0, 4, 4)), true),
+		"text.png":  []byte("not an image"),
+	}
+	require.Greater(t, len(files["big.png"]), 2000)
+	for name, data := range files {
+		res := call(t, cs, agenttool.ToolUploadFile, map[string]any{"path": name, "content": base64.StdEncoding.EncodeToString(data), "encoding": "base64"})
+		require.False(t, res.IsError, text(res))
+	}
+	for name, want := range map[string]string{
+		"wide.png": "an image of 8001 × 2 pixels, over 8000 pixels wide or high",
+		"cut.png":  "an image with data cut short or damaged",
+		"big.png":  "over the image budget of 2000 bytes",
+	} {
+		_, err := cs.ReadResource(ctx, &mcp.ReadResourceParams{URI: "azsessions://files/" + name})
+		require.Error(t, err, name)
+		assert.Contains(t, err.Error(), want, name)
+		assert.Contains(t, err.Error(), "Model APIs refuse a request that holds such an image.", name)
+	}
+	for name, want := range map[string]string{"small.png": "image/png", "jpeg.png": "image/jpeg", "text.png": "text/plain"} {
+		got, err := cs.ReadResource(ctx, &mcp.ReadResourceParams{URI: "azsessions://files/" + name})
+		require.NoError(t, err, name)
+		assert.True(t, strings.HasPrefix(got.Contents[0].MIMEType, want), "%s: %s", name, got.Contents[0].MIMEType)
+	}
+}
