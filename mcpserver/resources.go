@@ -135,6 +135,10 @@ func parseFileURI(uri string) (handle, dir, name string, err error) {
 	if err != nil {
 		return "", "", "", invalidParams(quoted.Head(uri) + ": the path is not valid URI escaping")
 	}
+	if !utf8.ValidString(p) {
+		return "", "", "", invalidParams(quoted.Head(uri) + ": the path is not UTF-8 once its escapes are decoded; " +
+			"escape each byte of a name's UTF-8 (é is %C3%A9, not %E9 as github.com/yosida95/uritemplate writes it), or write the name unescaped")
+	}
 	for _, elem := range strings.Split(p, "/") {
 		if elem == ".." || elem == "." || strings.ContainsRune(elem, 0) || strings.Contains(elem, `\`) {
 			return "", "", "", invalidParams(quoted.Head(uri) + `: the path must stay inside /mnt/data (no '.', '..' or '\' elements)`)

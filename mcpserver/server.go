@@ -135,9 +135,9 @@ func New(client *azsessions.Client, options *Options) (*Server, error) {
 		Instructions: opts.Instructions,
 		Capabilities: &mcp.ServerCapabilities{},
 	})
-	s.addTools()
+	names := s.addTools()
 	s.addResources()
-	s.mcp.AddReceivingMiddleware(clipAnswers)
+	s.mcp.AddReceivingMiddleware(clipAnswers, encodeResourceURIs, orderTools(toolOrder(names)))
 	go s.sweepLoop()
 	return s, nil
 }

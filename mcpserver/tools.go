@@ -45,9 +45,11 @@ var titles = map[string]string{
 // says that calls sent together may run in any order: the SDK handles a
 // connection's calls concurrently, so calls a client sends at once (as
 // hosts do with the tool calls of one model answer) reach the session in no
-// fixed order.
-func (s *Server) addTools() {
+// fixed order. It returns the toolkit's tool names in the toolkit's order.
+func (s *Server) addTools() []string {
+	var names []string
 	for _, d := range agenttool.ForConcurrentCalls(s.toolkit.Definitions()) {
+		names = append(names, d.Name)
 		s.tools[d.Name] = true
 		destructive := d.Destructive
 		// Only code can reach beyond the sandbox (a pool may allow egress);
@@ -97,6 +99,7 @@ func (s *Server) addTools() {
 			OpenWorldHint:   &notOpenWorld,
 		},
 	}, s.newSession)
+	return names
 }
 
 // withSessionArg returns a copy of schema with the optional session
