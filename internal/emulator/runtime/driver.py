@@ -255,15 +255,32 @@ def _wrap(module, name, npaths=1):
     wrapper.__qualname__ = getattr(orig, "__qualname__", name)
     wrapper.__doc__ = getattr(orig, "__doc__", None)
     wrapper.__wrapped__ = orig
+    return _install(module, name, orig, wrapper)
+
+
+def _install(module, name, orig, fn):
+    """Put fn in the place of module.name, which is orig, and return it.
+
+    A builtin (os.stat, io.open), unlike a Python function, does not bind
+    as a method when a class keeps it as an attribute: pathlib before
+    Python 3.11 keeps os.stat, io.open and others on its accessor class and
+    calls them through an instance, and a bound wrapper took the instance
+    for the path. So fn stands in for a builtin as an object that does not
+    bind either, whose type calls fn itself (no frame of its own)."""
+    if not hasattr(orig, "__get__"):
+        stand_in = type(fn.__name__, (), {"__call__": staticmethod(fn)})()
+        for attr in ("__name__", "__qualname__", "__doc__", "__wrapped__"):
+            setattr(stand_in, attr, getattr(fn, attr))
+        fn = stand_in
     # shutil, os.fwalk and others test capabilities by identity
     # (os.stat in os.supports_dir_fd); the wrapper has the original's.
     for caps in ("supports_dir_fd", "supports_fd", "supports_follow_symlinks",
                  "supports_effective_ids"):
         caps = getattr(os, caps, None)
         if caps is not None and orig in caps:
-            caps.add(wrapper)
-    setattr(module, name, wrapper)
-    return wrapper
+            caps.add(fn)
+    setattr(module, name, fn)
+    return fn
 
 
 def _inside_area(p):
@@ -300,11 +317,7 @@ def _wrap_symlink():
     symlink.__name__ = symlink.__qualname__ = "symlink"
     symlink.__doc__ = orig.__doc__
     symlink.__wrapped__ = orig
-    for caps in ("supports_dir_fd", "supports_follow_symlinks"):
-        caps = getattr(os, caps, None)
-        if caps is not None and orig in caps:
-            caps.add(symlink)
-    os.symlink = symlink
+    _install(os, "symlink", orig, symlink)
 
 
 _mapped = []  # not empty once _install_mapping ran (a zygote runs it)

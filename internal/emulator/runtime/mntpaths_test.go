@@ -115,3 +115,23 @@ func TestMntDataTracebackHidesMapping(t *testing.T) {
 		})
 	}
 }
+
+// TestMntDataCallsStayUnbound: a mapped builtin kept as a class attribute
+// and called through an instance does not bind to it, as the builtin does
+// not (pathlib before Python 3.11 calls os.stat and io.open that way: its
+// Path.read_text() raised TypeError); a mapped Python function (os.makedirs)
+// still binds, as it did.
+func TestMntDataCallsStayUnbound(t *testing.T) {
+	t.Parallel()
+	s, _ := newPySession(t, newPython(t, PythonOptions{Python: kernelPython(t)}))
+	res := py(t, s, "import os, io\n"+
+		"class A:\n    opener = open\n    io_open = io.open\n    stat = os.stat\n    link = os.symlink\n    makedirs = os.makedirs\n"+
+		"a = A()\n"+
+		"a.opener('/mnt/data/f.txt', 'w').write('xyz')\n"+
+		"a.link('/mnt/data/f.txt', '/mnt/data/l.txt')\n"+
+		"try:\n    a.makedirs('/mnt/data/d')\nexcept TypeError:\n    print('bound')\n"+
+		"print(a.io_open('/mnt/data/l.txt').read(), a.stat('/mnt/data/f.txt').st_size, os.readlink('/mnt/data/l.txt'))")
+	if res.Stdout != "bound\nxyz 3 f.txt\n" {
+		t.Errorf("stdout %q, want %q; stderr:\n%s", res.Stdout, "bound\nxyz 3 f.txt\n", res.Stderr)
+	}
+}
