@@ -71,10 +71,19 @@ func (c *call) skipToken() (string, error) {
 		return "", nil
 	}
 	b, err := base64.RawURLEncoding.DecodeString(v)
-	if err != nil || len(b) == 0 {
+	// A nextLink's path is clean and relative: names joined by single
+	// slashes, none "." or "..". Another (an empty name, say, which
+	// matches no entry and restarted its directory's listing) is no cursor.
+	if p := string(b); err != nil || !cleanRelative(p) {
 		return "", badRequest("the %s query parameter %q is not one a nextLink of this emulator carried", skipTokenParam, v)
 	}
 	return string(b), nil
+}
+
+// cleanRelative tells whether p is a path below a directory as path.Join
+// writes one: not empty, not absolute, no empty, "." or ".." name.
+func cleanRelative(p string) bool {
+	return p != "" && path.Clean(p) == p && !path.IsAbs(p) && p != "." && p != ".." && !strings.HasPrefix(p, "../")
 }
 
 // listEntries lists dir, or its whole subtree when recursive, in lexical

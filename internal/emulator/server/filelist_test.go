@@ -130,7 +130,8 @@ func TestFileListPageDescribesOnlyItsEntries(t *testing.T) {
 func TestFileListSkipTokenErrors(t *testing.T) {
 	e := newEnv(t, nil)
 	require.Equal(t, http.StatusOK, e.upload("tok", "", "a.txt", "x").status)
-	for _, tok := range []string{"!!", "a"} {
+	b64 := base64.RawURLEncoding.EncodeToString
+	for _, tok := range []string{"!!", "a", b64([]byte("a//b")), b64([]byte("/a")), b64([]byte("../a")), b64([]byte("a/./b")), b64([]byte("a/")), b64([]byte("."))} {
 		q := ident("tok")
 		q.Set("skipToken", tok)
 		r := e.do(req{path: "/files", query: q})
