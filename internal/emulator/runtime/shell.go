@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"strings"
 	"sync"
 	"time"
 	"unicode/utf8"
@@ -211,6 +212,11 @@ func (s *shellSession) Execute(ctx context.Context, req Request) (Result, error)
 func (s *shellSession) command(req Request, w wrapper) (cmd *exec.Cmd, script string, err error) {
 	var argv []string
 	switch {
+	case strings.ContainsRune(req.ShellCommand, 0):
+		// No argument can hold one, and bash's read, which takes a long
+		// command (bashArgv), drops NULs without counting them, so it
+		// would read on into req.Stdin.
+		return nil, "", errors.New("runtime: ShellCommand holds a NUL byte")
 	case req.ShellCommand != "":
 		argv, script = bashArgv(s.f.bash, req.ShellCommand)
 	case len(req.ExecCommandAndArgs) > 0:

@@ -62,3 +62,23 @@ func TestShellLongCommandTimeout(t *testing.T) {
 		}
 	})
 }
+
+// TestShellCommandWithNULIsAnError: a command holding a NUL byte is an
+// error, long or short, in every mode. A long one ran, and bash's read,
+// which drops NULs without counting them, took the first byte of stdin as
+// part of the command.
+func TestShellCommandWithNULIsAnError(t *testing.T) {
+	t.Parallel()
+	shellModes(t, func(t *testing.T, m shellMode) {
+		s, _, _ := newShellSession(t, m)
+		for _, cmd := range []string{"cat #\x00", padded("cat #\x00", 1<<20)} {
+			res, err := s.Execute(guardCtx(t), Request{ShellCommand: cmd, Stdin: "in"})
+			if err == nil || !strings.Contains(err.Error(), "NUL") {
+				t.Errorf("%d bytes: %+v, %v; want an error saying NUL", len(cmd), res, err)
+			}
+		}
+		if res := run(t, s, Request{ShellCommand: "cat", Stdin: "in"}); res.Stdout != "in" {
+			t.Errorf("after: %+v", res)
+		}
+	})
+}
