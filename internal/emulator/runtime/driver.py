@@ -252,7 +252,6 @@ def _wrap(module, name, npaths=1):
             raise
 
     wrapper.__name__ = getattr(orig, "__name__", name)
-    wrapper.__qualname__ = getattr(orig, "__qualname__", name)
     wrapper.__doc__ = getattr(orig, "__doc__", None)
     wrapper.__wrapped__ = orig
     return _install(module, name, orig, wrapper)
@@ -266,10 +265,19 @@ def _install(module, name, orig, fn):
     Python 3.11 keeps os.stat, io.open and others on its accessor class and
     calls them through an instance, and a bound wrapper took the instance
     for the path. So fn stands in for a builtin as an object that does not
-    bind either, whose type calls fn itself (no frame of its own)."""
+    bind either, whose type calls fn itself (no frame of its own).
+
+    fn pickles, as the original did, as a reference to module.name, which
+    names fn itself where it is unpickled (multiprocessing's workers,
+    forked from this interpreter): Pool.map(os.stat, ...) pickles os.stat.
+    Its own module, the driver's __main__, has no such name."""
+    fn.__module__ = module.__name__
+    fn.__qualname__ = name
     if not hasattr(orig, "__get__"):
-        stand_in = type(fn.__name__, (), {"__call__": staticmethod(fn)})()
-        for attr in ("__name__", "__qualname__", "__doc__", "__wrapped__"):
+        stand_in = type(name, (), {"__call__": staticmethod(fn),
+                                   "__reduce__": lambda self: name})()
+        for attr in ("__name__", "__qualname__", "__module__", "__doc__",
+                     "__wrapped__"):
             setattr(stand_in, attr, getattr(fn, attr))
         fn = stand_in
     # shutil, os.fwalk and others test capabilities by identity

@@ -135,3 +135,21 @@ func TestMntDataCallsStayUnbound(t *testing.T) {
 		t.Errorf("stdout %q, want %q; stderr:\n%s", res.Stdout, "bound\nxyz 3 f.txt\n", res.Stderr)
 	}
 }
+
+// TestMntDataCallsPickle: mapped functions pickle as references to their
+// names, as the originals do, so multiprocessing can hand them to its
+// workers (Pool.map(os.path.getsize, ...) failed: "attribute lookup
+// getsize on __main__ failed"), and copying one gives the same function.
+func TestMntDataCallsPickle(t *testing.T) {
+	t.Parallel()
+	s, _ := newPySession(t, newPython(t, PythonOptions{Python: kernelPython(t)}))
+	res := py(t, s, "import copy, io, os, pickle\n"+
+		"fns = [open, io.open, io.open_code, os.stat, os.symlink, os.makedirs, os.path.getsize]\n"+
+		"print(all(pickle.loads(pickle.dumps(f)) is f and copy.deepcopy(f) is f for f in fns))\n"+
+		"open('/mnt/data/f.txt', 'w').write('xyz')\n"+
+		"from multiprocessing import Pool\n"+
+		"with Pool(1) as p:\n    print(p.map(os.path.getsize, ['/mnt/data/f.txt']), p.map(os.stat, ['/mnt/data/f.txt'])[0].st_size)")
+	if want := "True\n[3] 3\n"; res.Stdout != want {
+		t.Errorf("stdout %q, want %q; stderr:\n%s", res.Stdout, want, res.Stderr)
+	}
+}
