@@ -279,7 +279,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	read := progressDeadline{timeout: s.cfg.BodyReadTimeout, set: rc.SetReadDeadline, moves: &s.stats.bodyReads}
 	write := progressDeadline{timeout: s.cfg.AnswerWriteTimeout, set: rc.SetWriteDeadline, moves: &s.stats.answerSteps}
 	// Every write of the answer moves the write deadline first (the one
-	// a keep-alive connection's previous answer left has passed), and so
+	// the body's first read set may have passed while the handler ran an
+	// execution; net/http clears it between requests), and so
 	// does net/http's own "100 Continue" (progressBody). This one, run
 	// last, covers what net/http writes after the handler returns: the
 	// rest of the answer it holds, the header of one without a body.
