@@ -130,3 +130,38 @@ func TestBeginExecuteAnsweredWithHTMLIsAnInvalidResponse(t *testing.T) {
 	require.Contains(t, err.Error(), "text/html")
 	require.Len(t, srv.requests(), 1, "nothing is polled")
 }
+
+// TestRunningAnswerWithBOMOrWhiteSpaceIsFollowed: a 202 whose body is white
+// space, or a running execution after a byte-order mark, is read as Execute
+// reads any execution answer: the execution is polled to its end, by
+// Execute and by BeginExecute alike, not refused as ErrInvalidResponse.
+func TestRunningAnswerWithBOMOrWhiteSpaceIsFollowed(t *testing.T) {
+	bodies := map[string]string{
+		"white space": "\r\n",
+		"bom":         "\xef\xbb\xbf" + `{"id":"e1","status":"Running"}`,
+	}
+	for name, body := range bodies {
+		t.Run(name, func(t *testing.T) {
+			c, _ := newRecordedClient(t, func(w http.ResponseWriter, r *http.Request) {
+				switch {
+				case r.Method == http.MethodPost:
+					w.Header().Set("Operation-Location", "executions/e1")
+					w.Header().Set("Content-Type", "application/json")
+					w.WriteHeader(http.StatusAccepted)
+					_, _ = w.Write([]byte(body))
+				default:
+					reply(http.StatusOK, []byte(`{"id":"e1","status":"Succeeded","result":{"stdout":"ok\n"}}`))(w, r)
+				}
+			}, nil)
+			ctx := context.Background()
+			resp, err := c.NewExecutionClient().Execute(ctx, "s1", azsessions.NewCodeRequest("1"), nil)
+			require.NoError(t, err)
+			require.Equal(t, "ok\n", *resp.Result.Stdout)
+			poller, err := c.NewExecutionClient().BeginExecute(ctx, "s1", azsessions.NewCodeRequest("1"), nil)
+			require.NoError(t, err)
+			done, err := poller.PollUntilDone(ctx, nil)
+			require.NoError(t, err)
+			require.Equal(t, "ok\n", *done.Result.Stdout)
+		})
+	}
+}

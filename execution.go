@@ -1,7 +1,6 @@
 package azsessions
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -365,13 +364,13 @@ func (client *ExecutionClient) executeRequest(ctx context.Context, identifier st
 // executeResponse reads an execution body and its headers.
 func executeResponse(httpResp *http.Response, cap int) (ExecutionClientExecuteResponse, error) {
 	resp := ExecutionClientExecuteResponse{Metrics: parseMetrics(httpResp.Header), OperationID: parseStringHeader(httpResp.Header.Get(headerOperationID))}
-	payload, err := runtime.Payload(httpResp)
+	payload, err := jsonBody(httpResp)
 	if err != nil {
 		return ExecutionClientExecuteResponse{}, err
 	}
 	// A 202 may carry only headers (Operation-Location, operation-id); a
 	// 200 must say how the execution went.
-	if httpResp.StatusCode != http.StatusAccepted || len(bytes.TrimSpace(payload)) > 0 {
+	if httpResp.StatusCode != http.StatusAccepted || len(payload) > 0 {
 		if err := readExecution(httpResp, &resp.Execution); err != nil {
 			return ExecutionClientExecuteResponse{}, err
 		}

@@ -21,17 +21,26 @@ var ErrInvalidResponse = errors.New("azsessions: the service's answer is not wha
 // utf8BOM may start a JSON body; azcore's UnmarshalAsJSON drops it too.
 var utf8BOM = []byte("\xef\xbb\xbf")
 
-// requiredBody returns the body of resp, a successful answer that must hold
-// what (a JSON document, such as "a file's metadata"), without a leading
-// byte-order mark. An empty body, white space or JSON null is
-// ErrInvalidResponse.
-func requiredBody(resp *http.Response, what string) ([]byte, error) {
+// jsonBody returns the body of resp without a leading byte-order mark or
+// the white space around it, so that every reader of an answer tells an
+// empty one alike.
+func jsonBody(resp *http.Response) ([]byte, error) {
 	payload, err := runtime.Payload(resp)
 	if err != nil {
 		return nil, err
 	}
-	payload = bytes.TrimPrefix(payload, utf8BOM)
-	if trimmed := bytes.TrimSpace(payload); len(trimmed) == 0 || string(trimmed) == "null" {
+	return bytes.TrimSpace(bytes.TrimPrefix(payload, utf8BOM)), nil
+}
+
+// requiredBody returns the body of resp, a successful answer that must hold
+// what (a JSON document, such as "a file's metadata"), as jsonBody does. An
+// empty body, white space or JSON null is ErrInvalidResponse.
+func requiredBody(resp *http.Response, what string) ([]byte, error) {
+	payload, err := jsonBody(resp)
+	if err != nil {
+		return nil, err
+	}
+	if len(payload) == 0 || string(payload) == "null" {
 		return nil, fmt.Errorf("%w: status %d with an empty body (Content-Type %q), where %s was expected", ErrInvalidResponse, resp.StatusCode, resp.Header.Get("Content-Type"), what)
 	}
 	return payload, nil
