@@ -75,10 +75,10 @@ func newPager[T any](c *Client, s pagerSteps[T]) *runtime.Pager[T] {
 // nextLinkRequest builds the request for a nextLink the service sent. A
 // relative link is resolved against the URL of the page it came in
 // (fetched.last). The link must stay on the endpoint's host (it receives the
-// bearer token);
-// api-version (apiVersion, or the client's when empty), and identifier when
-// not empty, are added when the service left them out. fetched holds the pages this pager already got: a nextLink
-// back to one of them is refused, or the pager would never end.
+// bearer token); api-version (apiVersion, or the client's when empty), and
+// identifier when not empty, are added when the service left them out.
+// fetched holds the pages this pager already got: a nextLink back to one of
+// them is refused, or the pager would never end.
 func (c *Client) nextLinkRequest(ctx context.Context, method, nextLink, apiVersion, identifier string, fetched *fetchedPages) (*policy.Request, error) {
 	link, err := c.trustedURLFrom(fetched.last, nextLink)
 	if err != nil {
