@@ -46,9 +46,9 @@ var (
 // BeginExecute) when its context ended, or ClientOptions.Retry.TryTimeout
 // passed after the request was sent, before the service answered; and when
 // the service answered but the SDK could not get the result: the answer was
-// too large (ErrResponseTooLarge) or no execution (ErrInvalidResponse), or,
-// for Execute, a poll failed. The code may still be running, or have
-// finished: its result stays with the service, and
+// too large (ErrResponseTooLarge), cut off on the way or no execution
+// (ErrInvalidResponse), or, for Execute, a poll failed. The code may still
+// be running, or have finished: its result stays with the service, and
 // ExecutionClient.Get(ctx, e.Identifier, e.OperationID, nil) fetches it.
 // Err says why; when the context ended, errors.Is(err,
 // context.DeadlineExceeded) (or context.Canceled) holds.
@@ -58,8 +58,8 @@ type ExecutionInterruptedError struct {
 	// Identifier is the session the execution runs in.
 	Identifier string
 	// Err is why the wait ended: it wraps the context's error when that
-	// ended it, or the failed poll's, or ErrResponseTooLarge or
-	// ErrInvalidResponse.
+	// ended it, or the failed poll's, or ErrResponseTooLarge,
+	// ErrInvalidResponse or the read error of an answer cut off.
 	Err error
 }
 

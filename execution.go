@@ -62,9 +62,10 @@ type ExecutionClient struct {
 // is not an interruption: nothing ran, and the error is returned as it is.
 // Once the service has answered, the execution exists, and every failure is
 // an *ExecutionInterruptedError too, wrapping its cause: an answer too
-// large to read (ErrResponseTooLarge) or that is no execution
-// (ErrInvalidResponse), or a poll that failed (an *azcore.ResponseError,
-// say, after azcore's retries).
+// large to read (ErrResponseTooLarge), cut off before its end (the
+// connection reset, say), or that is no execution (ErrInvalidResponse), or
+// a poll that failed (an *azcore.ResponseError, say, after azcore's
+// retries).
 func (client *ExecutionClient) Execute(ctx context.Context, identifier string, request ExecutionRequest, options *ExecutionClientExecuteOptions) (resp ExecutionClientExecuteResponse, err error) {
 	const operationName = "ExecutionClient.Execute"
 	ctx = withAPIName(ctx, operationName)
@@ -110,7 +111,8 @@ func (client *ExecutionClient) Execute(ctx context.Context, identifier string, r
 // (ClientOptions.Retry.TryTimeout) passed after the execution was sent
 // (sent: it may have reached the service), after which the code may be
 // running all the same; or the service answered, and the execution exists,
-// but the answer could not be read (too large, or not an execution). Other
+// but the answer could not be read (too large, cut off, or not an
+// execution). Other
 // errors, such as a try's deadline passing while the credential fetched its
 // token, are returned as they are.
 func (client *ExecutionClient) interrupted(ctx context.Context, operationID, identifier string, sent bool, err error) error {
@@ -118,7 +120,7 @@ func (client *ExecutionClient) interrupted(ctx context.Context, operationID, ide
 	case ctx.Err() != nil:
 	case sent && client.c.singleRun.TryTimeout > 0 && errors.Is(err, context.DeadlineExceeded):
 		// The try's deadline ended the wait; ctx lives on.
-	case errors.Is(err, ErrResponseTooLarge), errors.Is(err, ErrInvalidResponse):
+	case errors.Is(err, ErrResponseTooLarge), errors.Is(err, ErrInvalidResponse), answerCut(err):
 	default:
 		return err
 	}

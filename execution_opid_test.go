@@ -3,6 +3,7 @@ package azsessions_test
 import (
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"testing"
 	"time"
@@ -29,10 +30,24 @@ func requireNamesExecution(t *testing.T, err error, opID string, target error) {
 	require.NotErrorIs(t, err, context.DeadlineExceeded)
 }
 
+// cutAnswer answers 200 with a Content-Length of 1000 bytes, sends only
+// prefix, and drops the connection: the service answered, and the body was
+// lost on the way.
+func cutAnswer(prefix string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Content-Length", "1000")
+		w.WriteHeader(http.StatusOK)
+		_, _ = io.WriteString(w, prefix)
+		w.(http.Flusher).Flush()
+		panic(http.ErrAbortHandler)
+	}
+}
+
 // TestExecuteErrorsAfterTheServiceAnsweredNameTheExecution: once the
 // service has answered an execution, an error of Execute names its
 // operation id, so that ExecutionClient.Get can fetch it: a first answer
-// too large to read or not an execution, and a poll that failed (a 500
+// too large to read, cut off on the way or not an execution, and a poll that failed (a 500
 // after azcore's retries, an answer too large). They lost the id.
 func TestExecuteErrorsAfterTheServiceAnsweredNameTheExecution(t *testing.T) {
 	opts := &azsessions.ExecutionClientExecuteOptions{OperationID: ptr("op-42")}
@@ -42,6 +57,7 @@ func TestExecuteErrorsAfterTheServiceAnsweredNameTheExecution(t *testing.T) {
 	}{
 		"first answer too large": {endless(http.StatusOK, `{"id":"op-42","status":"Succeeded","result":{"stdout":"`), azsessions.ErrResponseTooLarge},
 		"first answer not JSON":  {reply(http.StatusOK, []byte("<html></html>"), "Content-Type", "text/html"), azsessions.ErrInvalidResponse},
+		"first answer cut":       {cutAnswer(`{"id":"op-42","status":"Succ`), io.ErrUnexpectedEOF},
 		"poll failed":            {submittedThen(t, reply(http.StatusInternalServerError, []byte(`{"error":{"code":"InternalError"}}`))), nil},
 		"poll answer too large":  {submittedThen(t, endless(http.StatusOK, `{"id":"op-42","status":"Succeeded","result":{"stdout":"`)), azsessions.ErrResponseTooLarge},
 	}

@@ -214,7 +214,29 @@ func (b *limitedBody) Read(p []byte) (int, error) {
 	}
 	n, err := b.body.Read(p)
 	b.left -= int64(n)
+	if err != nil && err != io.EOF {
+		err = &answerCutError{err: err}
+	}
 	return n, err
+}
+
+// answerCutError is a failure to read the body of a successful answer
+// after its status and headers arrived (the connection reset, say): the
+// service has answered, so an execution it names exists (see
+// ExecutionClient.interrupted). Its text and what it wraps are err's.
+type answerCutError struct {
+	err error
+}
+
+func (e *answerCutError) Error() string { return e.err.Error() }
+
+func (e *answerCutError) Unwrap() error { return e.err }
+
+// answerCut tells whether err is a successful answer's body that could not
+// be read whole.
+func answerCut(err error) bool {
+	var cut *answerCutError
+	return errors.As(err, &cut)
 }
 
 // Close implements io.Closer.
