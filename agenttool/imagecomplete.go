@@ -26,29 +26,36 @@ func imageComplete(data []byte, mime string) bool {
 }
 
 // pngComplete walks a PNG's chunks (length, type, data, CRC) from the
-// signature to IEND.
+// signature to IEND, which must follow pixel data (an IDAT chunk): a
+// header and IEND alone pass image.DecodeConfig but decode to nothing.
 func pngComplete(d []byte) bool {
+	idat := false
 	for i := uint64(8); i+12 <= uint64(len(d)); {
 		n := uint64(binary.BigEndian.Uint32(d[i:]))
-		if string(d[i+4:i+8]) == "IEND" {
-			return true
+		switch string(d[i+4 : i+8]) {
+		case "IEND":
+			return idat
+		case "IDAT":
+			idat = true
 		}
 		i += 12 + n
 	}
 	return false
 }
 
-// jpegComplete walks a JPEG's segments from SOI to EOI, skipping the
-// entropy-coded data after each SOS up to the next marker (in that data an
-// 0xff byte is followed by 0x00, or by a restart marker).
+// jpegComplete walks a JPEG's segments from SOI to EOI, which must follow
+// a scan (SOS), skipping the entropy-coded data after each SOS up to the
+// next marker (in that data an 0xff byte is followed by 0x00, or by a
+// restart marker).
 func jpegComplete(d []byte) bool {
+	scan := false
 	for i := 2; i+2 <= len(d); {
 		if d[i] != 0xff {
 			return false
 		}
 		switch m := d[i+1]; {
 		case m == 0xd9: // EOI
-			return true
+			return scan
 		case m == 0xff: // a fill byte
 			i++
 			continue
@@ -58,6 +65,7 @@ func jpegComplete(d []byte) bool {
 		case i+4 > len(d):
 			return false
 		case m == 0xda: // SOS: its header, then the scan's data
+			scan = true
 			i += 2 + int(binary.BigEndian.Uint16(d[i+2:]))
 			for i+1 < len(d) && (d[i] != 0xff || d[i+1] == 0 || d[i+1] >= 0xd0 && d[i+1] <= 0xd7) {
 				i++
@@ -70,22 +78,25 @@ func jpegComplete(d []byte) bool {
 }
 
 // gifComplete walks a GIF's blocks from the logical screen descriptor to
-// the trailer: extensions and images, each ending in a run of sub-blocks.
+// the trailer, which must follow an image: extensions and images, each
+// ending in a run of sub-blocks.
 func gifComplete(d []byte) bool {
 	if len(d) < 13 {
 		return false
 	}
+	frame := false
 	i := 13 + colorTableSize(d[10])
 	for i < len(d) {
 		switch d[i] {
 		case 0x3b: // the trailer
-			return true
+			return frame
 		case 0x21: // an extension: label, sub-blocks
 			i += 2
 		case 0x2c: // an image: descriptor, local color table, LZW code size, sub-blocks
 			if i+10 > len(d) {
 				return false
 			}
+			frame = true
 			i += 10 + colorTableSize(d[i+9]) + 1
 		default:
 			return false

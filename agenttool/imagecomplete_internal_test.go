@@ -57,3 +57,42 @@ func TestImageComplete(t *testing.T) {
 		}
 	}
 }
+
+// An image whose header and end marker are there but whose pixel data is
+// not (a PNG without IDAT, a JPEG without a scan, a GIF without an image)
+// passes image.DecodeConfig (a JPEG's does not, Go reads on to the
+// scan), yet no model API can decode it: it is not
+// taken as whole.
+func TestImageCompleteWantsPixelData(t *testing.T) {
+	src := image.NewRGBA(image.Rect(0, 0, 4, 4))
+	var p, j, g bytes.Buffer
+	if err := png.Encode(&p, src); err != nil {
+		t.Fatal(err)
+	}
+	if err := jpeg.Encode(&j, src, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := gif.Encode(&g, src, nil); err != nil {
+		t.Fatal(err)
+	}
+	pd := p.Bytes()
+	// Signature and IHDR (8 + 25 bytes), then IEND (the last 12).
+	noIDAT := append(append([]byte{}, pd[:33]...), pd[len(pd)-12:]...)
+	jd := j.Bytes()
+	sos := bytes.Index(jd, []byte{0xff, 0xda})
+	noScan := append(append([]byte{}, jd[:sos]...), 0xff, 0xd9)
+	gd := g.Bytes()
+	// Header, logical screen descriptor and global color table, then the trailer.
+	noFrame := append(append([]byte{}, gd[:13+colorTableSize(gd[10])]...), 0x3b)
+	for _, tc := range []struct {
+		mime string
+		data []byte
+	}{{"image/png", noIDAT}, {"image/jpeg", noScan}, {"image/gif", noFrame}} {
+		if _, _, err := image.DecodeConfig(bytes.NewReader(tc.data)); err != nil && tc.mime != "image/jpeg" {
+			t.Fatalf("the %s without pixel data does not pass DecodeConfig: %v", tc.mime, err)
+		}
+		if imageComplete(tc.data, tc.mime) {
+			t.Errorf("a %s without pixel data is taken as whole", tc.mime)
+		}
+	}
+}
