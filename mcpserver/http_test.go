@@ -64,6 +64,8 @@ func TestHTTPServesToolsAndImages(t *testing.T) {
 	tools, err := cs.ListTools(testContext(t), nil)
 	require.NoError(t, err)
 	assert.Len(t, tools.Tools, len(f.srv.Toolkit().Definitions())+1)
+	require.NotEmpty(t, tools.Tools)
+	assert.Equal(t, agenttool.ToolRunPython, tools.Tools[0].Name, "over HTTP too, the run tool is listed first")
 
 	res := call(t, cs, agenttool.ToolRunPython, map[string]any{"code": pngCode("chart.png")})
 	require.False(t, res.IsError, text(res))
