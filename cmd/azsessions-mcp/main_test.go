@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -384,6 +385,7 @@ func TestShutdownDuringARun(t *testing.T) {
 		t.Skip("the test reads /proc and waits on a FIFO")
 	}
 	bin := buildBinary(t)
+	defaultSignals(t, syscall.SIGINT, syscall.SIGHUP)
 	for _, how := range []string{"SIGTERM", "SIGINT", "SIGHUP", "stdin EOF"} {
 		t.Run(how, func(t *testing.T) {
 			// The run's code signals once it runs, so the test knows the
@@ -434,9 +436,8 @@ func TestShutdownDuringARun(t *testing.T) {
 			case err = <-exited:
 			case <-time.After(90 * time.Second):
 				// Less than the 100 s the run sleeps from just before the
-				// signal: the shutdown waited for the run. (60 s was
-				// outlasted once by a shutdown at a load of 25.) SIGQUIT
-				// makes the binary print its goroutines to stderr, so the
+				// signal: the shutdown waited for the run. SIGQUIT makes
+				// the binary print its goroutines to stderr, so the
 				// failure says where it waited.
 				_ = cmd.Process.Signal(syscall.SIGQUIT)
 				select {
@@ -454,6 +455,28 @@ func TestShutdownDuringARun(t *testing.T) {
 			assert.Contains(t, log, "sandbox deleted")
 		})
 	}
+}
+
+// defaultSignals makes sure the binaries the test starts get sigs at their
+// default action, as from a terminal. A test run under nohup, or started in
+// the background by a shell, has them ignored, and its children inherit
+// that: the binary then rightly keeps them ignored (TestIgnoredHangupStaysIgnored),
+// and a test that signals it waits in vain. exec resets a caught signal to
+// its default, so catching them here (and dropping them) for the test's
+// duration is enough.
+func defaultSignals(t *testing.T, sigs ...os.Signal) {
+	var ignored []os.Signal
+	for _, sig := range sigs {
+		if signal.Ignored(sig) {
+			ignored = append(ignored, sig)
+		}
+	}
+	if len(ignored) == 0 {
+		return
+	}
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, ignored...)
+	t.Cleanup(func() { signal.Stop(ch) })
 }
 
 // TestHTTPShutdownDuringARun ends the command serving HTTP while a run
