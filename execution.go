@@ -128,10 +128,10 @@ func (client *ExecutionClient) interrupted(ctx context.Context, operationID, ide
 }
 
 // withContextError returns err so that it wraps ctx's error when ctx has
-// ended (errors.Is(err, context.DeadlineExceeded) then holds).
+// ended: errors.Is then finds both, ctx's error and what err wraps.
 func (client *ExecutionClient) withContextError(ctx context.Context, err error) error {
 	if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
-		return fmt.Errorf("%w (%v)", ctxErr, err)
+		return fmt.Errorf("%w (%w)", ctxErr, err)
 	}
 	return err
 }
