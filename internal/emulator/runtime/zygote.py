@@ -289,8 +289,9 @@ def _kill_orphan(pid, leader, ours):
     """SIGKILL pid, and its group and its session's group where they are
     the dead session's alone (see _kill_orphans)."""
     try:
-        groups = {os.getpgid(pid), os.getsid(pid)}
-        if os.getsid(pid) == ours:
+        sid = os.getsid(pid)
+        groups = {os.getpgid(pid), sid}
+        if sid == ours:
             groups &= {leader}
     except OSError:
         groups = ()  # gone (or a zombie) already
