@@ -214,12 +214,10 @@ func (s *Session) changedImages(ctx context.Context, files []FileInfo, figure *I
 // (count images and total bytes spent), or counts in skips why it is not
 // shown. A file named like an image that is not one is neither.
 func (s *Session) changedImage(ctx context.Context, f FileInfo, count int, total int64, skips *imageSkips) (*Image, error) {
-	switch {
-	case count >= s.t.set.maxImages:
-		skips.add("a result carries at most "+words.Count(int64(s.t.set.maxImages), "image"), false)
-		return nil, nil
-	case total+f.Size > s.t.set.maxImageBytes:
-		skips.add(fmt.Sprintf("the images of a result share a budget of %d bytes", s.t.set.maxImageBytes), false)
+	set := s.t.set
+	spent := imageSpent{count: count, bytes: total}
+	if reason := set.judgeBudgets(f.Size, spent); reason != imageShown {
+		skips.add(set.skipReason(imageVerdict{reason: reason}), false)
 		return nil, nil
 	}
 	p, err := parseFilePath(f.Path)
@@ -227,7 +225,7 @@ func (s *Session) changedImage(ctx context.Context, f FileInfo, count int, total
 		skips.add("a name holding characters the toolkit does not send to the pool", false)
 		return nil, nil
 	}
-	data, mime, err := s.readImage(ctx, p, s.t.set.maxImageBytes-total)
+	data, err := s.readImage(ctx, p, set.maxImageBytes-total)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
@@ -235,14 +233,33 @@ func (s *Session) changedImage(ctx context.Context, f FileInfo, count int, total
 		skips.add(readFailure(err), true)
 		return nil, nil
 	}
-	if mime == "" {
+	v := set.judgeImage(data, int64(len(data)), spent)
+	switch v.reason {
+	case imageShown:
+		return &Image{Name: f.Path, MIMEType: v.mime, Data: data}, nil
+	case imageNotAType:
 		return nil, nil // named like an image, but is not one
+	case imageOverSide, imageUndecodable:
+		skips.refuse(set.skipReason(v)) // no tool returns it
+	default:
+		skips.add(set.skipReason(v), false)
 	}
-	if _, _, err := s.t.set.checkImage(data, mime); err != nil {
-		skips.refuse(err.Error() + "; " + imageAdvice(err))
-		return nil, nil
+	return nil, nil
+}
+
+// skipReason words why an image a run wrote is not shown, for a note.
+func (set settings) skipReason(v imageVerdict) string {
+	switch v.reason {
+	case imagesOff, imageOverCount:
+		return "a result carries at most " + words.Count(int64(set.maxImages), "image")
+	case imageOverBytes:
+		return fmt.Sprintf("the images of a result share a budget of %d bytes", set.maxImageBytes)
+	case imageOverSide:
+		err := errImageSide(set.maxImageSide)
+		return err.Error() + "; " + imageAdvice(err)
 	}
-	return &Image{Name: f.Path, MIMEType: mime, Data: data}, nil
+	err := errImageDamaged{}
+	return err.Error() + "; " + imageAdvice(err)
 }
 
 // readFailure says why an image could not be read, for a note: the pool's
@@ -269,22 +286,21 @@ func (e errImageOverBudget) Error() string {
 	return fmt.Sprintf("larger than the image budget of %d bytes", int64(e))
 }
 
-// readImage downloads an image of at most limit bytes and returns it with
-// its sniffed media type ("" when it is not an image a model can see).
-func (s *Session) readImage(ctx context.Context, p sandboxPath, limit int64) ([]byte, string, error) {
+// readImage downloads an image file of at most limit bytes.
+func (s *Session) readImage(ctx context.Context, p sandboxPath, limit int64) ([]byte, error) {
 	resp, err := s.fetch(ctx, p)
 	if err != nil {
-		return nil, "", err
+		return nil, err
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
 	if err != nil {
-		return nil, "", err
+		return nil, err
 	}
 	if int64(len(data)) > limit {
-		return nil, "", errImageOverBudget(limit)
+		return nil, errImageOverBudget(limit)
 	}
-	return data, sniffImage(data), nil
+	return data, nil
 }
 
 // imageMIMEByName is the media type an image file's extension promises.
@@ -313,23 +329,25 @@ func sniffImage(data []byte) string {
 }
 
 // inlineImage turns the figure a run returned into an Image, if the budget
-// and its format allow.
+// and its format allow, or says why not.
 func (s *Session) inlineImage(img *azsessions.Image) (*Image, string) {
-	mime := sniffImage(img.Data)
-	switch {
-	case mime == "":
+	set := s.t.set
+	v := set.judgeImage(img.Data, int64(len(img.Data)), imageSpent{})
+	switch v.reason {
+	case imageNotAType:
 		return nil, fmt.Sprintf("its format %q is not one a model can be shown", img.Format)
-	case s.t.set.maxImages < 1:
+	case imagesOff:
 		return nil, "images are turned off"
-	case int64(len(img.Data)) > s.t.set.maxImageBytes:
-		return nil, fmt.Sprintf("its %d bytes pass the image budget of %d bytes", len(img.Data), s.t.set.maxImageBytes)
+	case imageOverCount:
+		return nil, "a result carries at most " + words.Count(int64(set.maxImages), "image")
+	case imageOverBytes:
+		return nil, fmt.Sprintf("its %d bytes pass the image budget of %d bytes", len(img.Data), set.maxImageBytes)
+	case imageOverSide:
+		return nil, fmt.Sprintf("it is %d × %d pixels, %v; make it smaller", v.w, v.h, errImageSide(set.maxImageSide))
+	case imageUndecodable:
+		return nil, errImageDamaged{}.Error()
 	}
-	if w, h, err := s.t.set.checkImage(img.Data, mime); errors.As(err, new(errImageSide)) {
-		return nil, fmt.Sprintf("it is %d × %d pixels, %v; make it smaller", w, h, err)
-	} else if err != nil {
-		return nil, err.Error()
-	}
-	return &Image{Name: "", MIMEType: mime, Data: bytes.Clone(img.Data)}, ""
+	return &Image{Name: "", MIMEType: v.mime, Data: bytes.Clone(img.Data)}, ""
 }
 
 func imageInfos(images []Image) []ImageInfo {

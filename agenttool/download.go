@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -39,8 +38,12 @@ func (s *Session) download(ctx context.Context, p sandboxPath) (Result, error) {
 		return Result{}, fmt.Errorf("agenttool: downloading a file: %w", err)
 	}
 	out := &FileOutput{Path: p.abs(), Size: max(f.size, int64(len(f.data)))}
-	if mime := sniffImage(f.data); mime != "" {
-		return set.imageDownload(p, f, out, mime), nil
+	size := int64(len(f.data))
+	if !f.whole {
+		size = max(f.size, size+1) // more than was read
+	}
+	if v := set.judgeImage(f.data, size, imageSpent{}); v.reason != imageNotAType {
+		return set.imageDownload(p, f, out, v), nil
 	}
 	if isText(f.data, f.whole) {
 		return set.textDownload(p, f, out), nil
@@ -77,29 +80,29 @@ func readFetched(body io.Reader, contentLength *int64, limit int64) (fetched, er
 	return f, nil
 }
 
-// imageDownload returns an image as image content, when it is whole and
-// within the image budget, or else says why not.
-func (set settings) imageDownload(p sandboxPath, f fetched, out *FileOutput, mime string) Result {
+// imageDownload returns an image as image content, when the verdict v on
+// it allows, or else says why not.
+func (set settings) imageDownload(p sandboxPath, f fetched, out *FileOutput, v imageVerdict) Result {
+	mime := v.mime
 	out.Kind, out.MIMEType = "image", mime
 	l := newLayout("succeeded")
-	switch {
-	case set.maxImages < 1:
-		// Not "too large": a model told to make a smaller image would.
-		l.linef("%s: an image (%s, %s), not returned: images are turned off here. Inspect it with code in the sandbox if you need to know more.", p.abs(), mime, f.sizeText)
-		return Result{Text: l.String(), Structured: out}
-	case f.whole && int64(len(f.data)) <= set.maxImageBytes:
-		if w, h, err := set.checkImage(f.data, mime); errors.As(err, new(errImageSide)) {
-			l.linef("%s: an image (%s, %s, %d × %d pixels), not returned: model APIs refuse images over %d pixels wide or high. Make a smaller one with code (a lower dpi).", p.abs(), mime, f.sizeText, w, h, set.maxImageSide)
-			return Result{Text: l.String(), Structured: out}
-		} else if err != nil {
-			l.linef("%s: starts like an image (%s, %s), not returned: its data is cut short or damaged, and model APIs refuse an image they cannot decode. Check with code how it was written, and write it again.", p.abs(), mime, f.sizeText)
-			return Result{Text: l.String(), Structured: out}
-		}
+	switch v.reason {
+	case imageShown:
 		l.linef("%s: an image (%s, %s), returned as image content", p.abs(), mime, f.sizeText)
 		img := Image{Name: p.abs(), MIMEType: mime, Data: f.data}
 		return Result{Text: l.String(), Images: []Image{img}, Structured: out}
+	case imagesOff:
+		// Not "too large": a model told to make a smaller image would.
+		l.linef("%s: an image (%s, %s), not returned: images are turned off here. Inspect it with code in the sandbox if you need to know more.", p.abs(), mime, f.sizeText)
+	case imageOverCount:
+		l.linef("%s: an image (%s, %s), not returned: a result carries at most %s.", p.abs(), mime, f.sizeText, words.Count(int64(set.maxImages), "image"))
+	case imageOverBytes:
+		l.linef("%s: an image (%s, %s), too large to return: the image budget is %d bytes. Make a smaller one with code.", p.abs(), mime, f.sizeText, set.maxImageBytes)
+	case imageOverSide:
+		l.linef("%s: an image (%s, %s, %d × %d pixels), not returned: model APIs refuse images over %d pixels wide or high. Make a smaller one with code (a lower dpi).", p.abs(), mime, f.sizeText, v.w, v.h, set.maxImageSide)
+	default:
+		l.linef("%s: starts like an image (%s, %s), not returned: its data is cut short or damaged, and model APIs refuse an image they cannot decode. Check with code how it was written, and write it again.", p.abs(), mime, f.sizeText)
 	}
-	l.linef("%s: an image (%s, %s), too large to return: the image budget is %d bytes. Make a smaller one with code.", p.abs(), mime, f.sizeText, set.maxImageBytes)
 	return Result{Text: l.String(), Structured: out}
 }
 

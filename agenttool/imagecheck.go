@@ -3,6 +3,8 @@ package agenttool
 import (
 	"errors"
 	"fmt"
+
+	"github.com/seed-f3fa2c9d/azsessions/internal/words"
 )
 
 // ErrImageRefused is what Toolkit.ImageType returns (wrapped) for an image
@@ -21,23 +23,25 @@ var ErrImageRefused = errors.New("agenttool: an image the toolkit does not show 
 // APIs refuse a request holding an image over their limits, and every later
 // turn that holds it.
 func (t *Toolkit) ImageType(data []byte) (string, error) {
-	mime := sniffImage(data)
-	if mime == "" {
-		return "", nil
-	}
 	set := t.set
-	switch {
-	case set.maxImages < 1:
-		return mime, imageRefusal("images are turned off here")
-	case int64(len(data)) > set.maxImageBytes:
-		return mime, imageRefusal(fmt.Sprintf("an image of %d bytes is over the image budget of %d bytes; make a smaller one with code", len(data), set.maxImageBytes))
+	v := set.judgeImage(data, int64(len(data)), imageSpent{})
+	switch v.reason {
+	case imageNotAType:
+		return "", nil
+	case imagesOff:
+		return v.mime, imageRefusal("images are turned off here")
+	case imageOverCount:
+		return v.mime, imageRefusal("a result carries at most " + words.Count(int64(set.maxImages), "image"))
+	case imageOverBytes:
+		return v.mime, imageRefusal(fmt.Sprintf("an image of %d bytes is over the image budget of %d bytes; make a smaller one with code", len(data), set.maxImageBytes))
+	case imageOverSide:
+		err := errImageSide(set.maxImageSide)
+		return v.mime, imageRefusal(fmt.Sprintf("an image of %d × %d pixels, %v; %s", v.w, v.h, err, imageAdvice(err)))
+	case imageUndecodable:
+		err := errImageDamaged{}
+		return v.mime, imageRefusal(fmt.Sprintf("an image with %v; %s", err, imageAdvice(err)))
 	}
-	if w, h, err := set.checkImage(data, mime); errors.As(err, new(errImageSide)) {
-		return mime, imageRefusal(fmt.Sprintf("an image of %d × %d pixels, %v; %s", w, h, err, imageAdvice(err)))
-	} else if err != nil {
-		return mime, imageRefusal(fmt.Sprintf("an image with %v; %s", err, imageAdvice(err)))
-	}
-	return mime, nil
+	return v.mime, nil
 }
 
 // imageRefusal is an ImageType error: its text is the sentence alone, for a
