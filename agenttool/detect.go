@@ -217,7 +217,12 @@ func (s *Session) changedImage(ctx context.Context, f FileInfo, count int, total
 	set := s.t.set
 	spent := imageSpent{count: count, bytes: total}
 	if reason := set.judgeBudgets(f.Size, spent); reason != imageShown {
-		skips.add(set.skipReason(imageVerdict{reason: reason}), false)
+		note := set.skipReason(imageVerdict{reason: reason})
+		if reason == imagesOff {
+			skips.refuse(note) // download_file does not return it either
+		} else {
+			skips.add(note, false)
+		}
 		return nil, nil
 	}
 	p, err := parseFilePath(f.Path)
@@ -250,7 +255,9 @@ func (s *Session) changedImage(ctx context.Context, f FileInfo, count int, total
 // skipReason words why an image a run wrote is not shown, for a note.
 func (set settings) skipReason(v imageVerdict) string {
 	switch v.reason {
-	case imagesOff, imageOverCount:
+	case imagesOff:
+		return "images are turned off here"
+	case imageOverCount:
 		return "a result carries at most " + words.Count(int64(set.maxImages), "image")
 	case imageOverBytes:
 		return fmt.Sprintf("the images of a result share a budget of %d bytes", set.maxImageBytes)
