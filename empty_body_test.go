@@ -131,13 +131,17 @@ func TestBeginExecuteAnsweredWithHTMLIsAnInvalidResponse(t *testing.T) {
 	require.Len(t, srv.requests(), 1, "nothing is polled")
 }
 
-// TestRunningAnswerWithBOMOrWhiteSpaceIsFollowed: a 202 whose body is white
-// space, or a running execution after a byte-order mark, is read as Execute
-// reads any execution answer: the execution is polled to its end, by
-// Execute and by BeginExecute alike, not refused as ErrInvalidResponse.
-func TestRunningAnswerWithBOMOrWhiteSpaceIsFollowed(t *testing.T) {
+// TestRunningAnswerWithoutAnExecutionIsFollowed: a 202 whose body is white
+// space or JSON null (no execution: its headers say what to poll), or a
+// running execution after a byte-order mark, is read alike by Execute and
+// by BeginExecute: the execution is polled to its end, not refused as
+// ErrInvalidResponse. Execute refused the 202 of null, which BeginExecute
+// followed.
+func TestRunningAnswerWithoutAnExecutionIsFollowed(t *testing.T) {
 	bodies := map[string]string{
 		"white space": "\r\n",
+		"null":        "null",
+		"bom null":    "\xef\xbb\xbf null\n",
 		"bom":         "\xef\xbb\xbf" + `{"id":"e1","status":"Running"}`,
 	}
 	for name, body := range bodies {

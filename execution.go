@@ -370,9 +370,10 @@ func executeResponse(httpResp *http.Response, cap int) (ExecutionClientExecuteRe
 	if err != nil {
 		return ExecutionClientExecuteResponse{}, err
 	}
-	// A 202 may carry only headers (Operation-Location, operation-id); a
-	// 200 must say how the execution went.
-	if httpResp.StatusCode != http.StatusAccepted || len(payload) > 0 {
+	// A 202 may carry only headers (Operation-Location, operation-id), and
+	// a body of null says no more, as BeginExecute's poller reads it; a 200
+	// must say how the execution went.
+	if httpResp.StatusCode != http.StatusAccepted || !noDocument(payload) {
 		if err := readExecution(httpResp, &resp.Execution); err != nil {
 			return ExecutionClientExecuteResponse{}, err
 		}

@@ -84,9 +84,9 @@ func newExecutionPoller(client *ExecutionClient, identifier string, resp *http.R
 		Status *json.RawMessage `json:"status"`
 		Result json.RawMessage  `json:"result"`
 	}
-	// Read as executeResponse reads it: a byte-order mark or white space
-	// alone is a 202 with headers only.
-	if payload, err := jsonBody(resp); err == nil && len(payload) > 0 {
+	// Read as executeResponse reads it: a byte-order mark, white space or
+	// null alone is a 202 with headers only.
+	if payload, err := jsonBody(resp); err == nil && !noDocument(payload) {
 		if err := json.Unmarshal(payload, &body); err != nil {
 			return nil, unreadableBody(resp, executionBody, err)
 		}

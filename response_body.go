@@ -14,8 +14,10 @@ import (
 // body is empty, JSON null, or not the JSON the operation returns (an HTML
 // page from a proxy, say). The SDK returns this rather than zero values that
 // would read as a valid answer: no file, a listing with no items and no next
-// page, an execution without a status. Test with errors.Is; the text says
-// the status, the Content-Type and what was expected.
+// page, an execution without a status. An execution's 202 is the exception:
+// its headers say what to poll, so it may have no body, or null. Test with
+// errors.Is; the text says the status, the Content-Type and what was
+// expected.
 var ErrInvalidResponse = errors.New("azsessions: the service's answer is not what the operation returns")
 
 // utf8BOM may start a JSON body; azcore's UnmarshalAsJSON drops it too.
@@ -32,6 +34,13 @@ func jsonBody(resp *http.Response) ([]byte, error) {
 	return bytes.TrimSpace(bytes.TrimPrefix(payload, utf8BOM)), nil
 }
 
+// noDocument tells whether payload, as jsonBody returns it, holds no JSON
+// document: it is empty, or JSON null. requiredBody refuses such a body;
+// an execution's 202 may carry one, as its headers say what to poll.
+func noDocument(payload []byte) bool {
+	return len(payload) == 0 || string(payload) == "null"
+}
+
 // requiredBody returns the body of resp, a successful answer that must hold
 // what (a JSON document, such as "a file's metadata"), as jsonBody does. An
 // empty body, white space or JSON null is ErrInvalidResponse.
@@ -40,7 +49,7 @@ func requiredBody(resp *http.Response, what string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(payload) == 0 || string(payload) == "null" {
+	if noDocument(payload) {
 		return nil, fmt.Errorf("%w: status %d with an empty body (Content-Type %q), where %s was expected", ErrInvalidResponse, resp.StatusCode, resp.Header.Get("Content-Type"), what)
 	}
 	return payload, nil
