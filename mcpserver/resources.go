@@ -103,7 +103,14 @@ func (s *Server) readResource(ctx context.Context, req *mcp.ReadResourceRequest)
 		contents.Blob = data
 	}
 	s.log.Info("resource read", "session", sess.Identifier(), "bytes", len(data))
-	return &mcp.ReadResourceResult{Contents: []*mcp.ResourceContents{contents}}, nil
+	return &mcp.ReadResourceResult{
+		// The same URI names another file on another connection, and a
+		// handle's files are its holder's: no cache may hand this read to
+		// another client (the SDK's default scope is "public"). TTL 0: the
+		// next call may change the file.
+		Cacheable: mcp.Cacheable{TTLMs: 0, CacheScope: "private"},
+		Contents:  []*mcp.ResourceContents{contents},
+	}, nil
 }
 
 // invalidParams is the JSON-RPC error for a resource URI the server cannot
