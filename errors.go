@@ -30,7 +30,8 @@ var (
 	// ErrUntrustedURL: the service sent a nextLink or Operation-Location, or
 	// a resume token holds a poll URL, on another host (or scheme) than the
 	// endpoint. Following it would send the bearer token elsewhere, so the
-	// SDK refuses.
+	// SDK refuses. ExecutionClient.Execute and BeginExecute return it inside
+	// an *ExecutionInterruptedError, as the execution exists all the same.
 	ErrUntrustedURL = errors.New("azsessions: service returned a URL outside the pool endpoint")
 	// ErrRepeatedNextLink: a pager's nextLink names a page the pager has
 	// already fetched. Following it would loop forever, so NextPage
@@ -47,7 +48,8 @@ var (
 // passed after the request was sent, before the service answered; and when
 // the service answered but the SDK could not get the result: the answer was
 // too large (ErrResponseTooLarge), cut off on the way or no execution
-// (ErrInvalidResponse), or, for Execute, a poll failed. The code may still
+// (ErrInvalidResponse), its Operation-Location is one the SDK will not poll
+// (ErrUntrustedURL), or, for Execute, a poll failed. The code may still
 // be running, or have finished: its result stays with the service, and
 // ExecutionClient.Get(ctx, e.Identifier, e.OperationID, nil) fetches it.
 // Err says why; when the context ended, errors.Is(err,
@@ -59,7 +61,8 @@ type ExecutionInterruptedError struct {
 	Identifier string
 	// Err is why the wait ended: it wraps the context's error when that
 	// ended it, or the failed poll's, or ErrResponseTooLarge,
-	// ErrInvalidResponse or the read error of an answer cut off.
+	// ErrInvalidResponse, ErrUntrustedURL or the read error of an answer
+	// cut off.
 	Err error
 }
 

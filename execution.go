@@ -63,9 +63,9 @@ type ExecutionClient struct {
 // Once the service has answered, the execution exists, and every failure is
 // an *ExecutionInterruptedError too, wrapping its cause: an answer too
 // large to read (ErrResponseTooLarge), cut off before its end (the
-// connection reset, say), or that is no execution (ErrInvalidResponse), or
-// a poll that failed (an *azcore.ResponseError, say, after azcore's
-// retries).
+// connection reset, say), or that is no execution (ErrInvalidResponse), an
+// Operation-Location the SDK will not poll (ErrUntrustedURL), or a poll
+// that failed (an *azcore.ResponseError, say, after azcore's retries).
 func (client *ExecutionClient) Execute(ctx context.Context, identifier string, request ExecutionRequest, options *ExecutionClientExecuteOptions) (resp ExecutionClientExecuteResponse, err error) {
 	const operationName = "ExecutionClient.Execute"
 	ctx = withAPIName(ctx, operationName)
@@ -91,7 +91,7 @@ func (client *ExecutionClient) Execute(ctx context.Context, identifier string, r
 	}
 	resp, err = executeResponse(httpResp, outputCap(request))
 	if err != nil {
-		return ExecutionClientExecuteResponse{}, client.interrupted(ctx, opID, identifier, true, err)
+		return ExecutionClientExecuteResponse{}, client.answered(ctx, opID, identifier, err)
 	}
 	if !stillRunning(httpResp, resp) {
 		return resp, nil
@@ -100,8 +100,7 @@ func (client *ExecutionClient) Execute(ctx context.Context, identifier string, r
 	// running execution: wait for it here, as the caller asked.
 	resp, err = client.waitFor(ctx, identifier, httpResp, resp, outputCap(request))
 	if err != nil {
-		// The service has the execution, whatever ended the wait.
-		return ExecutionClientExecuteResponse{}, &ExecutionInterruptedError{OperationID: opID, Identifier: identifier, Err: client.withContextError(ctx, err)}
+		return ExecutionClientExecuteResponse{}, client.answered(ctx, opID, identifier, err)
 	}
 	return resp, nil
 }
@@ -124,6 +123,15 @@ func (client *ExecutionClient) interrupted(ctx context.Context, operationID, ide
 	default:
 		return err
 	}
+	return &ExecutionInterruptedError{OperationID: operationID, Identifier: identifier, Err: client.withContextError(ctx, err)}
+}
+
+// answered returns err, a failure after the service answered an
+// execution's request with success, as an *ExecutionInterruptedError: the
+// service has the execution, whatever kept the SDK from its result (an
+// answer it could not read, an Operation-Location it will not poll, a
+// failed poll, ctx's end).
+func (client *ExecutionClient) answered(ctx context.Context, operationID, identifier string, err error) error {
 	return &ExecutionInterruptedError{OperationID: operationID, Identifier: identifier, Err: client.withContextError(ctx, err)}
 }
 
@@ -155,7 +163,10 @@ func (client *ExecutionClient) trackTries(ctx context.Context) (context.Context,
 // PollUntilDone stops polling; it does not stop the execution, which the
 // service has no way to cancel. Save Poller.ResumeToken to resume polling
 // later with ExecutionClientBeginExecuteOptions.ResumeToken. As with Execute, code that
-// fails is reported in the result, not as an error.
+// fails is reported in the result, not as an error, and a failure once the
+// service has answered (an answer the SDK cannot read, an Operation-Location
+// it will not poll) is an *ExecutionInterruptedError naming the execution's
+// operation id.
 //
 // PollUntilDone polls on a schedule fit for code: when the service sends no
 // Retry-After, each answer of a running execution carries a Retry-After-Ms
@@ -206,7 +217,8 @@ func (client *ExecutionClient) BeginExecute(ctx context.Context, identifier stri
 	}
 	handler, err := newExecutionPoller(client, identifier, resp, outputCap(request))
 	if err != nil {
-		err = client.interrupted(ctx, req.Raw().Header.Get(headerOperationID), identifier, true, err)
+		// Polling it or not, the service has the execution: say its id.
+		err = client.answered(ctx, req.Raw().Header.Get(headerOperationID), identifier, err)
 		return nil, err
 	}
 	handler.frequency = options.PollFrequency

@@ -2,6 +2,7 @@ package azsessions_test
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strings"
 	"sync/atomic"
@@ -123,12 +124,35 @@ func TestBeginExecuteShellExitCodeEndsPolling(t *testing.T) {
 	require.Equal(t, azsessions.ExecutionFailureExitCode, resp.Failure())
 }
 
+// TestBeginExecuteRefusesForeignOperationLocation: an Operation-Location on
+// another host, or one that is no URL, is not polled; the service has
+// started the execution all the same, so the error is an
+// *ExecutionInterruptedError naming its operation id, as Execute's is, with
+// which Get fetches the result. It was ErrUntrustedURL alone, or url.Parse's
+// error, and the id was lost.
 func TestBeginExecuteRefusesForeignOperationLocation(t *testing.T) {
-	h, _ := asyncService(t, func(*http.Request) string { return "https://attacker.example.com/steal" }, nil)
-	c, srv := newRecordedClient(t, h, nil)
-	_, err := c.NewExecutionClient().BeginExecute(context.Background(), "s1", azsessions.NewCodeRequest("x"), nil)
-	require.ErrorIs(t, err, azsessions.ErrUntrustedURL)
-	require.Len(t, srv.requests(), 1)
+	for name, loc := range map[string]string{
+		"another host": "https://attacker.example.com/steal",
+		"not a URL":    "executions/%zz",
+	} {
+		t.Run(name, func(t *testing.T) {
+			h, _ := asyncService(t, func(*http.Request) string { return loc }, nil)
+			c, srv := newRecordedClient(t, h, nil)
+			_, err := c.NewExecutionClient().BeginExecute(context.Background(), "s1", azsessions.NewCodeRequest("x"), &azsessions.ExecutionClientBeginExecuteOptions{OperationID: ptr("op-42")})
+			require.ErrorIs(t, err, azsessions.ErrUntrustedURL)
+			var ie *azsessions.ExecutionInterruptedError
+			require.True(t, errors.As(err, &ie), "want an *ExecutionInterruptedError, got %T: %v", err, err)
+			require.Equal(t, "op-42", ie.OperationID)
+			require.Equal(t, "s1", ie.Identifier)
+			require.Len(t, srv.requests(), 1)
+
+			_, err = c.NewExecutionClient().Execute(context.Background(), "s1", azsessions.NewCodeRequest("x"), &azsessions.ExecutionClientExecuteOptions{OperationID: ptr("op-43")})
+			require.ErrorIs(t, err, azsessions.ErrUntrustedURL)
+			require.True(t, errors.As(err, &ie), "Execute: want an *ExecutionInterruptedError, got %T: %v", err, err)
+			require.Equal(t, "op-43", ie.OperationID)
+			require.Len(t, srv.requests(), 2, "nothing is polled")
+		})
+	}
 }
 
 func TestBeginExecuteRootRelativeLocationInOtherCasing(t *testing.T) {
