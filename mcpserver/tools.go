@@ -180,6 +180,7 @@ func (s *Server) toolHandler(name string) mcp.ToolHandler {
 			s.log.Error("tool call failed in the session pool", "tool", name, "session", id, "duration", elapsed, "error", safeError(err))
 			return errorResult(hostFailureText(err)), nil
 		}
+		res = withSessionArgNamed(name, res)
 		outcome := "ok"
 		if res.IsError {
 			outcome = "error result"
