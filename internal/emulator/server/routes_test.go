@@ -136,6 +136,7 @@ func TestRequestLogNeverHoldsSecrets(t *testing.T) {
 	e.run("logged-session", "print code-text-here")
 	e.upload("logged-session", "", "notes.txt", "file-contents-here")
 	e.do(req{path: "/nowhere"})
+	e.srv.logger.flush(0)
 
 	out := log.String()
 	lines := strings.Split(strings.TrimSpace(out), "\n")
@@ -156,6 +157,7 @@ func TestRequestLogEscapesThePath(t *testing.T) {
 	forged := "2026-01-01T00:00:00Z DELETE /session 204 1ms"
 	e.do(req{path: "/files/a%0A" + url.PathEscape(forged), query: ident("log")})
 	e.do(req{path: "/files/b%1B%5B31mred", query: ident("log")})
+	e.srv.logger.flush(0)
 
 	out := log.String()
 	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")

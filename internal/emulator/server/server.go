@@ -298,7 +298,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // Close deletes every session (killing its processes and removing its
 // files), stops the janitor, waits for background executions, closes the
-// Factory and removes the file-area root. It is idempotent; requests after
+// Factory, removes the file-area root and waits a moment for the request
+// log's last lines to be written. It is idempotent; requests after
 // Close answer 503.
 func (s *Server) Close() error {
 	s.closeOnce.Do(func() {
@@ -312,6 +313,8 @@ func (s *Server) Close() error {
 		if s.ownedRoot != "" {
 			errs = append(errs, removeTree(s.ownedRoot))
 		}
+		// The last requests' lines, unless the log's writer is blocked.
+		s.logger.flush(logCloseGrace)
 		s.closeErr = errors.Join(errs...)
 	})
 	return s.closeErr
