@@ -33,3 +33,17 @@ func TestServerRefusalsFollowTheTextLayout(t *testing.T) {
 		assert.True(t, strings.HasSuffix(got, "\n") && strings.Count(got, "\n") == 2, "%s: %q", c.tool, got)
 	}
 }
+
+// new_session's answer starts with the layout's status line too, as every
+// other result of the server does: a host that reads line 1 for the outcome
+// read "New sandbox session: ..." as no status at all.
+func TestNewSessionFollowsTheTextLayout(t *testing.T) {
+	f := newFixture(t, "", nil)
+	cs := f.connect(t, nil)
+	res := call(t, cs, mcpserver.ToolNewSession, nil)
+	assert.False(t, res.IsError)
+	handle := res.StructuredContent.(map[string]any)["session"].(string)
+	got := text(res)
+	assert.True(t, strings.HasPrefix(got, "status: succeeded\nNew sandbox session: "+handle+"\n"), "%q", got)
+	assert.True(t, strings.HasSuffix(got, "\n"), "%q", got)
+}

@@ -211,8 +211,8 @@ func (s *Server) newSession(ctx context.Context, req *mcp.CallToolRequest) (*mcp
 	}
 	s.log.Info("tool call", "tool", ToolNewSession, "outcome", "ok")
 	return &mcp.CallToolResult{
-		Content: []mcp.Content{&mcp.TextContent{Text: "New sandbox session: " + handle + "\n" +
-			"Pass it as `session` to the other tools to use this sandbox. It starts empty."}},
+		Content: []mcp.Content{&mcp.TextContent{Text: "status: succeeded\nNew sandbox session: " + handle + "\n" +
+			"Pass it as `session` to the other tools to use this sandbox. It starts empty.\n"}},
 		StructuredContent: map[string]string{"session": handle},
 	}, nil
 }
