@@ -189,7 +189,14 @@ func (s *Session) changedImages(ctx context.Context, files []FileInfo, figure *I
 		}
 	}
 	for _, f := range files {
-		if f.Change == ChangeDeleted || imageMIMEByName(f.Path) == "" {
+		if f.Change == ChangeDeleted {
+			continue
+		}
+		if otherImageByName(f.Path) {
+			skips.refuse(otherImageNote) // download_file gives it as data
+			continue
+		}
+		if imageMIMEByName(f.Path) == "" {
 			continue
 		}
 		img, err := s.changedImage(ctx, f, count, total, &skips)

@@ -120,7 +120,12 @@ func (set settings) textDownload(p sandboxPath, f fetched, out *FileOutput) Resu
 	}
 	out.Content = string(text)
 	l := newLayout("succeeded")
-	l.linef("%s: text, %s", p.abs(), f.sizeText)
+	if isSVG(f.data) {
+		out.MIMEType = "image/svg+xml"
+		l.linef("%s: an image in SVG format, as text (%s); %s", p.abs(), f.sizeText, otherImageAdvice)
+	} else {
+		l.linef("%s: text, %s", p.abs(), f.sizeText)
+	}
 	l.block("content of "+p.abs(), out.Content)
 	if out.Truncated {
 		l.linef("note: only the first %d bytes are shown; read the rest with code (for example by printing a slice of the file).", len(text))
@@ -132,8 +137,18 @@ func (set settings) textDownload(p sandboxPath, f fetched, out *FileOutput) Resu
 // binary data, as base64 when whole and within the base64 budget.
 func (set settings) binaryDownload(p sandboxPath, f fetched, out *FileOutput) Result {
 	out.Kind, out.MIMEType = "binary", http.DetectContentType(f.data)
+	format, mime := otherImageFormat(f.data)
+	if format != "" {
+		out.MIMEType = mime
+	}
 	l := newLayout("succeeded")
 	switch {
+	case format != "" && f.whole && int64(len(f.data)) <= set.maxBase64:
+		out.Content, out.Encoding = base64.StdEncoding.EncodeToString(f.data), "base64"
+		l.linef("%s: an image in %s format (%s, %s), base64 below; %s", p.abs(), format, out.MIMEType, f.sizeText, otherImageAdvice)
+		l.block("base64 of "+p.abs(), out.Content)
+	case format != "":
+		l.linef("%s: an image in %s format (%s, %s), not shown; %s", p.abs(), format, out.MIMEType, f.sizeText, otherImageAdvice)
 	case strings.HasPrefix(out.MIMEType, "text/plain"):
 		// Text, but not UTF-8 (Latin-1, UTF-16...): say so, so the model
 		// decodes it with code rather than guessing from base64.

@@ -76,3 +76,35 @@ func TestResourceImagesKeepTheToolkitsLimits(t *testing.T) {
 		assert.True(t, strings.HasPrefix(got.Contents[0].MIMEType, want), "%s: %s", name, got.Contents[0].MIMEType)
 	}
 }
+
+// Images in formats model APIs do not take (BMP, TIFF, ICO, SVG) are
+// served with their own media types, which tell a client they are no image
+// its model takes; they are not held to the image limits, which are for
+// images a client may hand its model. An SVG, XML, is text.
+func TestResourceOtherImageFormats(t *testing.T) {
+	f := newFixture(t, "", nil)
+	cs := f.connect(t, nil)
+	ctx := testContext(t)
+	files := map[string][]byte{
+		"pic.bmp":  append([]byte("BM"), make([]byte, 56)...),
+		"pic.tif":  []byte("II*\x00\x08\x00\x00\x00\x00\x00\x00\x00\x00\x00"),
+		"pic.tiff": []byte("MM\x00*\x00\x00\x00\x08\x00\x00\x00\x00\x00\x00"),
+		"pic.ico":  append([]byte{0, 0, 1, 0, 1, 0}, make([]byte, 20)...),
+		"pic.svg":  []byte(`<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>`),
+	}
+	for name, data := range files {
+		res := call(t, cs, agenttool.ToolUploadFile, map[string]any{"path": name, "content": base64.StdEncoding.EncodeToString(data), "encoding": "base64"})
+		require.False(t, res.IsError, text(res))
+	}
+	for name, want := range map[string]string{"pic.bmp": "image/bmp", "pic.tif": "image/tiff", "pic.tiff": "image/tiff", "pic.ico": "image/vnd.microsoft.icon", "pic.svg": "image/svg+xml"} {
+		got, err := cs.ReadResource(ctx, &mcp.ReadResourceParams{URI: "azsessions://files/" + name})
+		require.NoError(t, err, name)
+		c := got.Contents[0]
+		assert.Equal(t, want, c.MIMEType, name)
+		if name == "pic.svg" {
+			assert.Equal(t, string(files[name]), c.Text, name)
+		} else {
+			assert.Equal(t, files[name], c.Blob, name)
+		}
+	}
+}
