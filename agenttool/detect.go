@@ -64,30 +64,32 @@ func (s *Session) listAll(ctx context.Context) (map[string]fileState, error) {
 // detectChanges lists /mnt/data after a run, compares it with the listing
 // before, and fetches the image files created or changed within what is
 // left of the image budgets, which the run's figure (or nil) holds a share
-// of until signs find the image it was saved as.
-func (s *Session) detectChanges(ctx context.Context, figure *Image, signs figureSigns) ([]FileInfo, []Image, []string, error) {
+// of until signs find the image it was saved as. It returns the first
+// maxReportedFiles of the files and, in total, how many there were.
+func (s *Session) detectChanges(ctx context.Context, figure *Image, signs figureSigns) ([]FileInfo, int, []Image, []string, error) {
 	after, err := s.listAll(ctx)
 	if err != nil {
 		if ctx.Err() != nil {
-			return nil, nil, nil, ctx.Err()
+			return nil, 0, nil, nil, ctx.Err()
 		}
 		s.snapshot = nil
 		if errors.Is(err, errTooManyFiles) {
-			return nil, nil, []string{tooManyFilesNote}, nil
+			return nil, 0, nil, []string{tooManyFilesNote}, nil
 		}
-		return nil, nil, []string{"The files could not be listed after the run, so created files are not reported."}, nil
+		return nil, 0, nil, []string{"The files could not be listed after the run, so created files are not reported."}, nil
 	}
 	files := compareFiles(s.snapshot, after)
 	s.snapshot = after
 	images, notes, err := s.changedImages(ctx, files, figure, signs)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, 0, nil, nil, err
 	}
-	if len(files) > maxReportedFiles {
-		notes = append(notes, fmt.Sprintf("%d files changed; the first %d are listed.", len(files), maxReportedFiles))
+	total := len(files)
+	if total > maxReportedFiles {
+		notes = append(notes, fmt.Sprintf("%d files changed; the first %d are listed.", total, maxReportedFiles))
 		files = files[:maxReportedFiles]
 	}
-	return files, images, notes, nil
+	return files, total, images, notes, nil
 }
 
 // compareFiles returns the files created, changed or deleted between two
@@ -374,7 +376,7 @@ func imageInfos(images []Image) []ImageInfo {
 
 // writeFiles adds the files of a run to the layout. Their names are
 // sandbox output, so they are a data block.
-func writeFiles(l *layout, files []FileInfo) {
+func writeFiles(l *layout, files []FileInfo, total int) {
 	if len(files) == 0 {
 		return
 	}
@@ -382,7 +384,9 @@ func writeFiles(l *layout, files []FileInfo) {
 	for _, f := range files {
 		fmt.Fprintf(&b, "%s %s (%s)\n", f.Change, shown(f.Path), words.Count(f.Size, "byte"))
 	}
-	l.line("files: " + words.Count(int64(len(files)), "file") + " the run created, changed or deleted")
+	// The count is of every file, not only the ones listed, as the
+	// layout promises; a note says how many are listed.
+	l.line("files: " + words.Count(int64(max(total, len(files))), "file") + " the run created, changed or deleted")
 	l.block("files", b.String())
 }
 

@@ -18,6 +18,9 @@ type runReport struct {
 	images  []Image
 	failure azsessions.ExecutionFailure
 	signs   figureSigns // of the images the run saved its figure as
+	// filesTotal counts the files the run created, changed or deleted,
+	// of which out.Files holds the first maxReportedFiles.
+	filesTotal int
 }
 
 // newRunReport starts the report with the run's status, failure and exit
@@ -122,12 +125,13 @@ func (rep *runReport) writeOutput() {
 // addFileChanges adds the files the run created, changed or deleted, and
 // those of their images the image budget leaves room for.
 func (s *Session) addFileChanges(ctx context.Context, rep *runReport) error {
-	files, images, notes, err := s.detectChanges(ctx, rep.figure(), rep.signs)
+	files, total, images, notes, err := s.detectChanges(ctx, rep.figure(), rep.signs)
 	if err != nil {
 		return err
 	}
 	rep.notes = append(rep.notes, notes...)
 	rep.out.Files = files
+	rep.filesTotal = total
 	rep.images = append(rep.images, images...)
 	return nil
 }
@@ -141,7 +145,7 @@ func (rep *runReport) result() Result {
 	for _, n := range rep.notes {
 		rep.l.line("note: " + n)
 	}
-	writeFiles(rep.l, out.Files)
+	writeFiles(rep.l, out.Files, rep.filesTotal)
 	writeImages(rep.l, rep.images)
 	out.Notes = rep.notes
 	out.Images = imageInfos(rep.images)
