@@ -156,7 +156,7 @@ func newFlagSet(stderr io.Writer) (*flag.FlagSet, *rawFlags) {
 	fs.StringVar(&f.addr, "addr", defaultAddr, "with -transport http: the address to listen on (host:port; port 0 picks a free one)")
 	fs.StringVar(&f.token, "token", "", "with -transport http: the bearer token clients must send (default $"+tokenVariable+", else a generated one printed on stderr)")
 	fs.StringVar(&f.tools, "tools", "", "comma-separated tools to offer (default: every tool that fits -pool-type except delete_file); new_session is always offered")
-	fs.DurationVar(&f.timeout, "timeout", 0, "default time limit of one run (default 60s, at most 220s); the model may ask for less or more up to the cap")
+	fs.DurationVar(&f.timeout, "timeout", agenttool.DefaultTimeout, "default time limit of one run, from 1s to 220s; the model may ask for less or more up to the cap")
 	fs.StringVar(&f.poolType, "pool-type", string(agenttool.PoolTypePython), "python (code-interpreter pool: run_python) or shell (shell pool: run_shell)")
 	fs.StringVar(&f.logLevel, "log-level", "info", "debug, info, warn or error")
 	fs.StringVar(&f.python, "python", "python3", "the embedded emulator's Python interpreter (path, or name in PATH), e.g. the one with matplotlib and pandas; unused with $"+endpointVariable)
@@ -193,7 +193,9 @@ func (f *rawFlags) check() (config, error) {
 	if f.tools != "" && cfg.tools == nil {
 		return config{}, fmt.Errorf("-tools %q names no toolkit tool", f.tools)
 	}
-	if cfg.timeout < 0 || (cfg.timeout > 0 && cfg.timeout < time.Second) {
+	// 0 is refused too: the toolkit would read it as its default, and a
+	// user who gave it more likely meant no limit, which the pool has not.
+	if cfg.timeout < time.Second {
 		return config{}, fmt.Errorf("-timeout %s: want a duration of at least 1s (the pool counts whole seconds)", cfg.timeout)
 	}
 	if cfg.timeout > agenttool.MaxTimeout {

@@ -45,6 +45,8 @@ func TestFlagsAreChecked(t *testing.T) {
 		{[]string{"-log-level", "loud"}, "-log-level"},
 		{[]string{"-tools", ","}, "-tools"},
 		{[]string{"-timeout", "-1s"}, "-timeout"},
+		{[]string{"-timeout", "0s"}, "at least 1s"}, // not "no limit", nor silently the default
+		{[]string{"-timeout", "0"}, "at least 1s"},
 		{[]string{"-timeout", "500ms"}, "at least 1s"},
 		{[]string{"-timeout", "5m"}, "at most 3m40s"},
 		{[]string{"-max-handles", "0"}, "-max-handles"},
