@@ -164,8 +164,9 @@ func TestBeginExecuteInterruptedGivesTheOperationID(t *testing.T) {
 	require.Equal(t, "op-42", ie.OperationID)
 }
 
-// TestExecuteOtherErrorsAreNotInterruptions: a transport or HTTP failure
-// while ctx is alive is returned as before.
+// TestExecuteOtherErrorsAreNotInterruptions: an HTTP failure while ctx is
+// alive is returned as before, an *azcore.ResponseError (a lost answer is
+// an interruption: TestExecuteLostAnswerGivesTheOperationID).
 func TestExecuteOtherErrorsAreNotInterruptions(t *testing.T) {
 	c, _ := newRecordedClient(t, reply(http.StatusInternalServerError, []byte(`{"error":{"code":"Boom"}}`)), nil)
 	_, err := c.NewExecutionClient().Execute(context.Background(), "s1", azsessions.NewCodeRequest("x"), nil)

@@ -44,8 +44,10 @@ var (
 )
 
 // ExecutionInterruptedError is returned by ExecutionClient.Execute (and
-// BeginExecute) when its context ended, or ClientOptions.Retry.TryTimeout
-// passed after the request was sent, before the service answered; and when
+// BeginExecute) when its context ended before the service answered; when
+// the request was sent and its answer did not come
+// (ClientOptions.Retry.TryTimeout passed, or the connection closed or reset
+// before the answer's status); and when
 // the service answered but the SDK could not get the result: the answer was
 // too large (ErrResponseTooLarge), cut off on the way or no execution
 // (ErrInvalidResponse), its Operation-Location is one the SDK will not poll
@@ -60,7 +62,8 @@ type ExecutionInterruptedError struct {
 	// Identifier is the session the execution runs in.
 	Identifier string
 	// Err is why the wait ended: it wraps the context's error when that
-	// ended it, or the failed poll's, or ErrResponseTooLarge,
+	// ended it, or the transport's error of an answer lost, or the failed
+	// poll's, or ErrResponseTooLarge,
 	// ErrInvalidResponse, ErrUntrustedURL or the read error of an answer
 	// cut off.
 	Err error

@@ -60,6 +60,12 @@ type ExecutionClient struct {
 // fetches the result later. A TryTimeout that passes before the request
 // was sent (while the credential fetches its token, or net/http connects)
 // is not an interruption: nothing ran, and the error is returned as it is.
+// An answer lost after the request was sent (the connection closed or
+// reset before its status came) is an *ExecutionInterruptedError too,
+// wrapping net/http's error: the code may be running; a dial that failed,
+// which sent nothing, is not. (A ClientOptions.Transport that is not
+// net/http's does not say what it sent: its errors are returned as they
+// are.)
 // Once the service has answered, the execution exists, and every failure is
 // an *ExecutionInterruptedError too, wrapping its cause: an answer too
 // large to read (ErrResponseTooLarge), cut off before its end (the
@@ -84,7 +90,7 @@ func (client *ExecutionClient) Execute(ctx context.Context, identifier string, r
 	opID := req.Raw().Header.Get(headerOperationID)
 	httpResp, err := client.c.internal.Pipeline().Do(req)
 	if err != nil {
-		return ExecutionClientExecuteResponse{}, client.interrupted(ctx, opID, identifier, tries.acted(), err)
+		return ExecutionClientExecuteResponse{}, client.interrupted(ctx, opID, identifier, tries, err)
 	}
 	if !runtime.HasStatusCode(httpResp, http.StatusOK, http.StatusAccepted) {
 		return ExecutionClientExecuteResponse{}, runtime.NewResponseError(httpResp)
@@ -105,20 +111,24 @@ func (client *ExecutionClient) Execute(ctx context.Context, identifier string, r
 	return resp, nil
 }
 
-// interrupted returns err as an *ExecutionInterruptedError when the wait
-// for the answer ended: ctx ended, or the try's deadline
-// (ClientOptions.Retry.TryTimeout) passed after the execution was sent
-// (sent: it may have reached the service), after which the code may be
-// running all the same; or the service answered, and the execution exists,
-// but the answer could not be read (too large, cut off, or not an
-// execution). Other
-// errors, such as a try's deadline passing while the credential fetched its
-// token, are returned as they are.
-func (client *ExecutionClient) interrupted(ctx context.Context, operationID, identifier string, sent bool, err error) error {
+// interrupted returns err, the failure of an execution's request, as an
+// *ExecutionInterruptedError when the execution may exist: ctx ended; or a
+// try reached the transport (tries) and its answer did not come, after
+// which the code may be running all the same: the try's deadline
+// (ClientOptions.Retry.TryTimeout) passed, or net/http wrote the request
+// and the connection closed or reset; or the service answered, and the
+// execution exists, but the answer could not be read (too large, cut off,
+// or not an execution). Other errors, such as a failed dial or a try's
+// deadline passing while the credential fetched its token, sent nothing
+// and are returned as they are; so are a transport's of its own (azcore's
+// fake), which does not say whether it sent anything.
+func (client *ExecutionClient) interrupted(ctx context.Context, operationID, identifier string, tries *tryLog, err error) error {
 	switch {
 	case ctx.Err() != nil:
-	case sent && client.c.singleRun.TryTimeout > 0 && errors.Is(err, context.DeadlineExceeded):
+	case tries.acted() && client.c.singleRun.TryTimeout > 0 && errors.Is(err, context.DeadlineExceeded):
 		// The try's deadline ended the wait; ctx lives on.
+	case tries.lost():
+		// The answer was lost on the way; ctx lives on.
 	case errors.Is(err, ErrResponseTooLarge), errors.Is(err, ErrInvalidResponse), answerCut(err):
 	default:
 		return err
@@ -144,13 +154,10 @@ func (client *ExecutionClient) withContextError(ctx context.Context, err error) 
 	return err
 }
 
-// trackTries returns ctx with a tryLog for an execution's request when
-// interrupted needs one: with ClientOptions.Retry.TryTimeout set, a try's
-// deadline is an interruption only if the try reached the transport.
+// trackTries returns ctx with a tryLog for an execution's request, which
+// interrupted reads: a failure is an interruption only if a try may have
+// reached the service.
 func (client *ExecutionClient) trackTries(ctx context.Context) (context.Context, *tryLog) {
-	if client.c.singleRun.TryTimeout <= 0 {
-		return ctx, nil
-	}
 	return withTryLog(ctx)
 }
 
@@ -203,7 +210,7 @@ func (client *ExecutionClient) BeginExecute(ctx context.Context, identifier stri
 	resp, err := pl.Do(req)
 	if err != nil {
 		// The service may have started the execution: say its id.
-		err = client.interrupted(ctx, req.Raw().Header.Get(headerOperationID), identifier, tries.acted(), err)
+		err = client.interrupted(ctx, req.Raw().Header.Get(headerOperationID), identifier, tries, err)
 		return nil, err
 	}
 	if !runtime.HasStatusCode(resp, http.StatusOK, http.StatusCreated, http.StatusAccepted) {

@@ -17,7 +17,7 @@ func TestInterruptedKeepsTheCauseWhenTheContextEnded(t *testing.T) {
 	cancel()
 	client := &ExecutionClient{c: &Client{}}
 	cause := fmt.Errorf("reading the answer: %w", ErrResponseTooLarge)
-	err := client.interrupted(ctx, "op-1", "session-1", true, cause)
+	err := client.interrupted(ctx, "op-1", "session-1", nil, cause)
 	var ie *ExecutionInterruptedError
 	require.ErrorAs(t, err, &ie)
 	require.Equal(t, "op-1", ie.OperationID)

@@ -3,8 +3,10 @@ package azsessions_test
 import (
 	"context"
 	"errors"
+	"net"
 	"net/http"
 	"sync/atomic"
+	"syscall"
 	"testing"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
@@ -130,4 +132,55 @@ func TestEndingCallsSurviveAServerError(t *testing.T) {
 			})
 		}
 	}
+}
+
+// TestExecuteLostAnswerGivesTheOperationID: the service has the request,
+// and the connection closes before the answer's status comes back. The
+// code may be running, and is not sent again; the error is an
+// *ExecutionInterruptedError naming the operation id the SDK sent, with
+// which Get finds the execution, for Execute and BeginExecute alike. It was
+// net/http's error alone unless ClientOptions.Retry.TryTimeout was set.
+func TestExecuteLostAnswerGivesTheOperationID(t *testing.T) {
+	for _, async := range []bool{false, true} {
+		c, srv := newRecordedClient(t, func(http.ResponseWriter, *http.Request) {
+			panic(http.ErrAbortHandler)
+		}, nil)
+		exec := c.NewExecutionClient()
+		var err error
+		if async {
+			_, err = exec.BeginExecute(context.Background(), "s1", azsessions.NewCodeRequest("x"), &azsessions.ExecutionClientBeginExecuteOptions{OperationID: ptr("op-42")})
+		} else {
+			_, err = exec.Execute(context.Background(), "s1", azsessions.NewCodeRequest("x"), &azsessions.ExecutionClientExecuteOptions{OperationID: ptr("op-42")})
+		}
+		var ie *azsessions.ExecutionInterruptedError
+		require.True(t, errors.As(err, &ie), "async=%v: want an *ExecutionInterruptedError, got %T: %v", async, err, err)
+		require.Equal(t, "op-42", ie.OperationID)
+		require.Equal(t, "s1", ie.Identifier)
+		require.Len(t, srv.requests(), 1, "the execution is not sent again")
+	}
+}
+
+// TestExecuteUnsentIsNotAnInterruption: a dial that every try fails sent
+// nothing, so no execution exists; the error is the dial's, not an
+// *ExecutionInterruptedError naming an execution Get would not find.
+func TestExecuteUnsentIsNotAnInterruption(t *testing.T) {
+	_, srv := newRecordedClient(t, reply(http.StatusOK, testdata(t, "executions/sync_succeeded.json")), nil)
+	transport := srv.Client().Transport.(*http.Transport).Clone()
+	transport.DialContext = func(context.Context, string, string) (net.Conn, error) {
+		return nil, &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}
+	}
+	opts := &azsessions.ClientOptions{}
+	opts.Transport = &http.Client{Transport: transport}
+	opts.Retry.MaxRetries = -1
+	c, err := azsessions.NewClient(srv.URL+poolPath, &scopeCredential{}, opts)
+	require.NoError(t, err)
+	exec := c.NewExecutionClient()
+	_, err = exec.Execute(context.Background(), "s1", azsessions.NewCodeRequest("x"), nil)
+	require.ErrorIs(t, err, syscall.ECONNREFUSED)
+	var ie *azsessions.ExecutionInterruptedError
+	require.False(t, errors.As(err, &ie), "Execute: nothing was sent, yet got an interruption: %v", err)
+	_, err = exec.BeginExecute(context.Background(), "s1", azsessions.NewCodeRequest("x"), nil)
+	require.ErrorIs(t, err, syscall.ECONNREFUSED)
+	require.False(t, errors.As(err, &ie), "BeginExecute: nothing was sent, yet got an interruption: %v", err)
+	require.Empty(t, srv.requests())
 }

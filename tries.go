@@ -22,6 +22,10 @@ type tryLogKey struct{}
 // left cannot have started anything.
 type tryLog struct {
 	mayHaveActed atomic.Bool
+	// answerLost: net/http wrote a try's request, then failed before its
+	// answer (the connection closed or reset, the try's deadline passed).
+	// Another transport says nothing of what it sent, so it never sets it.
+	answerLost atomic.Bool
 }
 
 // withTryLog returns ctx carrying a new tryLog for the call made with it.
@@ -33,6 +37,10 @@ func withTryLog(ctx context.Context) (context.Context, *tryLog) {
 // acted tells whether a try of the call may have been acted on; false
 // for a nil log.
 func (log *tryLog) acted() bool { return log != nil && log.mayHaveActed.Load() }
+
+// lost tells whether a try of the call was written and its answer lost;
+// false for a nil log.
+func (log *tryLog) lost() bool { return log != nil && log.answerLost.Load() }
 
 // tryTrace is what net/http says of one try: whether it looked for a
 // connection, and whether it wrote the request's headers on one.
@@ -55,6 +63,12 @@ func traceTry(req *http.Request) (*http.Request, *tryTrace) {
 	return req.WithContext(ctx), tr
 }
 
+// lostAnswer tells whether net/http failed the try with err after it wrote
+// the request's headers: the service may have it.
+func (tr *tryTrace) lostAnswer(err error) bool {
+	return tr != nil && err != nil && tr.wroteHeaders.Load()
+}
+
 // unsent tells whether net/http failed the try before writing any of it:
 // while it dialled, made the TLS handshake, or waited for a connection
 // (a try's deadline passing then is not an OpError of the dial).
@@ -66,8 +80,14 @@ func (tr *tryTrace) unsent(err error) bool {
 // became of a try that reached the transport; tr is its traceTry.
 func noteTry(req *http.Request, tr *tryTrace, resp *http.Response, err error) {
 	log, ok := req.Context().Value(tryLogKey{}).(*tryLog)
-	if ok && !tr.unsent(err) && tryMayHaveActed(resp, err) {
+	if !ok {
+		return
+	}
+	if !tr.unsent(err) && tryMayHaveActed(resp, err) {
 		log.mayHaveActed.Store(true)
+	}
+	if tr.lostAnswer(err) {
+		log.answerLost.Store(true)
 	}
 }
 
