@@ -322,6 +322,13 @@ func (ip *interp) execute(ctx context.Context, req Request, timeout time.Duratio
 	if !ok {
 		return ip.ended(ctx, reply, outBuf, errBuf, start)
 	}
+	if ip.g.leaderKilled() {
+		// The cell killed its supervisor (os.kill(os.getppid(), 9)), which
+		// kills the kernel with it (the parent-death signal), and answered
+		// before that signal came: the run killed the kernel, and the next
+		// one must not be sent to it.
+		return ip.ended(ctx, nil, outBuf, errBuf, start)
+	}
 	return replyResult(reply, outBuf, errBuf), nil
 }
 

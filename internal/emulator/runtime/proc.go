@@ -202,6 +202,28 @@ func (g *group) leaderHeld() bool {
 	return g.pidfd != nil && pidfdSignal(g.pidfd, 0) == nil
 }
 
+// leaderKilled reports whether the leader has been killed by a signal,
+// or is being: sent one, it shows as killed before it has exited (see
+// signalKilled). A leader that has exited is judged by its wait status.
+func (g *group) leaderKilled() bool {
+	g.mu.Lock()
+	// While the pid is the leader's, nobody reaps it: killRest sets
+	// reaped first, under g.mu.
+	held := !g.reaped && g.leaderHeld()
+	var killed, known bool
+	if held {
+		killed, known = signalKilled(g.pid)
+	}
+	g.mu.Unlock()
+	if known || held {
+		return killed // held and unknown: /proc cannot tell (not mounted)
+	}
+	// It has exited, and exited closes once it is reaped.
+	<-g.exited
+	_, ok := g.signaled()
+	return ok
+}
+
 // killedFor returns the reason given to the first kill, or notKilled.
 func (g *group) killedFor() killReason {
 	g.mu.Lock()

@@ -50,3 +50,42 @@ func TestKilledSupervisorLeavesNoProcess(t *testing.T) {
 		t.Errorf("process %d outlived Close", pid)
 	}
 }
+
+// TestInterpreterKillingItsSupervisor: code that kills its supervisor
+// (os.kill(os.getppid(), SIGKILL)) kills its kernel: the parent-death
+// signal ends the interpreter as the supervisor dies. The run is reported
+// as the kernel's death, whatever the cell managed to answer before it
+// died; what the session had started is killed when the run returns; and
+// the next run on the session is served by a new kernel, not answered
+// with the death of the old one. (The cell's answer often outran its
+// death: the run was reported a success and the next run, sent to the
+// dying interpreter, a kernel restart.)
+func TestInterpreterKillingItsSupervisor(t *testing.T) {
+	eachStart(t, func(t *testing.T, opts PythonOptions) {
+		f := newPython(t, opts)
+		s, _ := newPySession(t, f)
+		for i := range 3 {
+			// Popen returns once the exec has begun, and /proc shows the
+			// new program's environment (the tag a spawned interpreter's
+			// sweep finds it by) only once the exec is done: wait for it.
+			res := py(t, s, "import subprocess, time\n"+
+				"p = subprocess.Popen(['sleep', '300'], start_new_session=True)\n"+
+				"while not open('/proc/%d/environ' % p.pid, 'rb').read():\n"+
+				"    time.sleep(0.001)\n"+
+				"p.pid")
+			pid := atoiPid(t, res.Value.Repr)
+			killAtCleanup(t, pid, "sleep")
+			res = run(t, s, Request{Code: "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)"})
+			if res.Outcome != OutcomeKernelRestarted || res.Stderr != MessageKernelRestarted {
+				t.Errorf("try %d: the run that killed its supervisor: %s %q, want %s", i, res.Outcome, res.Stderr, OutcomeKernelRestarted)
+			}
+			// Killed: a spawned interpreter's is init's to reap.
+			if killed, _ := signalKilled(pid); !killed && !deadOrZombie(pid) {
+				t.Errorf("try %d: process %d outlived the run that killed its kernel", i, pid)
+			}
+			if res := run(t, s, Request{Code: "1 + 1"}); res.Outcome != OutcomeSucceeded || res.Value.Repr != "2" {
+				t.Errorf("try %d: the next run: %s %q %q", i, res.Outcome, res.Value.Repr, res.Stderr)
+			}
+		}
+	})
+}
