@@ -207,6 +207,12 @@ func (s *Server) Run(ctx context.Context, t mcp.Transport) error {
 	go func() { ended <- ss.Wait() }()
 	select {
 	case err = <-ended:
+	case <-rt.conn.inputEnd():
+		// The client closed its input (stdio's shutdown): stop the calls in
+		// progress as a shutdown does. The connection passes the end on to
+		// the SDK, which closes, once they are answered.
+		conn.end(errShuttingDown)
+		err = <-ended
 	case <-ctx.Done():
 		// The SDK's Close waits for the calls in progress: end them
 		// first, or a shutdown waits for the longest run. It also writes

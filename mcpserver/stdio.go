@@ -40,7 +40,11 @@ const DefaultMaxLineBytes = mcp.DefaultMaxLineLength
 // the TypeScript SDK writes "id"), else null, so a client is not left
 // waiting for an answer. The connection
 // goes on with the next line; the end of Reader, even in the middle of a
-// line, ends it as usual.
+// line, ends it once the requests read before it are answered (within 5 s;
+// Server.Run stops the calls in progress first, as a shutdown does). The
+// SDK's transport ended it at once, and the client, which may still read
+// the output (MCP's stdio shutdown closes the server's input first), got
+// no answer to them.
 //
 // It also sends no response to a request the client cancelled
 // (notifications/cancelled), as MCP asks; the SDK would send an error.
