@@ -120,6 +120,14 @@ func newExecutionPoller(client *ExecutionClient, identifier string, resp *http.R
 		}
 		loc = "executions/" + url.PathEscape(id)
 	}
+	// A relative Operation-Location is resolved against the endpoint, not
+	// against the request's URL as RFC 9110 has it for Location. azcore's
+	// own pollers take no relative one at all (their IsValidURL wants an
+	// absolute URL), and the only relative links azcore resolves, nextLinks
+	// (runtime.NewRequestForNextLink), it joins to the endpoint. The local
+	// container sends "/executions/{id}?...", which both bases resolve
+	// alike; so do "executions/{id}" and "../", as the request's URL is
+	// <endpoint>/executions: only a query or fragment alone would differ.
 	pollURL, err := client.c.trustedURL(loc)
 	if err != nil {
 		return nil, err
