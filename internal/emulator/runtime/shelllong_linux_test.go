@@ -40,23 +40,32 @@ func TestShellLongCommand(t *testing.T) {
 }
 
 // TestShellLongCommandTimeout: a long command that outlasts its timeout is
-// killed and reported as timed out. The timeout doubles until a try got as
+// killed and reported as timed out, with what it wrote before the timeout;
+// what it was running dies with it. The timeout doubles until a try got as
 // far as its first echo (on a loaded machine the start alone can outlast a
-// short one); tries are counted, not timed.
+// short one); tries are counted, not timed. A command that never got that
+// far is a failure: it would prove nothing of the timeout (the test used to
+// pass then, after its last try).
 func TestShellLongCommandTimeout(t *testing.T) {
 	t.Parallel()
 	shellModes(t, func(t *testing.T, m shellMode) {
 		s, _, _ := newShellSession(t, m)
-		cmd := padded("echo started; sleep 300", 1<<20)
+		mark := newMark(t)
+		cmd := padded("echo started; "+testMarkEnv+"="+mark+" sleep 300; echo finished", 1<<20)
+		var res Result
 		for timeout := 2 * time.Second; ; timeout *= 2 {
-			res := run(t, s, Request{ShellCommand: cmd, Timeout: timeout})
+			res = run(t, s, Request{ShellCommand: cmd, Timeout: timeout})
 			if res.Outcome != OutcomeTimedOut || res.Stderr != MessageTimedOut {
 				t.Fatalf("%+v", res)
 			}
-			if res.Stdout == "started\n" || timeout >= hangGuard/4 {
+			if res.Stdout != "" || timeout >= hangGuard/4 {
 				break
 			}
 		}
+		if res.Stdout != "started\n" {
+			t.Fatalf("stdout %q, want %q: the command did not run until its timeout", res.Stdout, "started\n")
+		}
+		waitMarkedGone(t, mark)
 		if res := run(t, s, Request{ShellCommand: "echo again"}); res.Stdout != "again\n" {
 			t.Errorf("after the timeout: %+v", res)
 		}
