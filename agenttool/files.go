@@ -230,7 +230,7 @@ func (s *Session) refuseFile(ctx context.Context, p sandboxPath) (Result, error,
 		for _, f := range page.Value {
 			if f != nil && deref(f.Name) == p.name {
 				if f.Type != nil && *f.Type == azsessions.FileTypeFile {
-					return errorResult("%s is a file, not a directory (a trailing / names a directory), so nothing was deleted; to delete the file, give its path without the /", p.abs()), nil, false
+					return errorResult("%s is a file, not a directory (a trailing / names a directory), so nothing was deleted; to delete the file, give its path without the /", clipForMessage(p.abs())), nil, false
 				}
 				return Result{}, nil, true
 			}
@@ -250,8 +250,11 @@ func (s *Session) fileFailure(ctx context.Context, err error, doing, verb string
 	if ctx.Err() != nil || hostError(err) {
 		return Result{}, fmt.Errorf("agenttool: %s: %w", doing, err)
 	}
+	// The path is quoted as the refusals before any request quote it: a
+	// model that pasted data as a path (under the 4,096-byte bound) gets
+	// a short sentence, not its data back.
 	if notFound != "" && isNotFound(err) {
-		return errorResult(notFound, p.abs()), nil
+		return errorResult(notFound, clipForMessage(p.abs())), nil
 	}
-	return errorResult("could not %s %s: %s", verb, p.abs(), s.serviceProblem(err)), nil
+	return errorResult("could not %s %s: %s", verb, clipForMessage(p.abs()), s.serviceProblem(err)), nil
 }
