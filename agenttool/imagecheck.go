@@ -19,9 +19,9 @@ var ErrImageRefused = errors.New("agenttool: an image the toolkit does not show 
 // Options.MaxImageBytes, a side is over Options.MaxImageSide, or its data is
 // cut short or damaged. The error's text is a sentence for the model or the
 // user, naming no file. A host that hands files to a model some other way
-// (an MCP server's resources) applies the toolkit's limits with it: model
-// APIs refuse a request holding an image over their limits, and every later
-// turn that holds it.
+// (an MCP server's resources, which serve such an image as bytes, not as an
+// image) applies the toolkit's limits with it: model APIs refuse a request
+// holding an image over their limits, and every later turn that holds it.
 func (t *Toolkit) ImageType(data []byte) (string, error) {
 	set := t.set
 	v := set.judgeImage(data, int64(len(data)), imageSpent{})

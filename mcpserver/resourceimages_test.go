@@ -31,12 +31,14 @@ func encoded(t *testing.T, img image.Image, asJPEG bool) []byte {
 	return b.Bytes()
 }
 
-// A client hands an image resource to its model as an image, and model
+// A client may hand an image resource to its model as an image, and model
 // APIs refuse the whole request for one over their limits or one they
-// cannot decode: resources keep download_file's image limits (the image
-// budget, MaxImageSide, whole data), and an image's type is that of its
+// cannot decode: an image the toolkit would not show a model (over the
+// image budget, a side over MaxImageSide, data cut short) is still served,
+// as its bytes, but as an application/octet-stream blob, which no client
+// takes for an image; an image within the limits has the type of its
 // bytes, whatever its name says.
-func TestResourceImagesKeepTheToolkitsLimits(t *testing.T) {
+func TestResourceImagesOverTheToolkitsLimits(t *testing.T) {
 	f := newFixture(t, "", &mcpserver.Options{Toolkit: agenttool.Options{MaxImageBytes: 2000}})
 	cs := f.connect(t, nil)
 	ctx := testContext(t)
@@ -60,15 +62,11 @@ func TestResourceImagesKeepTheToolkitsLimits(t *testing.T) {
 		res := call(t, cs, agenttool.ToolUploadFile, map[string]any{"path": name, "content": base64.StdEncoding.EncodeToString(data), "encoding": "base64"})
 		require.False(t, res.IsError, text(res))
 	}
-	for name, want := range map[string]string{
-		"wide.png": "an image of 8001 × 2 pixels, over 8000 pixels wide or high",
-		"cut.png":  "an image with data cut short or damaged",
-		"big.png":  "over the image budget of 2000 bytes",
-	} {
-		_, err := cs.ReadResource(ctx, &mcp.ReadResourceParams{URI: "azsessions://files/" + name})
-		require.Error(t, err, name)
-		assert.Contains(t, err.Error(), want, name)
-		assert.Contains(t, err.Error(), "Model APIs refuse a request that holds such an image.", name)
+	for _, name := range []string{"wide.png", "cut.png", "big.png"} {
+		got, err := cs.ReadResource(ctx, &mcp.ReadResourceParams{URI: "azsessions://files/" + name})
+		require.NoError(t, err, name)
+		assert.Equal(t, "application/octet-stream", got.Contents[0].MIMEType, name)
+		assert.Equal(t, files[name], got.Contents[0].Blob, name)
 	}
 	for name, want := range map[string]string{"small.png": "image/png", "jpeg.png": "image/jpeg", "text.png": "text/plain"} {
 		got, err := cs.ReadResource(ctx, &mcp.ReadResourceParams{URI: "azsessions://files/" + name})
@@ -107,4 +105,18 @@ func TestResourceOtherImageFormats(t *testing.T) {
 			assert.Equal(t, files[name], c.Blob, name)
 		}
 	}
+}
+
+// With images turned off, an image file is served as its bytes, typed
+// application/octet-stream: the host's model takes no images.
+func TestResourceImagesWithImagesOff(t *testing.T) {
+	f := newFixture(t, "", &mcpserver.Options{Toolkit: agenttool.Options{MaxImages: -1}})
+	cs := f.connect(t, nil)
+	data := encoded(t, image.NewGray(image.Rect(0, 0, 4, 4)), false)
+	res := call(t, cs, agenttool.ToolUploadFile, map[string]any{"path": "a.png", "content": base64.StdEncoding.EncodeToString(data), "encoding": "base64"})
+	require.False(t, res.IsError, text(res))
+	got, err := cs.ReadResource(testContext(t), &mcp.ReadResourceParams{URI: "azsessions://files/a.png"})
+	require.NoError(t, err)
+	assert.Equal(t, "application/octet-stream", got.Contents[0].MIMEType)
+	assert.Equal(t, data, got.Contents[0].Blob)
 }

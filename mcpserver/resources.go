@@ -50,7 +50,8 @@ func (s *Server) addResources() {
 }
 
 // readResource returns a sandbox file as text (UTF-8 text files) or as a
-// blob, up to MaxResourceBytes. A URI the server cannot serve is a
+// blob, up to MaxResourceBytes; an image the toolkit would not show a model
+// is an application/octet-stream blob. A URI the server cannot serve is a
 // JSON-RPC invalid-params error (the SDK's resource-not-found for a file
 // that does not exist); a failure of the pool an internal error.
 func (s *Server) readResource(ctx context.Context, req *mcp.ReadResourceRequest) (*mcp.ReadResourceResult, error) {
@@ -92,10 +93,15 @@ func (s *Server) readResource(ctx context.Context, req *mcp.ReadResourceRequest)
 		return nil, &jsonrpc.Error{Code: jsonrpc.CodeInternalError, Message: "the sandbox service failed: " + safeError(err)}
 	}
 	imageType, err := s.toolkit.ImageType(data)
-	if err != nil {
-		return nil, invalidParams(fmt.Sprintf("%s is not served: %v. Model APIs refuse a request that holds such an image.", quoted.Head(uri), err))
-	}
 	mimeType := resourceType(name, data, imageType)
+	if err != nil {
+		// An image the toolkit would not show a model: a client may hand an
+		// image/* resource to its model, whose API refuses the request (or
+		// the host's budget keeps it out), but the file is still the
+		// client's to save or show; typed as bytes, no client takes it for
+		// an image.
+		mimeType = "application/octet-stream"
+	}
 	contents := &mcp.ResourceContents{URI: uri, MIMEType: mimeType}
 	if isText(mimeType, data) {
 		contents.Text = string(data)
