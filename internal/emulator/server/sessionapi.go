@@ -178,23 +178,67 @@ type metadataJSON struct {
 // infoCache remembers the runtime description: asking the runtime may mean
 // starting an interpreter to list its packages.
 type infoCache struct {
-	mu   sync.Mutex
-	ok   bool
-	info runtime.Info
+	mu    sync.Mutex
+	ok    bool
+	info  runtime.Info
+	probe *infoProbe // the probe running, nil when none runs
 }
 
+// infoProbe is one run of the Factory's Info, which every caller that
+// comes while it runs waits for.
+type infoProbe struct {
+	done chan struct{} // closed once info and err are set
+	info runtime.Info
+	err  error
+}
+
+// infoTimeout bounds a probe of the runtime: Python listing its packages
+// takes a second or two, and one that hangs fails /metadata rather than
+// holding its callers.
+const infoTimeout = 2 * time.Minute
+
+// runtimeInfo returns the runtime's description, probing it once. The
+// probe runs apart from its callers, under the server's life and its own
+// timeout, so that the first caller leaving neither kills it nor fails it
+// for the others; each caller waits under its own ctx.
 func (s *Server) runtimeInfo(ctx context.Context) (runtime.Info, error) {
 	s.info.mu.Lock()
-	defer s.info.mu.Unlock()
 	if s.info.ok {
+		s.info.mu.Unlock()
 		return s.info.info, nil
 	}
-	info, err := s.factory.Info(ctx)
-	if err != nil {
-		return runtime.Info{}, err
+	p := s.info.probe
+	if p == nil {
+		p = &infoProbe{done: make(chan struct{})}
+		if !s.goBackground(func() { s.probeInfo(p) }) {
+			s.info.mu.Unlock()
+			return runtime.Info{}, errShuttingDown()
+		}
+		s.info.probe = p
 	}
-	s.info.info, s.info.ok = info, true
-	return info, nil
+	s.info.mu.Unlock()
+	select {
+	case <-p.done:
+		return p.info, p.err
+	case <-ctx.Done():
+		return runtime.Info{}, ctx.Err()
+	}
+}
+
+// probeInfo runs p, caching a description it gets; after a failure the
+// next caller probes again.
+func (s *Server) probeInfo(p *infoProbe) {
+	ctx, cancel := context.WithTimeout(s.ctx, infoTimeout)
+	defer cancel()
+	info, err := s.factory.Info(ctx)
+	s.info.mu.Lock()
+	p.info, p.err = info, err
+	if err == nil {
+		s.info.info, s.info.ok = info, true
+	}
+	s.info.probe = nil
+	s.info.mu.Unlock()
+	close(p.done)
 }
 
 // metadata serves GET /metadata from the runtime's own description.
