@@ -93,7 +93,12 @@ const defaultAddr = "127.0.0.1:8765"
 func main() {
 	tuneGC(os.Getenv)
 	shutdown, dropped := shutdownSignals()
-	dropSignals(dropped)
+	// SIGPIPE is dropped too: a client that dies closes the server's
+	// stdout, and Go's default for a write to a broken stdout is to die of
+	// SIGPIPE, before the shutdown deletes the sandboxes. Caught, the write
+	// fails with EPIPE and the shutdown goes on; the emulator's processes
+	// get SIGPIPE at its default, as exec resets a caught signal.
+	dropSignals(append(dropped, syscall.SIGPIPE))
 	ctx, stop := signal.NotifyContext(context.Background(), shutdown...)
 	err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
 	stop()
@@ -265,7 +270,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		// the SDK's own transport it would end the connection, and every
 		// sandbox with it.
 		err := srv.Run(ctx, &mcpserver.IOTransport{Reader: stdin, Writer: stdout, Logger: log})
-		if err != nil && ctx.Err() == nil && !errors.Is(err, io.EOF) {
+		// EOF and EPIPE both mean the client went away: a shutdown.
+		if err != nil && ctx.Err() == nil && !errors.Is(err, io.EOF) && !errors.Is(err, syscall.EPIPE) {
 			return err
 		}
 		fmt.Fprintln(stderr, "azsessions-mcp: shutting down")
