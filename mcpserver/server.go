@@ -191,8 +191,9 @@ func (s *Server) Toolkit() *agenttool.Toolkit { return s.toolkit }
 
 // Run serves one connection over t (an IOTransport on os.Stdin and
 // os.Stdout, say) until the client ends it or ctx is done, then deletes the
-// connection's sandbox and returns. When ctx ends, the connection's calls
-// in progress are stopped (their clients get an isError result) rather than
+// connection's sandbox and returns. When ctx ends, or an IOTransport's
+// input ends (the client's stdio shutdown), the connection's calls in
+// progress are stopped (their clients get an isError result) rather than
 // waited for. Sandboxes of handles stay until their idle timeout or Close.
 // Over an IOTransport those results reach the client before the connection
 // closes; over other transports the SDK's close may drop them.
