@@ -101,7 +101,7 @@ func (sess *session) listEntries(dir string, o listing) (entries []fileEntry, mo
 	if !info.IsDir() {
 		return nil, false, badRequest("the path %q is a file, not a directory", dir)
 	}
-	dr, names, err := sess.children(top)
+	dr, names, err := children(sess.root, top)
 	if dr != nil {
 		defer dr.Close()
 	}
@@ -141,7 +141,7 @@ func (l *entryLister) walk(dir string, dr *os.Root, names, after []string) bool 
 		i, found = slices.BinarySearch(names, after[0])
 		if found {
 			p := path.Join(dir, after[0])
-			if info, err := dr.Lstat(after[0]); err == nil && l.descend(p, info, after[1:]) {
+			if info, err := dr.Lstat(after[0]); err == nil && l.descend(dr, p, info, after[1:]) {
 				return true
 			}
 			i++
@@ -156,7 +156,7 @@ func (l *entryLister) walk(dir string, dr *os.Root, names, after []string) bool 
 		if err != nil {
 			continue // gone since the directory was read
 		}
-		if l.add(p, name, info) || l.descend(p, info, nil) {
+		if l.add(p, name, info) || l.descend(dr, p, info, nil) {
 			return true
 		}
 	}
@@ -164,12 +164,14 @@ func (l *entryLister) walk(dir string, dr *os.Root, names, after []string) bool 
 }
 
 // descend walks the directory p (info is its Lstat), from after on, when
-// the listing is recursive.
-func (l *entryLister) descend(p string, info fs.FileInfo, after []string) bool {
+// the listing is recursive. It opens p from its parent, opened as parent:
+// from the area's root, each directory would cost a lookup per directory
+// on its path, a deep tree's depth squared.
+func (l *entryLister) descend(parent *os.Root, p string, info fs.FileInfo, after []string) bool {
 	if !l.recursive || !info.IsDir() || reserved(path.Base(p)) {
 		return false
 	}
-	dr, names, _ := l.sess.children(p)
+	dr, names, _ := children(parent, path.Base(p))
 	if dr == nil {
 		return false
 	}
@@ -177,16 +179,16 @@ func (l *entryLister) descend(p string, info fs.FileInfo, after []string) bool {
 	return l.walk(p, dr, names, after)
 }
 
-// children opens the directory p, to describe its entries by name (one
-// system call each, where a path from the area's root took one per
-// directory on the way), and reads the names in it, sorted; the caller
-// closes dr. Names only: where the file system does not give entries'
+// children opens the directory p of parent, to describe its entries by
+// name (one system call each, where a path from the area's root took one
+// per directory on the way), and reads the names in it, sorted; the caller
+// closes dr. Opened through parent, p cannot lead out of it. Names only: where the file system does not give entries'
 // types with their names, reading entries (os.File.ReadDir) describes each
 // one, the whole directory for a page that lists a few of it. Not through
 // io/fs (the root's FS), whose paths must be UTF-8: a directory whose name
 // is not could not be read.
-func (sess *session) children(p string) (dr *os.Root, names []string, err error) {
-	if dr, err = sess.root.OpenRoot(p); err != nil {
+func children(parent *os.Root, p string) (dr *os.Root, names []string, err error) {
+	if dr, err = parent.OpenRoot(p); err != nil {
 		return nil, nil, err
 	}
 	f, err := dr.Open(".")

@@ -58,3 +58,26 @@ func require200(tb testing.TB, r response) {
 		tb.Fatalf("status %d: %s", r.status, r.body)
 	}
 }
+
+// BenchmarkFileListDeep lists, recursively, a chain of 200 directories
+// each holding one file: opening each directory from the area's root
+// costs a lookup per directory on its path, depth² for the chain, where
+// opening it from its parent costs one.
+func BenchmarkFileListDeep(b *testing.B) {
+	e := newEnv(b, nil)
+	require200(b, e.upload("bench", "", "seed.txt", "x"))
+	dir := e.srv.store.sessions["bench"].dir
+	for range 200 {
+		dir = filepath.Join(dir, "d")
+		if err := os.Mkdir(dir, 0o755); err != nil {
+			b.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "f"), nil, 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+	q := url.Values{"identifier": {"bench"}, "recursive": {"true"}}
+	for b.Loop() {
+		require200(b, e.do(req{path: "/files", query: q}))
+	}
+}
