@@ -32,7 +32,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/anthropics/anthropic-sdk-go/v2"
 
 	"github.com/seed-f3fa2c9d/azsessions/agenttool"
@@ -118,26 +117,16 @@ func (t *tool) Execute(ctx context.Context, input json.RawMessage) ([]anthropic.
 
 // HostError is what a tool of [Tools] or [ToolsFor] returns for a failure
 // only the host can fix. Its text, which the tool runner shows the model,
-// says the sandbox service failed and to tell the user, with the HTTP status
-// at most; Err (reached by errors.As and errors.Is) has the detail.
+// says the sandbox service failed and to tell the user, with its cause in a
+// few words (the HTTP status at most, never the request or the answer); Err
+// (reached by errors.As and errors.Is) has the detail.
 type HostError struct {
 	Err error
 }
 
 // Error returns the sentence the model sees.
 func (e *HostError) Error() string {
-	detail := "it could not be reached"
-	var re *azcore.ResponseError
-	switch {
-	case errors.As(e.Err, &re):
-		detail = fmt.Sprintf("it answered HTTP %d", re.StatusCode)
-		if re.ErrorCode != "" {
-			detail += " " + re.ErrorCode
-		}
-	case errors.Is(e.Err, context.Canceled), errors.Is(e.Err, context.DeadlineExceeded):
-		detail = "the host stopped waiting for it"
-	}
-	return "host error: the sandbox service failed (" + detail + "). This is not caused by your code or arguments, " +
+	return "host error: the sandbox service failed (" + hostCause(e.Err) + "). This is not caused by your code or arguments, " +
 		"and retrying at once will not help; tell the user."
 }
 
