@@ -144,7 +144,7 @@ const supervisorGrace = 10 * time.Second
 // sent SIGTERM instead: it kills every descendant, reaps them and exits, so
 // that once exited is closed nothing of the session is left (not even a
 // process that left the group); the group is killed outright if the
-// supervisor has not exited within supervisorGrace (it was stopped, say).
+// supervisor has not exited within supervisorGrace (it is wedged, say).
 func (g *group) kill(reason killReason) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
@@ -179,11 +179,14 @@ func (g *group) kill(reason killReason) {
 	}
 }
 
-// askLeader sends the supervisor SIGTERM: through its pidfd where there is
-// one, which reaches no other process.
+// askLeader sends the supervisor SIGTERM, and SIGCONT in case the session's
+// code stopped it (SIGSTOP), which would leave the request pending until
+// the fallback kills its group and lets go of what left the group: through
+// its pidfd where there is one, which reaches no other process.
 func (g *group) askLeader() {
 	if g.pidfd != nil {
 		_ = pidfdSignal(g.pidfd, syscall.SIGTERM)
+		_ = pidfdSignal(g.pidfd, sigCont)
 		return
 	}
 	askToLeave(g.pid)

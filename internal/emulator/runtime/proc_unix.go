@@ -11,5 +11,11 @@ func killGroup(pid int) {
 }
 
 // askToLeave sends SIGTERM to a session supervisor, which kills its
-// session's processes and exits.
-func askToLeave(pid int) { _ = syscall.Kill(pid, syscall.SIGTERM) }
+// session's processes and exits, and SIGCONT (see askLeader).
+func askToLeave(pid int) {
+	_ = syscall.Kill(pid, syscall.SIGTERM)
+	_ = syscall.Kill(pid, sigCont)
+}
+
+// sigCont continues a stopped process.
+const sigCont = syscall.SIGCONT

@@ -25,3 +25,7 @@ func supervisorAttr() *syscall.SysProcAttr { return groupAttr() }
 
 // askToLeave kills the leader: there are no signals to ask with.
 func askToLeave(pid int) { killGroup(pid) }
+
+// sigCont stands for SIGCONT, which Windows lacks; it is sent through a
+// pidfd only, which Windows has none of.
+const sigCont = syscall.Signal(0)

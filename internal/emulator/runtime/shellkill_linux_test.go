@@ -9,6 +9,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 )
 
 // dyingModes are the modes in which nothing a command starts outlives it
@@ -205,4 +206,38 @@ kill -9 0`, testMarkEnv, mark)
 	for _, pid := range pids {
 		waitGone(t, pid)
 	}
+}
+
+// TestShellStoppedSupervisorStillKillsTheCommand: a cwd-only command that
+// stops its supervisor (kill -STOP $PPID) after starting a process in a
+// session of its own without the emulator's tag is still cleaned up at its
+// timeout: the emulator continues the supervisor along with its request to
+// end, and the supervisor kills that process, its descendant. (Before, the
+// supervisor stayed stopped until its group was killed outright after
+// supervisorGrace, and the process was left running.)
+func TestShellStoppedSupervisorStillKillsTheCommand(t *testing.T) {
+	t.Parallel()
+	s, dir := newShellSessionOf(t, dyingFactory(t, modeCwd))
+	mark := newMark(t)
+	cmd := fmt.Sprintf(`(env -i %[1]s=%[2]s setsid sh -c 'touch started; exec sleep 300' </dev/null >/dev/null 2>&1 &)
+while [ ! -e started ]; do sleep 0.01; done
+kill -STOP $PPID
+echo stopped`, testMarkEnv, mark)
+	// The timeout doubles until a try got as far as stopping the
+	// supervisor (on a loaded machine a short one can end the command
+	// before); tries are counted, not timed.
+	for timeout := 2 * time.Second; ; timeout *= 2 {
+		res := run(t, s, Request{ShellCommand: cmd, Timeout: timeout})
+		if res.Outcome != OutcomeTimedOut {
+			t.Fatalf("%+v, want a timeout", res)
+		}
+		if res.Stdout == "stopped\n" {
+			break
+		}
+		if timeout >= hangGuard/4 {
+			t.Fatalf("stdout %q: no try got as far as stopping its supervisor", res.Stdout)
+		}
+		_ = os.Remove(filepath.Join(dir, "started"))
+	}
+	waitMarkedGone(t, mark)
 }

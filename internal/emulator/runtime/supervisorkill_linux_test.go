@@ -89,3 +89,45 @@ func TestInterpreterKillingItsSupervisor(t *testing.T) {
 		}
 	})
 }
+
+// TestStoppedSupervisorStillKillsTheSession: code that stops its
+// supervisor (SIGSTOP) and then ends its interpreter leaves the session to
+// a supervisor that cannot act on the emulator's request to kill it: the
+// emulator continues it (SIGCONT) along with the request, and it kills
+// what the session started, even a process double-forked into a session
+// of its own with an empty environment, which nothing else finds where no
+// zygote is the subreaper above it (spawned interpreters). (Before, the
+// supervisor stayed stopped until its group was killed outright after
+// supervisorGrace, and that process was left running.)
+func TestStoppedSupervisorStillKillsTheSession(t *testing.T) {
+	eachStart(t, func(t *testing.T, opts PythonOptions) {
+		f := newPython(t, opts)
+		s, dir := newPySession(t, f)
+		py(t, s, strings.Join([]string{
+			"import os, subprocess",
+			"r, w = os.pipe()",
+			"if os.fork() == 0:",
+			"    os.setsid()",
+			"    q = subprocess.Popen(['sleep', '300'], env={}, start_new_session=True,",
+			"                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)",
+			"    os.write(w, b'%d' % q.pid)",
+			"    os._exit(0)",
+			"os.close(w)",
+			"open('/mnt/data/pid', 'w').write(os.read(r, 32).decode())",
+		}, "\n"))
+		b, err := os.ReadFile(filepath.Join(dir, "pid"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		pid := atoiPid(t, string(b))
+		killAtCleanup(t, pid, "sleep")
+		res := run(t, s, Request{Code: "import os, signal\nos.kill(os.getppid(), signal.SIGSTOP)\nos._exit(3)"})
+		if res.Outcome != OutcomeKernelRestarted {
+			t.Errorf("outcome %s, want %s", res.Outcome, OutcomeKernelRestarted)
+		}
+		waitGone(t, pid)
+		if res := run(t, s, Request{Code: "1 + 1"}); res.Value.Repr != "2" {
+			t.Errorf("the next run: %+v", res)
+		}
+	})
+}
