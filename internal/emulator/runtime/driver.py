@@ -344,6 +344,10 @@ def _install_mapping():
         "open", "stat", "lstat", "listdir", "scandir", "remove", "unlink",
         "mkdir", "makedirs", "rmdir", "removedirs", "chdir", "access",
         "chmod", "utime", "truncate", "readlink", "statvfs",
+        # shutil.copystat (copy2, copytree, move) copies extended
+        # attributes: without these it failed on /mnt/data paths.
+        "listxattr", "getxattr", "setxattr", "removexattr",
+        "chown", "lchown", "mkfifo", "mknod", "pathconf",
     ):
         _wrap(os, name)
     for name in ("rename", "replace", "renames", "link"):

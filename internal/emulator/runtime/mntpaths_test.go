@@ -153,3 +153,22 @@ func TestMntDataCallsPickle(t *testing.T) {
 		t.Errorf("stdout %q, want %q; stderr:\n%s", res.Stdout, want, res.Stderr)
 	}
 }
+
+// TestMntDataShutilCopies: shutil.copy2 and copytree (which copies with
+// copy2) copy within /mnt/data. They failed with FileNotFoundError naming
+// the source: copystat lists the file's extended attributes with
+// os.listxattr, which the rewriting did not cover.
+func TestMntDataShutilCopies(t *testing.T) {
+	t.Parallel()
+	s, _ := newPySession(t, newPython(t, PythonOptions{Python: kernelPython(t)}))
+	res := py(t, s, "import os, shutil\n"+
+		"open('/mnt/data/a.txt', 'w').write('x')\n"+
+		"os.makedirs('/mnt/data/sub')\n"+
+		"open('/mnt/data/sub/b.txt', 'w').write('y')\n"+
+		"shutil.copy2('/mnt/data/a.txt', '/mnt/data/c.txt')\n"+
+		"shutil.copytree('/mnt/data/sub', '/mnt/data/sub2')\n"+
+		"print(open('/mnt/data/c.txt').read(), os.listdir('/mnt/data/sub2'))")
+	if want := "x ['b.txt']\n"; res.Stdout != want {
+		t.Errorf("stdout %q, want %q; stderr:\n%s", res.Stdout, want, res.Stderr)
+	}
+}
