@@ -328,6 +328,110 @@ def _wrap_symlink():
     _install(os, "symlink", orig, symlink)
 
 
+class _AreaEntry:
+    """An os.DirEntry of a directory listed by its /mnt/data spelling,
+    whose path (and os.fspath) is spelled so too, as on the service: the
+    entry's own path is the session dir's host path. os.walk bottom-up and,
+    from Python 3.13, pathlib's iterdir and glob build paths from it.
+
+    os.DirEntry cannot be made or subclassed, so this stands in for one,
+    passing for it (isinstance) and asking it for everything else."""
+
+    __slots__ = ("_entry", "path")
+
+    def __init__(self, entry, path):
+        self._entry = entry
+        self.path = path
+
+    @property
+    def __class__(self):
+        return os.DirEntry
+
+    @property
+    def name(self):
+        return self._entry.name
+
+    def inode(self):
+        return self._entry.inode()
+
+    def is_dir(self, *, follow_symlinks=True):
+        return self._entry.is_dir(follow_symlinks=follow_symlinks)
+
+    def is_file(self, *, follow_symlinks=True):
+        return self._entry.is_file(follow_symlinks=follow_symlinks)
+
+    def is_symlink(self):
+        return self._entry.is_symlink()
+
+    def is_junction(self):
+        return False  # Windows only
+
+    def stat(self, *, follow_symlinks=True):
+        try:
+            return self._entry.stat(follow_symlinks=follow_symlinks)
+        except OSError as exc:
+            _unmap_error(exc)
+            raise
+
+    def __fspath__(self):
+        return self.path
+
+    def __repr__(self):
+        return repr(self._entry)
+
+
+class _AreaScandir:
+    """os.scandir's iterator over a directory spelled /mnt/data/...,
+    giving _AreaEntry entries; a context manager, like the original."""
+
+    __slots__ = ("_it",)
+
+    def __init__(self, it):
+        self._it = it
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        entry = next(self._it)
+        return _AreaEntry(entry, _unmap_path(entry.path))
+
+    def close(self):
+        self._it.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self._it.close()
+
+
+def _wrap_scandir():
+    """os.scandir of a /mnt/data path lists the session dir, and its
+    entries' paths say /mnt/data. Of any other path (the host path, a
+    relative one, a descriptor), it is the original's."""
+    orig = os.scandir
+
+    def scandir(*args, **kwargs):
+        given = args[0] if args else kwargs.get("path")
+        mapped = _map_path(given)
+        if args:
+            args = (mapped,) + args[1:]
+        elif "path" in kwargs:
+            kwargs["path"] = mapped
+        try:
+            it = orig(*args, **kwargs)
+        except BaseException as exc:
+            _unmap_error(exc)
+            raise
+        return it if mapped is given else _AreaScandir(it)
+
+    scandir.__name__ = scandir.__qualname__ = "scandir"
+    scandir.__doc__ = orig.__doc__
+    scandir.__wrapped__ = orig
+    _install(os, "scandir", orig, scandir)
+
+
 _mapped = []  # not empty once _install_mapping ran (a zygote runs it)
 
 
@@ -341,7 +445,7 @@ def _install_mapping():
     # _io.open_code, which stays as it is).
     _wrap(io, "open_code")
     for name in (
-        "open", "stat", "lstat", "listdir", "scandir", "remove", "unlink",
+        "open", "stat", "lstat", "listdir", "remove", "unlink",
         "mkdir", "makedirs", "rmdir", "removedirs", "chdir", "access",
         "chmod", "utime", "truncate", "readlink", "statvfs",
         # shutil.copystat (copy2, copytree, move) copies extended
@@ -353,6 +457,7 @@ def _install_mapping():
     for name in ("rename", "replace", "renames", "link"):
         _wrap(os, name, npaths=2)
     _wrap_symlink()
+    _wrap_scandir()
     for name in ("exists", "lexists", "isfile", "isdir", "islink",
                  "getsize", "getmtime"):
         _wrap(os.path, name)

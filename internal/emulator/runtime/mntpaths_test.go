@@ -172,3 +172,34 @@ func TestMntDataShutilCopies(t *testing.T) {
 		t.Errorf("stdout %q, want %q; stderr:\n%s", res.Stdout, want, res.Stderr)
 	}
 }
+
+// TestMntDataScandirEntries: the entries of os.scandir('/mnt/data/...')
+// have /mnt/data paths, as on the service, and so do what builds on them:
+// os.walk bottom-up, and on Python 3.13 pathlib's iterdir, glob and rglob.
+// Their .path (and os.fspath) showed the session dir's host path. They
+// still pass for os.DirEntry and answer what a DirEntry does.
+func TestMntDataScandirEntries(t *testing.T) {
+	t.Parallel()
+	s, dir := newPySession(t, newPython(t, PythonOptions{Python: kernelPython(t)}))
+	res := py(t, s, "import os, pathlib\n"+
+		"os.makedirs('/mnt/data/sub/deep')\n"+
+		"open('/mnt/data/sub/b.txt', 'w').write('yz')\n"+
+		"print(sorted(e.path for e in os.scandir('/mnt/data/sub')))\n"+
+		"print(sorted(e.path for e in os.scandir(b'/mnt/data/sub/')))\n"+
+		"print(sorted(os.fspath(e) for e in os.scandir(pathlib.Path('/mnt/data/sub'))))\n"+
+		"print([r for r, _, _ in os.walk('/mnt/data', topdown=False)])\n"+
+		"print(sorted(map(str, pathlib.Path('/mnt/data/sub').iterdir())), sorted(map(str, pathlib.Path('/mnt/data').rglob('*.txt'))))\n"+
+		"with os.scandir('/mnt/data/sub') as it:\n    e = min(it, key=lambda e: e.name)\n"+
+		"print(isinstance(e, os.DirEntry), repr(e), e.name, e.is_file(), e.is_dir(), e.is_symlink(), e.stat().st_size, e.inode() == os.stat(e).st_ino)\n"+
+		"print(os.scandir('.').__next__().path.startswith('./'))")
+	want := "['/mnt/data/sub/b.txt', '/mnt/data/sub/deep']\n" +
+		"[b'/mnt/data/sub/b.txt', b'/mnt/data/sub/deep']\n" +
+		"['/mnt/data/sub/b.txt', '/mnt/data/sub/deep']\n" +
+		"['/mnt/data/sub/deep', '/mnt/data/sub', '/mnt/data']\n" +
+		"['/mnt/data/sub/b.txt', '/mnt/data/sub/deep'] ['/mnt/data/sub/b.txt']\n" +
+		"True <DirEntry 'b.txt'> b.txt True False False 2 True\n" +
+		"True\n"
+	if res.Stdout != want || strings.Contains(res.Stdout, dir) {
+		t.Errorf("stdout %q, want %q; stderr:\n%s", res.Stdout, want, res.Stderr)
+	}
+}
