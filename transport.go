@@ -205,6 +205,10 @@ func (b *limitedBody) Read(p []byte) (int, error) {
 		// At the limit: an answer of exactly limit bytes is fine.
 		var one [1]byte
 		if n, err := io.ReadFull(b.body, one[:]); n == 0 {
+			if err != io.EOF {
+				// Cut off at the limit, as it may be anywhere.
+				err = &answerCutError{err: err}
+			}
 			return 0, err
 		}
 		return 0, &responseTooLargeError{limit: b.limit}
