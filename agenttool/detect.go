@@ -226,17 +226,23 @@ func (s *Session) changedImage(ctx context.Context, f FileInfo, count int, total
 	set := s.t.set
 	spent := imageSpent{count: count, bytes: total}
 	if reason := set.judgeBudgets(f.Size, spent); reason != imageShown {
-		note := set.skipReason(imageVerdict{reason: reason})
-		if reason == imagesOff {
-			skips.refuse(note) // download_file does not return it either
-		} else {
-			skips.add(note, false)
+		// download_file returns neither an image with images off nor one
+		// over the image budget on its own: the note must not send the
+		// model there for them.
+		switch {
+		case reason == imagesOff:
+			skips.refuse(set.skipReason(imageVerdict{reason: reason}))
+		case f.Size > set.maxImageBytes:
+			skips.refuse(errImageOverBudget(set.maxImageBytes).Error() + "; make a smaller one with code")
+		default:
+			skips.add(set.skipReason(imageVerdict{reason: reason}), false)
 		}
 		return nil, nil
 	}
 	p, err := parseFilePath(f.Path)
 	if err != nil {
-		skips.add("a name holding characters the toolkit does not send to the pool", false)
+		// download_file refuses the name as well.
+		skips.refuse("a name holding characters the toolkit does not send to the pool")
 		return nil, nil
 	}
 	data, err := s.readImage(ctx, p, set.maxImageBytes-total)

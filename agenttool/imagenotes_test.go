@@ -69,7 +69,7 @@ func TestFakeImageNotesNameNoFile(t *testing.T) {
 	notes := r.Structured.(*agenttool.RunOutput).Notes
 	require.Equal(t, []string{
 		`Not shown: 1 image the run wrote (a name holding characters the toolkit does not send to the pool).`,
-		`Not shown: 1 image the run wrote (the images of a result share a budget of 1000 bytes).`,
+		`Not shown: 1 image the run wrote (larger than the image budget of 1000 bytes; make a smaller one with code).`,
 		`Not shown: 1 image the run wrote (reading failed: the pool refused it (409 A)).`,
 		`Not shown: 1 image the run wrote (reading failed: the pool refused it (409 B)).`,
 		`Not shown: 1 image the run wrote (reading failed: the pool refused it (409 C)).`,
