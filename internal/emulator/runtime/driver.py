@@ -12,7 +12,8 @@ subprocesses wrote to those descriptors, has arrived.
 This part runs in the interpreter: _run_session first forks the session's
 supervisor off (supervisor.py), then serves requests; ipython_kernel.py
 defines the IPython kernel, which _main starts when the interpreter can
-import IPython (a zygote starts it once, before it forks).
+import IPython (a zygote starts it once, before it forks); figures.py makes
+plt.show() show figures as the service's inline backend does.
 
 Everything the driver defines lives in this module's globals, which are not
 the user's namespace (that is a fresh __main__ module), so user variables
@@ -608,20 +609,17 @@ def _format_exception(exc):
 
 
 def _take_figure(keep):
-    """Return the current matplotlib figure as a PNG image (when keep) and
-    close all figures, so each execution reports only its own plot."""
+    """Make the current matplotlib figure, if any, the cell's image (when
+    keep) and close all figures, so each execution reports only its own
+    plot."""
     plt = sys.modules.get("matplotlib.pyplot")
     if plt is None:
-        return None
+        return
     try:
-        if not plt.get_fignums() or not keep:
-            return None
-        buf = io.BytesIO()
-        plt.gcf().savefig(buf, format="png", bbox_inches="tight")
-        return {"format": "png",
-                "data": base64.b64encode(buf.getvalue()).decode("ascii")}
+        if keep and plt.get_fignums():
+            _keep_image(_figure_png(plt.gcf()))
     except Exception:
-        return None
+        pass
     finally:
         try:
             plt.close("all")
@@ -643,6 +641,7 @@ def _execute(req):
     else:
         ns = _user.__dict__
     status, value = "ok", None
+    del _shown[:]
     start = time.perf_counter_ns()
     try:
         if _kernel is not None and not req.get("empty"):
@@ -667,9 +666,12 @@ def _execute(req):
                 pass
     _leave_if_forked()
     duration = time.perf_counter_ns() - start
-    image = _take_figure(status == "ok")
-    if image is not None and not (value and "image" in value):
-        value = dict(value or {}, image=image)
+    # A figure left open comes after those shown, as the inline backend
+    # shows it once the cell has run.
+    _take_figure(status == "ok")
+    if status == "ok" and _shown:
+        value = dict(value or {}, image=_shown[-1])
+    del _shown[:]
     out_marked, err_marked = _end_streams()
     return {
         "status": status,

@@ -18,10 +18,10 @@ import (
 	"unicode/utf8"
 )
 
-// The interpreter's program: the supervisor, the IPython kernel and the
-// driver, then a call that runs a session (see supervisor.py). A zygote
-// runs the same parts and then its fork server, whose children run the
-// session.
+// The interpreter's program: the supervisor, the IPython kernel, the
+// driver and its matplotlib figures, then a call that runs a session (see
+// supervisor.py). A zygote runs the same parts and then its fork server,
+// whose children run the session.
 var (
 	//go:embed supervisor.py
 	supervisorSource string
@@ -29,10 +29,12 @@ var (
 	ipythonKernelSource string
 	//go:embed driver.py
 	driverMainSource string
+	//go:embed figures.py
+	figuresSource string
 	//go:embed zygote.py
 	zygoteMainSource string
 
-	programParts = supervisorSource + "\n" + ipythonKernelSource + "\n" + driverMainSource
+	programParts = supervisorSource + "\n" + ipythonKernelSource + "\n" + driverMainSource + "\n" + figuresSource
 	driverSource = programParts + "\n_run_session()\n"
 	zygoteSource = programParts + "\n" + zygoteMainSource
 )

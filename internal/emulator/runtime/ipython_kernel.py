@@ -13,13 +13,12 @@ protocol and the supervisor are the same as with the plain kernel.
 """
 
 _kernel = None  # the InteractiveShell, once started
-_published = []  # image/png payloads displayed during the running cell
 
 
-def _png_text(data):
+def _png_image(data):
     if isinstance(data, bytes):
-        return base64.b64encode(data).decode("ascii")
-    return data
+        data = base64.b64encode(data).decode("ascii")
+    return {"format": "png", "data": data}
 
 
 def _start_ipython():
@@ -49,6 +48,8 @@ def _start_ipython():
 
         def write_format_data(self, format_dict, md_dict=None):
             self.captured = format_dict
+            if "image/png" in format_dict:
+                _keep_image(_png_image(format_dict["image/png"]))
 
     class _Pub(DisplayPublisher):
         """display(...): an image becomes the execution's image result; any
@@ -58,7 +59,7 @@ def _start_ipython():
         def publish(self, data, metadata=None, source=None, *,
                     transient=None, update=False, **kwargs):
             if "image/png" in data:
-                _published.append(_png_text(data["image/png"]))
+                _keep_image(_png_image(data["image/png"]))
             elif "text/plain" in data:
                 print(data["text/plain"])
 
@@ -126,7 +127,6 @@ def _run_ipython(code):
     """Run one cell in the shell; returns (status, value) as _execute does."""
     hook = _kernel.displayhook
     hook.captured = None
-    del _published[:]
     result = _kernel.run_cell(code, store_history=True)
     _leave_if_forked()
     error = result.error_before_exec or result.error_in_exec
@@ -139,11 +139,6 @@ def _run_ipython(code):
         native = _native(result.result)
         if native is not None:
             value["native"] = native
-        if "image/png" in data:
-            value["image"] = {"format": "png", "data": _png_text(data["image/png"])}
     elif result.result is None and _trailing_bare_expression(code):
         value = {"is_none": True, "repr": "None"}
-    if _published:
-        value = dict(value or {})
-        value["image"] = {"format": "png", "data": _published[-1]}
     return "ok", value

@@ -1,9 +1,9 @@
 """The session supervisor: the first part of the interpreter's program.
 
-interp.go runs supervisor.py, ipython_kernel.py and driver.py as one
-program (in that order), ended by a call of driver.py's _run_session (a
-spawned interpreter) or by zygote.py (a fork server, whose children call
-_run_session). _run_session calls _start_supervisor, which forks: the parent
+interp.go runs supervisor.py, ipython_kernel.py, driver.py and figures.py
+as one program (in that order), ended by a call of driver.py's
+_run_session (a spawned interpreter) or by zygote.py (a fork server, whose
+children call _run_session). _run_session calls _start_supervisor, which forks: the parent
 stays behind as the session's supervisor, a child subreaper, so that every
 process the session's code starts, even one that left the process group or
 was orphaned by a double fork, stays its descendant. When the interpreter
