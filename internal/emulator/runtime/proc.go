@@ -213,15 +213,21 @@ func (g *group) leaderKilled() bool {
 	// While the pid is the leader's, nobody reaps it: killRest sets
 	// reaped first, under g.mu.
 	held := !g.reaped && g.leaderHeld()
+	// A forked leader without a pidfd (none could be had) may be alive
+	// or reaped by init: its pid is looked at, as its exit is watched
+	// (waitNonChildExited), instead of waiting for an exit that may never
+	// come while the session lives.
+	byPid := !g.reaped && !held && g.cmd == nil && g.pidfd == nil
 	var killed, known bool
-	if held {
+	if held || byPid {
 		killed, known = signalKilled(g.pid)
 	}
 	g.mu.Unlock()
 	if known || held {
 		return killed // held and unknown: /proc cannot tell (not mounted)
 	}
-	// It has exited, and exited closes once it is reaped.
+	// It has exited (a pid looked at is gone), and exited closes once it
+	// is reaped.
 	<-g.exited
 	_, ok := g.signaled()
 	return ok
