@@ -25,7 +25,7 @@ func TestHostFailureTextSaysTheCause(t *testing.T) {
 		{&azsessions.ExecutionInterruptedError{Err: &net.OpError{Op: "read", Net: "tcp", Err: errors.New("connection reset by peer")}}, "the connection to it broke before its answer came"},
 		{fmt.Errorf("reading the body: %w", io.ErrUnexpectedEOF), "its answer was cut off"},
 		{&net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}, "it could not be reached"},
-		{errors.New("something else"), "the server could not use it"},
+		{errors.New("something else"), "the host could not use it"},
 	} {
 		text := hostFailureText(tc.err)
 		if !strings.Contains(text, "The sandbox service failed ("+tc.want+")") {

@@ -278,7 +278,7 @@ func errorResult(sentence string) *mcp.CallToolResult {
 // hostFailureText tells the model that the pool failed, not its code, so it
 // stops retrying and tells the user.
 func hostFailureText(err error) string {
-	return "The sandbox service failed (" + hostCause(err) + "). This is not caused by your code or arguments, " +
+	return "The sandbox service failed (" + agenttool.HostFailureCause(err) + "). This is not caused by your code or arguments, " +
 		"and retrying at once will not help; tell the user. The server's log has the details."
 }
 

@@ -126,7 +126,7 @@ type HostError struct {
 
 // Error returns the sentence the model sees.
 func (e *HostError) Error() string {
-	return "host error: the sandbox service failed (" + hostCause(e.Err) + "). This is not caused by your code or arguments, " +
+	return "host error: the sandbox service failed (" + agenttool.HostFailureCause(e.Err) + "). This is not caused by your code or arguments, " +
 		"and retrying at once will not help; tell the user."
 }
 

@@ -1,4 +1,4 @@
-package anthropic
+package agenttool
 
 import (
 	"context"
@@ -13,14 +13,18 @@ import (
 	"github.com/seed-f3fa2c9d/azsessions"
 )
 
-// hostCause says, for the model's sentence, what went wrong with the
-// sandbox service, by the failure's cause and with no detail of the
-// request: that it answered with an error status, that its answer could
-// not be used, that it could not be reached, or that the host stopped
-// waiting. A service that answered is never said to be unreachable: a host
-// that reads "could not be reached" looks at its network, not at the
-// service's answers.
-func hostCause(err error) string {
+// HostFailureCause says in a few words what went wrong with the sandbox
+// service, for a failure that [Session.Call] returned as a Go error (one
+// only the host can fix), so that a host can tell a model why its call
+// failed without retrying: "it answered HTTP 503", "it could not be
+// reached", "its answer was cut off" and so on. It never quotes the request
+// or the answer, which can hold code or file contents; the HTTP status and
+// the service's error code are the most it gives.
+//
+// A service that answered is never said to be unreachable: an operator who
+// reads "could not be reached" looks at the network, not at the service's
+// answers.
+func HostFailureCause(err error) string {
 	var re *azcore.ResponseError
 	var interrupted *azsessions.ExecutionInterruptedError
 	var ne net.Error
