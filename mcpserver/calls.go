@@ -21,6 +21,10 @@ var errSessionEnded = errors.New("the client ended its MCP session")
 type connection struct {
 	ctx context.Context
 	end context.CancelCauseFunc
+	// sessionEnded is closed once the goroutine that watches the
+	// connection has ended its session (deleted its sandbox, if it had
+	// one); nil for the Server's own.
+	sessionEnded chan struct{}
 }
 
 // connection returns ss's connection, made (and watched until ss ends) on
@@ -35,9 +39,10 @@ func (s *Server) connection(ss *mcp.ServerSession) *connection {
 		return c
 	}
 	ctx, end := context.WithCancelCause(s.shutdown)
-	c := &connection{ctx: ctx, end: end}
+	c := &connection{ctx: ctx, end: end, sessionEnded: make(chan struct{})}
 	s.conns[ss] = c
 	go func() {
+		defer close(c.sessionEnded)
 		_ = ss.Wait()
 		end(errShuttingDown)
 		s.connMu.Lock()

@@ -225,6 +225,10 @@ func (s *Server) Run(ctx context.Context, t mcp.Transport) error {
 		err = ctx.Err()
 	}
 	s.endSession(context.WithoutCancel(ctx), ss)
+	// The goroutine that watches the connection ends its session too, and
+	// only one of the two deletes the sandbox: wait for the other, so that
+	// Run returns once it is deleted, whichever did it.
+	<-conn.sessionEnded
 	return err
 }
 
