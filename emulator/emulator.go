@@ -97,7 +97,12 @@ type Options struct {
 	// PoolName names the pool in stopSession's answer (default "emulator").
 	PoolName string
 	// Log receives one line per request (method, path, status, duration;
-	// never code, contents, tokens or query strings). Nil: no log.
+	// never code, contents, tokens or query strings). Nil: no log. The
+	// lines are written from a goroutine of the emulator's own, so that a
+	// writer that blocks stalls no request: a line may come after its
+	// answer, and Close waits up to 2 s for the last ones. Read while the
+	// emulator runs, a Log (a bytes.Buffer, say) must be safe for
+	// concurrent use.
 	Log io.Writer
 	// DisableUnixSocket makes the emulator's own client (HTTPClient,
 	// ClientOptions, NewClient) connect over TCP, with TLS unless

@@ -112,7 +112,9 @@ type Config struct {
 	Root string
 	// Log receives one line per request (method, path, status, duration);
 	// nil disables logging. Code, file contents, tokens and query strings
-	// are never logged.
+	// are never logged. Lines are written from a goroutine of the
+	// server's own, possibly after the request's answer; Close waits a
+	// moment for the last ones (see requestLogger).
 	Log io.Writer
 	// Factory runs the code. Nil builds the built-in runtime for PoolType.
 	// The Server closes the Factory in Close either way.
