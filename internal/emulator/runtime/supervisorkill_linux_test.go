@@ -18,24 +18,7 @@ func TestKilledSupervisorLeavesNoProcess(t *testing.T) {
 	t.Parallel()
 	f := newPython(t, PythonOptions{})
 	s, dir, _ := newForkedSession(t, f)
-	py(t, s, strings.Join([]string{
-		"import os, subprocess",
-		"r, w = os.pipe()",
-		"if os.fork() == 0:",
-		"    os.setsid()",
-		"    q = subprocess.Popen(['sleep', '300'], env={}, start_new_session=True,",
-		"                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)",
-		"    os.write(w, b'%d' % q.pid)",
-		"    os._exit(0)",
-		"os.close(w)",
-		"open('/mnt/data/pid', 'w').write(os.read(r, 32).decode())",
-	}, "\n"))
-	b, err := os.ReadFile(filepath.Join(dir, "pid"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	pid := atoiPid(t, string(b))
-	killAtCleanup(t, pid, "sleep")
+	pid := startEscapedSleep(t, s, dir)
 	if processGone(pid) {
 		t.Fatalf("process %d is already gone: the test proves nothing", pid)
 	}
@@ -103,24 +86,7 @@ func TestStoppedSupervisorStillKillsTheSession(t *testing.T) {
 	eachStart(t, func(t *testing.T, opts PythonOptions) {
 		f := newPython(t, opts)
 		s, dir := newPySession(t, f)
-		py(t, s, strings.Join([]string{
-			"import os, subprocess",
-			"r, w = os.pipe()",
-			"if os.fork() == 0:",
-			"    os.setsid()",
-			"    q = subprocess.Popen(['sleep', '300'], env={}, start_new_session=True,",
-			"                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)",
-			"    os.write(w, b'%d' % q.pid)",
-			"    os._exit(0)",
-			"os.close(w)",
-			"open('/mnt/data/pid', 'w').write(os.read(r, 32).decode())",
-		}, "\n"))
-		b, err := os.ReadFile(filepath.Join(dir, "pid"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		pid := atoiPid(t, string(b))
-		killAtCleanup(t, pid, "sleep")
+		pid := startEscapedSleep(t, s, dir)
 		res := run(t, s, Request{Code: "import os, signal\nos.kill(os.getppid(), signal.SIGSTOP)\nos._exit(3)"})
 		if res.Outcome != OutcomeKernelRestarted {
 			t.Errorf("outcome %s, want %s", res.Outcome, OutcomeKernelRestarted)
@@ -130,4 +96,31 @@ func TestStoppedSupervisorStillKillsTheSession(t *testing.T) {
 			t.Errorf("the next run: %+v", res)
 		}
 	})
+}
+
+// startEscapedSleep has session s start a sleep that left it every way
+// code can: double-forked, in a session of its own, with an empty
+// environment (no tag to be found by); it returns the sleep's pid, which
+// the test kills at its end whatever happens. dir is s's area.
+func startEscapedSleep(t *testing.T, s Session, dir string) int {
+	t.Helper()
+	py(t, s, strings.Join([]string{
+		"import os, subprocess",
+		"r, w = os.pipe()",
+		"if os.fork() == 0:",
+		"    os.setsid()",
+		"    q = subprocess.Popen(['sleep', '300'], env={}, start_new_session=True,",
+		"                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)",
+		"    os.write(w, b'%d' % q.pid)",
+		"    os._exit(0)",
+		"os.close(w)",
+		"open('/mnt/data/pid', 'w').write(os.read(r, 32).decode())",
+	}, "\n"))
+	b, err := os.ReadFile(filepath.Join(dir, "pid"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pid := atoiPid(t, string(b))
+	killAtCleanup(t, pid, "sleep")
+	return pid
 }
