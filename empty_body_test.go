@@ -169,3 +169,37 @@ func TestRunningAnswerWithoutAnExecutionIsFollowed(t *testing.T) {
 		})
 	}
 }
+
+// TestBeginExecuteAnsweredOKWithoutAnExecutionIsRefused: a 200 says the
+// execution is done, so it must carry it; one whose body is empty, white
+// space or JSON null is refused by BeginExecute as by Execute, with an
+// *ExecutionInterruptedError naming the operation id and wrapping
+// ErrInvalidResponse, and nothing is polled. BeginExecute followed its
+// Operation-Location, as for a 202.
+func TestBeginExecuteAnsweredOKWithoutAnExecutionIsRefused(t *testing.T) {
+	bodies := map[string]string{
+		"empty":       "",
+		"white space": "\r\n",
+		"null":        "null",
+		"bom null":    "\xef\xbb\xbf null\n",
+	}
+	for name, body := range bodies {
+		t.Run(name, func(t *testing.T) {
+			c, srv := newRecordedClient(t, func(w http.ResponseWriter, r *http.Request) {
+				if r.Method != http.MethodPost {
+					reply(http.StatusOK, []byte(`{"id":"op-44","status":"Succeeded","result":{"stdout":"ok\n"}}`))(w, r)
+					return
+				}
+				w.Header().Set("Operation-Location", "executions/op-44")
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(http.StatusOK)
+				_, _ = w.Write([]byte(body))
+			}, nil)
+			opts := &azsessions.ExecutionClientBeginExecuteOptions{OperationID: ptr("op-44")}
+			_, err := c.NewExecutionClient().BeginExecute(context.Background(), "s1", azsessions.NewCodeRequest("1"), opts)
+			requireNamesExecution(t, err, "op-44", azsessions.ErrInvalidResponse)
+			require.Contains(t, err.Error(), "empty body")
+			require.Len(t, srv.requests(), 1, "nothing is polled")
+		})
+	}
+}

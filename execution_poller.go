@@ -85,7 +85,14 @@ func newExecutionPoller(client *ExecutionClient, identifier string, resp *http.R
 		Result json.RawMessage  `json:"result"`
 	}
 	// Read as executeResponse reads it: a byte-order mark, white space or
-	// null alone is a 202 with headers only.
+	// null alone is a 202 with headers only. Any other success says the
+	// execution is done and must carry it: polling its Operation-Location
+	// would take an answer without one for a running execution.
+	if resp.StatusCode != http.StatusAccepted {
+		if _, err := requiredBody(resp, executionBody); err != nil {
+			return nil, err
+		}
+	}
 	if payload, err := jsonBody(resp); err == nil && !noDocument(payload) {
 		if err := json.Unmarshal(payload, &body); err != nil {
 			return nil, unreadableBody(resp, executionBody, err)
