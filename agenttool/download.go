@@ -10,6 +10,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/seed-f3fa2c9d/azsessions"
 	"github.com/seed-f3fa2c9d/azsessions/internal/words"
 )
 
@@ -26,7 +27,11 @@ func (s *Session) DownloadFile(ctx context.Context, path string) (Result, error)
 func (s *Session) download(ctx context.Context, p sandboxPath) (Result, error) {
 	resp, err := s.fetch(ctx, p)
 	if err != nil {
-		return s.fileFailure(ctx, err, "downloading a file", "download", p, noFileText)
+		notFound := noFileText
+		if ctx.Err() == nil && isNotFound(err) && s.isDirectory(ctx, p) {
+			notFound = dirNotFileText
+		}
+		return s.fileFailure(ctx, err, "downloading a file", "download", p, notFound)
 	}
 	defer resp.Body.Close()
 	set := s.t.set
@@ -49,6 +54,19 @@ func (s *Session) download(ctx context.Context, p sandboxPath) (Result, error) {
 		return set.textDownload(p, f, out), nil
 	}
 	return set.binaryDownload(p, f, out), nil
+}
+
+// dirNotFileText is what the model reads when it asked to download a
+// directory without a trailing slash: the pool answers its content 404
+// (the emulator: "is not a file"), as for a name that is not there.
+const dirNotFileText = "%s is a directory, not a file; call list_files with its path to see the files in it"
+
+// isDirectory tells whether the pool's metadata of p says it is a
+// directory. Any failure (a pool without the call, a name gone meanwhile)
+// is taken for no: the caller then says there is no such file, as before.
+func (s *Session) isDirectory(ctx context.Context, p sandboxPath) bool {
+	f, err := s.t.files.Get(ctx, s.Identifier(), p.name, &azsessions.FilesClientGetOptions{Path: p.dirOption()})
+	return err == nil && f.Type != nil && *f.Type == azsessions.FileTypeDirectory
 }
 
 // fetched is a downloaded file as far as it was read.

@@ -136,6 +136,30 @@ func newFakeKitAt(t *testing.T, v azsessions.APIVersion, opts *agenttool.Options
 				resp.SetResponse(http.StatusNoContent, azsessions.FilesClientDeleteResponse{}, nil)
 				return
 			},
+			Get: func(ctx context.Context, id, name string, options *azsessions.FilesClientGetOptions) (resp azfake.Responder[azsessions.FilesClientGetResponse], errResp azfake.ErrorResponder) {
+				p.mu.Lock()
+				defer p.mu.Unlock()
+				rel := name
+				if options != nil && options.Path != nil {
+					rel = *options.Path + "/" + name
+				}
+				f := azsessions.File{Name: to.Ptr(name)}
+				if data, ok := p.files[id][rel]; ok {
+					f.Type, f.SizeInBytes = to.Ptr(azsessions.FileTypeFile), to.Ptr(int64(len(data)))
+				} else {
+					for k := range p.files[id] {
+						if strings.HasPrefix(k, rel+"/") {
+							f.Type = to.Ptr(azsessions.FileTypeDirectory)
+						}
+					}
+				}
+				if f.Type == nil {
+					errResp.SetResponseError(http.StatusNotFound, "FileNotFound")
+					return
+				}
+				resp.SetResponse(http.StatusOK, azsessions.FilesClientGetResponse{File: f}, nil)
+				return
+			},
 			Download: func(ctx context.Context, id, name string, options *azsessions.FilesClientDownloadOptions) (resp azfake.Responder[azsessions.FilesClientDownloadResponse], errResp azfake.ErrorResponder) {
 				p.mu.Lock()
 				defer p.mu.Unlock()
