@@ -203,3 +203,53 @@ func TestMntDataScandirEntries(t *testing.T) {
 		t.Errorf("stdout %q, want %q; stderr:\n%s", res.Stdout, want, res.Stderr)
 	}
 }
+
+// TestMntDataKeepsCapabilities: the mapped functions are in os's capability
+// sets (os.supports_dir_fd, supports_fd, supports_follow_symlinks,
+// supports_effective_ids) wherever their originals are, as code that tests
+// them by identity expects. shutil decides from these sets when it is
+// imported, so one imported after the mapping (reloaded here: the session
+// imported it before) must still take rmtree's fd-based path, which opens
+// each subdirectory by name from its parent's descriptor and so avoids
+// symlink races, and copystat(follow_symlinks=False) must still copy a
+// link's own times. The shutil imported before the mapping decided from the
+// originals, so TestPythonMntData's shutil._use_fd_functions check passes
+// without the sets; this test fails without them (_install's loop over the
+// sets removed): every check is False, rmtree opens no name relative to a
+// descriptor, and copystat finds no os.stat it may call on a link and fails.
+func TestMntDataKeepsCapabilities(t *testing.T) {
+	t.Parallel()
+	s, _ := newPySession(t, newPython(t, PythonOptions{}))
+	res := run(t, s, Request{Code: "import importlib, os, shutil, sys\n" +
+		"sets = [os.supports_dir_fd, os.supports_fd, os.supports_follow_symlinks, os.supports_effective_ids]\n" +
+		"mapped = [f for f in vars(os).values() if getattr(f, '__wrapped__', None) is not None]\n" +
+		"print(len(mapped) > 20, [f.__name__ for f in mapped for c in sets if (f.__wrapped__ in c) != (f in c)])\n" +
+		"print(os.open in os.supports_dir_fd, os.scandir in os.supports_fd, os.stat in os.supports_follow_symlinks, os.access in os.supports_effective_ids)\n" +
+		"shutil = importlib.reload(shutil)\n" +
+		"print(shutil._use_fd_functions, shutil.rmtree.avoids_symlink_attacks)\n" +
+		"opened = None\n" +
+		"def hook(event, args):\n" +
+		"    if opened is not None and event == 'open':\n" +
+		"        opened.append(args[0])\n" +
+		"sys.addaudithook(hook)\n" +
+		"os.makedirs('/mnt/data/tree/sub')\n" +
+		"open('/mnt/data/tree/sub/f', 'w').close()\n" +
+		"opened = []\n" +
+		"shutil.rmtree('/mnt/data/tree')\n" +
+		"print([p for p in opened if not os.path.isabs(p)], os.path.exists('/mnt/data/tree'))\n" +
+		"opened = None\n" +
+		"open('/mnt/data/f', 'w').close()\n" +
+		"os.symlink('/mnt/data/f', '/mnt/data/l1')\n" +
+		"os.symlink('/mnt/data/f', '/mnt/data/l2')\n" +
+		"os.utime('/mnt/data/l1', ns=(10**9, 10**9), follow_symlinks=False)\n" +
+		"shutil.copystat('/mnt/data/l1', '/mnt/data/l2', follow_symlinks=False)\n" +
+		"print(os.lstat('/mnt/data/l2').st_mtime_ns, os.stat('/mnt/data/f').st_mtime_ns != 10**9)"})
+	want := "True []\n" +
+		"True True True True\n" +
+		"True True\n" +
+		"['sub'] False\n" +
+		"1000000000 True\n"
+	if res.Outcome != OutcomeSucceeded || res.Stdout != want {
+		t.Errorf("outcome %s, stdout %q, want %q; stderr:\n%s", res.Outcome, res.Stdout, want, res.Stderr)
+	}
+}
