@@ -17,7 +17,7 @@
 // and the server reads on. The HTTP transport requires a bearer token:
 // -token, or AZSESSIONS_MCP_TOKEN (which, unlike a flag, other users cannot
 // read in the process list), or else a generated one printed once on
-// standard error. SIGTERM, SIGINT and SIGHUP (each of the last two unless
+// standard error once the server listens. SIGTERM, SIGINT and SIGHUP (each of the last two unless
 // it is ignored, as SIGHUP is under nohup) and, with stdio, the end of standard input shut the server down and
 // delete every sandbox it made.
 //
@@ -298,10 +298,17 @@ func connect(getenv func(string) string, cfg config, stderr io.Writer) (*azsessi
 
 // serveHTTP serves streamable HTTP at /mcp until ctx ends.
 func serveHTTP(ctx context.Context, srv *mcpserver.Server, cfg config, stderr io.Writer) error {
+	// Listen first: a generated token is printed only for a server that
+	// will take it, not before a port in use ends the command.
+	ln, err := net.Listen("tcp", cfg.addr)
+	if err != nil {
+		return err
+	}
+	defer ln.Close() // Serve closes it too; this covers the returns before it
 	token := cfg.token
-	if token == "" {
+	generated := token == ""
+	if generated {
 		token = rand.Text()
-		fmt.Fprintf(stderr, "azsessions-mcp: generated bearer token (set -token or $%s to choose one): %s\n", tokenVariable, token)
 	}
 	handler, err := srv.HTTPHandler(mcpserver.HTTPOptions{Token: token, SessionTimeout: cfg.sessionIdle})
 	if err != nil {
@@ -309,9 +316,8 @@ func serveHTTP(ctx context.Context, srv *mcpserver.Server, cfg config, stderr io
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/mcp", handler)
-	ln, err := net.Listen("tcp", cfg.addr)
-	if err != nil {
-		return err
+	if generated {
+		fmt.Fprintf(stderr, "azsessions-mcp: generated bearer token (set -token or $%s to choose one): %s\n", tokenVariable, token)
 	}
 	host := ln.Addr().(*net.TCPAddr)
 	if !host.IP.IsLoopback() {
