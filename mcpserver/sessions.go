@@ -16,6 +16,7 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/seed-f3fa2c9d/azsessions/agenttool"
+	"github.com/seed-f3fa2c9d/azsessions/internal/words"
 )
 
 // Handles look like "azs1_" followed by 43 base64url characters: a 16-byte
@@ -93,9 +94,9 @@ func newSessionTable(toolkit *agenttool.Toolkit, key []byte, maxHandles int) (*s
 type errTooManyHandles struct{ limit int }
 
 func (e errTooManyHandles) Error() string {
-	return fmt.Sprintf("this server already has %d live session handles, its limit: reuse a handle you have "+
+	return fmt.Sprintf("this server already has %s, its limit: reuse a handle you have "+
 		"(call reset_session with it for an empty sandbox), or leave `session` out to use this connection's own sandbox; "+
-		"handles that go unused are freed after their idle timeout", e.limit)
+		"handles that go unused are freed after their idle timeout", words.Count(int64(e.limit), "live session handle"))
 }
 
 // newHandle returns a fresh handle and registers its (not yet created)

@@ -75,7 +75,8 @@ func TestFlagsAreChecked(t *testing.T) {
 }
 
 // TestMaxHandlesFlag runs the command with -max-handles 1: the second
-// new_session is an isError result naming the limit.
+// new_session is an isError result naming the limit, in the singular
+// ("1 live session handles" before).
 func TestMaxHandlesFlag(t *testing.T) {
 	ctx, cancel := context.WithCancel(testContext(t))
 	url, token, done := startHTTP(ctx, t, "-max-handles", "1")
@@ -88,7 +89,7 @@ func TestMaxHandlesFlag(t *testing.T) {
 	res, err = cs.CallTool(ctx, &mcp.CallToolParams{Name: mcpserver.ToolNewSession})
 	require.NoError(t, err)
 	assert.True(t, res.IsError)
-	assert.Contains(t, res.Content[0].(*mcp.TextContent).Text, "already has 1 live session handles, its limit")
+	assert.Contains(t, res.Content[0].(*mcp.TextContent).Text, "already has 1 live session handle, its limit")
 	require.NoError(t, cs.Close())
 	cancel()
 	require.NoError(t, <-done)
