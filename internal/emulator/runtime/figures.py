@@ -43,6 +43,14 @@ def _inline_show(plt, show):
             managers = Gcf.get_all_fig_managers()
             if managers:
                 _keep_image(_figure_png(managers[-1].canvas.figure))
+        except Exception:
+            # A figure that cannot be rendered (bad mathtext, say) does not
+            # stop the cell: the inline backend's display prints the error,
+            # as IPython's formatters catch it, and the cell goes on.
+            if _kernel is not None:
+                _kernel.showtraceback()
+            else:
+                traceback.print_exc()
         finally:
             plt.close("all")
 
