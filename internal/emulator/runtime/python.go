@@ -66,9 +66,11 @@ const (
 //     Native holds JSON for an exact bool, int, finite float or str. A value
 //     of None reports IsNone, except from a trailing call (print(...),
 //     plt.show()), which, like a statement, reports nothing. A trailing ';'
-//     hides the value, as in IPython. If matplotlib was imported and a figure
-//     is open after a successful cell, the current figure is the Image and
-//     all figures are closed.
+//     hides the value, as in IPython. plt.show() renders the open figures
+//     and closes them, as the service's inline backend does (figures.py);
+//     a figure still open after the cell is rendered then. The Image of a
+//     successful cell is the last image it showed, displayed or left open
+//     (docs/emulator.md); all figures are closed after every cell.
 //   - Streams: everything written to fd 1 and 2, by Python or by
 //     subprocesses, in order; capped at Request.MaxOutput characters each.
 //   - Failures: an exception (SystemExit too) gives OutcomeFailed with its
