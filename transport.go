@@ -141,9 +141,10 @@ type guardedTransport struct {
 
 // Do implements policy.Transporter.
 func (g guardedTransport) Do(req *http.Request) (*http.Response, error) {
-	req, tr := traceTry(req)
+	tries := tryLogOf(req)
+	tries.startTry()
 	resp, err := g.next.Do(req)
-	noteTry(req, tr, resp, err)
+	tries.noteTry(resp, err)
 	if err != nil || resp == nil {
 		return resp, err
 	}

@@ -26,12 +26,36 @@ type tryLog struct {
 	// answer (the connection closed or reset, the try's deadline passed).
 	// Another transport says nothing of what it sent, so it never sets it.
 	answerLost atomic.Bool
+
+	// What net/http says of the current try, through trace: whether it
+	// looked for a connection, and whether it wrote the request's headers
+	// on one. Another transport tells them nothing. startTry clears them
+	// as each try reaches the transport; tries are sequential. A late
+	// event of an earlier try (its writer goroutine finishing after the
+	// try gave up) can only say that an earlier try was written, which is
+	// true of the call, so the call's flags stay sound.
+	lookedForConn, wroteHeaders atomic.Bool
+	// trace is in the context of the call's request from the start, so
+	// that a try needs no request clone or trace of its own.
+	trace httptrace.ClientTrace
 }
 
-// withTryLog returns ctx carrying a new tryLog for the call made with it.
+// withTryLog returns ctx carrying a new tryLog for the call made with it,
+// and the log's trace.
 func withTryLog(ctx context.Context) (context.Context, *tryLog) {
 	log := &tryLog{}
+	log.trace = httptrace.ClientTrace{
+		GetConn:      func(string) { log.lookedForConn.Store(true) },
+		WroteHeaders: func() { log.wroteHeaders.Store(true) },
+	}
+	ctx = httptrace.WithClientTrace(ctx, &log.trace)
 	return context.WithValue(ctx, tryLogKey{}, log), log
+}
+
+// tryLogOf returns the tryLog of req's call; nil when it keeps none.
+func tryLogOf(req *http.Request) *tryLog {
+	log, _ := req.Context().Value(tryLogKey{}).(*tryLog)
+	return log
 }
 
 // acted tells whether a try of the call may have been acted on; false
@@ -42,51 +66,39 @@ func (log *tryLog) acted() bool { return log != nil && log.mayHaveActed.Load() }
 // false for a nil log.
 func (log *tryLog) lost() bool { return log != nil && log.answerLost.Load() }
 
-// tryTrace is what net/http says of one try: whether it looked for a
-// connection, and whether it wrote the request's headers on one.
-type tryTrace struct {
-	lookedForConn, wroteHeaders atomic.Bool
-}
-
-// traceTry returns req with a tryTrace watching it, when its call keeps a
-// tryLog; req and nil otherwise. A transport other than net/http's tells
-// the trace nothing.
-func traceTry(req *http.Request) (*http.Request, *tryTrace) {
-	if _, ok := req.Context().Value(tryLogKey{}).(*tryLog); !ok {
-		return req, nil
-	}
-	tr := &tryTrace{}
-	ctx := httptrace.WithClientTrace(req.Context(), &httptrace.ClientTrace{
-		GetConn:      func(string) { tr.lookedForConn.Store(true) },
-		WroteHeaders: func() { tr.wroteHeaders.Store(true) },
-	})
-	return req.WithContext(ctx), tr
-}
-
-// lostAnswer tells whether net/http failed the try with err after it wrote
-// the request's headers: the service may have it.
-func (tr *tryTrace) lostAnswer(err error) bool {
-	return tr != nil && err != nil && tr.wroteHeaders.Load()
-}
-
-// unsent tells whether net/http failed the try before writing any of it:
-// while it dialled, made the TLS handshake, or waited for a connection
-// (a try's deadline passing then is not an OpError of the dial).
-func (tr *tryTrace) unsent(err error) bool {
-	return tr != nil && err != nil && tr.lookedForConn.Load() && !tr.wroteHeaders.Load()
-}
-
-// noteTry records in its call's tryLog, when the call keeps one, what
-// became of a try that reached the transport; tr is its traceTry.
-func noteTry(req *http.Request, tr *tryTrace, resp *http.Response, err error) {
-	log, ok := req.Context().Value(tryLogKey{}).(*tryLog)
-	if !ok {
+// startTry forgets what net/http said of the previous try, as a new try
+// reaches the transport; nothing for a nil log.
+func (log *tryLog) startTry() {
+	if log == nil {
 		return
 	}
-	if !tr.unsent(err) && tryMayHaveActed(resp, err) {
+	log.lookedForConn.Store(false)
+	log.wroteHeaders.Store(false)
+}
+
+// lostAnswer tells whether net/http failed the current try with err after
+// it wrote the request's headers: the service may have it.
+func (log *tryLog) lostAnswer(err error) bool {
+	return err != nil && log.wroteHeaders.Load()
+}
+
+// unsent tells whether net/http failed the current try before writing any
+// of it: while it dialled, made the TLS handshake, or waited for a
+// connection (a try's deadline passing then is not an OpError of the dial).
+func (log *tryLog) unsent(err error) bool {
+	return err != nil && log.lookedForConn.Load() && !log.wroteHeaders.Load()
+}
+
+// noteTry records what became of a try that reached the transport; nothing
+// for a nil log.
+func (log *tryLog) noteTry(resp *http.Response, err error) {
+	if log == nil {
+		return
+	}
+	if !log.unsent(err) && tryMayHaveActed(resp, err) {
 		log.mayHaveActed.Store(true)
 	}
-	if tr.lostAnswer(err) {
+	if log.lostAnswer(err) {
 		log.answerLost.Store(true)
 	}
 }
@@ -98,6 +110,9 @@ func noteTry(req *http.Request, tr *tryTrace, resp *http.Response, err error) {
 // 429 included) says the request was refused, and a failed dial that
 // nothing was sent.
 func tryMayHaveActed(resp *http.Response, err error) bool {
+	if err == nil {
+		return resp != nil && answerMayHaveActed(resp.StatusCode)
+	}
 	var re *azcore.ResponseError
 	switch {
 	case errors.As(err, &re):
@@ -106,10 +121,8 @@ func tryMayHaveActed(resp *http.Response, err error) bool {
 		return answerMayHaveActed(re.StatusCode)
 	case failedDial(err):
 		return false
-	case err != nil:
-		return true
 	}
-	return resp != nil && answerMayHaveActed(resp.StatusCode)
+	return true
 }
 
 // answerMayHaveActed tells whether an answer with this status may follow
