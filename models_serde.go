@@ -107,15 +107,25 @@ func parseStatus(raw json.RawMessage) (*ExecutionStatus, *int) {
 		s = n.String()
 	}
 	s = strings.TrimSpace(s)
-	if code, err := strconv.Atoi(s); err == nil {
-		st := ExecutionStatusFailed
-		if code == 0 {
-			st = ExecutionStatusSucceeded
+	// A name ("Succeeded") is not handed to Atoi: its failure allocates
+	// an error on every execution.
+	if mayBeNumber(s) {
+		if code, err := strconv.Atoi(s); err == nil {
+			st := ExecutionStatusFailed
+			if code == 0 {
+				st = ExecutionStatusSucceeded
+			}
+			return &st, &code
 		}
-		return &st, &code
 	}
 	st := statusFromName(s)
 	return &st, nil
+}
+
+// mayBeNumber tells whether s starts as strconv.Atoi's numbers do: a sign
+// or a digit.
+func mayBeNumber(s string) bool {
+	return s != "" && (s[0] == '+' || s[0] == '-' || s[0] >= '0' && s[0] <= '9')
 }
 
 // statusFromName maps a state name in any casing, and the legacy
