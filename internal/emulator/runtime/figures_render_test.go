@@ -14,31 +14,18 @@ import (
 // rest of the cell did not run and the cell failed. The figure is closed
 // all the same.
 func TestShowOfAFigureThatCannotBeRendered(t *testing.T) {
-	t.Parallel()
-	python := kernelPython(t)
-	for _, tc := range []struct{ name, kernel, setup string }{
-		{"plain", KernelPlain, ""},
-		{"ipython", KernelIPython, ""},
-		{"inline", KernelIPython, "%matplotlib inline"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			s, _ := newPySession(t, newPython(t, PythonOptions{Python: python, Kernel: tc.kernel}))
-			if tc.setup != "" {
-				py(t, s, tc.setup)
-			}
-			res := run(t, s, Request{Code: "import matplotlib.pyplot as plt\n" +
-				"plt.plot([1, 2]); plt.title('$x_$'); plt.show()\n" +
-				"print('after', len(plt.get_fignums()))"})
-			if res.Outcome != OutcomeSucceeded || !strings.HasSuffix(res.Stdout, "after 0\n") {
-				t.Fatalf("outcome %s, stdout %q, stderr:\n%s", res.Outcome, res.Stdout, res.Stderr)
-			}
-			if !strings.Contains(res.Stderr, "Traceback") {
-				t.Errorf("the rendering error is not printed: stderr %q", res.Stderr)
-			}
-			if res.Value.Image != nil {
-				t.Error("an image of a figure that could not be rendered")
-			}
-		})
-	}
+	eachFigureKernel(t, func(t *testing.T, s Session) {
+		res := run(t, s, Request{Code: "import matplotlib.pyplot as plt\n" +
+			"plt.plot([1, 2]); plt.title('$x_$'); plt.show()\n" +
+			"print('after', len(plt.get_fignums()))"})
+		if res.Outcome != OutcomeSucceeded || !strings.HasSuffix(res.Stdout, "after 0\n") {
+			t.Fatalf("outcome %s, stdout %q, stderr:\n%s", res.Outcome, res.Stdout, res.Stderr)
+		}
+		if !strings.Contains(res.Stderr, "Traceback") {
+			t.Errorf("the rendering error is not printed: stderr %q", res.Stderr)
+		}
+		if res.Value.Image != nil {
+			t.Error("an image of a figure that could not be rendered")
+		}
+	})
 }
