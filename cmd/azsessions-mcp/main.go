@@ -16,10 +16,11 @@
 // standard input that is not a JSON-RPC message gets a JSON-RPC error answer
 // and the server reads on. The HTTP transport requires a bearer token:
 // -token, or AZSESSIONS_MCP_TOKEN (which, unlike a flag, other users cannot
-// read in the process list), or else a generated one printed once on
-// standard error once the server listens. SIGTERM, SIGINT and SIGHUP (each of the last two unless
-// it is ignored, as SIGHUP is under nohup) and, with stdio, the end of standard input shut the server down and
-// delete every sandbox it made.
+// read in the process list), or else a generated one, printed once on
+// standard error when the server listens. SIGTERM, SIGINT and SIGHUP (each
+// of the last two unless it is ignored, as SIGHUP is under nohup) and, with
+// stdio, the end of standard input shut the server down and delete every
+// sandbox it made.
 //
 // Unless GOGC is set, the command runs the garbage collector at GOGC=400
 // rather than Go's default of 100: the server's live heap is small, and the
