@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
-	"encoding/json"
 	"io"
 	"net/http"
 	"os"
@@ -391,69 +390,23 @@ func TestShutdownDuringARun(t *testing.T) {
 	defaultSignals(t, syscall.SIGINT, syscall.SIGHUP)
 	for _, how := range []string{"SIGTERM", "SIGINT", "SIGHUP", "stdin EOF"} {
 		t.Run(how, func(t *testing.T) {
-			// The run's code signals once it runs, so the test knows the
-			// sleep has begun.
-			code, started := proctest.SleepingRun(t)
-			marker := "AZSESSIONS_MCP_TEST_MARK=" + rand.Text()
-			cmd := exec.Command(bin, "-log-level", "debug")
-			cmd.Env = append(os.Environ(), marker, endpointVariable+"=")
-			stderr := &bytes.Buffer{}
-			cmd.Stderr = stderr
-			stdin, err := cmd.StdinPipe()
-			require.NoError(t, err)
-			cmd.Stdout = io.Discard
-			require.NoError(t, cmd.Start())
-			t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-
-			args, err := json.Marshal(map[string]any{"code": code, "timeout_seconds": 210})
-			require.NoError(t, err)
-			_, err = io.WriteString(stdin, strings.Join([]string{
-				`{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}`,
-				`{"jsonrpc":"2.0","method":"notifications/initialized"}`,
-				`{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"run_python","arguments":` + string(args) + `}}`,
-			}, "\n")+"\n")
-			require.NoError(t, err)
-
-			// A hang guard only: starting the interpreter takes its time
-			// under load, and counts for nothing below.
-			if err := started(testContext(t)); err != nil {
-				_ = cmd.Process.Kill()
-				_ = cmd.Wait() // before stderr is read
-				t.Fatalf("the run never started: %v: %s", err, stderr)
-			}
-			require.NotEmpty(t, processesWith(t, marker))
+			m := startMidRun(t, bin, io.Discard)
+			require.NotEmpty(t, processesWith(t, m.marker))
 
 			switch how {
 			case "SIGTERM":
-				require.NoError(t, cmd.Process.Signal(syscall.SIGTERM))
+				require.NoError(t, m.cmd.Process.Signal(syscall.SIGTERM))
 			case "SIGINT":
-				require.NoError(t, cmd.Process.Signal(syscall.SIGINT))
+				require.NoError(t, m.cmd.Process.Signal(syscall.SIGINT))
 			case "SIGHUP":
-				require.NoError(t, cmd.Process.Signal(syscall.SIGHUP))
+				require.NoError(t, m.cmd.Process.Signal(syscall.SIGHUP))
 			default:
-				require.NoError(t, stdin.Close())
+				require.NoError(t, m.stdin.Close())
 			}
-			exited := make(chan error, 1)
-			go func() { exited <- cmd.Wait() }()
-			select {
-			case err = <-exited:
-			case <-time.After(90 * time.Second):
-				// Less than the 100 s the run sleeps from just before the
-				// signal: the shutdown waited for the run. SIGQUIT makes
-				// the binary print its goroutines to stderr, so the
-				// failure says where it waited.
-				_ = cmd.Process.Signal(syscall.SIGQUIT)
-				select {
-				case <-exited:
-				case <-time.After(10 * time.Second):
-					_ = cmd.Process.Kill()
-					<-exited
-				}
-				t.Fatalf("the binary did not exit while the run slept: %s", stderr)
-			}
-			require.NoError(t, err, "a shutdown is a clean exit: %s", stderr)
-			assert.Empty(t, processesWith(t, marker), "no process is left behind")
-			log := stderr.String()
+			err := m.exit(t)
+			require.NoError(t, err, "a shutdown is a clean exit: %s", m.stderr)
+			assert.Empty(t, processesWith(t, m.marker), "no process is left behind")
+			log := m.stderr.String()
 			assert.NotContains(t, log, "failed", "every sandbox was deleted")
 			assert.Contains(t, log, "sandbox deleted")
 		})
